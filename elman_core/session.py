@@ -1,0 +1,310 @@
+"""A network learning one task: the training stream, the place in it, and the loss history.
+
+Both the headless runner and the GUI's trainer thread drive a :class:`TrainingSession`. It is the
+only place that knows what an epoch is: where the context is reset, where a BPTT window must end,
+and which per-step losses make up the latest epoch's per-position errors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from elman_core.network import ElmanNetwork
+from elman_core.tasks.base import Sequence, Task, TaskDefaults
+from elman_core.trace import StepTrace
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one call to :meth:`TrainingSession.run` did (for progress reports and the GUI)."""
+
+    steps: int
+    first_step: int  # position in the epoch of the first step run
+    losses: np.ndarray  # per-step losses of those steps (NaN where no target)
+    hidden: np.ndarray  # (steps, H) hidden activations
+    output: np.ndarray  # (steps, O) outputs
+    last_context: np.ndarray  # the context the last step used (H,)
+    epoch_finished: bool
+
+
+class BinnedLoss:
+    """The running per-step loss as one mean per fixed bin of steps, x measured in epochs.
+
+    Bins have a fixed size so the curve does not depend on how the steps were batched; the
+    buffers grow by doubling, and the views returned never change afterwards.
+    """
+
+    def __init__(self, steps_per_epoch: int, bins_per_epoch: int = 20) -> None:
+        self.steps_per_epoch = steps_per_epoch
+        self.bin_size = max(1, steps_per_epoch // bins_per_epoch)
+        self._x = np.empty(256)
+        self._y = np.empty(256)
+        self.count = 0
+        self._sum = 0.0
+        self._n = 0  # targeted steps in the open bin
+        self._steps = 0  # steps in the open bin
+        self._global = 0
+
+    def add(self, losses: np.ndarray) -> None:
+        i = 0
+        while i < len(losses):
+            take = min(self.bin_size - self._steps, len(losses) - i)
+            chunk = losses[i:i + take]
+            valid = chunk[~np.isnan(chunk)]
+            self._sum += float(valid.sum())
+            self._n += len(valid)
+            self._steps += take
+            self._global += take
+            i += take
+            if self._steps == self.bin_size:
+                if self._n:
+                    self._append(self._global / self.steps_per_epoch, self._sum / self._n)
+                self._sum, self._n, self._steps = 0.0, 0, 0
+
+    def _append(self, x: float, y: float) -> None:
+        if self.count == len(self._x):
+            # Copy into new buffers: views already handed out keep the old ones, unchanged.
+            self._x = np.concatenate([self._x, np.empty(len(self._x))])
+            self._y = np.concatenate([self._y, np.empty(len(self._y))])
+        self._x[self.count] = x
+        self._y[self.count] = y
+        self.count += 1
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Read-only views of the points so far (safe to hand to another thread)."""
+        x, y = self._x[:self.count], self._y[:self.count]
+        x.flags.writeable = False
+        y.flags.writeable = False
+        return x, y
+
+
+def settings_for(task: Task, **overrides) -> TaskDefaults:
+    """The task's defaults with some fields replaced; unknown names are a clear error."""
+    names = {f.name for f in dataclasses.fields(TaskDefaults)}
+    unknown = sorted(set(overrides) - names)
+    if unknown:
+        raise ValueError(f"unknown setting(s): {', '.join(unknown)}")
+    return dataclasses.replace(task.defaults, **overrides)
+
+
+def build_network(task: Task, settings: TaskDefaults) -> ElmanNetwork:
+    return ElmanNetwork(
+        task.n_input, settings.n_hidden, task.n_output, settings.learning_rate,
+        seed=settings.seed, momentum=settings.momentum,
+        hidden_activation=settings.hidden_activation,
+        output_activation=settings.output_activation, rule=settings.rule,
+        bptt_window=settings.bptt_window, context_init=settings.context_init,
+        weight_scale=settings.weight_scale,
+    )
+
+
+class TrainingSession:
+    """Train ``network`` on ``task`` epoch by epoch, one step or many steps at a time.
+
+    The fast path (:meth:`run`) and the traced path (:meth:`step`) reach bit-for-bit comparable
+    states: ``run(n)`` equals ``n`` calls of ``step()`` to rounding error.
+    """
+
+    def __init__(self, task: Task, settings: TaskDefaults | None = None,
+                 network: ElmanNetwork | None = None) -> None:
+        if settings is not None and settings.epochs < 1:
+            raise ValueError(f"epochs must be ≥ 1 (got {settings.epochs})")
+        self.task = task
+        self.settings = settings or task.defaults
+        self.network = network if network is not None else build_network(task, self.settings)
+        self.sequence: Sequence = task.make_sequence(self.settings.sequence_length,
+                                                     self.settings.seed)
+        if len(self.sequence) == 0:
+            raise ValueError("the task produced an empty training sequence")
+        self.reset_context_each_epoch = self.settings.reset_context_each_epoch
+        self.epoch = 0  # completed epochs
+        self.position = 0  # index of the next row in the sequence
+        self.epoch_losses: list[float] = []  # mean loss of each completed epoch
+        self.step_losses = np.full(len(self.sequence), np.nan)  # current epoch, filled so far
+        self.previous_step_losses: np.ndarray | None = None  # the last complete epoch
+        # Squared error per output unit and step (the per-feature error bars), same life cycle.
+        self.unit_errors = np.full((len(self.sequence), task.n_output), np.nan)
+        self.previous_unit_errors: np.ndarray | None = None
+        self.running_loss = BinnedLoss(len(self.sequence))
+        self._flush_after = _window_ends(self.sequence.resets, self.network.bptt_window)
+
+    # ---------------------------------------------------------------- queries
+    @property
+    def steps_per_epoch(self) -> int:
+        return len(self.sequence)
+
+    @property
+    def finished(self) -> bool:
+        return self.epoch >= self.settings.epochs
+
+    @property
+    def global_step(self) -> int:
+        return self.epoch * self.steps_per_epoch + self.position
+
+    def resets_for_current_epoch(self) -> np.ndarray:
+        resets = np.array(self.sequence.resets, dtype=np.bool_)
+        # The first epoch always starts from the initial context; later ones only if asked —
+        # except in tasks made of independent short sequences, where every one starts afresh.
+        independent_parts = bool(np.any(resets[1:]))
+        resets[0] = self.epoch == 0 or self.reset_context_each_epoch or independent_parts
+        return resets
+
+    def latest_epoch_losses(self) -> np.ndarray:
+        """Per-step losses of the last complete epoch, or of the partial first epoch."""
+        if self.previous_step_losses is not None:
+            return self.previous_step_losses
+        return self.step_losses
+
+    def feature_errors(self) -> np.ndarray:
+        """Mean squared error of each output unit over the latest epoch (seeds/000's per-bit)."""
+        errors = self.previous_unit_errors if self.previous_unit_errors is not None \
+            else self.unit_errors
+        valid = ~np.isnan(errors[:, 0])
+        if not np.any(valid):
+            return np.full(errors.shape[1], np.nan)
+        return errors[valid].mean(axis=0)
+
+    def position_errors(self) -> np.ndarray:
+        """Mean loss per position category over the latest epoch (NaN where none yet)."""
+        losses = self.latest_epoch_losses()
+        n = len(self.task.category_names)
+        valid = ~np.isnan(losses)
+        sums = np.bincount(self.sequence.categories[valid], losses[valid], minlength=n)
+        counts = np.bincount(self.sequence.categories[valid], minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)[:n]
+
+    # --------------------------------------------------------------- training
+    def step(self) -> StepTrace:
+        """One traced timestep at the current position."""
+        t = self.position
+        seq = self.sequence
+        resets = self.resets_for_current_epoch()
+        target = seq.targets[t] if seq.mask[t] else None
+        trace = self.network.step(seq.inputs[t], target, reset=bool(resets[t]),
+                                  flush=bool(self._flush_after[t]))
+        self._record(t, np.array([trace.loss]), trace.output[None])
+        self._advance(1)
+        return trace
+
+    def run(self, max_steps: int) -> RunResult:
+        """Up to ``max_steps`` steps with the compiled kernel, never past the end of the epoch."""
+        start = self.position
+        stop = min(start + max(int(max_steps), 0), self.steps_per_epoch)
+        network = self.network
+        if network.rule == "bptt":
+            stop = self._bptt_safe_stop(start, stop)
+        if stop <= start:
+            if max_steps > 0 and network.rule == "bptt":
+                # Mid-window (after single steps): finish the window the traced way.
+                trace = self.step()
+                return RunResult(1, start, np.array([trace.loss]), trace.hidden[None],
+                                 trace.output[None], trace.context, self.position == 0)
+            return RunResult(0, start, np.empty(0), np.empty((0, network.n_hidden)),
+                             np.empty((0, network.n_output)), network.context.copy(), False)
+        seq = self.sequence
+        resets = self.resets_for_current_epoch()
+        context_before = network.context.copy()
+        losses, hidden, output = network.train(
+            seq.inputs[start:stop], seq.targets[start:stop], seq.mask[start:stop],
+            resets[start:stop], record=True,
+        )
+        last_context = self._context_used_at(stop - 1, resets, hidden, start, context_before)
+        self._record(start, losses, output)
+        self._advance(stop - start)
+        return RunResult(stop - start, start, losses, hidden, output, last_context,
+                         self.position == 0)
+
+    def _context_used_at(self, t, resets, hidden, start, context_before) -> np.ndarray:
+        """Rebuild the context row t started from, as the kernel saw it."""
+        network = self.network
+        if network.forget_context:
+            return np.zeros(network.n_hidden)
+        if resets[t]:
+            return np.full(network.n_hidden, network.context_init)
+        return hidden[t - start - 1].copy() if t > start else context_before
+
+    def _record(self, start: int, losses: np.ndarray, output: np.ndarray) -> None:
+        stop = start + len(losses)
+        seq = self.sequence
+        self.step_losses[start:stop] = losses
+        errors = (output - seq.targets[start:stop]) ** 2
+        errors[~seq.mask[start:stop]] = np.nan
+        self.unit_errors[start:stop] = errors
+        self.running_loss.add(losses)
+
+    def run_epoch(self) -> None:
+        """Finish the current epoch."""
+        target_epoch = self.epoch + 1
+        while self.epoch < target_epoch:
+            self.run(self.steps_per_epoch)
+
+    def train(self, epochs: int | None = None, on_epoch=None) -> list[float]:
+        """Train until ``epochs`` epochs are complete (default: the settings' count)."""
+        total = self.settings.epochs if epochs is None else epochs
+        while self.epoch < total:
+            self.run_epoch()
+            if on_epoch is not None:
+                on_epoch(self)
+        return self.epoch_losses
+
+    def _bptt_safe_stop(self, start: int, stop: int) -> int:
+        """The furthest row ≤ stop at which a BPTT window ends (train() always flushes)."""
+        if self.network._bptt_pending:
+            return start
+        if stop == self.steps_per_epoch:
+            return stop
+        ends = np.flatnonzero(self._flush_after[start:stop])
+        return start + int(ends[-1]) + 1 if len(ends) else start
+
+    def _advance(self, steps: int) -> None:
+        self.position += steps
+        if self.position >= self.steps_per_epoch:
+            mean = float(np.nanmean(self.step_losses)) if np.any(~np.isnan(self.step_losses)) \
+                else math.nan
+            self.epoch_losses.append(mean)
+            self.previous_step_losses = self.step_losses.copy()
+            self.previous_step_losses.setflags(write=False)
+            self.step_losses = np.full(self.steps_per_epoch, np.nan)
+            self.previous_unit_errors = self.unit_errors
+            self.previous_unit_errors.setflags(write=False)
+            self.unit_errors = np.full_like(self.previous_unit_errors, np.nan)
+            self.position = 0
+            self.epoch += 1
+
+    # -------------------------------------------------------------- evaluate
+    def evaluate(self, length: int | None = None, seed: int | None = None):
+        """Outputs of a frozen copy of the network on the task's evaluation sequence.
+
+        Returns ``(sequence, outputs)``; the training network is not changed.
+        """
+        length = self.settings.sequence_length if length is None else length
+        seed = self.settings.seed if seed is None else seed
+        sequence = self.task.evaluation_sequence(length, seed)
+        frozen = self.network.copy()
+        outputs = frozen.predict(sequence.inputs, sequence.resets)
+        return sequence, outputs
+
+
+def _window_ends(resets: np.ndarray, window: int | None) -> np.ndarray:
+    """flush_after[t]: a BPTT window ends after row t (window full, next row resets, or last)."""
+    n = len(resets)
+    ends = np.zeros(n, dtype=np.bool_)
+    if n == 0:
+        return ends
+    ends[-1] = True
+    ends[:-1] |= np.asarray(resets[1:], dtype=np.bool_)
+    if window is not None:
+        count = 0
+        for t in range(n):
+            if resets[t]:
+                count = 0
+            count += 1
+            if count >= window:
+                ends[t] = True
+                count = 0
+    return ends

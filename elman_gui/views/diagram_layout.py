@@ -1,0 +1,173 @@
+"""Where the network diagram puts its units and which links it draws (NumPy only, no Qt).
+
+The classic Elman picture: input bottom-left, context bottom-right, hidden above both, output on
+top. Coordinates are diagram units with y pointing up; neighbouring circles are 1 apart. Layers
+larger than :data:`STRIP_THRESHOLD` become a compact strip of cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+STRIP_THRESHOLD = 32  # layers with more units than this are drawn as a cell strip
+LINK_CAP = 200  # at most this many links per weight matrix (the strongest by |w|)
+UNIT_SPACING = 1.0
+UNIT_DIAMETER = 0.62
+STRIP_CELL = 0.2  # width of one cell in a strip
+STRIP_HEIGHT = 0.7
+BOTTOM_GAP = 3.0  # between the input and the context layer
+
+LAYERS = ("input", "hidden", "context", "output")
+# weight matrix → (source layer, destination layer); entry [i, j] links source j to destination i.
+MATRICES = {
+    "W_ih": ("input", "hidden"),
+    "W_hh": ("context", "hidden"),
+    "W_ho": ("hidden", "output"),
+}
+
+
+@dataclass(frozen=True)
+class LayerGeometry:
+    """One layer's units: names, centres and how they are drawn."""
+
+    name: str
+    labels: tuple[str, ...]
+    positions: np.ndarray  # (n, 2) unit centres
+    strip: bool
+
+    @property
+    def size(self) -> int:
+        return len(self.labels)
+
+    @property
+    def y(self) -> float:
+        return float(self.positions[0, 1])
+
+    @property
+    def x_min(self) -> float:
+        return float(self.positions[0, 0]) - self.half_extent
+
+    @property
+    def x_max(self) -> float:
+        return float(self.positions[-1, 0]) + self.half_extent
+
+    @property
+    def half_extent(self) -> float:
+        """Half a unit's size along the layer (a cell in a strip, a circle otherwise)."""
+        return STRIP_CELL / 2 if self.strip else UNIT_DIAMETER / 2
+
+    @property
+    def spacing(self) -> float:
+        return STRIP_CELL if self.strip else UNIT_SPACING
+
+    def index_at(self, x: float, y: float) -> int | None:
+        """The unit under a point, or None."""
+        if self.strip:
+            if abs(y - self.y) > STRIP_HEIGHT / 2 or not self.x_min <= x < self.x_max:
+                return None
+            return min(int((x - self.x_min) / STRIP_CELL), self.size - 1)
+        d2 = (self.positions[:, 0] - x) ** 2 + (self.positions[:, 1] - y) ** 2
+        i = int(np.argmin(d2))
+        return i if d2[i] <= (UNIT_DIAMETER / 2) ** 2 else None
+
+
+@dataclass(frozen=True)
+class DiagramLayout:
+    layers: dict[str, LayerGeometry]
+    bounds: tuple[float, float, float, float]  # x0, y0, x1, y1 including room for the texts
+
+    def segment_endpoints(self, matrix: str) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end points, (rows*cols, 2) each, of every link of a matrix in flat order."""
+        source, destination = (self.layers[name] for name in MATRICES[matrix])
+        starts = np.tile(source.positions, (destination.size, 1))
+        ends = np.repeat(destination.positions, source.size, axis=0)
+        return starts, ends
+
+
+def unit_labels(prefix: str, n: int, given: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The task's names when there is one per unit, else prefix1..prefixN."""
+    if len(given) == n and all(given):
+        return tuple(str(label) for label in given)
+    return tuple(f"{prefix}{i + 1}" for i in range(n))
+
+
+def _row(name: str, labels: tuple[str, ...], x_start: float, y: float) -> LayerGeometry:
+    n = len(labels)
+    strip = n > STRIP_THRESHOLD
+    spacing = STRIP_CELL if strip else UNIT_SPACING
+    offset = STRIP_CELL / 2 if strip else 0.0
+    xs = x_start + offset + spacing * np.arange(n)
+    positions = np.column_stack([xs, np.full(n, y)])
+    positions.setflags(write=False)
+    return LayerGeometry(name, labels, positions, strip)
+
+
+def _width(n: int) -> float:
+    return n * STRIP_CELL if n > STRIP_THRESHOLD else (n - 1) * UNIT_SPACING
+
+
+def compute_layout(
+    n_input: int,
+    n_hidden: int,
+    n_output: int,
+    input_labels: tuple[str, ...] = (),
+    output_labels: tuple[str, ...] = (),
+) -> DiagramLayout:
+    """Place the four layers; the vertical gap grows with the width so links stay readable."""
+    w_in, w_hid, w_out = _width(n_input), _width(n_hidden), _width(n_output)
+    bottom = w_in + BOTTOM_GAP + w_hid  # the context layer is as wide as the hidden one
+    centre = bottom / 2
+    gap = max(3.0, 0.3 * bottom)
+    layers = {
+        "input": _row("input", unit_labels("x", n_input, input_labels), 0.0, 0.0),
+        "context": _row(
+            "context", unit_labels("c", n_hidden), w_in + BOTTOM_GAP, 0.0
+        ),
+        "hidden": _row("hidden", unit_labels("h", n_hidden), centre - w_hid / 2, gap),
+        "output": _row(
+            "output", unit_labels("y", n_output, output_labels), centre - w_out / 2, 2 * gap
+        ),
+    }
+    x0 = min(layer.x_min for layer in layers.values())
+    x1 = max(layer.x_max for layer in layers.values())
+    margin = max(1.0, 0.04 * (x1 - x0))
+    bounds = (x0 - 3.5 * margin, -1.6 * margin, x1 + 3.5 * margin, 2 * gap + 1.6 * margin)
+    return DiagramLayout(layers, bounds)
+
+
+def strongest_links(weights: np.ndarray, cap: int = LINK_CAP) -> np.ndarray:
+    """Flat indices of the links to draw: all of them, or the ``cap`` largest by |w|."""
+    flat = np.abs(np.asarray(weights, dtype=np.float64).ravel())
+    if flat.size <= cap:
+        return np.arange(flat.size)
+    chosen = np.argpartition(flat, flat.size - cap)[flat.size - cap:]
+    return np.sort(chosen)
+
+
+def link_levels(weights: np.ndarray, n_levels: int) -> np.ndarray:
+    """Magnitude level 0..n_levels−1 of each weight, relative to the largest |w| in the array.
+
+    Normalising per matrix keeps small matrices' links visible next to a matrix of big weights.
+    """
+    magnitude = np.abs(np.nan_to_num(np.asarray(weights, dtype=np.float64)))
+    largest = float(magnitude.max()) if magnitude.size else 0.0
+    if largest <= 0.0:
+        return np.zeros(magnitude.shape, dtype=np.intp)
+    return np.minimum((magnitude / largest * n_levels).astype(np.intp), n_levels - 1)
+
+
+def distance_to_segments(
+    x: float, y: float, starts: np.ndarray, ends: np.ndarray, scale: tuple[float, float] = (1, 1)
+) -> np.ndarray:
+    """Distance from a point to each segment, measured after scaling x and y (e.g. to pixels)."""
+    sx, sy = scale
+    p = np.array([x * sx, y * sy])
+    a = starts * (sx, sy)
+    b = ends * (sx, sy)
+    ab = b - a
+    length2 = np.einsum("ij,ij->i", ab, ab)
+    t = np.clip(np.einsum("ij,ij->i", p - a, ab) / np.where(length2 > 0, length2, 1.0), 0, 1)
+    nearest = a + ab * t[:, None]
+    return np.hypot(*(nearest - p).T)

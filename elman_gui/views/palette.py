@@ -1,0 +1,102 @@
+"""One light theme for every live view: colours, colour maps and fonts.
+
+Meaning is kept consistent across views: warm (red) means positive, cool (blue) means negative,
+for weights and for activations alike; white is zero. Views style their own plots here instead
+of calling ``pyqtgraph.setConfigOptions``, which would change every plot in the application.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QBrush, QColor, QFont
+
+BACKGROUND = "#ffffff"
+FOREGROUND = "#222222"
+AXIS = "#555555"
+MUTED = "#7a7a7a"  # layer names, hints
+GRID_ALPHA = 0.25
+
+POSITIVE = "#c0392b"  # positive weights, the warm end of the maps
+NEGATIVE = "#2166ac"  # negative weights, the cool end
+COPY_LINK = "#6a3d9a"  # the hidden → context copy (weight 1)
+UNIT_OUTLINE = "#333333"
+EMPTY_UNIT = "#e6e6e6"  # no activation yet
+LESIONED = "#bdbdbd"
+CORRECT = "#1a7f37"
+WRONG = "#c62828"
+
+LOSS_CURVE = "#1f4e99"
+RUNNING_LOSS = (31, 78, 153, 70)  # the same blue, faint
+PREVIOUS_RUN = (120, 120, 120, 170)
+
+# Sequential [0, 1] (sigmoid, softmax): white → deep red. Diverging [−1, 1] (tanh, linear):
+# blue → white → red, centred on 0.
+_SEQUENTIAL_STOPS = ([0.0, 0.5, 1.0], ["#ffffff", "#f4a582", "#8b0000"])
+_DIVERGING_STOPS = (
+    [0.0, 0.25, 0.5, 0.75, 1.0],
+    ["#08306b", "#6baed6", "#ffffff", "#f4a582", "#8b0000"],
+)
+
+
+def sequential_map() -> pg.ColorMap:
+    return pg.ColorMap(*_SEQUENTIAL_STOPS)
+
+
+def diverging_map() -> pg.ColorMap:
+    return pg.ColorMap(*_DIVERGING_STOPS)
+
+
+class ActivationColors:
+    """Activation → colour, precomputed as 256 brushes so a frame only does an index lookup."""
+
+    def __init__(self, diverging: bool) -> None:
+        self.diverging = diverging
+        self.low, self.high = (-1.0, 1.0) if diverging else (0.0, 1.0)
+        self.colormap = diverging_map() if diverging else sequential_map()
+        self.lut = self.colormap.getLookupTable(0.0, 1.0, 256, alpha=False)  # (256, 3) uint8
+        self.brushes = [QBrush(QColor(*map(int, rgb))) for rgb in self.lut]
+
+    def indices(self, values: np.ndarray) -> np.ndarray:
+        scaled = (np.asarray(values, dtype=np.float64) - self.low) / (self.high - self.low)
+        scaled = np.nan_to_num(scaled, nan=0.5 if self.diverging else 0.0)
+        return np.clip((scaled * 255.0).round(), 0, 255).astype(np.intp)
+
+    def brushes_for(self, values: np.ndarray) -> list[QBrush]:
+        brushes = self.brushes
+        return [brushes[i] for i in self.indices(values)]
+
+    @property
+    def range_text(self) -> str:
+        return "−1 … 0 … +1" if self.diverging else "0 … 1"
+
+
+def font(point_size: float = 9.0, bold: bool = False, italic: bool = False) -> QFont:
+    f = QFont()
+    f.setPointSizeF(point_size)
+    f.setBold(bold)
+    f.setItalic(italic)
+    return f
+
+
+def style_plot(plot_item: pg.PlotItem, *, show_grid: bool = True) -> None:
+    """Dark axes and readable tick labels on the light background."""
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot_item.getAxis(name)
+        axis.setPen(pg.mkPen(AXIS))
+        axis.setTextPen(pg.mkPen(FOREGROUND))
+        axis.setTickFont(font(9))
+        axis.label.setFont(font(10))
+    if show_grid:
+        plot_item.showGrid(x=True, y=True, alpha=GRID_ALPHA)
+
+
+def make_plot_widget(parent=None) -> pg.PlotWidget:
+    widget = pg.PlotWidget(parent=parent, background=BACKGROUND)
+    style_plot(widget.getPlotItem())
+    return widget
+
+
+def format_value(value: float, digits: int = 6) -> str:
+    """A number as a student reads it: a real minus sign, fixed decimals."""
+    return f"{value:.{digits}f}".replace("-", "−")

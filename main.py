@@ -1,0 +1,32 @@
+"""Elman Lab: `python main.py` opens the app; `python main.py train …` trains headless."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "train":
+        from elman_core.runner import run
+
+        return run(argv[1:])
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        description="Watch an Elman network learn. Use `main.py train --help` for the headless "
+        "runner.",
+    )
+    parser.add_argument("--task", help="the task to open with (default: xor)")
+    parser.add_argument("--text", help="text for the text task")
+    parser.add_argument("--screenshot", metavar="PATH",
+                        help="train --steps timesteps, save a PNG of the window here and exit")
+    parser.add_argument("--steps", type=int, default=0, help="timesteps to train before the screenshot")
+    args = parser.parse_args(argv)
+    from elman_gui.app import run_gui
+
+    return run_gui(args.task, args.screenshot, args.steps, args.text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
