@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from elman_core.network import ElmanNetwork
+from elman_core.history import History, SessionState
+from elman_core.network import PARAMETER_NAMES, ElmanNetwork
 from elman_core.tasks.base import Sequence, Task, TaskDefaults
 from elman_core.trace import StepTrace
 
@@ -27,8 +28,13 @@ class RunResult:
     losses: np.ndarray  # per-step losses of those steps (NaN where no target)
     hidden: np.ndarray  # (steps, H) hidden activations
     output: np.ndarray  # (steps, O) outputs
-    last_context: np.ndarray  # the context the last step used (H,)
+    context: np.ndarray  # (steps, H) the context each step used
     epoch_finished: bool
+    trace: StepTrace | None = None  # set when the step was a traced one
+
+    @property
+    def last_context(self) -> np.ndarray:
+        return self.context[-1]
 
 
 class BinnedLoss:
@@ -130,6 +136,7 @@ class TrainingSession:
         self.unit_errors = np.full((len(self.sequence), task.n_output), np.nan)
         self.previous_unit_errors: np.ndarray | None = None
         self.running_loss = BinnedLoss(len(self.sequence))
+        self.history = History()
         self._flush_after = _window_ends(self.sequence.resets, self.network.bptt_window)
 
     # ---------------------------------------------------------------- queries
@@ -181,6 +188,7 @@ class TrainingSession:
     # --------------------------------------------------------------- training
     def step(self) -> StepTrace:
         """One traced timestep at the current position."""
+        self.history.push(self.capture())
         t = self.position
         seq = self.sequence
         resets = self.resets_for_current_epoch()
@@ -203,30 +211,35 @@ class TrainingSession:
                 # Mid-window (after single steps): finish the window the traced way.
                 trace = self.step()
                 return RunResult(1, start, np.array([trace.loss]), trace.hidden[None],
-                                 trace.output[None], trace.context, self.position == 0)
+                                 trace.output[None], trace.context[None], self.position == 0,
+                                 trace)
             return RunResult(0, start, np.empty(0), np.empty((0, network.n_hidden)),
-                             np.empty((0, network.n_output)), network.context.copy(), False)
+                             np.empty((0, network.n_output)), np.empty((0, network.n_hidden)),
+                             False)
         seq = self.sequence
         resets = self.resets_for_current_epoch()
+        self.history.push(self.capture())
         context_before = network.context.copy()
         losses, hidden, output = network.train(
             seq.inputs[start:stop], seq.targets[start:stop], seq.mask[start:stop],
             resets[start:stop], record=True,
         )
-        last_context = self._context_used_at(stop - 1, resets, hidden, start, context_before)
+        contexts = self._contexts_used(resets[start:stop], hidden, context_before)
         self._record(start, losses, output)
         self._advance(stop - start)
-        return RunResult(stop - start, start, losses, hidden, output, last_context,
+        return RunResult(stop - start, start, losses, hidden, output, contexts,
                          self.position == 0)
 
-    def _context_used_at(self, t, resets, hidden, start, context_before) -> np.ndarray:
-        """Rebuild the context row t started from, as the kernel saw it."""
+    def _contexts_used(self, resets, hidden, context_before) -> np.ndarray:
+        """Rebuild the context each row started from, as the kernel saw it."""
         network = self.network
+        contexts = np.empty_like(hidden)
+        contexts[0] = context_before
+        contexts[1:] = hidden[:-1]
+        contexts[resets] = network.context_init
         if network.forget_context:
-            return np.zeros(network.n_hidden)
-        if resets[t]:
-            return np.full(network.n_hidden, network.context_init)
-        return hidden[t - start - 1].copy() if t > start else context_before
+            contexts[:] = 0.0
+        return contexts
 
     def _record(self, start: int, losses: np.ndarray, output: np.ndarray) -> None:
         stop = start + len(losses)
@@ -267,7 +280,7 @@ class TrainingSession:
             mean = float(np.nanmean(self.step_losses)) if np.any(~np.isnan(self.step_losses)) \
                 else math.nan
             self.epoch_losses.append(mean)
-            self.previous_step_losses = self.step_losses.copy()
+            self.previous_step_losses = self.step_losses
             self.previous_step_losses.setflags(write=False)
             self.step_losses = np.full(self.steps_per_epoch, np.nan)
             self.previous_unit_errors = self.unit_errors
@@ -275,6 +288,57 @@ class TrainingSession:
             self.unit_errors = np.full_like(self.previous_unit_errors, np.nan)
             self.position = 0
             self.epoch += 1
+
+    # ------------------------------------------------------------- step back
+    def capture(self) -> SessionState:
+        """The present moment, cheap enough to take before every step."""
+        net = self.network
+        binned = self.running_loss
+        return SessionState(
+            self.global_step, self.epoch, self.position,
+            {name: getattr(net, name).copy() for name in (*PARAMETER_NAMES, "context")},
+            {name: v.copy() for name, v in net.velocity.items()},
+            tuple(net._bptt_pending), net.steps_trained, len(self.epoch_losses),
+            self.step_losses, self.unit_errors, self.previous_step_losses,
+            self.previous_unit_errors,
+            (binned.count, binned._sum, binned._n, binned._steps, binned._global),
+        )
+
+    def restore(self, state: SessionState) -> None:
+        """Put the session back exactly as it was when ``state`` was captured."""
+        net = self.network
+        for name, value in state.network_arrays.items():
+            setattr(net, name, value.copy())
+        net.velocity = {name: v.copy() for name, v in state.velocity.items()}
+        net._bptt_pending = list(state.bptt_pending)
+        net.steps_trained = state.steps_trained
+        self.epoch, self.position = state.epoch, state.position
+        del self.epoch_losses[state.n_epoch_losses:]
+        self.step_losses = state.step_losses.copy()
+        self.step_losses[state.position:] = np.nan
+        self.unit_errors = state.unit_errors.copy()
+        self.unit_errors[state.position:] = np.nan
+        self.previous_step_losses = state.previous_step_losses
+        self.previous_unit_errors = state.previous_unit_errors
+        binned = self.running_loss
+        binned.count, binned._sum, binned._n, binned._steps, binned._global = state.running_loss
+
+    def steps_back_available(self) -> int:
+        oldest = self.history.oldest_step()
+        return 0 if oldest is None else min(self.global_step - oldest, self.history.max_steps)
+
+    def step_back(self, steps: int = 1) -> int:
+        """Go back ``steps`` timesteps (as far as the history reaches); returns how many."""
+        steps = max(0, min(int(steps), self.steps_back_available()))
+        if steps == 0:
+            return 0
+        target = self.global_step - steps
+        state = self.history.latest_at_or_before(target)
+        self.restore(state)
+        # Replay from the checkpoint with the kernel that took these steps the first time.
+        while self.global_step < target:
+            self.run(target - self.global_step)
+        return steps
 
     # -------------------------------------------------------------- evaluate
     def evaluate(self, length: int | None = None, seed: int | None = None):

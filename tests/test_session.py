@@ -151,3 +151,113 @@ def test_small_tasks_reach_full_accuracy(name):
     session.train()
     sequence, outputs = session.evaluate()
     assert metrics.accuracy(session.task, outputs, sequence.targets, sequence.mask) == 1.0
+
+
+# ---------------------------------------------------------------- step back
+def state_of(session):
+    net = session.network
+    return {name: getattr(net, name).copy() for name in PARAMS} | {
+        "velocity": {k: v.copy() for k, v in net.velocity.items()}}
+
+
+def assert_bit_identical(a, b):
+    for name in PARAMS:
+        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+    for name in a["velocity"]:
+        np.testing.assert_array_equal(a["velocity"][name], b["velocity"][name], err_msg=name)
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_step_back_k_then_forward_k_is_bit_identical(momentum):
+    task = tasks.get("letters")
+    session = TrainingSession(task, settings_for(task, momentum=momentum))
+    session.run(100)
+    for _ in range(50):
+        session.step()
+    after = state_of(session)
+    losses_after = session.step_losses.copy()
+    assert session.step_back(30) == 30
+    assert session.global_step == 120
+    assert np.isnan(session.step_losses[120:]).all()
+    for _ in range(30):
+        session.step()
+    assert_bit_identical(after, state_of(session))
+    np.testing.assert_array_equal(losses_after, session.step_losses)
+
+
+def test_step_back_into_a_compiled_chunk_replays_it_exactly():
+    task = tasks.get("xor")
+    long_run = TrainingSession(task)
+    long_run.run(500)
+    long_run.step_back(200)
+    short_run = TrainingSession(task)
+    short_run.run(300)
+    assert long_run.global_step == 300
+    assert_bit_identical(state_of(long_run), state_of(short_run))
+
+
+def test_step_back_across_an_epoch_boundary_restores_the_loss_history():
+    task = tasks.get("xor")
+    session = TrainingSession(task, settings_for(task, sequence_length=30))
+    for _ in range(35):  # one 29-step epoch and 6 steps
+        session.step()
+    assert session.epoch == 1 and len(session.epoch_losses) == 1
+    session.step_back(10)
+    assert (session.epoch, session.position) == (0, 25)
+    assert session.epoch_losses == []
+    assert session.previous_step_losses is None
+    assert np.isnan(session.step_losses[25:]).all() and not np.isnan(session.step_losses[:25]).any()
+    for _ in range(10):
+        session.step()
+    assert session.epoch == 1 and len(session.epoch_losses) == 1
+
+
+def test_history_respects_its_memory_cap():
+    task = tasks.get("letters")
+    session = TrainingSession(task)
+    state_bytes = session.capture().nbytes
+    session.history.memory_limit = 50 * state_bytes
+    for _ in range(200):
+        session.step()
+    assert session.history.nbytes <= 50 * state_bytes
+    assert session.steps_back_available() == 50
+    assert session.history.capacity_steps(state_bytes) == 50
+    assert session.step_back(1000) == 50
+
+
+def test_history_reaches_back_at_most_max_steps():
+    session = TrainingSession(tasks.get("xor"))
+    for _ in range(1100):
+        session.step()
+    assert session.steps_back_available() == 1000
+
+
+def test_zeroing_the_context_destroys_the_xor_memory():
+    """seeds/000's question, answered: without context the XOR bit is as hard as the others."""
+    from elman_core import metrics
+
+    task = tasks.get("xor")
+    session = TrainingSession(task)
+    session.train()
+    xor = task.extra["xor_category"]
+
+    def xor_error():
+        sequence, outputs = session.evaluate()
+        losses = metrics.step_losses(outputs, sequence.targets, sequence.mask, "sigmoid")
+        return metrics.position_errors(losses, sequence.categories, 3)[xor]
+
+    with_memory = xor_error()
+    session.network.forget_context = True
+    without_memory = xor_error()
+    print(f"XOR-bit error: {with_memory:.4f} with context, {without_memory:.4f} without")
+    assert without_memory > 2.0 * with_memory
+    assert without_memory > 0.2  # back near chance (0.25 for a coin flip predicted at 0.5)
+
+
+def test_lesioned_hidden_unit_stays_at_zero_and_stops_learning():
+    session = TrainingSession(tasks.get("letters"))
+    session.network.lesioned[3] = True
+    before = session.network.W_ih[3].copy()
+    result = session.run(200)
+    assert np.all(result.hidden[:, 3] == 0.0)
+    np.testing.assert_array_equal(session.network.W_ih[3], before)

@@ -1,0 +1,105 @@
+"""Run until something happens, then stop exactly on that step with its full trace.
+
+Each condition says how many steps may run before the step it waits for (when that is known in
+advance, like the next ``b``), or recognises the step afterwards (like an error above a
+threshold), in which case the session steps back to it. Either way the final step is a traced
+one, so the inspector shows exactly the step the condition names. ``advance`` does one bounded
+slice of work, so a GUI thread can interleave it with painting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from elman_core.session import RunResult, TrainingSession
+from elman_core.trace import StepTrace
+
+
+@dataclass(frozen=True)
+class EpochEnd:
+    """The step that completes the current epoch."""
+
+    def describe(self) -> str:
+        return "the end of this epoch"
+
+    def steps_before(self, session: TrainingSession) -> int | None:
+        return session.steps_per_epoch - session.position - 1
+
+
+@dataclass(frozen=True)
+class EpochReached:
+    """The step that completes epoch ``epoch`` (counting from 1)."""
+
+    epoch: int
+
+    def describe(self) -> str:
+        return f"the end of epoch {self.epoch}"
+
+    def steps_before(self, session: TrainingSession) -> int | None:
+        remaining = self.epoch * session.steps_per_epoch - session.global_step - 1
+        if remaining < 0:
+            raise ValueError(f"epoch {self.epoch} is already complete")
+        return remaining
+
+
+@dataclass(frozen=True)
+class InputIs:
+    """The next step whose input is ``symbol`` (e.g. the next ``b``)."""
+
+    symbol: str
+
+    def describe(self) -> str:
+        return f"the next input {self.symbol!r}"
+
+    def steps_before(self, session: TrainingSession) -> int | None:
+        symbols = session.sequence.input_symbols
+        n = len(symbols)
+        for offset in range(n):
+            if symbols[(session.position + offset) % n] == self.symbol:
+                return offset
+        raise ValueError(f"the input {self.symbol!r} never occurs in this task's sequence")
+
+
+@dataclass(frozen=True)
+class ErrorAbove:
+    """The next step whose loss exceeds ``threshold``."""
+
+    threshold: float
+
+    def describe(self) -> str:
+        return f"the next step with error above {self.threshold:g}"
+
+    def steps_before(self, session: TrainingSession) -> int | None:
+        return None  # only known once the step has run
+
+    def hit(self, result: RunResult) -> int | None:
+        above = np.flatnonzero(result.losses > self.threshold)
+        return int(above[0]) if len(above) else None
+
+
+def advance(session: TrainingSession, condition, budget: int) -> StepTrace | None:
+    """Run at most about ``budget`` steps towards ``condition``; the trace once it is reached."""
+    before = condition.steps_before(session)
+    if before == 0:
+        return session.step()
+    result = session.run(budget if before is None else min(budget, before))
+    if before is None:
+        hit = condition.hit(result)
+        if hit is not None:
+            session.step_back(result.steps - hit)
+            return session.step()
+    return None
+
+
+def run_to(session: TrainingSession, condition, max_steps: int = 10**8,
+           slice_steps: int = 100_000) -> StepTrace | None:
+    """Headless: run until ``condition`` (or ``max_steps``); the trace of the step it stopped on."""
+    start = session.global_step
+    while session.global_step - start < max_steps:
+        budget = min(slice_steps, max_steps - (session.global_step - start))
+        trace = advance(session, condition, budget)
+        if trace is not None:
+            return trace
+    return None
