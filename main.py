@@ -21,7 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--text", help="text for the text task")
     parser.add_argument("--screenshot", metavar="PATH",
                         help="train --steps timesteps, save a PNG of the window here and exit")
-    parser.add_argument("--steps", type=int, default=0, help="timesteps to train before the screenshot")
+    parser.add_argument("--steps", type=int, default=0,
+                        help="timesteps to train before the screenshot")
     args = parser.parse_args(argv)
     from elman_gui.app import run_gui
 

@@ -150,12 +150,16 @@ def _letters_report(task: Task, sequence: Sequence, outputs: np.ndarray) -> list
     lines += ["", "Average squared error per feature (whole test sequence):"]
     per_feature = feature_errors(outputs, sequence.targets, sequence.mask)
     width = max(len(name) for name in task.output_labels)
-    lines += [f"  {n:<{width}} : {e:.6f}" for n, e in zip(task.output_labels, per_feature)]
+    lines += [
+        f"  {n:<{width}} : {e:.6f}" for n, e in zip(task.output_labels, per_feature, strict=True)
+    ]
     mean_by_letter = position_errors(errors, sequence.categories, len(task.category_names))
     lines += [
         "",
         "Average error by target letter: "
-        + ", ".join(f"{n} {e:.4f}" for n, e in zip(task.category_names, mean_by_letter)),
+        + ", ".join(
+            f"{n} {e:.4f}" for n, e in zip(task.category_names, mean_by_letter, strict=True)
+        ),
         "Accuracy (nearest letter): "
         + _percent(
             int(correct_steps(task, outputs, sequence.targets)[sequence.mask].sum()),

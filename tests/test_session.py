@@ -123,7 +123,7 @@ def test_xor_dips_at_the_predictable_bit_after_600_epochs():
     errors = session.position_errors()
     xor = task.extra["xor_category"]
     random_positions = [errors[c] for c in range(3) if c != xor]
-    print("XOR position errors:", dict(zip(task.category_names, np.round(errors, 4))))
+    print("XOR position errors:", dict(zip(task.category_names, np.round(errors, 4), strict=True)))
     assert errors[xor] < 0.5 * np.mean(random_positions)
 
 

@@ -50,9 +50,7 @@ def _factory(name: str) -> Callable[..., Task]:
     try:
         return _FACTORIES[name]
     except (KeyError, TypeError):
-        raise TaskError(
-            f"Unknown task {name!r}. Valid tasks: {', '.join(_FACTORIES)}."
-        ) from None
+        raise TaskError(f"Unknown task {name!r}. Valid tasks: {', '.join(_FACTORIES)}.") from None
 
 
 __all__ = [

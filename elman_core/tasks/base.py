@@ -13,7 +13,10 @@ class TaskError(ValueError):
 
 @dataclass(frozen=True)
 class TaskDefaults:
-    """The settings a task starts with; every one can be changed in the app or on the command line."""
+    """The settings a task starts with.
+
+    Every one can be changed in the app or on the command line.
+    """
 
     n_hidden: int
     learning_rate: float
@@ -153,8 +156,6 @@ def check_length(length: int, minimum: int, what: str) -> int:
 
 def make_rng(seed: int) -> np.random.RandomState:
     """A private random stream for one sequence: never touches numpy's global state."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not (
-        0 <= seed < 2**32
-    ):
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not (0 <= seed < 2**32):
         raise TaskError(f"The seed must be a whole number from 0 to {2**32 - 1} (got {seed!r}).")
     return np.random.RandomState(int(seed))

@@ -47,16 +47,16 @@ def make_task() -> CountingTask:
         name="counting",
         title="Counting 0 to 4",
         description=(
-            "Each symbol 0 to 4 has its own input unit (one-hot), and the network learns to "
-            "predict the next number of the count 0, 1, 2, 3, 4; the five output units form a "
-            "softmax, so they read as probabilities and the loss is the cross-entropy. The whole "
-            "sequence is one training example: the error is propagated back through every step "
-            "(BPTT) and the weights change once per epoch, so watch the loss curve fall steadily "
-            "rather than step by step. Every next symbol follows from the current one alone, so "
-            "the four error bars should fall together. This reproduces the seeds/003 notebook "
-            "(10 tanh hidden units, learning rate 0.1, 200 epochs, weights normal times 0.01, "
-            "seed 1); a sequence length above 5 repeats the count as separate runs, each "
-            "starting from a fresh context."
+            "Each number 0 to 4 has its own input unit (one-hot), and the network learns to "
+            "predict the next number of the count 0, 1, 2, 3, 4. The five output units form a "
+            "softmax, so they read as probabilities that add up to 1, and the loss is the "
+            "cross-entropy. The whole count is one training example: the errors of all four steps "
+            "are propagated back through time (BPTT) and the weights change once, at its end. "
+            "Each next number follows from the current one alone, so the four error bars should "
+            "fall together as the probability of the right answer rises. This reproduces the "
+            "seeds/003 notebook (10 tanh hidden units, learning rate 0.1, 200 epochs, weights "
+            "normal times 0.01, seed 1); a sequence length above 5 repeats the count as separate "
+            "runs, each starting from a fresh context."
         ),
         source="seeds/003 (softmax BPTT notebook)",
         n_input=N_SYMBOLS,

@@ -42,9 +42,7 @@ class EndOfSequenceTask(Task):
             mask=last,
             resets=first,
             input_symbols=tuple(f"({a},{b})" for a, b in bits.reshape(rows, 2)),
-            target_symbols=tuple(
-                str(counts[t // STEPS]) if last[t] else "" for t in range(rows)
-            ),
+            target_symbols=tuple(str(counts[t // STEPS]) if last[t] else "" for t in range(rows)),
             categories=np.repeat(counts, STEPS).astype(np.int64),
         )
 
@@ -65,8 +63,9 @@ def make_task() -> EndOfSequenceTask:
             "and the context is reset before each new triple. Because the earlier a bits are no "
             "longer in the input, the count has to be carried in the hidden units, and the error "
             "is propagated back through all three steps (BPTT, one weight update per triple). "
-            "Watch the weights from input b shrink, since b is a distractor, and the error bars, "
-            "one per correct count, which show whether the extreme counts 0 and 3 are harder. "
+            "Watch the weights from input b shrink towards zero, since b is a distractor, and "
+            "the error bars, one per correct count, which show whether some counts are harder "
+            "to carry than others. "
             "This takes the idea of the seeds/002 notebook (2 inputs, 3 tanh hidden units, a "
             "linear output, target only at the end, learning rate 0.01, 100 epochs) with a "
             "target of our own choosing that really needs memory and a corrected backward pass. "

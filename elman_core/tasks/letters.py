@@ -71,16 +71,17 @@ def make_task(n_consonants: int = 300, wrap: bool = False) -> LettersTask:
         title="Consonants and vowels",
         description=(
             "Letters arrive one at a time as six phonetic features, and the network predicts the "
-            "next letter; the consonants b, d, g are chosen at random, but each is always followed "
-            "by its own vowels (ba, dii, guuu). Watch the error bars: the consonant bars stay "
-            "high because a new consonant cannot be foreseen, while the vowel bars fall, and the "
-            "Consonantal feature error shows the network knowing when a consonant is due even if "
-            "not which one. This reproduces experiment 2 of Elman (1990) (Figs. 4 and 5) as done "
-            "in the seeds/000 article: 6-20-6, learning rate 0.1, 200 epochs, context starting "
-            "at 0. Here the sequence length counts consonants (default 300 like the article; the "
-            "paper used 1000, see the letters-paper preset), the stream does not wrap around "
-            "from its end to its start (the article's choice; the paper's wraps), and the test "
-            "stream is a new one drawn with seed + 1000, the same length as the training stream."
+            "next letter; the consonants b, d, g come in random order, but each is always followed "
+            "by its own vowels (ba, dii, guuu). Watch the error bars: the consonant bars stay high "
+            "because the next consonant cannot be foreseen, while the vowel bars fall. In the "
+            "per-feature errors, Consonantal can become easy even though the consonant itself is "
+            "not, because the number of vowels tells the network when the next consonant is due. "
+            "This reproduces experiment 2 of Elman (1990), Figs. 4 and 5, as set up in the "
+            "seeds/000 article: 6-20-6, learning rate 0.1, 200 epochs, context starting at 0, "
+            "a stream that does not wrap from its end back to its start (the paper's does). "
+            "The sequence length counts consonants (300 like the article; the paper used 1000, "
+            "see the letters-paper preset), and the test stream is a new one of the same length "
+            "drawn with seed + 1000."
         ),
         source="Elman (1990), experiment 2; seeds/000 (cv task)",
         n_input=6,

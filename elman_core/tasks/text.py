@@ -144,7 +144,7 @@ def make_task(text: str | None = None) -> TextTask:
             "softmax), so their activations need not add up to 1. Limits: at most "
             f"{MAX_TEXT_CHARS:,} characters and {MAX_ALPHABET} different ones, no control "
             "characters except newline and tab, and the error bars show the "
-            f"{MAX_CATEGORIES} most frequent characters with the rest grouped as \"other\"."
+            f'{MAX_CATEGORIES} most frequent characters with the rest grouped as "other".'
         ),
         source="Elman (1990), experiments 3 and 4 (the idea: prediction error marks structure)",
         n_input=len(alphabet),

@@ -65,7 +65,7 @@ def make_task() -> XorTask:
             "Bits arrive one at a time in groups of three: two random bits, then their XOR, and "
             "the network always has to guess the next bit. Only the XOR bit can be predicted, and "
             "only by remembering the bit before the current one, so it is a test of the context "
-            "units' memory. Watch the error bars: the \"predict XOR bit\" bar should fall far "
+            'units\' memory. Watch the error bars: the "predict XOR bit" bar should fall far '
             "below the other two, which stay near chance because their bits are random. This "
             "reproduces the XOR task of the seeds/000 article (3000 bits, 1-4-1, learning rate "
             "0.1, 600 epochs, generator seed 42, context starting at 0) and experiment 1 of Elman "
