@@ -1,8 +1,10 @@
 """Where the network diagram puts its units and which links it draws (NumPy only, no Qt).
 
 The classic Elman picture: input bottom-left, context bottom-right, hidden above both, output on
-top. Coordinates are diagram units with y pointing up; neighbouring circles are 1 apart. Layers
-larger than :data:`STRIP_THRESHOLD` become a compact strip of cells.
+top. x is measured in unit spacings (neighbouring circles are 1 apart), y in rows (input and
+context at 0, hidden at 1, output at 2). The view stretches the two axes independently to fill
+its window and sizes circles in pixels. Layers larger than :data:`STRIP_THRESHOLD` become a
+compact strip of cells.
 """
 
 from __future__ import annotations
@@ -14,9 +16,7 @@ import numpy as np
 STRIP_THRESHOLD = 32  # layers with more units than this are drawn as a cell strip
 LINK_CAP = 200  # at most this many links per weight matrix (the strongest by |w|)
 UNIT_SPACING = 1.0
-UNIT_DIAMETER = 0.62
 STRIP_CELL = 0.2  # width of one cell in a strip
-STRIP_HEIGHT = 0.7
 BOTTOM_GAP = 3.0  # between the input and the context layer
 
 LAYERS = ("input", "hidden", "context", "output")
@@ -46,37 +46,49 @@ class LayerGeometry:
         return float(self.positions[0, 1])
 
     @property
-    def x_min(self) -> float:
-        return float(self.positions[0, 0]) - self.half_extent
-
-    @property
-    def x_max(self) -> float:
-        return float(self.positions[-1, 0]) + self.half_extent
-
-    @property
-    def half_extent(self) -> float:
-        """Half a unit's size along the layer (a cell in a strip, a circle otherwise)."""
-        return STRIP_CELL / 2 if self.strip else UNIT_DIAMETER / 2
-
-    @property
     def spacing(self) -> float:
         return STRIP_CELL if self.strip else UNIT_SPACING
 
-    def index_at(self, x: float, y: float) -> int | None:
-        """The unit under a point, or None."""
+    @property
+    def x_min(self) -> float:
+        """Left edge: of the first cell in a strip, half a spacing left of the first circle."""
+        return float(self.positions[0, 0]) - self.spacing / 2
+
+    @property
+    def x_max(self) -> float:
+        return float(self.positions[-1, 0]) + self.spacing / 2
+
+    @property
+    def centre(self) -> float:
+        return (self.x_min + self.x_max) / 2
+
+    def index_at(self, x: float, y: float, radius_x: float, radius_y: float) -> int | None:
+        """The unit under a point, or None.
+
+        ``radius_x``/``radius_y``: a circle's radius (or a strip's half height) in data units
+        along each axis, as the view currently draws it.
+        """
+        if abs(y - self.y) > radius_y:
+            return None
         if self.strip:
-            if abs(y - self.y) > STRIP_HEIGHT / 2 or not self.x_min <= x < self.x_max:
+            if not self.x_min <= x < self.x_max:
                 return None
             return min(int((x - self.x_min) / STRIP_CELL), self.size - 1)
-        d2 = (self.positions[:, 0] - x) ** 2 + (self.positions[:, 1] - y) ** 2
+        dx = (self.positions[:, 0] - x) / radius_x
+        dy = (self.positions[:, 1] - y) / radius_y
+        d2 = dx * dx + dy * dy
         i = int(np.argmin(d2))
-        return i if d2[i] <= (UNIT_DIAMETER / 2) ** 2 else None
+        return i if d2[i] <= 1.0 else None
 
 
 @dataclass(frozen=True)
 class DiagramLayout:
     layers: dict[str, LayerGeometry]
-    bounds: tuple[float, float, float, float]  # x0, y0, x1, y1 including room for the texts
+
+    @property
+    def x_range(self) -> tuple[float, float]:
+        return (min(g.x_min for g in self.layers.values()),
+                max(g.x_max for g in self.layers.values()))
 
     def segment_endpoints(self, matrix: str) -> tuple[np.ndarray, np.ndarray]:
         """Start and end points, (rows*cols, 2) each, of every link of a matrix in flat order."""
@@ -94,6 +106,7 @@ def unit_labels(prefix: str, n: int, given: tuple[str, ...] = ()) -> tuple[str, 
 
 
 def _row(name: str, labels: tuple[str, ...], x_start: float, y: float) -> LayerGeometry:
+    """Units from x_start (the first centre of circles, the left edge of a strip)."""
     n = len(labels)
     strip = n > STRIP_THRESHOLD
     spacing = STRIP_CELL if strip else UNIT_SPACING
@@ -115,26 +128,21 @@ def compute_layout(
     input_labels: tuple[str, ...] = (),
     output_labels: tuple[str, ...] = (),
 ) -> DiagramLayout:
-    """Place the four layers; the vertical gap grows with the width so links stay readable."""
+    """Place the four layers: rows at y = 0 (input, context), 1 (hidden) and 2 (output)."""
     w_in, w_hid, w_out = _width(n_input), _width(n_hidden), _width(n_output)
     bottom = w_in + BOTTOM_GAP + w_hid  # the context layer is as wide as the hidden one
     centre = bottom / 2
-    gap = max(3.0, 0.3 * bottom)
     layers = {
         "input": _row("input", unit_labels("x", n_input, input_labels), 0.0, 0.0),
         "context": _row(
             "context", unit_labels("c", n_hidden), w_in + BOTTOM_GAP, 0.0
         ),
-        "hidden": _row("hidden", unit_labels("h", n_hidden), centre - w_hid / 2, gap),
+        "hidden": _row("hidden", unit_labels("h", n_hidden), centre - w_hid / 2, 1.0),
         "output": _row(
-            "output", unit_labels("y", n_output, output_labels), centre - w_out / 2, 2 * gap
+            "output", unit_labels("y", n_output, output_labels), centre - w_out / 2, 2.0
         ),
     }
-    x0 = min(layer.x_min for layer in layers.values())
-    x1 = max(layer.x_max for layer in layers.values())
-    margin = max(1.0, 0.04 * (x1 - x0))
-    bounds = (x0 - 3.5 * margin, -1.6 * margin, x1 + 3.5 * margin, 2 * gap + 1.6 * margin)
-    return DiagramLayout(layers, bounds)
+    return DiagramLayout(layers)
 
 
 def strongest_links(weights: np.ndarray, cap: int = LINK_CAP) -> np.ndarray:
@@ -151,7 +159,8 @@ def link_levels(weights: np.ndarray, n_levels: int) -> np.ndarray:
 
     Normalising per matrix keeps small matrices' links visible next to a matrix of big weights.
     """
-    magnitude = np.abs(np.nan_to_num(np.asarray(weights, dtype=np.float64)))
+    magnitude = np.abs(np.nan_to_num(np.asarray(weights, dtype=np.float64),
+                                     nan=0.0, posinf=0.0, neginf=0.0))
     largest = float(magnitude.max()) if magnitude.size else 0.0
     if largest <= 0.0:
         return np.zeros(magnitude.shape, dtype=np.intp)

@@ -27,7 +27,7 @@ CORRECT = "#1a7f37"
 WRONG = "#c62828"
 
 LOSS_CURVE = "#1f4e99"
-RUNNING_LOSS = (31, 78, 153, 70)  # the same blue, faint
+RUNNING_LOSS = "#a9bddb"  # the same blue, faded (opaque: overlapping wiggles stay light)
 PREVIOUS_RUN = (120, 120, 120, 170)
 
 # Sequential [0, 1] (sigmoid, softmax): white → deep red. Diverging [−1, 1] (tanh, linear):
@@ -48,19 +48,21 @@ def diverging_map() -> pg.ColorMap:
 
 
 class ActivationColors:
-    """Activation → colour, precomputed as 256 brushes so a frame only does an index lookup."""
+    """Activation → colour, precomputed as 255 brushes so a frame only does an index lookup."""
 
     def __init__(self, diverging: bool) -> None:
         self.diverging = diverging
         self.low, self.high = (-1.0, 1.0) if diverging else (0.0, 1.0)
         self.colormap = diverging_map() if diverging else sequential_map()
-        self.lut = self.colormap.getLookupTable(0.0, 1.0, 256, alpha=False)  # (256, 3) uint8
+        # An odd number of entries puts 0 of the diverging map exactly on the white centre.
+        self.lut = self.colormap.getLookupTable(0.0, 1.0, 255, alpha=False)  # (255, 3) uint8
         self.brushes = [QBrush(QColor(*map(int, rgb))) for rgb in self.lut]
 
     def indices(self, values: np.ndarray) -> np.ndarray:
         scaled = (np.asarray(values, dtype=np.float64) - self.low) / (self.high - self.low)
         scaled = np.nan_to_num(scaled, nan=0.5 if self.diverging else 0.0)
-        return np.clip((scaled * 255.0).round(), 0, 255).astype(np.intp)
+        top = len(self.lut) - 1
+        return np.clip((scaled * top).round(), 0, top).astype(np.intp)
 
     def brushes_for(self, values: np.ndarray) -> list[QBrush]:
         brushes = self.brushes
@@ -69,6 +71,34 @@ class ActivationColors:
     @property
     def range_text(self) -> str:
         return "−1 … 0 … +1" if self.diverging else "0 … 1"
+
+
+_ERROR_COLORS = ActivationColors(diverging=False)
+_NO_DATA = QBrush(QColor(0, 0, 0, 0))
+
+
+def error_brushes(values: np.ndarray, largest: float) -> list[QBrush]:
+    """Bars coloured by height relative to the largest, on the activation map's warm half.
+
+    The map starts at a light tint (not white) so even the smallest bar stays visible; NaN
+    (no data) is transparent, so its bar is empty.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    relative = values / largest if largest > 0 else np.zeros_like(values)
+    indices = _ERROR_COLORS.indices(0.15 + 0.65 * np.clip(relative, 0.0, 1.0))
+    brushes = _ERROR_COLORS.brushes
+    return [brushes[i] if np.isfinite(v) else _NO_DATA for i, v in zip(indices, values,
+                                                                         strict=True)]
+
+
+def faded(color: str, strength: float) -> QColor:
+    """An opaque colour between white (strength 0) and ``color`` (strength 1).
+
+    Looks like a translucent line on the white background but paints much faster.
+    """
+    target = QColor(color)
+    mix = lambda channel: round(255 + (channel - 255) * strength)  # noqa: E731
+    return QColor(mix(target.red()), mix(target.green()), mix(target.blue()))
 
 
 def font(point_size: float = 9.0, bold: bool = False, italic: bool = False) -> QFont:
@@ -86,13 +116,14 @@ def style_plot(plot_item: pg.PlotItem, *, show_grid: bool = True) -> None:
         axis.setPen(pg.mkPen(AXIS))
         axis.setTextPen(pg.mkPen(FOREGROUND))
         axis.setTickFont(font(9))
+        axis.enableAutoSIPrefix(False)  # "loss (×0.001)" confuses more than it helps
         axis.label.setFont(font(10))
     if show_grid:
         plot_item.showGrid(x=True, y=True, alpha=GRID_ALPHA)
 
 
-def make_plot_widget(parent=None) -> pg.PlotWidget:
-    widget = pg.PlotWidget(parent=parent, background=BACKGROUND)
+def make_plot_widget(parent=None, **kwargs) -> pg.PlotWidget:
+    widget = pg.PlotWidget(parent=parent, background=BACKGROUND, **kwargs)
     style_plot(widget.getPlotItem())
     return widget
 

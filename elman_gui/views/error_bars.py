@@ -1,0 +1,227 @@
+"""Where the network still errs: mean error per position in the sequence, or per output unit."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
+
+from elman_gui.snapshot import Snapshot
+from elman_gui.views import palette
+
+BY_POSITION, BY_OUTPUT = "position", "output"
+_X_LABELS = {BY_POSITION: "position in the sequence", BY_OUTPUT: "output unit"}
+VALUE_TEXT_LIMIT = 12  # write each bar's value above it while there are at most this many bars
+_BAR_WIDTH = 0.7
+
+
+class ErrorBarsView(QWidget):
+    """One bar per position category (or per output unit) over the most recent epoch.
+
+    The bar item is created once per set of categories and updated with ``setOpts``; bars are
+    coloured by their height, and a bar without data yet (NaN) is left empty.
+    """
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._plot = palette.make_plot_widget(self)
+        item = self._plot.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.showGrid(x=False, y=True, alpha=palette.GRID_ALPHA)
+        item.setLabel("left", "mean error (latest epoch)")
+        self._view = item.getViewBox()
+        self._view.setMouseEnabled(x=False, y=False)
+        self._view.disableAutoRange()
+        self._bars = pg.BarGraphItem(x=np.empty(0), height=np.empty(0), width=_BAR_WIDTH,
+                                     pen=pg.mkPen(palette.UNIT_OUTLINE, width=1))
+        item.addItem(self._bars)
+        self._message = pg.TextItem("", color=palette.MUTED, anchor=(0.5, 0.5))
+        self._message.setFont(palette.font(11))
+        item.addItem(self._message, ignoreBounds=True)
+        self._hover = pg.TextItem("", color=palette.FOREGROUND, anchor=(0.5, 1),
+                                  fill=pg.mkBrush(255, 255, 250, 235),
+                                  border=pg.mkPen(palette.AXIS))
+        self._hover.setZValue(100)
+        self._hover.hide()
+        item.addItem(self._hover, ignoreBounds=True)
+        self._value_texts: list[pg.TextItem] = []
+
+        self.position_button = QRadioButton("by position", self)
+        self.output_button = QRadioButton("by output unit", self)
+        self.position_button.setToolTip("Mean error at each position of the sequence")
+        self.output_button.setToolTip("Mean error of each output unit (feature bit)")
+        self.position_button.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.position_button)
+        group.addButton(self.output_button)
+        self._group = group
+        self.position_button.toggled.connect(self._on_mode_toggled)
+        toolbar = QHBoxLayout()
+        toolbar.setContentsMargins(8, 4, 8, 0)
+        toolbar.addWidget(QLabel("<b>Error</b>", self))
+        toolbar.addStretch(1)
+        toolbar.addWidget(self.position_button)
+        toolbar.addWidget(self.output_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(toolbar)
+        layout.addWidget(self._plot, 1)
+
+        self._mode = BY_POSITION
+        self._snapshot: Snapshot | None = None
+        self._names: tuple[str, ...] = ()
+        self._heights = np.empty(0)
+        self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._view.sigResized.connect(self._update_ticks)
+        self.clear()
+
+    # ------------------------------------------------------------------ public API
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Show the latest epoch's errors; only touches the plot when a number changed."""
+        self._snapshot = snapshot
+        if self._mode == BY_POSITION:
+            names, values = snapshot.category_names, snapshot.position_errors
+        else:
+            names, values = snapshot.output_labels, snapshot.feature_errors
+        values = np.asarray(values, dtype=np.float64).ravel()
+        names = _names_for(tuple(names), len(values), "output" if self._mode == BY_OUTPUT else "")
+        if names == self._names and np.array_equal(values, self._heights, equal_nan=True):
+            return
+        if names != self._names:
+            self._rebuild(names)
+        self._heights = values.copy()
+        self._update_bars()
+
+    def clear(self) -> None:
+        self._snapshot = None
+        self._rebuild(())
+        self._heights = np.empty(0)
+        self._update_bars()
+
+    def set_mode(self, mode: str) -> None:
+        """BY_POSITION ("position") or BY_OUTPUT ("output")."""
+        if mode not in (BY_POSITION, BY_OUTPUT):
+            raise ValueError(f"unknown error-bar mode {mode!r}")
+        (self.position_button if mode == BY_POSITION else self.output_button).setChecked(True)
+
+    def mode(self) -> str:
+        return self._mode
+
+    # Read-only accessors (tests).
+    def bar_heights(self) -> np.ndarray:
+        """The values the bars show (NaN: an empty bar)."""
+        return self._heights.copy()
+
+    def drawn_heights(self) -> np.ndarray:
+        return np.asarray(self._bars.opts["height"], dtype=np.float64).copy()
+
+    def bar_names(self) -> tuple[str, ...]:
+        return self._names
+
+    def tick_labels(self) -> list[str]:
+        ticks = self._plot.getPlotItem().getAxis("bottom")._tickLevels
+        return [label for _, label in ticks[0]] if ticks else []
+
+    def y_range(self) -> tuple[float, float]:
+        (_, _), (low, high) = self._view.viewRange()
+        return float(low), float(high)
+
+    # -------------------------------------------------------------------- internals
+    def _on_mode_toggled(self, *_) -> None:
+        self._mode = BY_POSITION if self.position_button.isChecked() else BY_OUTPUT
+        self._plot.getPlotItem().setLabel("bottom", _X_LABELS[self._mode])
+        snapshot = self._snapshot
+        self._names = ()  # force a rebuild for the other set of bars
+        self._heights = np.empty(0)
+        if snapshot is not None:
+            self.show_snapshot(snapshot)
+
+    def _rebuild(self, names: tuple[str, ...]) -> None:
+        self._names = names
+        item = self._plot.getPlotItem()
+        for text in self._value_texts:
+            item.removeItem(text)
+        self._value_texts = []
+        if len(names) <= VALUE_TEXT_LIMIT:
+            for _ in names:
+                text = pg.TextItem("", color=palette.FOREGROUND, anchor=(0.5, 1))
+                text.setFont(palette.font(8))
+                item.addItem(text, ignoreBounds=True)
+                self._value_texts.append(text)
+        item.setLabel("bottom", _X_LABELS[self._mode])
+        self._view.setXRange(-0.6, max(len(names), 1) - 0.4, padding=0)
+        self._update_ticks()
+
+    def _update_bars(self) -> None:
+        heights = self._heights
+        finite = np.isfinite(heights)
+        shown = np.where(finite, heights, 0.0)
+        top = float(shown[finite].max()) if finite.any() else 0.0
+        brushes = palette.error_brushes(heights, top)
+        x = np.arange(len(heights), dtype=np.float64)
+        self._bars.setOpts(x=x, height=shown, width=_BAR_WIDTH, brushes=brushes)
+        y_top = top * 1.18 if top > 0 else 1.0
+        self._view.setYRange(0.0, y_top, padding=0)
+        for i, text in enumerate(self._value_texts):
+            text.setText(palette.format_value(heights[i], 3) if finite[i] else "no data")
+            text.setColor(palette.FOREGROUND if finite[i] else palette.MUTED)
+            text.setPos(float(i), float(shown[i]))
+        if not len(heights):
+            self._message.setText("no errors to show yet")
+        elif not finite.any():
+            self._message.setText("no complete epoch yet")
+        else:
+            self._message.setText("")
+        self._message.setPos((len(heights) - 1) / 2 if len(heights) else 0.0, y_top / 2)
+
+    def _update_ticks(self, *_) -> None:
+        names = self._names
+        if not names:
+            self._plot.getPlotItem().getAxis("bottom").setTicks([[]])
+            return
+        per_bar_px = self._view.width() / max(len(names), 1)
+        max_chars = max(2, int(per_bar_px // 7))
+        if max(len(name) for name in names) > max_chars:
+            names = _without_common_prefix(names)  # "pos 1", "pos 2"… → "1", "2"…
+        ticks = [(float(i), _abbreviate(name, max_chars)) for i, name in enumerate(names)]
+        self._plot.getPlotItem().getAxis("bottom").setTicks([ticks])
+
+    def _on_mouse_moved(self, scene_pos) -> None:
+        if not len(self._heights) or not self._view.sceneBoundingRect().contains(scene_pos):
+            self._hover.hide()
+            return
+        point = self._view.mapSceneToView(scene_pos)
+        index = int(round(point.x()))
+        if not (0 <= index < len(self._heights)) or abs(point.x() - index) > _BAR_WIDTH / 2:
+            self._hover.hide()
+            return
+        value = self._heights[index]
+        number = palette.format_value(value, 6) if np.isfinite(value) else "no data yet"
+        self._hover.setText(f"{self._names[index]}: {number}")
+        (_, _), (low, high) = self._view.viewRange()
+        self._hover.setPos(QPointF(index, min(point.y(), high) + 0.02 * (high - low)))
+        self._hover.show()
+
+
+def _names_for(names: tuple[str, ...], n: int, prefix: str) -> tuple[str, ...]:
+    if len(names) == n:
+        return names
+    return tuple(f"{prefix or 'category'} {i + 1}" for i in range(n))
+
+
+def _without_common_prefix(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Drop a prefix of whole words that every name shares (the axis title says it)."""
+    if len(names) < 2:
+        return names
+    prefix = os.path.commonprefix(list(names))
+    cut = prefix.rfind(" ") + 1
+    return tuple(name[cut:] for name in names) if cut and all(n[cut:] for n in names) else names
+
+
+def _abbreviate(name: str, max_chars: int) -> str:
+    return name if len(name) <= max_chars else name[: max_chars - 1] + "…"

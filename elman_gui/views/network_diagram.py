@@ -1,0 +1,766 @@
+"""The network as a student pictures it: units filled by activation, weights as coloured lines.
+
+Graphics items are created once per layout (layer sizes and labels) and only updated afterwards:
+units are one ScatterPlotItem (circle layers) or one ImageItem per strip layer, and all weights
+are one SegmentsItem with a pen per (magnitude level, sign). The view stretches x and y
+separately to fill its window; circles, arrowheads and texts are sized in pixels.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPen
+from PySide6.QtWidgets import (
+    QGraphicsRectItem,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from elman_gui.snapshot import Snapshot
+from elman_gui.views import palette
+from elman_gui.views.diagram_layout import (
+    LINK_CAP,
+    MATRICES,
+    DiagramLayout,
+    LayerGeometry,
+    compute_layout,
+    distance_to_segments,
+    link_levels,
+    strongest_links,
+)
+from elman_gui.views.segments_item import SegmentsItem
+
+LINK_LEVELS = 5  # magnitude bins per sign: width and opacity grow with |w|
+_LINK_WIDTHS = np.linspace(0.6, 3.4, LINK_LEVELS)
+_LINK_STRENGTHS = np.linspace(0.22, 1.0, LINK_LEVELS)  # how far from white a level's colour is
+_HOVER_TOLERANCE_PX = 5.0
+# Room around the drawing, in pixels, for the layer names and the texts (left, right, top, bottom).
+_MARGINS_PX = (96.0, 112.0, 70.0, 70.0)
+_MAX_PX_PER_SPACING = 110.0  # a tiny network is not blown up to fill a big window
+_MAX_PX_PER_ROW = 340.0
+_CIRCLE_PX = (7.0, 34.0)  # smallest and largest circle diameter
+_LABEL_CHAR_PX = 7.0  # rough width of one character of a unit label, to thin crowded labels
+_LABEL_LINE_PX = 13.0  # height of one line of unit labels
+
+
+class NetworkDiagramView(QWidget):
+    """Live Elman network: input, hidden, context and output units with their weights.
+
+    ``unitClicked(layer, index)`` is emitted when a unit is clicked (layer is "input", "hidden",
+    "context" or "output"). Hover a unit or a link to read its exact value.
+    """
+
+    unitClicked = Signal(str, int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._plot = self._make_plot()
+        self._view: pg.ViewBox = self._plot.getPlotItem().getViewBox()
+        self._scene = self._plot.scene()  # kept: PySide6 must not collect it
+        self._legend = _ActivationLegend(self)
+        self._key = QLabel(_weight_key_html(summarised=False), self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._plot, 1)
+        layout.addLayout(self._make_legend_row())
+
+        self._links = self._make_link_item()
+        self._set_link_pens(summarised=False)
+        self._hover_text = self._make_overlay_text(
+            palette.font(10), anchor=(0, 1), z=100, border=pg.mkPen(palette.AXIS))
+        self._hover_text.hide()
+        self._message = self._make_overlay_text(palette.font(12, bold=True), (0.5, 0.5), z=90)
+
+        self._layout: DiagramLayout | None = None
+        self._layout_key: tuple | None = None
+        self._layout_items: list = []
+        self._placed_texts: list[tuple] = []  # (text, x, y, dx_px, dy_px, layer or None)
+        self._arrows: list[tuple[pg.ArrowItem, int]] = []
+        self._strip_rects: dict[str, list] = {}
+        self._scale = (1.0, 1.0)  # pixels per diagram unit along x and y
+        self._radius_px = 10.0  # circle radius
+        self._strip_half_px = 10.0  # half the height of a strip
+        self._target: np.ndarray | None = None
+        self._texts_key: tuple | None = None
+        self._unit_labels: dict[str, list[pg.TextItem]] = {}
+        self._label_step: dict[str, int] = {}
+        self._values: dict[str, np.ndarray | None] = {}
+        self._weights: dict[str, np.ndarray] = {}
+        self._biases: dict[str, np.ndarray] = {}
+        self._shown_links: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._lesioned: tuple[int, ...] = ()
+        self._activation_hint: bool | None = None  # True: diverging map; None: decide from data
+        self._seen_negative = False
+        self._colors = palette.ActivationColors(diverging=False)
+        self._legend.set_colors(self._colors)
+        self._last_weights: tuple | None = None
+        self._generation: int | None = None
+
+        self._scene.sigMouseMoved.connect(self._on_mouse_moved)
+        self._scene.sigMouseClicked.connect(self._on_mouse_clicked)
+        self._view.sigResized.connect(self._fit)
+        self.clear()
+
+    # ------------------------------------------------------------------ public API
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Show one snapshot; cheap unless the layer sizes or labels changed."""
+        key = (snapshot.n_input, snapshot.n_hidden, snapshot.n_output,
+               tuple(snapshot.input_labels), tuple(snapshot.output_labels))
+        if key != self._layout_key:
+            self._rebuild(key)
+        if snapshot.generation != self._generation:
+            self._generation = snapshot.generation
+            self._seen_negative = False
+        self._values = {
+            "input": _maybe(snapshot.input, snapshot.n_input),
+            "hidden": _maybe(snapshot.hidden, snapshot.n_hidden),
+            "context": _maybe(snapshot.context, snapshot.n_hidden),
+            "output": _maybe(snapshot.output, snapshot.n_output),
+        }
+        self._biases = {"hidden": snapshot.b_h, "output": snapshot.b_o}
+        self._target = None if snapshot.target is None else np.asarray(snapshot.target)
+        self._lesioned = tuple(i for i in snapshot.lesioned if 0 <= i < snapshot.n_hidden)
+        self._update_colors()
+        self._update_units()
+        weights = (snapshot.W_ih, snapshot.W_hh, snapshot.W_ho)
+        if self._last_weights is None or any(
+            a is not b for a, b in zip(weights, self._last_weights, strict=True)
+        ):
+            self._last_weights = weights
+            self._update_links(dict(zip(MATRICES, weights, strict=True)))
+        self._update_texts(snapshot)
+
+    def clear(self) -> None:
+        """Forget the network: nothing drawn until the next snapshot."""
+        self._remove_layout_items()
+        self._layout = None
+        self._layout_key = None
+        self._values, self._weights, self._shown_links = {}, {}, {}
+        self._last_weights = None
+        self._generation = None
+        self._lesioned = ()
+        self._links.set_segments([np.empty((0, 4))] * (2 * LINK_LEVELS))
+        self._hover_text.hide()
+        self._message.setText("no network yet")
+        self._message.setPos(0, 0)
+        self._message.show()
+        self._view.setRange(QRectF(-5, -3, 10, 6), padding=0)
+
+    def set_activations(self, hidden: str = "sigmoid", output: str = "sigmoid") -> None:
+        """Tell the view the activation functions so the colour map fits their range.
+
+        tanh hidden units or linear outputs can be negative: a diverging map centred on 0.
+        Without this hint the map turns diverging the first time a negative value shows up.
+        """
+        self._activation_hint = hidden == "tanh" or output == "linear"
+        self._update_colors()
+        if self._layout is not None:
+            self._update_units()
+
+    # Read-only accessors (tests, inspector).
+    def unit_values(self, layer: str) -> np.ndarray:
+        """The activations shown for a layer (NaN where nothing is shown yet)."""
+        values = self._values.get(layer)
+        n = self._layout.layers[layer].size if self._layout else 0
+        return np.full(n, np.nan) if values is None else values.copy()
+
+    def unit_colors(self, layer: str) -> np.ndarray:
+        """(n, 3) RGB fill of each unit as drawn."""
+        geometry = self._layout.layers[layer]
+        if geometry.strip:
+            empty = QColor(palette.EMPTY_UNIT).getRgb()[:3]
+            image = self._strips[layer].image
+            if image is None or not self._strips[layer].isVisible():
+                return np.tile(empty, (geometry.size, 1))
+            values = image[:, 0]
+            colors = self._colors.lut[self._colors.indices(values)].astype(int)
+            colors[np.isnan(values)] = empty  # transparent cell: the grey background shows
+            return colors
+        start = self._scatter_offsets[layer]
+        brushes = self._scatter.data["brush"][start:start + geometry.size]
+        return np.array([brush.color().getRgb()[:3] for brush in brushes])
+
+    def unit_position(self, layer: str, index: int) -> tuple[float, float]:
+        """Centre of a unit in diagram coordinates."""
+        x, y = self._layout.layers[layer].positions[index]
+        return float(x), float(y)
+
+    def unit_labels(self, layer: str) -> tuple[str, ...]:
+        return self._layout.layers[layer].labels if self._layout else ()
+
+    def is_strip(self, layer: str) -> bool:
+        return bool(self._layout and self._layout.layers[layer].strip)
+
+    def link_count(self, matrix: str) -> int:
+        """How many links of a weight matrix ("W_ih", "W_hh", "W_ho") are drawn."""
+        shown = self._shown_links.get(matrix)
+        return 0 if shown is None else len(shown[0])
+
+    def copy_link_count(self) -> int:
+        """How many dashed hidden → context copy links are drawn (one per hidden unit)."""
+        return self._copy_count if self._layout else 0
+
+    def copy_links_dashed(self) -> bool:
+        return bool(self._layout) and (
+            self._copy_links.pens()[0].style() == Qt.PenStyle.DashLine)
+
+    def message(self) -> str:
+        """The hint shown over the diagram ("press Step or Play"), "" when none."""
+        return self._message.toPlainText() if self._message.isVisible() else ""
+
+    def legend_text(self) -> str:
+        return self._legend.text()
+
+    def describe_at(self, x: float, y: float) -> str:
+        """What hovering at a diagram point shows: a unit's value, a link's weight, or ""."""
+        if self._layout is None:
+            return ""
+        hit = self._unit_at(x, y)
+        return self._describe_unit(*hit) if hit else self._describe_link(x, y)
+
+    def hover_text(self) -> str:
+        """The text currently shown next to the mouse ("" when hidden)."""
+        return self._hover_text.toPlainText() if self._hover_text.isVisible() else ""
+
+    def map_to_scene(self, x: float, y: float) -> QPointF:
+        return self._view.mapViewToScene(QPointF(x, y))
+
+    # -------------------------------------------------------------------- building
+    def _make_plot(self) -> pg.PlotWidget:
+        plot = pg.PlotWidget(parent=self, background=palette.BACKGROUND)
+        plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        item = plot.getPlotItem()
+        for axis in ("left", "bottom"):
+            item.hideAxis(axis)
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        view = item.getViewBox()
+        view.setMouseEnabled(x=False, y=False)  # a fixed picture: nothing to pan or zoom
+        view.disableAutoRange()
+        return plot
+
+    def _make_legend_row(self) -> QHBoxLayout:
+        self._key.setFont(palette.font(9))
+        self._key.setTextFormat(Qt.TextFormat.RichText)
+        self._key.setWordWrap(True)
+        row = QHBoxLayout()
+        row.setContentsMargins(8, 2, 8, 4)
+        row.addWidget(self._legend)
+        row.addSpacing(16)
+        row.addWidget(self._key, 1)
+        return row
+
+    def _make_overlay_text(self, font, anchor, z: float, border=None) -> pg.TextItem:
+        text = pg.TextItem("", color=palette.FOREGROUND, anchor=anchor, border=border,
+                           fill=pg.mkBrush(255, 255, 250, 235))
+        text.setFont(font)
+        text.setZValue(z)
+        self._view.addItem(text, ignoreBounds=True)
+        return text
+
+    def _make_link_item(self) -> SegmentsItem:
+        """All weights in one item: group 2 * level + (w > 0), strong levels drawn last."""
+        item = SegmentsItem([QPen() for _ in range(2 * LINK_LEVELS)])
+        item.setZValue(1)
+        self._view.addItem(item, ignoreBounds=True)
+        return item
+
+    def _set_link_pens(self, summarised: bool) -> None:
+        """Pens per (level, sign). Only the strongest links of a big network are drawn: thinner.
+
+        Colours are opaque, faded towards the white background instead of translucent, and caps
+        are flat: translucent or round-capped antialiased lines are 10–50× slower to paint.
+        """
+        width_scale, fade_scale = (0.55, 0.75) if summarised else (1.0, 1.0)
+        pens = []
+        for index in range(2 * LINK_LEVELS):
+            level, positive = divmod(index, 2)
+            color = palette.faded(palette.POSITIVE if positive else palette.NEGATIVE,
+                                  _LINK_STRENGTHS[level] * fade_scale)
+            pen = pg.mkPen(color, width=float(_LINK_WIDTHS[level] * width_scale))
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            pens.append(pen)
+        self._links.set_pens(pens)
+
+    def _remove_layout_items(self) -> None:
+        for item in self._layout_items:
+            self._view.removeItem(item)
+        self._layout_items = []
+        self._placed_texts = []
+        self._unit_labels = {}
+        self._arrows = []
+        self._strip_rects = {}
+
+    def _add(self, item, z: float):
+        item.setZValue(z)
+        self._view.addItem(item, ignoreBounds=True)
+        self._layout_items.append(item)
+        return item
+
+    def _rebuild(self, key: tuple) -> None:
+        self._remove_layout_items()
+        n_input, n_hidden, n_output, input_labels, output_labels = key
+        self._layout_key = key
+        self._layout = layout = compute_layout(
+            n_input, n_hidden, n_output, input_labels, output_labels
+        )
+        self._last_weights = None
+        self._texts_key = None
+        self._seen_negative = False
+        summarised = any(g.strip for g in layout.layers.values())
+        self._set_link_pens(summarised)
+        self._endpoints = {matrix: layout.segment_endpoints(matrix) for matrix in MATRICES}
+        self._key.setText(_weight_key_html(summarised))
+        self._build_units(layout)
+        self._build_copy_links(layout)
+        self._build_texts(layout)
+        self._fit()
+
+    def _build_units(self, layout: DiagramLayout) -> None:
+        circles = [g for g in layout.layers.values() if not g.strip]
+        self._scatter_offsets, offset = {}, 0
+        for geometry in circles:
+            self._scatter_offsets[geometry.name] = offset
+            offset += geometry.size
+        positions = (np.concatenate([g.positions for g in circles]) if circles
+                     else np.empty((0, 2)))
+        self._scatter = self._add(pg.ScatterPlotItem(
+            pos=positions, size=2 * self._radius_px, pxMode=True, symbol="o",
+            pen=pg.mkPen(palette.UNIT_OUTLINE, width=1.2), antialias=True,
+        ), 20)
+        self._strips: dict[str, pg.ImageItem] = {}
+        for geometry in layout.layers.values():
+            if geometry.strip:
+                self._strips[geometry.name] = self._build_strip(geometry)
+        self._lesion_marks = self._add(pg.ScatterPlotItem(
+            symbol="x", size=self._radius_px, pxMode=True,
+            pen=pg.mkPen(palette.FOREGROUND, width=1.2), brush=pg.mkBrush(palette.FOREGROUND),
+        ), 25)
+
+    def _build_strip(self, geometry: LayerGeometry) -> pg.ImageItem:
+        """A row of cells: grey background (no value / lesioned), image, outline."""
+        background = QGraphicsRectItem()
+        background.setBrush(pg.mkBrush(palette.EMPTY_UNIT))
+        background.setPen(pg.mkPen(None))
+        self._add(background, 19)
+        image = self._add(pg.ImageItem(axisOrder="col-major"), 20)
+        outline = QGraphicsRectItem()
+        outline.setPen(pg.mkPen(palette.UNIT_OUTLINE, width=1.2))
+        self._add(outline, 21)
+        self._strip_rects[geometry.name] = [background, image, outline]
+        return image
+
+    def _build_copy_links(self, layout: DiagramLayout) -> None:
+        """hidden(t) → context(t+1): dashed one-to-one links with arrowheads at the context."""
+        hidden, context = layout.layers["hidden"], layout.layers["context"]
+        color = QColor(palette.COPY_LINK)
+        color.setAlpha(90 if hidden.strip else 255)
+        pen = QPen(color, 1.0 if hidden.strip else 2.0)
+        pen.setCosmetic(True)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        self._copy_links = self._add(SegmentsItem([pen]), 12)
+        self._copy_links.set_segments([np.hstack([hidden.positions, context.positions])])
+        self._copy_count = hidden.size
+        step = max(1, hidden.size // 8) if hidden.strip else 1
+        for i in range(0, hidden.size, step):
+            arrow = pg.ArrowItem(headLen=10, tipAngle=36, tailLen=0, pen=pg.mkPen(None),
+                                 brush=palette.COPY_LINK)
+            self._add(arrow, 22)
+            self._arrows.append((arrow, i))
+        middle = (hidden.positions[-1] + context.positions[-1]) / 2
+        label = pg.TextItem(html=f"<span style='color:{palette.COPY_LINK}'>copy<br>"
+                                 "(weight 1)</span>", anchor=(0, 0.5))
+        label.setFont(palette.font(9, italic=True))
+        self._place(label, middle[0], middle[1], 12, 0, z=30)
+
+    def _build_texts(self, layout: DiagramLayout) -> None:
+        for name, geometry in layout.layers.items():
+            title = f"{name} ({geometry.size})" if geometry.strip else name
+            text = pg.TextItem(title, color=palette.MUTED)
+            text.setFont(palette.font(10, italic=True))
+            if name == "context":
+                text.setAnchor((0, 0.5))
+                self._place(text, geometry.x_max, geometry.y, 8, 0)
+            else:
+                text.setAnchor((1, 0.5))
+                self._place(text, geometry.x_min, geometry.y, -8, 0)
+            self._unit_labels[name] = [] if geometry.strip else self._build_labels(geometry)
+        inputs, outputs = layout.layers["input"], layout.layers["output"]
+        self._input_text = pg.TextItem("", color=palette.FOREGROUND, anchor=(0.5, 0))
+        self._input_text.setFont(palette.font(11, bold=True))
+        self._place(self._input_text, inputs.centre, inputs.y, 0, -22, layer=inputs)
+        self._output_text = pg.TextItem("", anchor=(0.5, 1))
+        self._output_text.setFont(palette.font(11, bold=True))
+        self._place(self._output_text, outputs.centre, outputs.y, 0, 22, layer=outputs)
+        hidden = layout.layers["hidden"]
+        self._message.setPos(hidden.centre, (hidden.y + outputs.y) / 2)
+
+    def _build_labels(self, geometry: LayerGeometry) -> list[pg.TextItem]:
+        below = geometry.name != "output"
+        labels = []
+        for label, (x, y) in zip(geometry.labels, geometry.positions, strict=True):
+            text = pg.TextItem(label, color=palette.FOREGROUND, anchor=(0.5, 0 if below else 1))
+            text.setFont(palette.font(8))
+            if geometry.name == "hidden":  # sits on the incoming links: a light backdrop
+                text.fill = pg.mkBrush(255, 255, 255, 200)
+            self._place(text, x, y, 0, -1 if below else 1, layer=geometry)
+            labels.append(text)
+        return labels
+
+    def _place(self, text: pg.TextItem, x: float, y: float, dx_px: float, dy_px: float,
+               layer: LayerGeometry | None = None, z: float = 30) -> None:
+        """A text at a diagram point plus an offset in pixels (pushed past the layer's units)."""
+        self._add(text, z)
+        self._placed_texts.append((text, x, y, dx_px, dy_px, layer))
+
+    def _fit(self, *_) -> None:
+        """Fill the view with fixed pixel margins; size units, place texts, thin labels."""
+        layout = self._layout
+        if layout is None:
+            return
+        width_px, height_px = self._view.width(), self._view.height()
+        if width_px < 10 or height_px < 10:
+            return
+        x0, x1 = layout.x_range
+        y0, y1 = 0.0, 2.0
+        left, right, top, bottom = _MARGINS_PX
+        sx = min(max(width_px - left - right, 10) / (x1 - x0), _MAX_PX_PER_SPACING)
+        sy = min(max(height_px - top - bottom, 10) / (y1 - y0), _MAX_PX_PER_ROW)
+        self._scale = (sx, sy)
+        # Centre the drawing when a cap left spare room.
+        pad_x = (width_px / sx - (x1 - x0)) / 2
+        pad_y = (height_px / sy - (y1 - y0)) / 2
+        self._view.setRange(QRectF(QPointF(x0 - pad_x, y0 - pad_y),
+                                   QPointF(x1 + pad_x, y1 + pad_y)), padding=0)
+        self._radius_px = float(np.clip(0.66 * sx, *_CIRCLE_PX) / 2)
+        self._radius_px = min(self._radius_px, 0.18 * sy)
+        self._strip_half_px = float(np.clip(0.06 * sy, 7.0, 13.0))
+        self._scatter.setSize(2 * self._radius_px)
+        hidden_strip = layout.layers["hidden"].strip
+        self._lesion_marks.setSize(1.1 * self._strip_half_px if hidden_strip
+                                   else 1.1 * self._radius_px)
+        for name, (background, image, outline) in self._strip_rects.items():
+            geometry = layout.layers[name]
+            half = self._strip_half_px / sy
+            rect = QRectF(geometry.x_min, geometry.y - half, geometry.x_max - geometry.x_min,
+                          2 * half)
+            background.setRect(rect)
+            outline.setRect(rect)
+            if image.image is not None:  # pyqtgraph can only place an image it has
+                image.setRect(rect)
+        self._place_texts()
+        self._place_arrows()
+
+    def _place_texts(self) -> None:
+        sx, sy = self._scale
+        staggered = {name: self._thin_labels(name, labels)
+                     for name, labels in self._unit_labels.items() if labels}
+        status = {self._input_text: "input", self._output_text: "output"}
+        for text, x, y, dx, dy, layer in self._placed_texts:
+            reach = 0.0
+            if layer is not None:
+                reach = self._strip_half_px if layer.strip else self._radius_px
+            if staggered.get(status.get(text)):
+                dy += np.sign(dy) * _LABEL_LINE_PX  # clear the second line of labels
+            text.setPos(x + dx / sx, y + (dy + np.sign(dy) * reach) / sy)
+        for name, labels in self._unit_labels.items():
+            if staggered.get(name):
+                away = -1.0 if name != "output" else 1.0
+                for text in labels[self._label_step[name]::2 * self._label_step[name]]:
+                    text.setPos(text.pos().x(), text.pos().y() + away * _LABEL_LINE_PX / sy)
+
+    def _thin_labels(self, name: str, labels: list[pg.TextItem]) -> bool:
+        """Show every k-th label so they do not overlap, on two staggered lines if that helps.
+
+        Returns whether the labels are staggered.
+        """
+        longest = max(len(text.toPlainText()) for text in labels)
+        spacing_px = self._layout.layers[name].spacing * self._scale[0]
+        step = max(1, math.ceil((longest * _LABEL_CHAR_PX + 6) / spacing_px))
+        stagger = step >= 2
+        step = math.ceil(step / 2) if stagger else 1
+        self._label_step[name] = step
+        for i, text in enumerate(labels):
+            text.setVisible(i % step == 0)
+        return stagger
+
+    def _place_arrows(self) -> None:
+        """Arrowheads touch the context unit's edge, pointing along the link on screen."""
+        sx, sy = self._scale
+        hidden, context = self._layout.layers["hidden"], self._layout.layers["context"]
+        reach = self._strip_half_px if context.strip else self._radius_px
+        for arrow, i in self._arrows:
+            dx_px = (context.positions[i, 0] - hidden.positions[i, 0]) * sx
+            dy_px = (hidden.positions[i, 1] - context.positions[i, 1]) * sy  # screen y is down
+            length = math.hypot(dx_px, dy_px)
+            ux, uy = dx_px / length, dy_px / length
+            # Leave the circle's edge (or a strip's top edge) along the link direction.
+            back = reach if not context.strip else reach / max(uy, 0.2)
+            arrow.setStyle(angle=math.degrees(math.atan2(-uy, -ux)))
+            arrow.setPos(context.positions[i, 0] - ux * back / sx,
+                         context.positions[i, 1] + uy * back / sy)
+
+    # -------------------------------------------------------------------- updating
+    def _update_colors(self) -> None:
+        diverging = self._activation_hint if self._activation_hint is not None else (
+            self._seen_negative or any(
+                v is not None and v.size and float(np.nanmin(v)) < 0
+                for v in self._values.values()
+            )
+        )
+        self._seen_negative = self._seen_negative or diverging
+        if diverging != self._colors.diverging:
+            self._colors = palette.ActivationColors(diverging)
+            self._legend.set_colors(self._colors)
+
+    def _update_units(self) -> None:
+        layout = self._layout
+        empty = pg.mkBrush(palette.EMPTY_UNIT)
+        brushes = []
+        for name, offset in self._scatter_offsets.items():
+            del offset
+            values = self._values.get(name)
+            size = layout.layers[name].size
+            brushes.extend([empty] * size if values is None else self._colors.brushes_for(values))
+        hidden_offset = self._scatter_offsets.get("hidden")
+        lesion_brush = pg.mkBrush(palette.LESIONED)
+        if hidden_offset is not None:
+            for i in self._lesioned:
+                brushes[hidden_offset + i] = lesion_brush
+        if brushes:
+            self._scatter.setBrush(brushes)
+        for name, image in self._strips.items():
+            values = self._values.get(name)
+            if values is None:
+                image.hide()
+                continue
+            shown = values.astype(np.float64)
+            if name == "hidden" and self._lesioned:
+                shown = shown.copy()
+                shown[list(self._lesioned)] = np.nan  # NaN cells are transparent: grey shows
+            first = image.image is None
+            image.setImage(shown.reshape(-1, 1), autoLevels=False,
+                           levels=(self._colors.low, self._colors.high), lut=self._colors.lut)
+            if first:
+                image.setRect(self._strip_rects[name][0].rect())
+            image.show()
+        hidden = layout.layers["hidden"]
+        marks = hidden.positions[list(self._lesioned)] if self._lesioned else np.empty((0, 2))
+        self._lesion_marks.setData(pos=marks)
+
+    def _update_links(self, weights: dict[str, np.ndarray]) -> None:
+        layout = self._layout
+        self._weights = weights
+        all_starts, all_ends, all_bins, shown = [], [], [], {}
+        for matrix, w in weights.items():
+            w = np.asarray(w, dtype=np.float64)
+            # Circles (≤ 32 units a side) show every link; a strip only its strongest ones.
+            ends_are_strips = any(layout.layers[name].strip for name in MATRICES[matrix])
+            chosen = strongest_links(w, LINK_CAP if ends_are_strips else w.size)
+            starts, ends = self._endpoints[matrix]
+            starts, ends = starts[chosen], ends[chosen]
+            values = w.ravel()[chosen]
+            bins = link_levels(values, LINK_LEVELS) * 2 + (values > 0)
+            finite = np.isfinite(values)
+            shown[matrix] = (chosen[finite], starts[finite], ends[finite])
+            all_starts.append(starts[finite])
+            all_ends.append(ends[finite])
+            all_bins.append(bins[finite])
+        self._shown_links = shown
+        segments = np.hstack([np.concatenate(all_starts), np.concatenate(all_ends)])
+        bins = np.concatenate(all_bins)
+        order = np.argsort(bins, kind="stable")
+        bounds = np.cumsum(np.bincount(bins, minlength=2 * LINK_LEVELS))[:-1]
+        self._links.set_segments(np.split(segments[order], bounds))
+
+    def _update_texts(self, snapshot: Snapshot) -> None:
+        key = (snapshot.hidden is None, snapshot.input_symbol, snapshot.target_symbol,
+               snapshot.predicted_symbol)
+        if key == self._texts_key:
+            return  # setHtml re-lays out the text: skip it when nothing changed
+        self._texts_key = key
+        if snapshot.hidden is None:
+            self._message.setText("press Step or Play")
+            self._message.show()
+            self._input_text.setText("")
+            self._output_text.setHtml("")
+            return
+        self._message.hide()
+        self._input_text.setText(f"input: {snapshot.input_symbol}")
+        if not snapshot.target_symbol:
+            color = palette.MUTED
+            target = "no target this step"
+        else:
+            right = snapshot.target_symbol == snapshot.predicted_symbol
+            color = palette.CORRECT if right else palette.WRONG
+            target = f"target: {snapshot.target_symbol}"
+        self._output_text.setHtml(
+            f"<span style='color:{palette.FOREGROUND}'>{_escape(target)}</span>&nbsp;&nbsp;&nbsp;"
+            f"<span style='color:{color}'>predicted: {_escape(snapshot.predicted_symbol)}</span>"
+        )
+
+    # ----------------------------------------------------------------------- mouse
+    def _on_mouse_moved(self, scene_pos) -> None:
+        if self._layout is None or not self._view.sceneBoundingRect().contains(scene_pos):
+            self._hover_text.hide()
+            return
+        point = self._view.mapSceneToView(scene_pos)
+        text = self.describe_at(point.x(), point.y())
+        if not text:
+            self._hover_text.hide()
+            return
+        self._hover_text.setText(text)
+        rect = self._view.viewRect()
+        right_half = point.x() > rect.center().x()
+        top_half = point.y() > rect.center().y()
+        self._hover_text.setAnchor((1.0 if right_half else 0.0, 0.0 if top_half else 1.0))
+        pixel_w, pixel_h = self._view.viewPixelSize()
+        offset_x = -12 * pixel_w if right_half else 12 * pixel_w
+        offset_y = -12 * pixel_h if top_half else 12 * pixel_h
+        self._hover_text.setPos(point.x() + offset_x, point.y() + offset_y)
+        self._hover_text.show()
+
+    def _on_mouse_clicked(self, event) -> None:
+        if self._layout is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        point = self._view.mapSceneToView(event.scenePos())
+        hit = self._unit_at(point.x(), point.y())
+        if hit:
+            self.unitClicked.emit(*hit)
+
+    def _unit_at(self, x: float, y: float) -> tuple[str, int] | None:
+        sx, sy = self._scale
+        for name, geometry in self._layout.layers.items():
+            radius_px = self._strip_half_px if geometry.strip else self._radius_px
+            index = geometry.index_at(x, y, radius_px / sx, radius_px / sy)
+            if index is not None:
+                return name, index
+        return None
+
+    def _describe_unit(self, layer: str, index: int) -> str:
+        geometry = self._layout.layers[layer]
+        name = geometry.labels[index]
+        if layer in ("input", "output") and name != f"{layer[0]}{index + 1}":
+            name = f"{layer} {name}"
+        values = self._values.get(layer)
+        if values is None:
+            lines = [f"{name}: no value yet"]
+        else:
+            lines = [f"{name} = {palette.format_value(float(values[index]))}"]
+        if layer == "hidden":
+            if index in self._lesioned:
+                lines.append("lesioned (held at 0)")
+            bias = self._biases.get("hidden")
+            if bias is not None:
+                lines.append(f"bias b_h[{index}] = {palette.format_value(float(bias[index]), 4)}")
+        elif layer == "context":
+            lines.append(f"copy of h{index + 1} from the previous step")
+        elif layer == "output":
+            if self._target is not None:
+                lines.append(f"target = {palette.format_value(float(self._target[index]), 4)}")
+            bias = self._biases.get("output")
+            if bias is not None:
+                lines.append(f"bias b_o[{index}] = {palette.format_value(float(bias[index]), 4)}")
+        return "\n".join(lines)
+
+    def _describe_link(self, x: float, y: float) -> str:
+        pixel_w, pixel_h = self._view.viewPixelSize()
+        scale = (1.0 / max(pixel_w, 1e-12), 1.0 / max(pixel_h, 1e-12))
+        best = None
+        for matrix, (chosen, starts, ends) in self._shown_links.items():
+            if not len(chosen):
+                continue
+            distances = distance_to_segments(x, y, starts, ends, scale)
+            i = int(np.argmin(distances))
+            if distances[i] <= _HOVER_TOLERANCE_PX and (best is None or distances[i] < best[0]):
+                best = (distances[i], matrix, int(chosen[i]))
+        if best is None:
+            return ""
+        _, matrix, flat = best
+        weights = np.asarray(self._weights[matrix])
+        row, col = divmod(flat, weights.shape[1])
+        source, destination = (self._layout.layers[name] for name in MATRICES[matrix])
+        value = palette.format_value(float(weights[row, col]), 4)
+        return (f"{matrix}[{row},{col}] = {value}\n"
+                f"{source.labels[col]} → {destination.labels[row]}")
+
+
+class _ActivationLegend(QWidget):
+    """A small colour bar: what the fill colour of a unit means."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._colors: palette.ActivationColors | None = None
+        self.setFixedSize(230, 40)
+        self.setFont(palette.font(9))
+
+    def set_colors(self, colors: palette.ActivationColors) -> None:
+        self._colors = colors
+        self.setToolTip(f"unit activation, colour range {colors.range_text}")
+        self.update()
+
+    def text(self) -> str:
+        return f"activation {self._colors.range_text}" if self._colors else ""
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if self._colors is None:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        bar = QRectF(8, 4, 130, 14)
+        gradient = QLinearGradient(bar.topLeft(), bar.topRight())
+        for position, color in zip(*self._colors.colormap.getStops(mode="qcolor"),
+                                   strict=True):
+            gradient.setColorAt(float(position), color)
+        painter.setBrush(gradient)
+        painter.setPen(QPen(QColor(palette.UNIT_OUTLINE), 1))
+        painter.drawRect(bar)
+        painter.setPen(QColor(palette.FOREGROUND))
+        ticks = ((0.0, self._colors.low), (1.0, self._colors.high))
+        if self._colors.diverging:
+            ticks += ((0.5, 0.0),)
+        for fraction, value in ticks:
+            x = bar.left() + fraction * bar.width()
+            painter.drawLine(QPointF(x, bar.bottom()), QPointF(x, bar.bottom() + 3))
+            label = f"{value:+g}".replace("-", "−") if self._colors.diverging else f"{value:g}"
+            label = "0" if value == 0 else label
+            painter.drawText(QRectF(x - 20, bar.bottom() + 3, 40, 16),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, label)
+        painter.drawText(QRectF(bar.right() + 8, bar.top() - 4, 90, 24),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         "activation")
+        painter.end()
+
+
+def _weight_key_html(summarised: bool) -> str:
+    def swatch(color: str, text: str, dashed: bool = False) -> str:
+        line = "╌╌╌" if dashed else "━━━"
+        return f"<span style='color:{color}'><b>{line}</b></span>&nbsp;{text}"
+
+    key = "&nbsp;&nbsp;&nbsp;".join([
+        swatch(palette.POSITIVE, "positive"),
+        swatch(palette.NEGATIVE, "negative weight"),
+        swatch(palette.COPY_LINK, "copy (weight 1)", dashed=True),
+    ])
+    note = f"strips: only the {LINK_CAP} strongest links; " if summarised else ""
+    return key + (f"<br><span style='color:{palette.MUTED}'>{note}thicker = larger |w| within "
+                  "its matrix · hover for values</span>")
+
+
+def _maybe(values: np.ndarray | None, n: int) -> np.ndarray | None:
+    if values is None:
+        return None
+    values = np.asarray(values, dtype=np.float64).ravel()
+    return values if values.size == n else None
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,346 @@
+"""The three live views show exactly the numbers in the snapshot, and stay fast."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+
+from elman_gui.views import palette
+from elman_gui.views.diagram_layout import LINK_CAP
+from elman_gui.views.error_bars import BY_OUTPUT, BY_POSITION, ErrorBarsView
+from elman_gui.views.loss_plot import MARKER_LIMIT, LossPlotView
+from elman_gui.views.network_diagram import NetworkDiagramView
+
+
+def _shown(qtbot, view, width=900, height=650):
+    qtbot.addWidget(view)
+    view.resize(width, height)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+@pytest.fixture
+def diagram(qtbot):
+    return _shown(qtbot, NetworkDiagramView())
+
+
+@pytest.fixture
+def loss_plot(qtbot):
+    return _shown(qtbot, LossPlotView(), 700, 450)
+
+
+@pytest.fixture
+def error_bars(qtbot):
+    return _shown(qtbot, ErrorBarsView(), 700, 450)
+
+
+def _hover(view, layer_or_point, index=None):
+    """Move the 'mouse' to a unit (layer, index) or a diagram point, return the hover text."""
+    if index is None:
+        x, y = layer_or_point
+    else:
+        x, y = view.unit_position(layer_or_point, index)
+    view._scene.sigMouseMoved.emit(view.map_to_scene(x, y))
+    return view.hover_text()
+
+
+# ------------------------------------------------------------------------ network diagram
+def test_unit_values_and_colours_equal_the_snapshot(diagram, make_snapshot):
+    snapshot = make_snapshot(6, 20, 6, input_labels=tuple("bdgiua"))
+    diagram.show_snapshot(snapshot)
+    for layer, expected in [("input", snapshot.input), ("hidden", snapshot.hidden),
+                            ("context", snapshot.context), ("output", snapshot.output)]:
+        np.testing.assert_allclose(diagram.unit_values(layer), expected, rtol=0, atol=0)
+        colors = palette.ActivationColors(diverging=False)
+        np.testing.assert_array_equal(diagram.unit_colors(layer),
+                                      colors.lut[colors.indices(expected)])
+    # Sigmoid map: an input of 0 is white, an input of 1 the darkest red.
+    inputs = diagram.unit_colors("input")
+    assert tuple(inputs[snapshot.input == 0][0]) == (255, 255, 255)
+    assert tuple(inputs[snapshot.input == 1][0]) == QColor("#8b0000").getRgb()[:3]
+    assert diagram.legend_text() == "activation 0 … 1"
+
+
+def test_hovering_a_unit_shows_its_exact_value(diagram, make_snapshot):
+    snapshot = make_snapshot(6, 20, 6)
+    diagram.show_snapshot(snapshot)
+    text = _hover(diagram, "hidden", 2)
+    assert f"h3 = {snapshot.hidden[2]:.6f}".replace("-", "−") in text
+    assert f"b_h[2] = {snapshot.b_h[2]:.4f}".replace("-", "−") in text
+    assert f"{snapshot.output[4]:.6f}" in _hover(diagram, "output", 4)
+    assert "copy of h5" in _hover(diagram, "context", 4)
+    # Far from everything: nothing shown.
+    assert _hover(diagram, (-1000.0, -1000.0)) == ""
+
+
+def test_hovering_a_link_shows_its_weight(diagram, make_snapshot):
+    snapshot = make_snapshot(1, 4, 1)
+    diagram.show_snapshot(snapshot)
+    hidden = np.array(diagram.unit_position("hidden", 0))
+    output = np.array(diagram.unit_position("output", 0))
+    text = _hover(diagram, tuple(0.5 * (hidden + output)))
+    assert text.startswith(f"W_ho[0,0] = {snapshot.W_ho[0, 0]:.4f}".replace("-", "−"))
+    assert "h1 → next" in text
+
+
+def test_small_network_draws_every_link_and_four_dashed_copy_links(diagram, make_snapshot):
+    diagram.show_snapshot(make_snapshot(1, 4, 1))
+    assert diagram.copy_link_count() == 4
+    assert diagram.copy_links_dashed()
+    assert (diagram.link_count("W_ih"), diagram.link_count("W_hh"),
+            diagram.link_count("W_ho")) == (4, 16, 4)
+    assert not diagram.is_strip("hidden")
+    assert diagram.unit_labels("hidden") == ("h1", "h2", "h3", "h4")
+    assert diagram.unit_labels("context") == ("c1", "c2", "c3", "c4")
+
+
+def test_large_network_uses_strips_and_draws_only_the_strongest_links(diagram, make_snapshot):
+    snapshot = make_snapshot(31, 150, 31)
+    diagram.show_snapshot(snapshot)
+    assert diagram.is_strip("hidden") and diagram.is_strip("context")
+    assert not diagram.is_strip("input") and not diagram.is_strip("output")
+    for matrix in ("W_ih", "W_hh", "W_ho"):
+        assert diagram.link_count(matrix) == LINK_CAP
+        weights = np.abs(getattr(snapshot, matrix)).ravel()
+        shown = np.zeros(weights.size, dtype=bool)
+        shown[diagram._shown_links[matrix][0]] = True
+        assert weights[shown].min() >= weights[~shown].max()
+    np.testing.assert_array_equal(diagram.unit_values("hidden"), snapshot.hidden)
+    colors = palette.ActivationColors(diverging=False)
+    np.testing.assert_array_equal(diagram.unit_colors("hidden"),
+                                  colors.lut[colors.indices(snapshot.hidden)])
+    assert f"h100 = {snapshot.hidden[99]:.6f}" in _hover(diagram, "hidden", 99)
+
+
+def test_swapping_to_a_bigger_network_rebuilds_with_its_labels(diagram, make_snapshot):
+    diagram.show_snapshot(make_snapshot(1, 4, 1))
+    bigger = make_snapshot(6, 20, 6, generation=2, input_labels=tuple("bdgiua"))
+    diagram.show_snapshot(bigger)
+    assert diagram.unit_labels("input") == bigger.input_labels == tuple("bdgiua")
+    assert diagram.unit_labels("output") == bigger.output_labels
+    assert len(diagram.unit_values("hidden")) == 20
+    assert diagram.copy_link_count() == 20
+    assert diagram.link_count("W_hh") == 400
+
+
+def test_before_the_first_step_units_are_grey_and_the_student_is_told_what_to_do(
+        diagram, make_snapshot):
+    diagram.show_snapshot(make_snapshot(6, 20, 6, stepped=False))
+    assert diagram.message() == "press Step or Play"
+    grey = QColor(palette.EMPTY_UNIT).getRgb()[:3]
+    assert all(tuple(rgb) == grey for rgb in diagram.unit_colors("hidden"))
+    assert np.isnan(diagram.unit_values("output")).all()
+    assert "no value yet" in _hover(diagram, "hidden", 0)
+    diagram.show_snapshot(make_snapshot(6, 20, 6))
+    assert diagram.message() == ""
+
+
+def test_lesioned_hidden_units_are_greyed_and_say_so(diagram, make_snapshot):
+    diagram.show_snapshot(make_snapshot(6, 20, 6, lesioned=(2, 5)))
+    colors = diagram.unit_colors("hidden")
+    lesioned = QColor(palette.LESIONED).getRgb()[:3]
+    assert tuple(colors[2]) == lesioned and tuple(colors[5]) == lesioned
+    assert tuple(colors[3]) != lesioned
+    assert "lesioned" in _hover(diagram, "hidden", 2)
+
+
+def test_clicking_a_hidden_unit_emits_unit_clicked(diagram, qtbot, make_snapshot):
+    diagram.show_snapshot(make_snapshot(6, 20, 6))
+    viewport = diagram._plot.viewport()
+    scene_point = diagram.map_to_scene(*diagram.unit_position("hidden", 7))
+    point = diagram._plot.mapFromScene(scene_point)
+    with qtbot.waitSignal(diagram.unitClicked, timeout=1000) as blocker:
+        qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=QPoint(point))
+        qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(point))
+    assert blocker.args == ["hidden", 7]
+
+
+def test_tanh_activations_use_a_map_centred_on_zero(diagram, make_snapshot):
+    snapshot = make_snapshot(6, 20, 6, hidden_activation="tanh")
+    assert snapshot.hidden.min() < 0
+    diagram.show_snapshot(snapshot)  # no hint: negative values switch the map
+    assert diagram.legend_text() == "activation −1 … 0 … +1"
+    colors = palette.ActivationColors(diverging=True)
+    np.testing.assert_array_equal(diagram.unit_colors("hidden"),
+                                  colors.lut[colors.indices(snapshot.hidden)])
+    assert tuple(colors.lut[colors.indices(np.array([0.0]))][0]) == (255, 255, 255)
+    diagram.set_activations(hidden="sigmoid", output="sigmoid")
+    assert diagram.legend_text() == "activation 0 … 1"
+    diagram.set_activations(hidden="tanh")
+    assert diagram.legend_text() == "activation −1 … 0 … +1"
+
+
+def test_target_and_prediction_text_is_green_when_right_red_when_wrong(diagram, make_snapshot):
+    diagram.show_snapshot(make_snapshot(1, 4, 1, target_symbol="0", predicted_symbol="1"))
+    assert diagram._input_text.toPlainText() == "input: 1"
+    html = diagram._output_text.textItem.toHtml()
+    assert "target: 0" in diagram._output_text.toPlainText()
+    assert QColor(palette.WRONG).name() in html.lower()
+    diagram.show_snapshot(make_snapshot(1, 4, 1, target_symbol="1", predicted_symbol="1"))
+    assert QColor(palette.CORRECT).name() in diagram._output_text.textItem.toHtml().lower()
+
+
+def test_a_diverged_network_with_nan_and_inf_still_draws(diagram, make_snapshot):
+    good = make_snapshot(6, 20, 6)
+    W_hh = good.W_hh.copy()
+    W_hh[0, :3] = [np.nan, np.inf, -np.inf]
+    hidden = good.hidden.copy()
+    hidden[:2] = np.nan
+    diagram.show_snapshot(make_snapshot(6, 20, 6, W_hh=W_hh, hidden=hidden))
+    _paint(diagram)
+    assert diagram.link_count("W_hh") == 400 - 3  # non-finite weights are not drawn
+    assert "nan" in _hover(diagram, "hidden", 0)
+
+
+def test_clear_forgets_the_network(diagram, make_snapshot):
+    diagram.show_snapshot(make_snapshot(1, 4, 1))
+    diagram.clear()
+    assert diagram.link_count("W_hh") == 0
+    assert diagram.copy_link_count() == 0
+    diagram.show_snapshot(make_snapshot(1, 4, 1))
+    assert diagram.link_count("W_hh") == 16
+
+
+def _paint(view) -> None:
+    """Paint the view's graphics now, as the next screen refresh would."""
+    view._plot.viewport().grab()
+
+
+def test_diagram_update_time(diagram, make_snapshot, capsys):
+    """Prints the CPU cost of one show_snapshot (new weights every time) and of a paint."""
+    for sizes in [(1, 4, 1), (6, 20, 6), (31, 150, 31)]:
+        snapshots = [make_snapshot(*sizes, seed=seed) for seed in range(21)]
+        diagram.show_snapshot(snapshots[0])
+        _paint(diagram)
+        start = time.process_time()
+        for snapshot in snapshots[1:]:
+            diagram.show_snapshot(snapshot)
+        update_ms = (time.process_time() - start) / 20 * 1e3
+        start = time.process_time()
+        for snapshot in snapshots[1:]:
+            diagram.show_snapshot(snapshot)
+            _paint(diagram)
+        frame_ms = (time.process_time() - start) / 20 * 1e3
+        with capsys.disabled():
+            print(f"\n  diagram {sizes}: show_snapshot {update_ms:.2f} ms, "
+                  f"show_snapshot + paint {frame_ms:.2f} ms")
+
+
+# ------------------------------------------------------------------------------ loss plot
+def test_loss_plot_shows_one_point_per_epoch_and_the_running_loss(loss_plot, make_snapshot):
+    snapshot = make_snapshot(epochs=7, running_points=140)
+    loss_plot.show_snapshot(snapshot)
+    x, y = loss_plot.epoch_curve_data()
+    np.testing.assert_array_equal(x, np.arange(1, 8))
+    np.testing.assert_array_equal(y, snapshot.epoch_losses)
+    rx, ry = loss_plot.running_curve_data()
+    np.testing.assert_array_equal(rx, snapshot.running_loss_x)
+    np.testing.assert_array_equal(ry, snapshot.running_loss_y)
+    assert loss_plot._epochs.opts["symbol"] == "o"  # few points: markers
+    loss_plot.show_snapshot(make_snapshot(epochs=MARKER_LIMIT + 1))
+    assert loss_plot._epochs.opts["symbol"] is None
+    assert len(loss_plot.epoch_curve_data()[0]) == MARKER_LIMIT + 1
+
+
+def test_log_toggle_switches_the_y_axis(loss_plot, make_snapshot, qtbot):
+    loss_plot.show_snapshot(make_snapshot(epochs=20))
+    assert not loss_plot.is_log_scale()
+    qtbot.mouseClick(loss_plot.log_scale_box, Qt.MouseButton.LeftButton)
+    assert loss_plot.log_scale_box.isChecked()
+    assert loss_plot.is_log_scale()
+    loss_plot.set_log_scale(False)
+    assert not loss_plot.is_log_scale() and not loss_plot.log_scale_box.isChecked()
+
+
+def test_log_scale_survives_zero_and_nan_losses(loss_plot, make_snapshot):
+    losses = np.array([0.3, 0.1, 0.0, np.nan, 0.05])
+    running_y = np.linspace(0.3, 0.0, 100)
+    loss_plot.set_log_scale(True)
+    loss_plot.show_snapshot(make_snapshot(epoch_losses=losses, running_loss_y=running_y))
+    _paint(loss_plot)
+    np.testing.assert_array_equal(loss_plot.epoch_curve_data()[1], losses)
+
+
+def test_loss_name_previous_run_and_clear(loss_plot, make_snapshot):
+    loss_plot.set_loss_name("cross-entropy")
+    assert loss_plot.y_label() == "loss (cross-entropy)"
+    loss_plot.set_previous_run([1, 2, 3], [0.3, 0.2, 0.1], "lr 0.5")
+    assert loss_plot.previous_run_label() == "lr 0.5"
+    assert "lr 0.5" in [label.text for _, label in loss_plot._legend.items]
+    loss_plot.set_previous_run([1, 2], [0.3, 0.2], "lr 0.1")  # replaces, no second entry
+    labels = [label.text for _, label in loss_plot._legend.items]
+    assert "lr 0.1" in labels and "lr 0.5" not in labels
+    loss_plot.clear_previous_run()
+    assert loss_plot.previous_run_label() is None
+    assert "lr 0.1" not in [label.text for _, label in loss_plot._legend.items]
+    loss_plot.show_snapshot(make_snapshot(epochs=3))
+    loss_plot.clear()
+    assert len(loss_plot.epoch_curve_data()[0]) == 0
+
+
+def test_loss_plot_stays_cheap_with_100k_points(loss_plot, make_snapshot, capsys):
+    snapshots = [make_snapshot(epochs=5000, running_points=100_000, seed=s) for s in range(6)]
+    start = time.process_time()
+    for snapshot in snapshots:
+        loss_plot.show_snapshot(snapshot)
+        _paint(loss_plot)
+    frame_ms = (time.process_time() - start) / len(snapshots) * 1e3
+    start = time.process_time()
+    for _ in range(100):
+        loss_plot.show_snapshot(snapshots[-1])  # nothing new: must be a no-op
+    repeat_ms = (time.process_time() - start) / 100 * 1e3
+    with capsys.disabled():
+        print(f"\n  loss plot 100k points: new data + paint {frame_ms:.2f} ms, "
+              f"unchanged {repeat_ms:.3f} ms")
+    assert repeat_ms < 1.0
+
+
+# ----------------------------------------------------------------------------- error bars
+def test_error_bar_heights_equal_the_position_errors(error_bars, make_snapshot):
+    snapshot = make_snapshot(6, 20, 6, n_categories=5)
+    error_bars.show_snapshot(snapshot)
+    np.testing.assert_array_equal(error_bars.bar_heights(), snapshot.position_errors)
+    np.testing.assert_array_equal(error_bars.drawn_heights(), snapshot.position_errors)
+    assert error_bars.bar_names() == snapshot.category_names
+    assert error_bars.tick_labels() == list(snapshot.category_names)
+    low, high = error_bars.y_range()
+    assert low == 0.0 and high >= snapshot.position_errors.max()
+
+
+def test_per_output_view_shows_feature_errors(error_bars, make_snapshot, qtbot):
+    snapshot = make_snapshot(6, 20, 6, output_labels=("cons", "vowel", "int", "high", "back",
+                                                      "voiced"))
+    error_bars.show_snapshot(snapshot)
+    qtbot.mouseClick(error_bars.output_button, Qt.MouseButton.LeftButton)
+    assert error_bars.mode() == BY_OUTPUT
+    np.testing.assert_array_equal(error_bars.bar_heights(), snapshot.feature_errors)
+    assert error_bars.bar_names() == snapshot.output_labels
+    error_bars.set_mode(BY_POSITION)
+    np.testing.assert_array_equal(error_bars.bar_heights(), snapshot.position_errors)
+
+
+def test_nan_errors_are_empty_bars(error_bars, make_snapshot):
+    errors = np.array([0.2, np.nan, 0.1])
+    error_bars.show_snapshot(make_snapshot(n_categories=3, position_errors=errors))
+    np.testing.assert_array_equal(error_bars.bar_heights(), errors)
+    np.testing.assert_array_equal(error_bars.drawn_heights(), [0.2, 0.0, 0.1])
+    assert error_bars._bars._brushes[1].color().alpha() == 0
+    error_bars.show_snapshot(make_snapshot(n_categories=3, position_errors=np.full(3, np.nan)))
+    assert error_bars._message.toPlainText() == "no complete epoch yet"
+    assert error_bars.y_range() == (0.0, 1.0)
+    error_bars.repaint()
+
+
+def test_many_categories_get_short_tick_labels(error_bars, make_snapshot):
+    error_bars.resize(400, 300)
+    snapshot = make_snapshot(n_categories=20)
+    error_bars.show_snapshot(snapshot)
+    error_bars._update_ticks()
+    labels = error_bars.tick_labels()
+    assert len(labels) == 20
+    assert labels[:3] == ["1", "2", "3"]  # the shared "pos " prefix is dropped
