@@ -37,7 +37,7 @@ class NetworkConfig:
     def __post_init__(self) -> None:
         for name in ("n_input", "n_hidden", "n_output"):
             value = getattr(self, name)
-            if not isinstance(value, int | np.integer) or value < 1:
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
                 raise ValueError(f"{name} must be a whole number ≥ 1 (got {value!r})")
         validate_learning_rate(self.learning_rate)
         if not (np.isfinite(self.momentum) and 0.0 <= self.momentum < 1.0):
@@ -45,7 +45,9 @@ class NetworkConfig:
         act.code(self.hidden_activation, act.HIDDEN_ACTIVATIONS, "hidden activation")
         act.code(self.output_activation, act.OUTPUT_ACTIVATIONS, "output activation")
         act.code(self.rule, act.RULES, "learning rule")
-        if self.bptt_window is not None and self.bptt_window < 1:
+        window = self.bptt_window
+        if window is not None and (isinstance(window, bool) or not isinstance(
+                window, int | np.integer) or window < 1):
             raise ValueError(f"bptt_window must be ≥ 1 or None (got {self.bptt_window!r})")
         if not np.isfinite(self.context_init):
             raise ValueError("context_init must be a finite number")
@@ -57,7 +59,8 @@ class NetworkConfig:
 
 
 def validate_learning_rate(value: float) -> None:
-    if not (isinstance(value, int | float | np.floating) and np.isfinite(value) and value > 0):
+    if isinstance(value, bool) or not (
+            isinstance(value, int | float | np.floating) and np.isfinite(value) and value > 0):
         raise ValueError(f"learning rate must be a finite number > 0 (got {value!r})")
 
 
@@ -87,7 +90,7 @@ class ElmanNetwork:
         weight_scale: float = 0.1,
     ) -> None:
         config = NetworkConfig(
-            int(n_input), int(n_hidden), int(n_output), float(learning_rate), float(momentum),
+            n_input, n_hidden, n_output, learning_rate, float(momentum),
             hidden_activation, output_activation, rule, bptt_window, float(context_init),
             float(weight_scale), seed,
         )
@@ -113,8 +116,9 @@ class ElmanNetwork:
         return cls(**{k: v for k, v in config.as_dict().items()})
 
     def _apply_config(self, config: NetworkConfig) -> None:
-        self.n_input, self.n_hidden, self.n_output = config.n_input, config.n_hidden, config.n_output
-        self.learning_rate = config.learning_rate
+        self.n_input, self.n_hidden = int(config.n_input), int(config.n_hidden)
+        self.n_output = int(config.n_output)
+        self.learning_rate = float(config.learning_rate)  # a float always: one compiled kernel
         self.momentum = config.momentum
         self.hidden_activation = config.hidden_activation
         self.output_activation = config.output_activation
@@ -224,10 +228,12 @@ class ElmanNetwork:
         delta_hidden[self.lesioned] = 0.0
 
         if self.rule == "online":
-            changes = self._online_update(x, context, hidden, delta_output, delta_hidden, has_target)
+            changes = self._online_update(x, context, hidden, delta_output, delta_hidden,
+                                          has_target)
         else:
             self._bptt_pending.append((x, context, hidden, delta_output))
-            window_full = self.bptt_window is not None and len(self._bptt_pending) >= self.bptt_window
+            window = self.bptt_window
+            window_full = window is not None and len(self._bptt_pending) >= window
             changes = self._bptt_update() if (window_full or flush) else None
         updated = changes is not None
         if changes is None:
@@ -282,6 +288,26 @@ class ElmanNetwork:
             getattr(self, name)[...] += change
         return changes | {name: self.velocity[name].copy() for name in gradients}
 
+    # ------------------------------------------------------------ save / load
+    def save(self, path, extra: dict | None = None):
+        """Write this network (settings, weights, context, velocity, training position) and the
+        caller's JSON-able ``extra`` dict to one ``.npz`` file; see :mod:`elman_core.persistence`.
+        """
+        from elman_core.persistence import save_network
+
+        return save_network(self, path, extra)
+
+    @classmethod
+    def load(cls, path) -> tuple[ElmanNetwork, dict]:
+        """A new network read from ``path``, and the ``extra`` dict saved with it.
+
+        Raises :class:`elman_core.persistence.NetworkFileError` (a ValueError) naming the file
+        and the problem; nothing else is changed when loading fails.
+        """
+        from elman_core.persistence import load_network
+
+        return load_network(path)
+
     # ------------------------------------------------------------------ train
     def train(self, X, Y, mask=None, resets=None, *, record: bool = False):
         """Train on every row of a sequence with the compiled kernel; returns per-step losses.
@@ -296,8 +322,11 @@ class ElmanNetwork:
         Y = np.ascontiguousarray(Y, dtype=np.float64).reshape(-1, self.n_output)
         if len(X) != len(Y):
             raise ValueError(f"X has {len(X)} rows but Y has {len(Y)}")
-        mask = np.ones(len(X), dtype=np.bool_) if mask is None else np.asarray(mask, dtype=np.bool_)
-        resets = _default_resets(resets, len(X), first=False)
+        # Contiguous boolean arrays always: any other layout would trigger a fresh compile.
+        mask = np.ones(len(X), dtype=np.bool_) if mask is None else mask
+        mask = np.ascontiguousarray(mask, dtype=np.bool_)
+        resets = np.ascontiguousarray(_default_resets(resets, len(X), first=False))
+        self.lesioned = np.ascontiguousarray(self.lesioned, dtype=np.bool_)
         if len(mask) != len(X) or len(resets) != len(X):
             raise ValueError("mask and resets need one entry per row of X")
         if self._bptt_pending:

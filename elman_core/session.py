@@ -153,11 +153,14 @@ class TrainingSession:
         return self.epoch * self.steps_per_epoch + self.position
 
     def resets_for_current_epoch(self) -> np.ndarray:
+        return self.resets_for_epoch(self.epoch)
+
+    def resets_for_epoch(self, epoch: int) -> np.ndarray:
         resets = np.array(self.sequence.resets, dtype=np.bool_)
         # The first epoch always starts from the initial context; later ones only if asked —
         # except in tasks made of independent short sequences, where every one starts afresh.
         independent_parts = bool(np.any(resets[1:]))
-        resets[0] = self.epoch == 0 or self.reset_context_each_epoch or independent_parts
+        resets[0] = epoch == 0 or self.reset_context_each_epoch or independent_parts
         return resets
 
     def latest_epoch_losses(self) -> np.ndarray:
@@ -229,6 +232,36 @@ class TrainingSession:
         self._advance(stop - start)
         return RunResult(stop - start, start, losses, hidden, output, contexts,
                          self.position == 0)
+
+    def run_epochs(self, max_steps: int) -> RunResult:
+        """Like :meth:`run`, but the whole epochs that fit in ``max_steps`` share one kernel call.
+
+        Only from an epoch boundary, with the online rule and a context reset at every epoch
+        start (anything else is :meth:`run`): then the result is bit-for-bit that of one run()
+        per epoch. (Carrying the context across a boundary inside one call rounds differently in
+        the last bit.) For a trainer thread next to a busy GUI thread: each return from the
+        GIL-free kernel may wait for the GIL, so short epochs are better trained many at a time.
+        """
+        T = self.steps_per_epoch
+        epochs = max(int(max_steps), 0) // T
+        network = self.network
+        resets = [self.resets_for_epoch(self.epoch + e) for e in range(min(epochs, 2))]
+        if (epochs < 2 or self.position != 0 or network.rule != "online"
+                or not resets[1][0]):
+            return self.run(max_steps)
+        seq = self.sequence
+        inputs, targets, mask = (_read_only(np.concatenate([a] * epochs))
+                                 for a in (seq.inputs, seq.targets, seq.mask))
+        resets = np.concatenate([resets[0]] + [resets[1]] * (epochs - 1))
+        self.history.push(self.capture())
+        context_before = network.context.copy()
+        losses, hidden, output = network.train(inputs, targets, mask, resets, record=True)
+        contexts = self._contexts_used(resets, hidden, context_before)
+        for e in range(epochs):
+            rows = slice(e * T, (e + 1) * T)
+            self._record(0, losses[rows], output[rows])
+            self._advance(T)
+        return RunResult(epochs * T, 0, losses, hidden, output, contexts, True)
 
     def _contexts_used(self, resets, hidden, context_before) -> np.ndarray:
         """Rebuild the context each row started from, as the kernel saw it."""
@@ -352,6 +385,12 @@ class TrainingSession:
         frozen = self.network.copy()
         outputs = frozen.predict(sequence.inputs, sequence.resets)
         return sequence, outputs
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    # The kernels are compiled for read-only sequence rows (what run() passes): same types here.
+    array.setflags(write=False)
+    return array
 
 
 def _window_ends(resets: np.ndarray, window: int | None) -> np.ndarray:

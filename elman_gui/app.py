@@ -1,0 +1,107 @@
+"""Start Elman Lab: the QApplication, the trainer thread, the window, and ``--screenshot``."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from elman_core import tasks
+from elman_core.tasks.base import TaskError
+from elman_gui.main_window import MainWindow
+from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING
+from elman_gui.worker import Trainer
+
+WINDOW_SIZE = (1400, 900)
+SCREENSHOT_TIMEOUT_SECONDS = 90.0
+
+
+def task_choice(task: str | None, text: str | None) -> tuple[str, dict]:
+    """The task name and options the command line asks for (raises TaskError if invalid)."""
+    name = task or ("text" if text is not None else "xor")
+    options = {}
+    if text is not None:
+        if name != "text":
+            raise TaskError(f"--text is for the text task, not {name!r}: use --task text.")
+        options["text"] = text
+    tasks.get(name, **options)  # builds the task only: a clear message now, not in the thread
+    return name, options
+
+
+def create_window(task_name: str, task_options: dict,
+                  full_speed: bool = False) -> tuple[QApplication, MainWindow]:
+    """The application and its window, shown; the trainer thread starts once the window is up."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Elman Lab")
+    app.setStyle("Fusion")
+    trainer = Trainer(task_name, task_options)
+    window = MainWindow(trainer)
+    if full_speed:
+        window.speed.set_label("max")
+    trainer.set_speed(window.speed.speed())
+    screen = app.primaryScreen().availableGeometry()
+    window.resize(min(WINDOW_SIZE[0], screen.width()), min(WINDOW_SIZE[1], screen.height()))
+    window.show()
+    # Start training (and the background compile) only after the window is on screen.
+    QTimer.singleShot(0, trainer.start)
+    return app, window
+
+
+def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | None) -> int:
+    """Open Elman Lab. With ``screenshot``: train ``steps`` timesteps, save a PNG, exit."""
+    try:
+        name, options = task_choice(task, text)
+    except TaskError as error:
+        print(f"elman-lab: {error}", file=sys.stderr)
+        return 2
+    app, window = create_window(name, options, full_speed=bool(screenshot))
+    if screenshot:
+        return _screenshot(app, window, screenshot, max(int(steps or 0), 0))
+    if steps:
+        window.trainer.run_steps(steps)  # runs once the trainer is ready, at the chosen speed
+    code = app.exec()
+    window.close()
+    return code
+
+
+def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int) -> int:
+    """Train with the views live until ``steps`` timesteps are done and painted, then save."""
+    window.resize(*WINDOW_SIZE)
+    trainer = window.trainer
+    if steps:
+        trainer.run_steps(steps)
+    deadline = time.monotonic() + SCREENSHOT_TIMEOUT_SECONDS + steps / 100_000
+    outcome: dict[str, int] = {}
+
+    def poll() -> None:
+        snapshot = window.current_snapshot
+        trained = snapshot is not None and (
+            (snapshot.global_step >= steps and snapshot.state != RUNNING)
+            or snapshot.state in (FINISHED, DIVERGED))
+        if (trained and trainer.ready and not window.has_unpainted_snapshot()
+                and snapshot is trainer.latest):
+            timer.stop()
+            window.paint_newest()
+            app.processEvents()
+            if window.grab().save(path):
+                outcome["code"] = 0
+            else:
+                print(f"elman-lab: could not write the screenshot to {path}", file=sys.stderr)
+                outcome["code"] = 1
+            app.quit()
+        elif time.monotonic() > deadline:
+            timer.stop()
+            at = "no snapshot" if snapshot is None else (
+                f"step {snapshot.global_step} of {steps}, {snapshot.state}")
+            print(f"elman-lab: screenshot timed out ({at})", file=sys.stderr)
+            outcome["code"] = 1
+            app.quit()
+
+    timer = QTimer()
+    timer.timeout.connect(poll)
+    timer.start(50)
+    app.exec()
+    window.close()
+    return outcome.get("code", 1)

@@ -1,0 +1,295 @@
+"""The training controls: actions with keyboard shortcuts, the task selector, the speed slider.
+
+Every control here only emits; the main window decides what a click means.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSlider,
+    QStyle,
+    QStyleOptionSlider,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from elman_core import tasks
+from elman_core.tasks.base import TaskError
+
+# (label, steps per second); None is "as fast as the computer can".
+SPEED_STOPS: tuple[tuple[str, float | None], ...] = (
+    ("1/s", 1), ("3/s", 3), ("10/s", 10), ("30/s", 30), ("100/s", 100), ("1k/s", 1_000),
+    ("10k/s", 10_000), ("100k/s", 100_000), ("max", None),
+)
+DEFAULT_SPEED = "100k/s"  # XOR's 600 epochs take about 20 s: long enough to watch it learn
+
+
+class TrainingActions:
+    """Play/Pause, Step, Step epoch, Reset and the memory experiments, as shared QActions."""
+
+    def __init__(self, parent: QWidget) -> None:
+        style = parent.style()
+        self._play_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
+        self._pause_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+        self.play_pause = self._action(
+            parent, "Play", ["Space"],
+            "Play / Pause (Space): train continuously at the chosen speed, or stop.",
+            self._play_icon)
+        self.step = self._action(
+            parent, "Step", ["Right", "S"],
+            "Step (→ or S): one timestep — the network reads one input, predicts, and learns "
+            "from its error. Every number is shown.",
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward))
+        self.step_epoch = self._action(
+            parent, "Step epoch", ["E", "Shift+Right"],
+            "Step epoch (E or Shift+→): train to the end of the current pass through the "
+            "training sequence.",
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward))
+        self.reset = self._action(
+            parent, "Reset", ["R"],
+            "Reset (R): back to epoch 0 with fresh weights. The same seed gives exactly the "
+            "same run again.",
+            style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.edit_text = self._action(
+            parent, "Edit text…", ["Ctrl+T"],
+            "Type or paste a text; the network learns to predict its next character (Ctrl+T).",
+            style.standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView))
+        self.forget_context = self._action(
+            parent, "Forget the context (no memory)", [],
+            "Zero the context before every step: the network sees only the current input. "
+            "Compare the per-position errors with and without memory.")
+        self.forget_context.setCheckable(True)
+        self.reset_each_epoch = self._action(
+            parent, "Reset the context each epoch", [],
+            "Start every pass through the sequence from the initial context value (otherwise "
+            "the context carries over from the end of the previous pass).")
+        self.reset_each_epoch.setCheckable(True)
+        self.reset_each_epoch.setChecked(True)
+        self.restore_lesions = self._action(
+            parent, "Restore lesioned units", [],
+            "Give back every hidden unit you switched off by clicking it in the diagram.")
+        self.quit = self._action(parent, "Quit", ["Ctrl+Q"], "Close Elman Lab (Ctrl+Q).")
+
+    @staticmethod
+    def _action(parent, text, keys, tip, icon=None) -> QAction:
+        action = QAction(text, parent)
+        if icon is not None:
+            action.setIcon(icon)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        parent.addAction(action)  # shortcuts work even when the toolbar is hidden
+        return action
+
+    def show_running(self, running: bool) -> None:
+        self.play_pause.setText("Pause" if running else "Play")
+        self.play_pause.setIcon(self._pause_icon if running else self._play_icon)
+
+
+class TaskSelector(QComboBox):
+    """The task list by title; usable at any moment, also while training."""
+
+    taskChosen = Signal(str)  # task name
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setToolTip("Choose what the network learns. Switching starts a fresh network on "
+                        "the new task (it keeps playing if it was playing).")
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        for name in tasks.names():
+            task = tasks.get(name)
+            self.addItem(task.title, name)
+            self.setItemData(self.count() - 1, _first_sentence(task.description),
+                             Qt.ItemDataRole.ToolTipRole)
+        self.activated.connect(lambda index: self.taskChosen.emit(self.itemData(index)))
+
+    def current_name(self) -> str:
+        return self.currentData()
+
+    def show_task(self, name: str) -> None:
+        """Follow the task actually in training, without emitting."""
+        index = self.findData(name)
+        if index >= 0 and index != self.currentIndex():
+            self.blockSignals(True)
+            self.setCurrentIndex(index)
+            self.blockSignals(False)
+
+
+def _first_sentence(text: str) -> str:
+    head = text.strip().split("\n")[0]
+    end = head.find(". ")
+    return head if end < 0 else head[:end + 1]
+
+
+class SpeedControl(QWidget):
+    """A slider with labelled stops from slow motion (every step shown) to full speed."""
+
+    speedChanged = Signal(object)  # steps per second, or None for full speed
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.slider.setRange(0, len(SPEED_STOPS) - 1)
+        self.slider.setPageStep(1)
+        self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.slider.setTickInterval(1)
+        self.slider.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.slider.setMinimumWidth(300)
+        self.setMaximumWidth(460)
+        tip = ("Training speed in timesteps per second. Up to 100/s every step is shown as it "
+               "happens (slow motion); faster speeds show about 40 pictures a second; max trains "
+               "as fast as this computer can.")
+        self.setToolTip(tip)
+        self.slider.setToolTip(tip)
+        self._labels = _TickLabels(self.slider, [label for label, _ in SPEED_STOPS], self)
+        row = QHBoxLayout()
+        row.setContentsMargins(18, 0, 18, 0)  # room for the end labels to be centred on ticks
+        row.addWidget(self.slider)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(row)
+        layout.addWidget(self._labels)
+        self.slider.setValue(self.index_of(DEFAULT_SPEED))
+        self.slider.valueChanged.connect(self._emit)
+
+    @staticmethod
+    def index_of(label: str) -> int:
+        return [text for text, _ in SPEED_STOPS].index(label)
+
+    def speed(self) -> float | None:
+        return SPEED_STOPS[self.slider.value()][1]
+
+    def label(self) -> str:
+        return SPEED_STOPS[self.slider.value()][0]
+
+    def set_label(self, label: str) -> None:
+        self.slider.setValue(self.index_of(label))
+
+    def _emit(self, _index: int) -> None:
+        self._labels.update()
+        self.speedChanged.emit(self.speed())
+
+
+class _TickLabels(QWidget):
+    """The stop names under the slider's ticks; the current one in bold."""
+
+    def __init__(self, slider: QSlider, labels: list[str], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.slider = slider
+        self.labels = labels
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF() - 1.5, 7.0))
+        self.setFont(font)
+        self.setMinimumHeight(self.fontMetrics().height())
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        option = QStyleOptionSlider()
+        self.slider.initStyleOption(option)
+        style = self.slider.style()
+        groove = style.subControlRect(QStyle.ComplexControl.CC_Slider, option,
+                                      QStyle.SubControl.SC_SliderGroove, self.slider)
+        handle = style.subControlRect(QStyle.ComplexControl.CC_Slider, option,
+                                      QStyle.SubControl.SC_SliderHandle, self.slider)
+        span = groove.width() - handle.width()
+        offset = self.slider.x() - self.x() + groove.x() + handle.width() / 2
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for index, text in enumerate(self.labels):
+            x = offset + QStyle.sliderPositionFromValue(0, len(self.labels) - 1, index, span)
+            painter.setFont(bold if index == self.slider.value() else self.font())
+            rect = QRect(int(x) - 30, 0, 60, self.height())
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+
+class TextTaskDialog(QDialog):
+    """Ask for the student's own text; a problem with it is explained here, not later."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Your own text")
+        self.editor = QPlainTextEdit(text, self)
+        self.editor.setToolTip("The network reads this one character at a time and learns to "
+                               "predict the next one. A few sentences are enough.")
+        intro = QLabel("Type or paste a text. Each distinct character gets its own input and "
+                       "output unit.", self)
+        intro.setWordWrap(True)
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.error.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Train on this text")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.editor)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(560, 340)
+
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+    def accept(self) -> None:
+        try:
+            tasks.get("text", text=self.text())  # only builds the task: says what is wrong
+        except TaskError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return
+        super().accept()
+
+
+def build_toolbar(window, actions: TrainingActions, selector: TaskSelector,
+                  speed: SpeedControl) -> QToolBar:
+    toolbar = QToolBar("Training", window)
+    toolbar.setObjectName("training-toolbar")
+    toolbar.setMovable(False)
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    for action in (actions.play_pause, actions.step, actions.step_epoch, actions.reset):
+        toolbar.addAction(action)
+    toolbar.addSeparator()
+    task_label = QLabel(" Task: ", toolbar)
+    task_label.setToolTip(selector.toolTip())
+    toolbar.addWidget(task_label)
+    toolbar.addWidget(selector)
+    toolbar.addAction(actions.edit_text)
+    toolbar.addSeparator()
+    speed_label = QLabel(" Speed: ", toolbar)
+    speed_label.setToolTip(speed.toolTip())
+    toolbar.addWidget(speed_label)
+    toolbar.addWidget(speed)
+    return toolbar
+
+
+def build_menus(window, actions: TrainingActions, task_actions: list[QAction]) -> None:
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    file_menu.addAction(actions.quit)
+    training = bar.addMenu("&Training")
+    for action in (actions.play_pause, actions.step, actions.step_epoch, actions.reset):
+        training.addAction(action)
+    task_menu = bar.addMenu("Tas&k")
+    for action in task_actions:
+        task_menu.addAction(action)
+    task_menu.addSeparator()
+    task_menu.addAction(actions.edit_text)
+    memory = bar.addMenu("&Memory")
+    for action in (actions.forget_context, actions.reset_each_epoch, actions.restore_lesions):
+        memory.addAction(action)
+    for menu in (file_menu, training, task_menu, memory):
+        menu.setToolTipsVisible(True)

@@ -1,0 +1,440 @@
+"""The main window: wiring between the controls, the trainer thread and the views.
+
+Snapshots arrive from :class:`~elman_gui.worker.Trainer` (already filtered by generation); the
+window keeps only the newest and repaints the views from a screen-rate timer, and only when a new
+one has arrived. Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from elman_core import tasks
+from elman_gui.controls import (
+    SpeedControl,
+    TaskSelector,
+    TextTaskDialog,
+    TrainingActions,
+    build_menus,
+    build_toolbar,
+)
+from elman_gui.parameter_panel import ParameterPanel
+from elman_gui.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING, Snapshot
+from elman_gui.views.error_bars import ErrorBarsView
+from elman_gui.views.loss_plot import LossPlotView
+from elman_gui.views.network_diagram import NetworkDiagramView
+from elman_gui.worker import COMPILING_MESSAGE, Trainer
+
+REPAINT_HZ = 60
+CATCH_UP_SECONDS = 0.04
+STATE_STYLE = {
+    RUNNING: ("Running", "#1a7f37"),
+    PAUSED: ("Paused", "#555555"),
+    FINISHED: ("Finished", "#1f4e99"),
+    DIVERGED: ("Diverged", "#c62828"),
+}
+NOTICE_COLORS = {"info": ("#e8f0fe", "#1f4e99"), "warning": ("#fff4e5", "#8a4b00"),
+                 "error": ("#fdecea", "#b00020")}
+
+
+def format_rate(steps_per_second: float) -> str:
+    if steps_per_second >= 1e6:
+        return f"{steps_per_second / 1e6:.2f}M steps/s"
+    if steps_per_second >= 1e3:
+        return f"{steps_per_second / 1e3:.1f}k steps/s"
+    return f"{steps_per_second:.0f} steps/s"
+
+
+class NoticeBar(QFrame):
+    """A non-blocking message above the views (divergence, refused input…), with a close button."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton(self)
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setToolTip("Dismiss this message")
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 4, 4, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.hide)
+        self.level = ""
+        self.hide()
+
+    def show_notice(self, level: str, text: str) -> None:
+        background, foreground = NOTICE_COLORS.get(level, NOTICE_COLORS["info"])
+        self.setStyleSheet(f"NoticeBar {{ background: {background}; border: 1px solid "
+                           f"{foreground}; border-radius: 4px; }} QLabel {{ color: {foreground}; "
+                           "font-weight: bold; }")
+        self.level = level
+        self.label.setText(text)
+        self.setToolTip(text)
+        self.show()
+        if level == "info":
+            self._timer.start(8000)
+        else:
+            self._timer.stop()  # warnings and errors stay until dismissed or replaced
+
+    def text(self) -> str:
+        return self.label.text() if self.isVisible() else ""
+
+
+class MainWindow(QMainWindow):
+    """Elman Lab's window. ``current_snapshot`` is the snapshot the views show right now."""
+
+    snapshotRendered = Signal(object)
+
+    def __init__(self, trainer: Trainer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Elman Lab")
+        self.trainer = trainer
+        self.current_snapshot: Snapshot | None = None
+        self.frames_painted = 0
+        self._pending: Snapshot | None = None
+        self._settings = None
+        self._running_intent = False
+        self._text_options = dict(trainer.task_options) if trainer.task_name == "text" else {}
+        self._previous_run: tuple | None = None  # (task name, x, y, label) for the loss plot
+        self._task_sources = {name: tasks.get(name).source for name in tasks.names()}
+
+        self.actions_ = TrainingActions(self)
+        self.selector = TaskSelector(self)
+        self.speed = SpeedControl(self)
+        self.addToolBar(build_toolbar(self, self.actions_, self.selector, self.speed))
+        self._task_group, task_actions = self._make_task_actions()
+        build_menus(self, self.actions_, task_actions)
+
+        self.diagram = NetworkDiagramView(self)
+        self.loss_plot = LossPlotView(self)
+        self.error_bars = ErrorBarsView(self)
+        self.diagram.setToolTip("The network. Hover a unit or a link for its value; click a "
+                                "hidden unit to lesion it (hold it at 0), click again to restore.")
+        self.loss_plot.setToolTip("The loss: faint, per step; bold, the mean of each epoch.")
+        self.error_bars.setToolTip("Where the network still errs, over the latest epoch: by "
+                                   "position in the sequence, or by output unit.")
+        self.views = (self.diagram, self.loss_plot, self.error_bars)
+        self._plot_order = [self.loss_plot, self.error_bars]  # updated in turns while running
+        self._stale_plots: set = set()
+        self._painted_at = 0.0
+        self.notice_bar = NoticeBar(self)
+        self._build_central()
+
+        self.parameters = ParameterPanel(self)
+        self.description = QTextBrowser(self)
+        self.description.setOpenExternalLinks(True)
+        self.description.setToolTip("What this task teaches and what to look for.")
+        self._build_docks()
+        self._build_status_bar()
+        self._connect()
+
+        self._repaint_timer = QTimer(self)
+        self._repaint_timer.setInterval(round(1000 / REPAINT_HZ))
+        self._repaint_timer.timeout.connect(self.paint_newest)
+        self._repaint_timer.start()
+
+    # ------------------------------------------------------------------ layout
+    def _build_central(self) -> None:
+        plots = QSplitter(Qt.Orientation.Vertical)
+        plots.addWidget(self.loss_plot)
+        plots.addWidget(self.error_bars)
+        plots.setSizes([500, 400])
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.addWidget(self.diagram)
+        main.addWidget(plots)
+        main.setStretchFactor(0, 3)
+        main.setStretchFactor(1, 2)
+        main.setSizes([600, 420])
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.addWidget(self.notice_bar)
+        layout.addWidget(main, 1)
+        self.setCentralWidget(central)
+
+    def _build_docks(self) -> None:
+        about = QDockWidget("About this task", self)
+        about.setObjectName("task-dock")
+        about.setWidget(self.description)
+        scroll = QScrollArea(self)
+        scroll.setWidget(self.parameters)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        params = QDockWidget("Parameters", self)
+        params.setObjectName("parameter-dock")
+        params.setWidget(scroll)
+        features = QDockWidget.DockWidgetFeature.DockWidgetMovable | \
+            QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        for dock in (about, params):
+            dock.setFeatures(features)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.resizeDocks([about, params], [330, 330], Qt.Orientation.Horizontal)
+        self.resizeDocks([about, params], [250, 560], Qt.Orientation.Vertical)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_message = QLabel(self)
+        self.status_message.setToolTip("What just happened")
+        bar.addWidget(self.status_message, 1)
+        self.status_labels = {}
+        tips = {
+            "task": "The task being learned",
+            "epoch": "Completed passes through the training sequence / passes to train",
+            "step": "Timestep within the current epoch / steps per epoch",
+            "rate": "Training speed actually reached",
+            "loss": "Mean loss of the latest complete epoch (per step loss before the first)",
+            "state": "Running, paused, finished or diverged",
+        }
+        for key, tip in tips.items():
+            label = QLabel(self)
+            label.setToolTip(tip)
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(label)
+            self.status_labels[key] = label
+
+    def _make_task_actions(self) -> tuple[QActionGroup, list[QAction]]:
+        group = QActionGroup(self)
+        actions = []
+        for index in range(self.selector.count()):
+            name = self.selector.itemData(index)
+            action = QAction(self.selector.itemText(index), self, checkable=True)
+            action.setData(name)
+            action.setToolTip(self.selector.itemData(index, Qt.ItemDataRole.ToolTipRole))
+            action.triggered.connect(lambda _=False, n=name: self.choose_task(n))
+            group.addAction(action)
+            actions.append(action)
+        return group, actions
+
+    def _connect(self) -> None:
+        a = self.actions_
+        a.play_pause.triggered.connect(self.toggle_play)
+        a.step.triggered.connect(self.trainer.step)
+        a.step_epoch.triggered.connect(self.trainer.step_epoch)
+        a.reset.triggered.connect(self.reset)
+        a.edit_text.triggered.connect(self.edit_text)
+        a.forget_context.toggled.connect(self.trainer.set_forget_context)
+        a.reset_each_epoch.toggled.connect(self._on_reset_each_epoch)
+        a.restore_lesions.triggered.connect(self.restore_lesions)
+        a.quit.triggered.connect(self.close)
+        self.selector.taskChosen.connect(self.choose_task)
+        self.speed.speedChanged.connect(self.trainer.set_speed)
+        self.parameters.liveChanged.connect(self.trainer.set_settings)
+        self.parameters.applyRequested.connect(self.apply_settings)
+        self.diagram.unitClicked.connect(self.on_unit_clicked)
+        self.trainer.snapshotReady.connect(self._on_snapshot)
+        self.trainer.settingsChanged.connect(self._on_settings)
+        self.trainer.settingsRejected.connect(self._on_settings_rejected)
+        self.trainer.notice.connect(self.show_notice)
+        self.trainer.status.connect(self._on_status)
+
+    # ------------------------------------------------------------------ commands
+    def toggle_play(self) -> None:
+        if self._running_intent:
+            self.trainer.pause()
+        else:
+            self.trainer.play()
+        self._running_intent = not self._running_intent
+        self.actions_.show_running(self._running_intent)
+
+    def reset(self) -> None:
+        self._remember_run()
+        self._running_intent = False
+        self.trainer.reset()
+
+    def choose_task(self, name: str) -> None:
+        options = self._text_options if name == "text" else {}
+        self._previous_run = None
+        self.trainer.set_task(name, options)
+
+    def edit_text(self) -> None:
+        text = self._text_options.get("text") or tasks.options("text").get("text") or ""
+        dialog = TextTaskDialog(str(text), self)
+        if dialog.exec():
+            self._text_options = {"text": dialog.text()}
+            self.choose_task("text")
+
+    def apply_settings(self, changes: dict) -> None:
+        self._remember_run()
+        self.trainer.set_settings(changes)
+
+    def restore_lesions(self) -> None:
+        if self.current_snapshot is not None:
+            for unit in self.current_snapshot.lesioned:
+                self.trainer.set_lesion(unit, False)
+
+    def on_unit_clicked(self, layer: str, index: int) -> None:
+        snapshot = self.current_snapshot
+        if snapshot is None:
+            return
+        if layer != "hidden":
+            self.status_message.setText("Click a hidden unit to lesion it (hold it at 0).")
+            return
+        on = index not in snapshot.lesioned
+        self.trainer.set_lesion(index, on)
+        self.status_message.setText(
+            f"Hidden unit {index + 1} lesioned: it is held at 0 — watch the errors. Click it "
+            "again to restore it." if on else f"Hidden unit {index + 1} restored.")
+
+    def show_notice(self, level: str, text: str) -> None:
+        self.notice_bar.show_notice(level, text)
+        self.status_message.setText(text)
+
+    def _on_reset_each_epoch(self, on: bool) -> None:
+        self.trainer.set_settings({"reset_context_each_epoch": bool(on)})
+
+    def _remember_run(self) -> None:
+        """Keep the run being left as a dashed curve in the loss plot, to compare with."""
+        snapshot, settings = self.current_snapshot, self._settings
+        if snapshot is None or settings is None or len(snapshot.epoch_losses) == 0:
+            return
+        label = (f"previous run (lr {settings.learning_rate:g}, {settings.n_hidden} hidden, "
+                 f"seed {settings.seed})")
+        x = np.arange(1, len(snapshot.epoch_losses) + 1, dtype=np.float64)
+        self._previous_run = (snapshot.task_name, x, snapshot.epoch_losses, label)
+
+    # ------------------------------------------------------------------ from the trainer
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        self._pending = snapshot  # only the newest is ever painted
+
+    def _on_settings(self, settings) -> None:
+        self._settings = settings
+        self.parameters.load(settings)
+        self.actions_.reset_each_epoch.blockSignals(True)
+        self.actions_.reset_each_epoch.setChecked(settings.reset_context_each_epoch)
+        self.actions_.reset_each_epoch.blockSignals(False)
+        self.diagram.set_activations(settings.hidden_activation, settings.output_activation)
+        self.loss_plot.set_loss_name(
+            "cross-entropy" if settings.output_activation == "softmax" else "mean squared error")
+
+    def _on_settings_rejected(self, text: str) -> None:
+        self.parameters.show_message(text)
+        self.show_notice("error", text)
+
+    def _on_status(self, text: str) -> None:
+        if text:
+            self.status_message.setText(text)
+        elif self.status_message.text() == COMPILING_MESSAGE:
+            self.status_message.setText("Ready: press Play (Space) or Step (→).")
+
+    # ------------------------------------------------------------------ painting
+    def has_unpainted_snapshot(self) -> bool:
+        return self._pending is not None
+
+    def paint_newest(self) -> None:
+        """Repaint the views from the newest snapshot, if one arrived since the last paint.
+
+        While training runs fast, the diagram shows every snapshot and the two plots (the
+        costly part of a frame) take turns: each follows every other snapshot, and one left
+        waiting catches up as soon as no newer snapshot comes within CATCH_UP_SECONDS. Any
+        other state — a step, a pause, a finish, a new run — is shown by every view at once.
+        """
+        snapshot, self._pending = self._pending, None
+        if snapshot is None:
+            if time.monotonic() - self._painted_at >= CATCH_UP_SECONDS:
+                self._catch_up_one()  # no new picture soon: the waiting plot catches up
+            return
+        self._painted_at = time.monotonic()
+        previous = self.current_snapshot
+        new_run = previous is None or previous.generation != snapshot.generation
+        if new_run:  # the views notice a new generation themselves; no clear() needed
+            self._show_previous_run(snapshot)
+        if previous is None or previous.task_name != snapshot.task_name:
+            self._show_task(snapshot)
+        self.current_snapshot = snapshot
+        self.diagram.show_snapshot(snapshot)
+        self._stale_plots = set(self._plot_order)
+        self._catch_up_one()
+        if snapshot.state != RUNNING or new_run:
+            self._catch_up_one()
+        self._update_controls(previous, snapshot)
+        self._update_status(snapshot)
+        self.frames_painted += 1
+        self.snapshotRendered.emit(snapshot)
+
+    def _catch_up_one(self) -> None:
+        """Bring one plot up to the current snapshot, taking turns so neither falls behind."""
+        for view in self._plot_order:
+            if view in self._stale_plots:
+                self._stale_plots.discard(view)
+                self._plot_order.remove(view)
+                self._plot_order.append(view)
+                view.show_snapshot(self.current_snapshot)
+                return
+
+    def _show_previous_run(self, snapshot: Snapshot) -> None:
+        run = self._previous_run
+        if run is not None and run[0] == snapshot.task_name:
+            self.loss_plot.set_previous_run(run[1], run[2], run[3])
+        else:
+            self.loss_plot.clear_previous_run()
+
+    def _show_task(self, snapshot: Snapshot) -> None:
+        self.selector.show_task(snapshot.task_name)
+        for action in self._task_group.actions():
+            action.setChecked(action.data() == snapshot.task_name)
+        source = self._task_sources.get(snapshot.task_name, "")
+        paragraphs = "".join(f"<p>{_escape(p)}</p>"
+                             for p in snapshot.task_description.split("\n\n") if p.strip())
+        self.description.setHtml(
+            f"<h3>{_escape(snapshot.task_title)}</h3>{paragraphs}"
+            + (f"<p style='color:#666'><i>Source: {_escape(source)}</i></p>" if source else ""))
+
+    def _update_controls(self, previous: Snapshot | None, snapshot: Snapshot) -> None:
+        running = snapshot.state == RUNNING
+        was_running = previous is not None and previous.state == RUNNING
+        if running or was_running or previous is None:
+            self._running_intent = running
+        self.actions_.show_running(self._running_intent)
+        self.selector.show_task(snapshot.task_name)
+
+    def _update_status(self, snapshot: Snapshot) -> None:
+        labels = self.status_labels
+        labels["task"].setText(snapshot.task_title)
+        labels["epoch"].setText(f"Epoch {snapshot.epoch:,} / {snapshot.epochs_total:,}")
+        labels["step"].setText(f"Step {snapshot.position:,} / {snapshot.steps_per_epoch:,}")
+        labels["rate"].setText(format_rate(snapshot.steps_per_second)
+                               if snapshot.state == RUNNING else "—")
+        if len(snapshot.epoch_losses):
+            labels["loss"].setText(f"Loss {snapshot.epoch_losses[-1]:.4f}")
+        elif len(snapshot.running_loss_y):
+            labels["loss"].setText(f"Loss {snapshot.running_loss_y[-1]:.4f}")
+        else:
+            labels["loss"].setText("Loss —")
+        text, color = STATE_STYLE.get(snapshot.state, (snapshot.state, "#555555"))
+        labels["state"].setText(f"<b style='color:{color}'>● {text}</b>")
+        if snapshot.message and self.status_message.text() != COMPILING_MESSAGE:
+            self.status_message.setText(snapshot.message)
+
+    # ------------------------------------------------------------------ closing
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self._repaint_timer.stop()
+        self.hide()  # at once, even if the trainer is still busy compiling
+        self.trainer.close()
+        super().closeEvent(event)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

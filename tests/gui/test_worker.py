@@ -1,0 +1,317 @@
+"""The trainer thread, driven only through its queued commands (no window)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from elman_core import tasks
+from elman_core.session import TrainingSession, settings_for
+from elman_gui.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING
+from elman_gui.worker import Trainer
+
+WAIT_MS = 10_000
+
+
+class Recorder:
+    """Every snapshot, settings change, refusal and notice the trainer passes on."""
+
+    def __init__(self, trainer: Trainer) -> None:
+        self.snapshots, self.notices, self.rejections, self.settings = [], [], [], []
+        trainer.snapshotReady.connect(self.snapshots.append)
+        trainer.notice.connect(lambda level, text: self.notices.append((level, text)))
+        trainer.settingsRejected.connect(self.rejections.append)
+        trainer.settingsChanged.connect(self.settings.append)
+
+    @property
+    def last(self):
+        return self.snapshots[-1]
+
+
+@pytest.fixture
+def make_trainer(qtbot):
+    made = []
+
+    def make(task="xor", options=None, speed=None):
+        trainer = Trainer(task, options, speed)
+        recorder = Recorder(trainer)
+        made.append(trainer)
+        trainer.start()
+        qtbot.waitUntil(lambda: trainer.ready and bool(recorder.snapshots), timeout=120_000)
+        return trainer, recorder
+
+    yield make
+    for trainer in made:
+        assert trainer.close(2000)
+
+
+def wait_state(qtbot, recorder, state, timeout=WAIT_MS):
+    qtbot.waitUntil(lambda: bool(recorder.snapshots) and recorder.last.state == state,
+                    timeout=timeout)
+
+
+def wait_steps(qtbot, recorder, count, timeout=WAIT_MS):
+    qtbot.waitUntil(lambda: recorder.last.global_step == count, timeout=timeout)
+
+
+def test_first_snapshot_describes_the_untrained_network(make_trainer):
+    _, recorder = make_trainer("letters")
+    first = recorder.snapshots[0]
+    assert (first.n_input, first.n_hidden, first.n_output) == (6, 20, 6)
+    assert first.global_step == 0 and first.state == PAUSED and first.hidden is None
+    reference = TrainingSession(tasks.get("letters")).network
+    np.testing.assert_array_equal(first.W_ih, reference.W_ih)
+    assert not first.W_ih.flags.writeable
+
+
+def test_each_step_moves_by_one_and_carries_its_trace(make_trainer, qtbot):
+    trainer, recorder = make_trainer("xor")
+    reference = TrainingSession(tasks.get("xor"))
+    for expected_step in range(1, 6):
+        trainer.step()
+        wait_steps(qtbot, recorder, expected_step)
+        snapshot = recorder.last
+        trace = reference.step()
+        assert snapshot.trace is not None
+        for name in ("input", "context", "hidden", "output", "delta_hidden", "dW_hh"):
+            np.testing.assert_array_equal(getattr(snapshot.trace, name), getattr(trace, name))
+        np.testing.assert_array_equal(snapshot.hidden, trace.hidden)
+        np.testing.assert_array_equal(snapshot.context, trace.context)
+        np.testing.assert_array_equal(snapshot.W_hh, reference.network.W_hh)
+        assert snapshot.position == expected_step
+    assert [s.global_step for s in recorder.snapshots[1:]] == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("task", ["xor", "end-of-sequence"])
+def test_single_steps_equal_a_headless_run(make_trainer, qtbot, task):
+    trainer, recorder = make_trainer(task)
+    count = 37
+    for _ in range(count):
+        trainer.step()
+    wait_steps(qtbot, recorder, count)
+    headless = TrainingSession(tasks.get(task))
+    while headless.global_step < count:
+        headless.run(count - headless.global_step)
+    snapshot = recorder.last
+    assert headless.global_step == count
+    for name in ("W_ih", "W_hh", "W_ho", "b_h", "b_o"):
+        np.testing.assert_allclose(getattr(snapshot, name), getattr(headless.network, name),
+                                   rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("task", ["xor", "letters"])
+def test_a_full_speed_run_equals_a_headless_run(make_trainer, qtbot, task):
+    trainer, recorder = make_trainer(task)
+    count = 40_000  # many epochs: the worker trains several per kernel call
+    trainer.run_steps(count)
+    qtbot.waitUntil(lambda: recorder.last.global_step == count
+                    and recorder.last.state == PAUSED, timeout=WAIT_MS)
+    headless = TrainingSession(tasks.get(task))
+    while headless.global_step < count:
+        headless.run(count - headless.global_step)
+    snapshot = recorder.last
+    for name in ("W_ih", "W_hh", "W_ho", "b_h", "b_o"):
+        np.testing.assert_allclose(getattr(snapshot, name), getattr(headless.network, name),
+                                   rtol=0, atol=1e-12)
+    np.testing.assert_allclose(snapshot.epoch_losses, headless.epoch_losses, rtol=0, atol=1e-12)
+    assert snapshot.epoch == count // headless.steps_per_epoch >= 10
+    assert snapshot.input_symbol == headless.sequence.input_symbols[snapshot.position - 1]
+
+
+def test_session_run_epochs_is_bit_for_bit_run():
+    task = tasks.get("xor")
+    one_call, per_epoch = TrainingSession(task), TrainingSession(task)
+    result = one_call.run_epochs(5 * one_call.steps_per_epoch + 17)
+    assert result.steps == 5 * one_call.steps_per_epoch  # whole epochs only
+    for _ in range(5):
+        per_epoch.run(per_epoch.steps_per_epoch)
+    for name in ("W_ih", "W_hh", "W_ho", "b_h", "b_o", "context"):
+        np.testing.assert_array_equal(getattr(one_call.network, name),
+                                      getattr(per_epoch.network, name))
+    assert one_call.epoch_losses == per_epoch.epoch_losses
+    np.testing.assert_array_equal(one_call.running_loss.arrays()[1],
+                                  per_epoch.running_loss.arrays()[1])
+    epoch_starts = np.arange(0, result.steps, one_call.steps_per_epoch)
+    assert np.all(result.context[epoch_starts] == 0.0)  # XOR resets the context each epoch
+    inside = np.setdiff1d(np.arange(1, result.steps), epoch_starts)
+    np.testing.assert_array_equal(result.context[inside], result.hidden[inside - 1])
+
+
+def test_play_then_pause_stops_the_timestep(make_trainer, qtbot):
+    trainer, recorder = make_trainer("xor")
+    trainer.set_speed(1000)
+    trainer.play()
+    wait_state(qtbot, recorder, RUNNING)
+    qtbot.waitUntil(lambda: recorder.last.global_step > 50, timeout=WAIT_MS)
+    trainer.pause()
+    wait_state(qtbot, recorder, PAUSED)
+    first = recorder.last.global_step
+    qtbot.wait(300)
+    assert recorder.last.global_step == first > 50
+    assert recorder.last.state == PAUSED
+
+
+def test_slow_motion_publishes_every_step_with_its_trace(make_trainer, qtbot):
+    trainer, recorder = make_trainer("alternating")
+    trainer.set_speed(50)
+    trainer.play()
+    qtbot.waitUntil(lambda: recorder.last.global_step >= 8, timeout=WAIT_MS)
+    trainer.pause()
+    wait_state(qtbot, recorder, PAUSED)
+    running = [s for s in recorder.snapshots if s.state == RUNNING and s.global_step > 0]
+    steps = [s.global_step for s in running]
+    assert steps == list(range(1, len(steps) + 1)) and len(steps) >= 8
+    assert all(s.trace is not None for s in running)
+
+
+def test_run_steps_stops_exactly(make_trainer, qtbot):
+    trainer, recorder = make_trainer("xor")
+    trainer.run_steps(12_345)
+    qtbot.waitUntil(lambda: recorder.last.global_step == 12_345
+                    and recorder.last.state == PAUSED, timeout=WAIT_MS)
+    assert recorder.last.epoch == 12_345 // 2_999
+    assert len(recorder.last.epoch_losses) == recorder.last.epoch
+
+
+def test_fixed_epochs_finish_by_themselves(make_trainer, qtbot):
+    trainer, recorder = make_trainer("alternating")
+    trainer.set_settings({"epochs": 3})
+    trainer.play()
+    wait_state(qtbot, recorder, FINISHED)
+    last = recorder.last
+    assert last.epoch == 3 and last.position == 0
+    assert last.message.startswith("Finished 3 epochs — loss ")
+    assert ("info", last.message) in recorder.notices
+    trainer.play()  # finished: refuses politely, does not train further
+    qtbot.waitUntil(lambda: len(recorder.notices) >= 2, timeout=WAIT_MS)
+    assert recorder.last.global_step == 3 * last.steps_per_epoch
+
+
+def test_divergence_pauses_with_a_message_and_reset_recovers(make_trainer, qtbot):
+    trainer, recorder = make_trainer("xor")
+    trainer.set_settings({"output_activation": "linear"})
+    trainer.set_settings({"learning_rate": 1e6})
+    trainer.play()
+    wait_state(qtbot, recorder, DIVERGED)
+    last = recorder.last
+    assert "diverged" in last.message and "learning rate" in last.message
+    assert any(level == "warning" and "diverged" in text for level, text in recorder.notices)
+    for name in ("W_ih", "W_hh", "W_ho", "b_h", "b_o", "context", "hidden", "output"):
+        assert np.all(np.isfinite(getattr(last, name))), name  # nothing to draw garbage from
+    # It stopped at the last finite step: one more step is what blows up.
+    probe = TrainingSession(tasks.get("xor"), settings_for(
+        tasks.get("xor"), output_activation="linear", learning_rate=1e6))
+    probe.run(last.global_step)
+    np.testing.assert_array_equal(probe.network.W_ho, last.W_ho)
+    with np.errstate(all="ignore"):
+        trace = probe.step()
+    numbers = [trace.output, [trace.loss]] + [getattr(probe.network, name) for name in
+                                              ("W_ih", "W_hh", "W_ho", "b_h", "b_o")]
+    assert not all(np.all(np.isfinite(a)) for a in numbers)
+    trainer.step()  # refused while diverged
+    qtbot.waitUntil(lambda: any(DIVERGED in t or "diverged" in t
+                                for _, t in recorder.notices[1:]), timeout=WAIT_MS)
+    trainer.set_settings({"learning_rate": 0.1})
+    trainer.reset()
+    wait_state(qtbot, recorder, PAUSED)
+    trainer.run_steps(500)
+    qtbot.waitUntil(lambda: recorder.last.global_step == 500, timeout=WAIT_MS)
+    assert recorder.last.state == PAUSED and np.all(np.isfinite(recorder.last.W_ho))
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"n_hidden": 0}, "n_hidden"),
+    ({"output_activation": "softmax"}, "Softmax"),
+    ({"momentum": 1.5}, "Momentum"),
+    ({"hidden_units": 3}, "unknown setting"),
+])
+def test_invalid_settings_are_refused_and_old_ones_kept(make_trainer, qtbot, changes, words):
+    trainer, recorder = make_trainer("xor")
+    trainer.step()
+    wait_steps(qtbot, recorder, 1)
+    before = recorder.last
+    trainer.set_settings(changes)
+    qtbot.waitUntil(lambda: bool(recorder.rejections), timeout=WAIT_MS)
+    assert words in recorder.rejections[0]
+    assert recorder.settings[-1] == settings_for(tasks.get("xor"))
+    qtbot.waitUntil(lambda: recorder.last is not before, timeout=WAIT_MS)
+    after = recorder.last
+    assert (after.n_hidden, after.global_step) == (4, 1)
+    np.testing.assert_array_equal(after.W_ih, before.W_ih)
+
+
+def test_live_learning_rate_keeps_the_run(make_trainer, qtbot):
+    trainer, recorder = make_trainer("xor")
+    trainer.run_steps(100)
+    qtbot.waitUntil(lambda: recorder.last.global_step == 100, timeout=WAIT_MS)
+    generation = recorder.last.generation
+    trainer.set_settings({"learning_rate": 0.5})
+    qtbot.waitUntil(lambda: recorder.last.learning_rate == 0.5, timeout=WAIT_MS)
+    assert recorder.last.global_step == 100 and recorder.last.generation == generation
+
+
+def test_a_bad_text_leaves_the_session_untouched(make_trainer, qtbot):
+    trainer, recorder = make_trainer("xor")
+    trainer.step()
+    wait_steps(qtbot, recorder, 1)
+    trainer.set_task("text", {"text": "   "})
+    qtbot.waitUntil(lambda: bool(recorder.notices), timeout=WAIT_MS)
+    level, text = recorder.notices[0]
+    assert level == "error" and "empty" in text
+    qtbot.waitUntil(lambda: recorder.last.generation == trainer.requested_generation,
+                    timeout=WAIT_MS)
+    assert recorder.last.task_name == "xor" and recorder.last.global_step == 1
+    trainer.set_task("text", {"text": "hello world, hello again"})
+    qtbot.waitUntil(lambda: recorder.last.task_name == "text", timeout=WAIT_MS)
+    assert recorder.last.n_input == len(set("hello world, hello again"))
+
+
+def test_lesioned_unit_stays_at_zero(make_trainer, qtbot):
+    trainer, recorder = make_trainer("letters")
+    trainer.set_lesion(3, True)
+    trainer.run_steps(200)
+    qtbot.waitUntil(lambda: recorder.last.global_step == 200, timeout=WAIT_MS)
+    assert recorder.last.lesioned == (3,)
+    assert recorder.last.hidden[3] == 0.0 and np.count_nonzero(recorder.last.hidden) > 10
+    trainer.reset()  # a lesion is an experiment setting: it survives a reset
+    qtbot.waitUntil(lambda: recorder.last.global_step == 0, timeout=WAIT_MS)
+    assert recorder.last.lesioned == (3,)
+
+
+def test_reset_gives_the_identical_run(make_trainer, qtbot):
+    trainer, recorder = make_trainer("xor")
+    trainer.run_steps(4000)
+    qtbot.waitUntil(lambda: recorder.last.global_step == 4000, timeout=WAIT_MS)
+    first = recorder.last
+    trainer.reset()
+    qtbot.waitUntil(lambda: recorder.last.generation == 1 and recorder.last.global_step == 0,
+                    timeout=WAIT_MS)
+    trainer.run_steps(4000)
+    qtbot.waitUntil(lambda: recorder.last.global_step == 4000, timeout=WAIT_MS)
+    np.testing.assert_array_equal(recorder.last.W_hh, first.W_hh)
+    np.testing.assert_array_equal(recorder.last.epoch_losses, first.epoch_losses)
+
+
+def test_stale_generations_are_dropped(make_trainer, qtbot):
+    trainer, recorder = make_trainer("xor")
+    trainer.play()
+    wait_state(qtbot, recorder, RUNNING)
+    trainer.set_task("letters")
+    swap_index = len(recorder.snapshots)
+    qtbot.waitUntil(lambda: recorder.last.task_name == "letters", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: recorder.last.global_step > 1000, timeout=WAIT_MS)
+    after = recorder.snapshots[swap_index:]
+    assert all(s.task_name == "letters" and s.generation == 1 for s in after)
+    assert recorder.last.state == RUNNING  # a swap keeps playing
+
+
+def test_close_while_training_ends_the_thread(qtbot, qtlog):
+    trainer = Trainer("letters", speed=None)
+    trainer.start()
+    qtbot.waitUntil(lambda: trainer.ready, timeout=120_000)
+    trainer.play()
+    qtbot.waitUntil(lambda: trainer.latest is not None and trainer.latest.global_step > 1000,
+                    timeout=WAIT_MS)
+    assert trainer.close(1000)
+    assert trainer.thread.isFinished()
+    assert not [r for r in qtlog.records if "QThread" in r.message or "Timer" in r.message]

@@ -1,0 +1,234 @@
+"""Saving and loading networks: exact round trips, atomic writes, and a clear error per problem."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from elman_core import persistence
+from elman_core.network import PARAMETER_NAMES, ElmanNetwork
+from elman_core.persistence import NetworkFileError, load_network, save_network
+
+
+def trained_network(**options) -> ElmanNetwork:
+    net = ElmanNetwork(3, 5, 2, 0.3, seed=8, momentum=0.5, context_init=0.5, **options)
+    rng = np.random.default_rng(0)
+    net.lesioned[2] = True
+    net.train(rng.random((200, 3)), rng.random((200, 2)))
+    return net
+
+
+def sequence(seed=1, length=300):
+    rng = np.random.default_rng(seed)
+    return rng.random((length, 3)), rng.random((length, 2))
+
+
+def assert_identical(a: ElmanNetwork, b: ElmanNetwork) -> None:
+    assert a.config == b.config
+    for name in PARAMETER_NAMES:
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+        np.testing.assert_array_equal(a.velocity[name], b.velocity[name], err_msg=name)
+    np.testing.assert_array_equal(a.context, b.context)
+    np.testing.assert_array_equal(a.lesioned, b.lesioned)
+    assert a.steps_trained == b.steps_trained
+    assert a.forget_context == b.forget_context
+
+
+def saved_arrays(tmp_path) -> dict[str, np.ndarray]:
+    """The arrays of a valid file, to be spoiled one way or another."""
+    path = save_network(trained_network(), tmp_path / "good.npz", extra={"epoch": 2})
+    with np.load(path, allow_pickle=False) as archive:
+        return {name: archive[name] for name in archive.files}
+
+
+def write(path, arrays) -> None:
+    with open(path, "wb") as handle:
+        np.savez(handle, **arrays)
+
+
+def metadata_of(arrays) -> dict:
+    return json.loads(str(arrays["metadata"]))
+
+
+def with_metadata(arrays, **changes) -> dict:
+    metadata = metadata_of(arrays) | changes
+    return arrays | {"metadata": np.array(json.dumps(metadata))}
+
+
+def expect_error(path, *fragments):
+    with pytest.raises(NetworkFileError) as caught:
+        load_network(path)
+    message = str(caught.value)
+    assert str(path) in message
+    for fragment in fragments:
+        assert fragment in message, message
+    return message
+
+
+# ------------------------------------------------------------------------------- round trips
+def test_round_trip_is_exact_and_training_goes_on_identically(tmp_path):
+    net = trained_network()
+    net.forget_context = True
+    extra = {"task": "xor", "epoch": 3, "position": np.int64(17), "losses": [0.5, 0.25]}
+    path = net.save(tmp_path / "net.npz", extra=extra)
+    loaded, loaded_extra = ElmanNetwork.load(path)
+    assert loaded is not net
+    assert_identical(loaded, net)
+    assert loaded_extra == {"task": "xor", "epoch": 3, "position": 17, "losses": [0.5, 0.25]}
+    X, Y = sequence()
+    np.testing.assert_array_equal(loaded.train(X, Y), net.train(X, Y))
+    assert_identical(loaded, net)
+
+
+def test_round_trip_in_the_middle_of_a_bptt_window(tmp_path):
+    net = trained_network(rule="bptt", bptt_window=6)
+    X, Y = sequence(length=10)
+    for t in range(4):
+        net.step(X[t], Y[t])  # four steps into a window of six: nothing applied yet
+    loaded, extra = load_network(save_network(net, tmp_path / "mid.npz"))
+    assert extra == {}
+    assert len(loaded._bptt_pending) == 4
+    for t in range(4, 10):
+        a, b = net.step(X[t], Y[t]), loaded.step(X[t], Y[t])
+        assert a.updated == b.updated
+        assert a.loss == b.loss
+    assert_identical(loaded, net)
+
+
+def test_file_layout_is_plain_npz_with_json_metadata(tmp_path):
+    path = save_network(trained_network(), tmp_path / "net.npz", extra={"epoch": 2})
+    with np.load(path, allow_pickle=False) as archive:
+        names = set(archive.files)
+        metadata = archive["metadata"]
+        assert archive["W_hh"].shape == (5, 5) and archive["lesioned"].dtype == np.bool_
+    assert {"W_ih", "W_hh", "W_ho", "b_h", "b_o", "context", "lesioned", "metadata"} <= names
+    assert {f"velocity_{name}" for name in PARAMETER_NAMES} <= names
+    assert metadata.ndim == 0 and metadata.dtype.kind == "U"
+    info = json.loads(str(metadata))
+    assert info["format"] == "elman-lab-network" and info["version"] == 1
+    assert info["config"]["n_hidden"] == 5 and info["config"]["momentum"] == 0.5
+    assert info["steps_trained"] == 200 and info["extra"] == {"epoch": 2}
+
+
+def test_saving_replaces_atomically_and_leaves_no_temporary_files(tmp_path, monkeypatch):
+    path = tmp_path / "net.npz"
+    first = trained_network()
+    save_network(first, path)
+    original = path.read_bytes()
+
+    def crash(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(persistence.np, "savez", crash)
+    with pytest.raises(NetworkFileError, match="No space left"):
+        save_network(ElmanNetwork(1, 2, 1, seed=0), path)
+    assert path.read_bytes() == original  # the old file survived the failed save
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["net.npz"]
+    second = ElmanNetwork(1, 2, 1, seed=0)
+    save_network(second, path)  # overwriting works
+    assert_identical(load_network(path)[0], second)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["net.npz"]
+
+
+def test_saving_rejects_bad_extra_before_touching_the_disk(tmp_path):
+    with pytest.raises(ValueError, match="JSON"):
+        save_network(trained_network(), tmp_path / "x.npz", extra={"f": object()})
+    with pytest.raises(ValueError, match="dict"):
+        save_network(trained_network(), tmp_path / "x.npz", extra=[1, 2])
+    assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------------- one test per error
+def test_error_class_is_a_value_error():
+    assert issubclass(NetworkFileError, ValueError)
+
+
+def test_missing_file(tmp_path):
+    expect_error(tmp_path / "nope.npz", "no such file")
+
+
+def test_truncated_file(tmp_path):
+    path = save_network(trained_network(), tmp_path / "net.npz")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    message = expect_error(path)
+    assert re.search(r"not a readable \.npz archive|damaged", message)
+
+
+def test_garbage_file(tmp_path):
+    path = tmp_path / "net.npz"
+    path.write_bytes(b"these are not the weights you are looking for")
+    expect_error(path, "not an Elman Lab network file")
+    path.write_bytes(b"")
+    expect_error(path, "not an Elman Lab network file")
+
+
+def test_single_npy_array_is_not_a_network(tmp_path):
+    path = tmp_path / "weights.npy"
+    np.save(path, np.zeros(3))
+    expect_error(path, "not a .npz archive")
+
+
+def test_missing_array(tmp_path):
+    arrays = saved_arrays(tmp_path)
+    del arrays["W_hh"]
+    write(tmp_path / "bad.npz", arrays)
+    expect_error(tmp_path / "bad.npz", "missing array 'W_hh'")
+    del arrays["metadata"]
+    write(tmp_path / "bad.npz", arrays)
+    expect_error(tmp_path / "bad.npz", "missing array 'metadata'")
+
+
+def test_unreadable_json(tmp_path):
+    arrays = saved_arrays(tmp_path) | {"metadata": np.array("{'format': elman")}
+    write(tmp_path / "bad.npz", arrays)
+    expect_error(tmp_path / "bad.npz", "metadata is not readable JSON")
+
+
+def test_wrong_format_name(tmp_path):
+    write(tmp_path / "bad.npz", with_metadata(saved_arrays(tmp_path), format="keras-model"))
+    expect_error(tmp_path / "bad.npz", "not an Elman Lab network file", "'keras-model'")
+
+
+def test_unsupported_version(tmp_path):
+    write(tmp_path / "bad.npz", with_metadata(saved_arrays(tmp_path), version=7))
+    expect_error(tmp_path / "bad.npz", "unsupported file version 7", "reads version 1")
+
+
+def test_invalid_settings(tmp_path):
+    arrays = saved_arrays(tmp_path)
+    config = metadata_of(arrays)["config"] | {"hidden_activation": "relu"}
+    write(tmp_path / "bad.npz", with_metadata(arrays, config=config))
+    expect_error(tmp_path / "bad.npz", "settings are invalid", "relu")
+
+
+def test_array_shape_not_matching_the_settings(tmp_path):
+    arrays = saved_arrays(tmp_path) | {"W_hh": np.zeros((4, 4))}
+    write(tmp_path / "bad.npz", arrays)
+    expect_error(tmp_path / "bad.npz", "'W_hh'", "(4, 4)", "(5, 5)", "3-5-2")
+    arrays = saved_arrays(tmp_path) | {"velocity_b_o": np.zeros(3)}
+    write(tmp_path / "bad.npz", arrays)
+    expect_error(tmp_path / "bad.npz", "'velocity_b_o'", "(3,)", "(2,)")
+
+
+@pytest.mark.parametrize("name", ["W_ih", "b_o", "context", "velocity_W_hh"])
+def test_non_finite_values(tmp_path, name):
+    arrays = saved_arrays(tmp_path)
+    spoiled = arrays[name].copy()
+    spoiled.flat[0] = np.nan if name != "b_o" else np.inf
+    write(tmp_path / "bad.npz", arrays | {name: spoiled})
+    expect_error(tmp_path / "bad.npz", f"'{name}'", "NaN or infinity")
+
+
+def test_failed_load_leaves_the_current_network_alone(tmp_path):
+    net = trained_network()
+    twin = net.copy()
+    path = tmp_path / "bad.npz"
+    path.write_bytes(b"junk")
+    with pytest.raises(NetworkFileError):
+        net = ElmanNetwork.load(path)[0]
+    assert_identical(net, twin)
