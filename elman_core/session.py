@@ -56,29 +56,49 @@ class BinnedLoss:
         self._global = 0
 
     def add(self, losses: np.ndarray) -> None:
-        i = 0
-        while i < len(losses):
-            take = min(self.bin_size - self._steps, len(losses) - i)
-            chunk = losses[i:i + take]
-            valid = chunk[~np.isnan(chunk)]
-            self._sum += float(valid.sum())
-            self._n += len(valid)
-            self._steps += take
-            self._global += take
-            i += take
-            if self._steps == self.bin_size:
-                if self._n:
-                    self._append(self._global / self.steps_per_epoch, self._sum / self._n)
-                self._sum, self._n, self._steps = 0.0, 0, 0
+        losses = np.asarray(losses, dtype=np.float64)
+        i = self._fill_open_bin(losses)
+        whole = (len(losses) - i) // self.bin_size
+        if whole:  # all complete bins at once: this runs for every chunk the GUI trains
+            block = losses[i:i + whole * self.bin_size].reshape(whole, self.bin_size)
+            valid = ~np.isnan(block)
+            counts = valid.sum(axis=1)
+            sums = np.where(valid, block, 0.0).sum(axis=1)
+            ends = self._global + self.bin_size * np.arange(1, whole + 1)
+            keep = counts > 0
+            self._extend(ends[keep] / self.steps_per_epoch, sums[keep] / counts[keep])
+            self._global += whole * self.bin_size
+            i += whole * self.bin_size
+        self._fill_open_bin(losses[i:])
 
-    def _append(self, x: float, y: float) -> None:
-        if self.count == len(self._x):
-            # Copy into new buffers: views already handed out keep the old ones, unchanged.
-            self._x = np.concatenate([self._x, np.empty(len(self._x))])
-            self._y = np.concatenate([self._y, np.empty(len(self._y))])
-        self._x[self.count] = x
-        self._y[self.count] = y
-        self.count += 1
+    def _fill_open_bin(self, losses: np.ndarray) -> int:
+        """Add the first steps of ``losses`` to the open bin; returns how many were used."""
+        take = min(self.bin_size - self._steps, len(losses))
+        if take == 0 or (self._steps == 0 and take == self.bin_size):
+            return 0  # nothing to add, or a whole bin that the vectorised path handles
+        chunk = losses[:take]
+        valid = chunk[~np.isnan(chunk)]
+        self._sum += float(valid.sum())
+        self._n += len(valid)
+        self._steps += take
+        self._global += take
+        if self._steps == self.bin_size:
+            if self._n:
+                self._extend(np.array([self._global / self.steps_per_epoch]),
+                             np.array([self._sum / self._n]))
+            self._sum, self._n, self._steps = 0.0, 0, 0
+        return take
+
+    def _extend(self, x: np.ndarray, y: np.ndarray) -> None:
+        needed = self.count + len(x)
+        if needed > len(self._x):
+            # New buffers: views already handed out keep the old ones, unchanged.
+            size = max(needed, 2 * len(self._x))
+            self._x = np.concatenate([self._x[:self.count], np.empty(size - self.count)])
+            self._y = np.concatenate([self._y[:self.count], np.empty(size - self.count)])
+        self._x[self.count:needed] = x
+        self._y[self.count:needed] = y
+        self.count = needed
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Read-only views of the points so far (safe to hand to another thread)."""

@@ -42,7 +42,7 @@ _LINK_WIDTHS = np.linspace(0.6, 3.4, LINK_LEVELS)
 _LINK_STRENGTHS = np.linspace(0.22, 1.0, LINK_LEVELS)  # how far from white a level's colour is
 _HOVER_TOLERANCE_PX = 5.0
 # Room around the drawing, in pixels, for the layer names and the texts (left, right, top, bottom).
-_MARGINS_PX = (96.0, 112.0, 70.0, 70.0)
+_MARGINS_PX = (96.0, 112.0, 92.0, 70.0)  # left, right, top (room for target text), bottom
 _MAX_PX_PER_SPACING = 110.0  # a tiny network is not blown up to fill a big window
 _MAX_PX_PER_ROW = 340.0
 _CIRCLE_PX = (7.0, 34.0)  # smallest and largest circle diameter

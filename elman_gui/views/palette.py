@@ -129,5 +129,7 @@ def make_plot_widget(parent=None, **kwargs) -> pg.PlotWidget:
 
 
 def format_value(value: float, digits: int = 6) -> str:
-    """A number as a student reads it: a real minus sign, fixed decimals."""
-    return f"{value:.{digits}f}".replace("-", "−")
+    """A number as a student reads it: a real minus sign, fixed decimals (or 1.2e+300 when
+    fixed decimals would be unreadably long, as after a diverging run)."""
+    text = f"{value:.{digits}f}" if abs(value) < 1e6 else f"{value:.{min(digits, 3)}g}"
+    return text.replace("-", "−")
