@@ -59,6 +59,7 @@ def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | No
     app, window = create_window(name, options, full_speed=bool(screenshot))
     if screenshot:
         return _screenshot(app, window, screenshot, max(int(steps or 0), 0))
+    window.student.show_welcome_if_first_start()  # first start: the task picker
     if steps:
         window.trainer.run_steps(steps)  # runs once the trainer is ready, at the chosen speed
     code = app.exec()

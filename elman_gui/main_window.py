@@ -35,8 +35,10 @@ from elman_gui.controls import (
     build_menus,
     build_toolbar,
 )
+from elman_gui.debugger import Debugger
 from elman_gui.parameter_panel import ParameterPanel
 from elman_gui.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING, Snapshot
+from elman_gui.student_menus import StudentFeatures
 from elman_gui.views.error_bars import ErrorBarsView
 from elman_gui.views.loss_plot import LossPlotView
 from elman_gui.views.network_diagram import NetworkDiagramView
@@ -120,6 +122,7 @@ class MainWindow(QMainWindow):
         self._text_options = dict(trainer.task_options) if trainer.task_name == "text" else {}
         self._previous_run: tuple | None = None  # (task name, x, y, label) for the loss plot
         self._task_sources = {name: tasks.get(name).source for name in tasks.names()}
+        self.experiment_html = ""  # what to watch in a one-click experiment (student_menus)
 
         self.actions_ = TrainingActions(self)
         self.selector = TaskSelector(self)
@@ -150,6 +153,8 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_status_bar()
         self._connect()
+        self.student = StudentFeatures(self)  # File export/save/load, Experiments, Help
+        self.debugger = Debugger(self)  # inspector, history, step back, phases, run to
 
         self._repaint_timer = QTimer(self)
         self._repaint_timer.setInterval(round(1000 / REPAINT_HZ))
@@ -267,6 +272,7 @@ class MainWindow(QMainWindow):
     def choose_task(self, name: str) -> None:
         options = self._text_options if name == "text" else {}
         self._previous_run = None
+        self.student.task_left()
         self.trainer.set_task(name, options)
 
     def edit_text(self) -> None:
@@ -365,6 +371,7 @@ class MainWindow(QMainWindow):
             self._show_task(snapshot)
         self.current_snapshot = snapshot
         self.diagram.show_snapshot(snapshot)
+        self.debugger.show_snapshot(snapshot)
         self._stale_plots = set(self._plot_order)
         self._catch_up_one()
         if snapshot.state != RUNNING or new_run:
@@ -400,7 +407,8 @@ class MainWindow(QMainWindow):
                              for p in snapshot.task_description.split("\n\n") if p.strip())
         self.description.setHtml(
             f"<h3>{_escape(snapshot.task_title)}</h3>{paragraphs}"
-            + (f"<p style='color:#666'><i>Source: {_escape(source)}</i></p>" if source else ""))
+            + (f"<p style='color:#666'><i>Source: {_escape(source)}</i></p>" if source else "")
+            + self.experiment_html)
 
     def _update_controls(self, previous: Snapshot | None, snapshot: Snapshot) -> None:
         running = snapshot.state == RUNNING

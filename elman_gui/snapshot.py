@@ -18,6 +18,34 @@ PAUSED, RUNNING, FINISHED, DIVERGED = "paused", "running", "finished", "diverged
 
 
 @dataclass(frozen=True)
+class InspectedStep:
+    """One timestep's trace and where it was taken (the inspector names exactly this step)."""
+
+    trace: StepTrace
+    epoch: int  # completed epochs before the step
+    position: int  # its row in the epoch
+    global_step: int  # epoch * steps_per_epoch + position
+    input_symbol: str
+    target_symbol: str
+    predicted_symbol: str
+    note: str = ""  # e.g. "stepped back to …", "past step (training unchanged)"
+
+
+@dataclass(frozen=True)
+class ActivationHistory:
+    """The last timesteps, oldest first; read-only arrays."""
+
+    hidden: np.ndarray  # (n, H)
+    context: np.ndarray  # (n, H)
+    loss: np.ndarray  # (n,) NaN where no target
+    steps: np.ndarray  # (n,) global step of each
+    symbols: tuple[str, ...]  # input symbol of each
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+
+@dataclass(frozen=True)
 class Snapshot:
     generation: int  # bumped by every reset / task swap / rebuild: older snapshots are stale
     task_name: str
@@ -61,6 +89,14 @@ class Snapshot:
     feature_errors: np.ndarray  # one per output unit, latest epoch
     lesioned: tuple[int, ...]
     message: str = ""  # what just happened, for the status bar ("Finished 600 epochs", …)
+    # Step-through debugging (all optional: defaults describe "nothing to inspect").
+    inspected: InspectedStep | None = None  # the step the inspector shows, with its own place
+    phase: int | None = None  # 1 forward, 2 error, 3 backward + update, 4 copy; None: whole steps
+    history: ActivationHistory | None = None  # the last N timesteps (hidden, context, loss)
+    steps_back: int = 0  # how many steps back the checkpoints reach
+    history_bytes: int = 0  # memory the checkpoints use
+    history_limit: int = 0  # their memory cap (bytes)
+    input_symbols: tuple[str, ...] = ()  # the distinct inputs of the training sequence
 
     @property
     def fractional_epoch(self) -> float:

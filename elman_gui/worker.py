@@ -31,12 +31,21 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from elman_core import run_to as run_to_core
 from elman_core import tasks
 from elman_core.network import validate_learning_rate
 from elman_core.session import TrainingSession, settings_for
 from elman_core.tasks.base import Task, TaskDefaults, TaskError
 from elman_core.trace import StepTrace
-from elman_gui.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING, Snapshot
+from elman_gui.snapshot import (
+    DIVERGED,
+    FINISHED,
+    PAUSED,
+    RUNNING,
+    ActivationHistory,
+    InspectedStep,
+    Snapshot,
+)
 
 SLICE_SECONDS = 0.012  # kernel work per timer tick at full speed
 PUBLISH_HZ = 40  # at most this many snapshots per second while running fast
@@ -179,7 +188,8 @@ class TrainerWorker(QObject):
     ``run_steps(n)``, ``reset(generation)``, ``set_task(name, options, generation)``,
     ``set_settings(changes, generation)``, ``set_speed(steps_per_second | None)``,
     ``set_lesion(unit, on)``, ``set_forget_context(on)``, ``set_reset_each_epoch(on)``,
-    ``set_context_init(value)``, ``stop``.
+    ``set_context_init(value)``, ``save_network(path)``, ``load_network(path, generation)``,
+    ``stop``.
     """
 
     snapshotReady = Signal(object)  # Snapshot
@@ -187,6 +197,7 @@ class TrainerWorker(QObject):
     notice = Signal(str, str)  # level ("info" / "warning" / "error"), text for the student
     settingsRejected = Signal(str)  # why set_settings changed nothing
     status = Signal(str)  # background work in progress ("" when done)
+    fileDone = Signal(str, bool, str)  # "save" / "load", succeeded, message
     stopped = Signal()
 
     def __init__(self, task_name: str = "xor", task_options: dict | None = None,
@@ -213,6 +224,16 @@ class TrainerWorker(QObject):
         self._last_snapshot: Snapshot | None = None
         self._epoch_losses = np.empty(0)
         self._thinner = CurveThinner()
+        # Step-through debugging: the inspected step, phases, run-to, the activation history.
+        self._inspected: InspectedStep | None = None
+        self._phase_mode = False
+        self._phase: int | None = None  # the phase shown of the latest traced step
+        self._pre_weights: tuple | None = None  # the parameters before that step (phases 1–2)
+        self._run_to = None  # a run_to condition being run to
+        self._memory_limit: int | None = None  # checkpoint memory cap set by the student
+        self._ring_size = 100
+        self._last_result = None
+        self._clear_ring()
 
     # ------------------------------------------------------------------ life cycle
     @Slot()
@@ -267,12 +288,16 @@ class TrainerWorker(QObject):
             return
         self.state = RUNNING
         self._message = ""
+        self._phase = None
         self._schedule()
         self._publish()
 
     @Slot()
     def pause(self) -> None:
         self._stop_at = None
+        if self._run_to is not None:
+            self._run_to = None
+            self._message = "Run-to cancelled."
         if self.state == RUNNING:
             self._timer.stop()
             self.state = PAUSED
@@ -286,7 +311,17 @@ class TrainerWorker(QObject):
         """One traced timestep (pauses a running session first)."""
         if not self._can_step():
             return
+        if self._phase_mode and self._phase in (1, 2, 3):
+            self._phase += 1  # the step itself is done: only the picture moves on
+            self._publish(self._latest.trace if self._latest is not None else None)
+            return
+        self._phase = None
+        network = self.session.network
+        before = tuple(np.array(getattr(network, name), copy=True)
+                       for name in ("W_ih", "W_hh", "W_ho", "b_h", "b_o"))
         trace = self._traced_step()
+        if self._phase_mode and self.state != DIVERGED:
+            self._phase, self._pre_weights = 1, before
         self._after_manual_step()
         self._publish(trace)
 
@@ -296,6 +331,7 @@ class TrainerWorker(QObject):
         """Train to the end of the current epoch (pauses a running session first)."""
         if not self._can_step():
             return
+        self._phase = None
         target = self.session.epoch + 1
         while self.session.epoch < target and self.state != DIVERGED:
             if not self._train_steps(self.session.steps_per_epoch - self.session.position):
@@ -403,6 +439,303 @@ class TrainerWorker(QObject):
     def set_context_init(self, value: float) -> None:
         self.set_settings({"context_init": float(value)}, self.generation)
 
+    @Slot(str)
+    @_reported
+    def save_network(self, path: str) -> None:
+        """Write the live network (and which task it learned) to ``path``; a notice says how."""
+        session = self.session
+        extra = {"task": session.task.name, "task_title": session.task.title,
+                 "epoch": session.epoch, "global_step": session.global_step}
+        try:
+            session.network.save(path, extra)
+        except (ValueError, OSError) as error:  # NetworkFileError is a ValueError
+            self.notice.emit("error", f"The network was not saved: {error}")
+            self.fileDone.emit("save", False, str(error))
+            return
+        text = (f"Saved the {session.network.n_input}-{session.network.n_hidden}-"
+                f"{session.network.n_output} network (epoch {session.epoch}) to {path}.")
+        self.notice.emit("info", text)
+        self.fileDone.emit("save", True, text)
+
+    @Slot(str, int)
+    @_reported
+    def load_network(self, path: str, generation: int) -> None:
+        """Swap in a network read from ``path`` if it fits the current task; else change nothing.
+
+        The file is read into a *new* network first; a broken or mismatched file leaves the
+        session exactly as it was. The loaded network keeps its weights; the epoch count of
+        the new run starts at 0.
+        """
+        from elman_core.network import ElmanNetwork
+
+        self._adopt(generation)
+        task = self.session.task
+        try:
+            network, extra = ElmanNetwork.load(path)
+            if (network.n_input, network.n_output) != (task.n_input, task.n_output):
+                saved_for = extra.get("task_title") or extra.get("task") or "another task"
+                raise ValueError(
+                    f"{path}: this {network.n_input}-{network.n_hidden}-{network.n_output} "
+                    f"network was trained on {saved_for}; {task.title} needs "
+                    f"{task.n_input} inputs and {task.n_output} outputs. Choose that task first.")
+            config = network.config
+            settings = dataclasses.replace(
+                self.session.settings, n_hidden=config.n_hidden,
+                learning_rate=config.learning_rate, momentum=config.momentum,
+                hidden_activation=config.hidden_activation,
+                output_activation=config.output_activation, rule=config.rule,
+                bptt_window=config.bptt_window, context_init=config.context_init,
+                weight_scale=config.weight_scale)
+            check_settings(task, settings)
+            session = TrainingSession(task, settings, network=network)
+        except (ValueError, TaskError, OSError) as error:
+            self.notice.emit("error", f"The network was not loaded: {error} Nothing changed.")
+            self.fileDone.emit("load", False, str(error))
+            self.settingsChanged.emit(self.generation, self.session.settings)
+            self._publish()
+            return
+        text = (f"Loaded the {network.n_input}-{network.n_hidden}-{network.n_output} network "
+                f"from {path}: training continues from its weights.")
+        self._swap_in(session, text)
+        self.notice.emit("info", text)
+        self.fileDone.emit("load", True, text)
+
+    # ------------------------------------------------------------------ step-through debugging
+    @Slot(bool)
+    @_reported
+    def set_phase_mode(self, on: bool) -> None:
+        """Step then shows one phase of a timestep at a time (forward, error, backward, copy)."""
+        self._phase_mode = bool(on)
+        if not on:
+            self._phase = None
+        self._publish(self._latest.trace if self._latest is not None else None)
+
+    @Slot(int)
+    @_reported
+    def set_history_length(self, steps: int) -> None:
+        """Keep the activations of the last ``steps`` timesteps."""
+        self._ring_size = max(1, int(steps))
+        self._trim_ring(None)
+        self._publish()
+
+    @Slot(float)
+    @_reported
+    def set_memory_limit(self, megabytes: float) -> None:
+        """The memory cap of the step-back checkpoints."""
+        self._memory_limit = max(1, int(float(megabytes) * 2**20))
+        history = self.session.history
+        history.memory_limit = self._memory_limit
+        history._evict(self.session.global_step)
+        self._publish()
+
+    @Slot(int)
+    @_reported
+    def step_back(self, steps: int) -> None:
+        """Go back ``steps`` timesteps (pauses); the inspector shows the step that led here."""
+        session = self.session
+        if self.state == RUNNING:
+            self._halt()
+        self._run_to, self._phase = None, None
+        with np.errstate(all="ignore"):
+            done = session.step_back(steps)
+        if done == 0:
+            self.state = FINISHED if session.finished else PAUSED
+            self.notice.emit("warning", "Cannot step back: no earlier steps are remembered "
+                                        "(raise the memory cap in the Memory menu).")
+            self._publish()
+            return
+        self.state = FINISHED if session.finished else PAUSED
+        self._trim_ring(session.global_step)
+        self._latest = None
+        place = f"epoch {session.epoch}, step {session.position}"
+        trace = None
+        if session.steps_back_available() >= 1:
+            inspected = self._peek(session.global_step - 1)
+            trace = inspected.trace
+            self._inspected = dataclasses.replace(
+                inspected, note=f"stepped back {done} step{'s' if done != 1 else ''} to "
+                                f"{place}: the step that led here")
+            self._latest = _LatestStep(inspected.position, trace.input, trace.context,
+                                       trace.hidden, trace.output, trace)
+        else:
+            self._inspected = None
+        self._message = f"Stepped back {done} step{'s' if done != 1 else ''} to {place}."
+        self._publish(trace)
+
+    @Slot(int)
+    @_reported
+    def inspect_step(self, global_step: int) -> None:
+        """Show the trace of a past step in the inspector; training state is left bit-for-bit."""
+        session = self.session
+        earliest = session.global_step - session.steps_back_available()
+        if not earliest <= int(global_step) < session.global_step:
+            self.notice.emit("warning", f"Step {global_step:,} is no longer remembered: only "
+                                        f"steps {earliest:,}–{session.global_step - 1:,} can "
+                                        "be inspected.")
+            return
+        inspected = self._peek(int(global_step))
+        self._inspected = dataclasses.replace(
+            inspected, note="a past step, recomputed; training is unchanged")
+        self._publish()
+
+    @Slot(str, object)
+    @_reported
+    def run_to(self, kind: str, value: object) -> None:
+        """Run until a condition holds, then pause exactly on that step.
+
+        ``kind``: "epoch_end", "epoch" (value: epoch number, from 1), "symbol" (value: input
+        symbol) or "error" (value: loss threshold). Impossible requests change nothing.
+        """
+        session = self.session
+        if self.state == DIVERGED:
+            self.notice.emit("warning", DIVERGED_HINT)
+            return
+        try:
+            if kind == "epoch_end":
+                condition = run_to_core.EpochEnd()
+            elif kind == "epoch":
+                condition = run_to_core.EpochReached(int(value))
+                if condition.epoch > session.settings.epochs:
+                    raise ValueError(f"training stops after epoch {session.settings.epochs}")
+            elif kind == "symbol":
+                condition = run_to_core.InputIs(str(value))
+            elif kind == "error":
+                condition = run_to_core.ErrorAbove(float(value))
+                if not math.isfinite(condition.threshold) or condition.threshold < 0:
+                    raise ValueError("the error threshold must be a number ≥ 0")
+            else:
+                raise ValueError(f"unknown run-to condition {kind!r}")
+            condition.steps_before(session)  # a clear error if it can never be reached
+            if session.finished:
+                raise ValueError("training is finished (raise Epochs or Reset)")
+        except ValueError as error:
+            self.notice.emit("error", f"Cannot run to that step: {error}.")
+            self._publish()
+            return
+        if self.state == RUNNING:
+            self._halt()
+        self._phase = None
+        self._run_to = condition
+        self.state = RUNNING
+        self._message = f"Running to {condition.describe()}…"
+        self._timer.setInterval(0)
+        self._rate_mark = (time.perf_counter(), self.total_steps)
+        self._timer.start()
+        self._publish()
+
+    def _run_to_tick(self) -> None:
+        session, condition = self.session, self._run_to
+        if session.finished:
+            self._finish()
+            self._message = f"Training finished before {condition.describe()}."
+            self._publish()
+            return
+        deadline = time.perf_counter() + SLICE_SECONDS
+        trace = None
+        while trace is None and self.state != DIVERGED and not session.finished:
+            trace = self._run_to_slice(condition)
+            if time.perf_counter() >= deadline:
+                break
+        if self.state == DIVERGED:
+            self._publish()
+            return
+        if trace is not None:
+            self._halt()
+            self.state = FINISHED if session.finished else PAUSED
+            self._message = f"Stopped at {condition.describe()}."
+            self._publish(trace)
+        elif time.perf_counter() - self._last_publish >= 0.9 / PUBLISH_HZ:
+            self._publish()
+
+    def _run_to_slice(self, condition) -> StepTrace | None:
+        """One kernel call towards ``condition`` (run_to.advance, feeding the history too)."""
+        session = self.session
+        before = condition.steps_before(session)
+        budget = max(1, int(SLICE_SECONDS / self._seconds_per_step))
+        if before == 0:
+            return self._traced_step()
+        if before is not None:
+            self._train_steps(min(budget, before))
+            return None
+        # Short pieces: the step found is then still in the activation history's window.
+        budget = min(budget, self._ring_size, session.history.max_steps, self._steps_to_finish())
+        if self._train_steps(budget) and self.state != DIVERGED:
+            result = self._last_result
+            hit = condition.hit(result)
+            if hit is not None:
+                with np.errstate(all="ignore"):
+                    session.step_back(result.steps - hit)
+                self._trim_ring(session.global_step)
+                return self._traced_step()
+        return None
+
+    def _inspected_of(self, trace: StepTrace, epoch: int, row: int) -> InspectedStep:
+        session = self.session
+        sequence = session.sequence
+        return InspectedStep(
+            trace, epoch, row, epoch * session.steps_per_epoch + row,
+            sequence.input_symbols[row], sequence.target_symbols[row] if sequence.mask[row]
+            else "", session.task.decode(trace.output))
+
+    def _peek(self, global_step: int) -> InspectedStep:
+        """Recompute the trace of a past step, then put everything back exactly as it was."""
+        session = self.session
+        history = session.history
+        state = session.capture()
+        kept = (type(history._states)(history._states), history._bytes,
+                list(session.epoch_losses))
+        try:
+            with np.errstate(all="ignore"):
+                session.step_back(session.global_step - global_step)
+                epoch, row = session.epoch, session.position
+                trace = session.step()
+        finally:
+            session.restore(state)
+            history._states, history._bytes = kept[0], kept[1]
+            session.epoch_losses[:] = kept[2]
+        return self._inspected_of(trace, epoch, row)
+
+    def _clear_ring(self) -> None:
+        self._ring = None  # (hidden, context, loss, steps, symbols)
+        self._ring_snapshot: ActivationHistory | None = None
+
+    def _feed_ring(self, hidden, context, losses, first_global: int, first_row: int) -> None:
+        n = len(losses)
+        keep = min(n, self._ring_size)
+        offsets = np.arange(n - keep, n)
+        rows = (first_row + offsets) % self.session.steps_per_epoch
+        symbols = self.session.sequence.input_symbols
+        new = (np.asarray(hidden[n - keep:], dtype=np.float64),
+               np.asarray(context[n - keep:], dtype=np.float64),
+               np.asarray(losses[n - keep:], dtype=np.float64), first_global + offsets,
+               tuple(symbols[r] for r in rows))
+        if self._ring is None or self._ring[0].shape[1] != new[0].shape[1]:
+            self._ring = new
+        else:
+            self._ring = tuple(old + add if isinstance(old, tuple) else np.concatenate([old, add])
+                               for old, add in zip(self._ring, new, strict=True))
+        self._trim_ring(None)
+
+    def _trim_ring(self, before_step: int | None) -> None:
+        """Keep at most the ring size, and (after a step back) only steps before ``before_step``."""
+        ring = self._ring
+        self._ring_snapshot = None
+        if ring is None:
+            return
+        end = len(ring[3]) if before_step is None else int(np.searchsorted(ring[3], before_step))
+        start = max(0, end - self._ring_size)
+        self._ring = tuple(part[start:end] for part in ring)
+
+    def _history_snapshot(self) -> ActivationHistory | None:
+        if self._ring is None:
+            return None
+        if self._ring_snapshot is None:
+            hidden, context, loss, steps, symbols = self._ring
+            self._ring_snapshot = ActivationHistory(
+                _frozen(hidden), _frozen(context), _frozen(loss), _frozen(steps).astype(np.int64),
+                tuple(symbols))
+        return self._ring_snapshot
+
     # ------------------------------------------------------------------ state changes
     def _adopt(self, generation: int) -> None:
         self.generation = max(self.generation, int(generation))
@@ -420,6 +753,11 @@ class TrainerWorker(QObject):
         self._epoch_losses = np.empty(0)
         self._thinner.reset()
         self.state = PAUSED
+        self._inspected, self._phase, self._run_to = None, None, None
+        self._clear_ring()
+        if self._memory_limit is not None:
+            session.history.memory_limit = self._memory_limit
+        self._input_symbols = tuple(dict.fromkeys(session.sequence.input_symbols))
 
     def _swap_in(self, session: TrainingSession, message: str) -> None:
         """A new session (new task or rebuilt network): keep playing if we were."""
@@ -450,6 +788,7 @@ class TrainerWorker(QObject):
         if self._timer is not None:
             self._timer.stop()
         self._stop_at = None
+        self._run_to = None
         self._steps_per_second = 0.0
 
     def _can_step(self) -> bool:
@@ -509,6 +848,9 @@ class TrainerWorker(QObject):
             return
         now = time.perf_counter()
         speed = self._speed
+        if self._run_to is not None:
+            self._run_to_tick()
+            return
         if speed is not None and speed <= TRACED_MAX_RATE:
             trace = self._traced_step()
             self._check_limits()
@@ -576,21 +918,27 @@ class TrainerWorker(QObject):
         if result.steps == 0:
             return 0
         self.total_steps += result.steps
+        self._last_result = result
         if self._result_finite(result):
             self._latest = self._latest_of(result)
+            self._feed_ring(result.hidden, result.context, result.losses,
+                            self.session.global_step - result.steps, result.first_step)
         else:
             self._back_to_last_finite_step()
             self._diverge()
         return result.steps
 
     def _traced_step(self) -> StepTrace:
-        row = self.session.position
+        row, epoch = self.session.position, self.session.epoch
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
             trace = self.session.step()
         self.total_steps += 1
         if self._trace_finite(trace):
             self._latest = _LatestStep(row, trace.input, trace.context, trace.hidden,
                                        trace.output, trace)
+            self._inspected = self._inspected_of(trace, epoch, row)
+            self._feed_ring(trace.hidden[None], trace.context[None], np.array([trace.loss]),
+                            epoch * self.session.steps_per_epoch + row, row)
         else:
             self._restore_before(self.session.global_step - 1)
             self._diverge()
@@ -696,7 +1044,7 @@ class TrainerWorker(QObject):
         if len(self._epoch_losses) != len(session.epoch_losses):
             self._epoch_losses = _frozen(session.epoch_losses)
         loss_x, loss_y = self._thinner.thin(*session.running_loss.arrays())
-        return Snapshot(
+        snapshot = Snapshot(
             generation=self.generation,
             task_name=task.name, task_title=task.title, task_description=task.description,
             input_labels=tuple(task.input_labels), output_labels=tuple(task.output_labels),
@@ -719,6 +1067,21 @@ class TrainerWorker(QObject):
             lesioned=tuple(sorted(self._lesioned)),
             message=self._message,
         )
+        return dataclasses.replace(snapshot, **self._debug_fields())
+
+    def _debug_fields(self) -> dict:
+        session, network = self.session, self.session.network
+        fields = dict(
+            inspected=self._inspected, phase=self._phase, history=self._history_snapshot(),
+            steps_back=session.steps_back_available(), history_bytes=session.history.nbytes,
+            history_limit=session.history.memory_limit, input_symbols=self._input_symbols)
+        if self._phase in (1, 2) and self._pre_weights is not None:
+            # Forward pass and error: the weights are still those before the update.
+            fields.update(zip(("W_ih", "W_hh", "W_ho", "b_h", "b_o"),
+                              (_frozen(w) for w in self._pre_weights), strict=True))
+        elif self._phase == 4:
+            fields["context"] = _frozen(network.context)  # hidden copied into the context
+        return fields
 
 
 class Trainer(QObject):
@@ -734,6 +1097,7 @@ class Trainer(QObject):
     notice = Signal(str, str)
     settingsRejected = Signal(str)
     status = Signal(str)
+    fileDone = Signal(str, bool, str)  # "save" / "load", succeeded, message
 
     # Commands, connected to the worker's slots (queued: the worker lives in another thread).
     _play = Signal()
@@ -749,6 +1113,14 @@ class Trainer(QObject):
     _set_forget_context = Signal(bool)
     _set_reset_each_epoch = Signal(bool)
     _set_context_init = Signal(float)
+    _step_back = Signal(int)
+    _run_to = Signal(str, object)
+    _inspect_step = Signal(int)
+    _set_phase_mode = Signal(bool)
+    _set_history_length = Signal(int)
+    _set_memory_limit = Signal(float)
+    _save_network = Signal(str)
+    _load_network = Signal(str, int)
     _stop = Signal()
 
     def __init__(self, task_name: str = "xor", task_options: dict | None = None,
@@ -776,6 +1148,15 @@ class Trainer(QObject):
             (self._set_forget_context, worker.set_forget_context),
             (self._set_reset_each_epoch, worker.set_reset_each_epoch),
             (self._set_context_init, worker.set_context_init), (self._stop, worker.stop),
+            (self._save_network, worker.save_network), (self._load_network, worker.load_network),
+        ):
+            command.connect(slot)
+        for command, slot in (
+            (self._step_back, worker.step_back), (self._run_to, worker.run_to),
+            (self._inspect_step, worker.inspect_step),
+            (self._set_phase_mode, worker.set_phase_mode),
+            (self._set_history_length, worker.set_history_length),
+            (self._set_memory_limit, worker.set_memory_limit),
         ):
             command.connect(slot)
         worker.snapshotReady.connect(self._on_snapshot)
@@ -783,6 +1164,7 @@ class Trainer(QObject):
         worker.notice.connect(self.notice)
         worker.settingsRejected.connect(self.settingsRejected)
         worker.status.connect(self._on_status)
+        worker.fileDone.connect(self.fileDone)
 
     def start(self) -> None:
         if not self._closed:
@@ -831,6 +1213,32 @@ class Trainer(QObject):
 
     def set_context_init(self, value: float) -> None:
         self._set_context_init.emit(float(value))
+
+    def save_network(self, path: str) -> None:
+        """Save the live network to ``path`` (in the trainer thread); ``fileDone`` reports."""
+        self._save_network.emit(str(path))
+
+    def load_network(self, path: str) -> None:
+        """Load a network from ``path``; only a file that fits the task starts a new run."""
+        self._load_network.emit(str(path), self._next_generation())
+
+    def step_back(self, steps: int = 1) -> None:
+        self._step_back.emit(int(steps))
+
+    def run_to(self, kind: str, value: object = None) -> None:
+        self._run_to.emit(str(kind), value)
+
+    def inspect_step(self, global_step: int) -> None:
+        self._inspect_step.emit(int(global_step))
+
+    def set_phase_mode(self, on: bool) -> None:
+        self._set_phase_mode.emit(bool(on))
+
+    def set_history_length(self, steps: int) -> None:
+        self._set_history_length.emit(int(steps))
+
+    def set_memory_limit(self, megabytes: float) -> None:
+        self._set_memory_limit.emit(float(megabytes))
 
     def close(self, timeout_ms: int = 1000) -> bool:
         """Stop the worker in its own thread and wait for the thread to end."""

@@ -154,6 +154,26 @@ class NetworkDiagramView(QWidget):
         self._message.show()
         self._view.setRange(QRectF(-5, -3, 10, 6), padding=0)
 
+    def set_phase(self, phase: int | None) -> None:
+        """Highlight the links active in a phase of a timestep (None: all as usual).
+
+        1 forward and 3 backward use the weights; 2 (error) uses none; 4 copies hidden →
+        context, so the copy links glow and the weights are dimmed.
+        """
+        self._phase = phase
+        self._links.setOpacity(0.15 if phase in (2, 4) else 1.0)
+        copy = getattr(self, "_copy_links", None)
+        if copy is not None and copy.scene() is not None:
+            copy.setOpacity(1.0 if phase in (None, 4) else 0.2)
+            for pen in copy.pens():
+                pen.setWidthF(5.0 if phase == 4 else self._copy_width)
+            copy.set_pens(copy.pens())
+
+    def phase_opacities(self) -> tuple[float, float]:
+        """(weight links, copy links) opacity, for tests."""
+        copy = getattr(self, "_copy_links", None)
+        return (self._links.opacity(), copy.opacity() if copy is not None else 1.0)
+
     def set_activations(self, hidden: str = "sigmoid", output: str = "sigmoid") -> None:
         """Tell the view the activation functions so the colour map fits their range.
 
@@ -363,7 +383,8 @@ class NetworkDiagramView(QWidget):
         hidden, context = layout.layers["hidden"], layout.layers["context"]
         color = QColor(palette.COPY_LINK)
         color.setAlpha(90 if hidden.strip else 255)
-        pen = QPen(color, 1.0 if hidden.strip else 2.0)
+        self._copy_width = 1.0 if hidden.strip else 2.0
+        pen = QPen(color, self._copy_width)
         pen.setCosmetic(True)
         pen.setStyle(Qt.PenStyle.DashLine)
         self._copy_links = self._add(SegmentsItem([pen]), 12)

@@ -1,0 +1,122 @@
+"""Activation history: hidden and context activations of the last N timesteps, and their error.
+
+Columns are timesteps (oldest left), labelled with the input symbol; rows are units. The error of
+each step is a bar strip beneath. Clicking a column asks for that past step in the inspector.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+
+from elman_gui.snapshot import ActivationHistory, Snapshot
+from elman_gui.views import palette
+
+DEFAULT_LENGTH = 100
+MAX_LABELS = 50  # at most this many symbol labels along the bottom
+
+
+class HistoryView(QWidget):
+    stepClicked = Signal(int)  # global step of the clicked column
+    lengthChanged = Signal(int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.length = QSpinBox(self)
+        self.length.setRange(10, 2000)
+        self.length.setValue(DEFAULT_LENGTH)
+        self.length.setSuffix(" steps")
+        self.length.setToolTip("How many recent timesteps to keep")
+        self.length.valueChanged.connect(self.lengthChanged)
+        self.info = QLabel("Click a column to inspect that step.", self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Last", self))
+        row.addWidget(self.length)
+        row.addWidget(self.info, 1)
+        self.graphics = pg.GraphicsLayoutWidget(self)
+        self.graphics.setBackground("w")
+        self.graphics.setMinimumHeight(170)
+        self.plots, self.images = {}, {}
+        for index, name in enumerate(("hidden", "context")):
+            plot = self.graphics.addPlot(row=index, col=0)
+            plot.setLabel("left", name)
+            plot.getAxis("left").setStyle(showValues=False)
+            plot.hideAxis("bottom")
+            image = pg.ImageItem(axisOrder="col-major")
+            plot.addItem(image)
+            plot.getViewBox().invertY(True)
+            self.plots[name], self.images[name] = plot, image
+        loss = self.graphics.addPlot(row=2, col=0)
+        loss.setLabel("left", "error")
+        loss.getAxis("left").enableAutoSIPrefix(False)
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=palette.NEGATIVE)
+        loss.addItem(self.bars)
+        self.plots["loss"] = loss
+        self.graphics.ci.layout.setRowStretchFactor(0, 3)
+        self.graphics.ci.layout.setRowStretchFactor(1, 3)
+        self.graphics.ci.layout.setRowStretchFactor(2, 2)
+        for plot in self.plots.values():
+            plot.setMouseEnabled(False, False)
+            plot.hideButtons()
+            plot.getAxis("left").setWidth(44)
+            if plot is not loss:
+                plot.setXLink(loss)
+        self.graphics.scene().sigMouseClicked.connect(self._on_clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(row)
+        layout.addWidget(self.graphics, 1)
+        self.history: ActivationHistory | None = None
+        self._generation: int | None = None
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        history = snapshot.history
+        if history is self.history and snapshot.generation == self._generation:
+            return
+        self._generation = snapshot.generation
+        self.history = history
+        if history is None or len(history) == 0:
+            for image in self.images.values():
+                image.clear()
+            self.bars.setOpts(x=[], height=[])
+            self.plots["loss"].getAxis("bottom").setTicks([[]])
+            return
+        diverging = bool(np.nanmin(history.hidden) < 0) if history.hidden.size else False
+        colormap = palette.diverging_map() if diverging else palette.sequential_map()
+        levels = (-1.0, 1.0) if diverging else (0.0, 1.0)
+        for name in ("hidden", "context"):
+            image = self.images[name]
+            image.setColorMap(colormap)
+            image.setImage(getattr(history, name), levels=levels, autoLevels=False)
+        n = len(history)
+        loss = np.nan_to_num(history.loss, nan=0.0)
+        self.bars.setOpts(x=np.arange(n) + 0.5, height=loss, width=0.8)
+        every = max(1, int(np.ceil(n / MAX_LABELS)))
+        ticks = [(i + 0.5, history.symbols[i]) for i in range(0, n, every)]
+        self.plots["loss"].getAxis("bottom").setTicks([ticks])
+        self.plots["loss"].setXRange(0, n, padding=0)
+        top = float(loss.max()) if n else 1.0
+        self.plots["loss"].setYRange(0, top if top > 0 else 1.0, padding=0.05)
+        for name in ("hidden", "context"):
+            self.plots[name].setYRange(0, history.hidden.shape[1], padding=0)
+
+    def column_labels(self) -> tuple[str, ...]:
+        return () if self.history is None else self.history.symbols
+
+    def click_column(self, column: int) -> None:
+        """Ask for the step of ``column`` (0 = oldest shown)."""
+        if self.history is not None and 0 <= column < len(self.history):
+            step = int(self.history.steps[column])
+            self.info.setText(f"Inspecting step {step:,} (input {self.history.symbols[column]!r})")
+            self.stepClicked.emit(step)
+
+    def _on_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self.history is None:
+            return
+        for plot in self.plots.values():
+            if plot.sceneBoundingRect().contains(event.scenePos()):
+                x = plot.getViewBox().mapSceneToView(event.scenePos()).x()
+                self.click_column(int(np.floor(x)))
+                return

@@ -1,0 +1,266 @@
+"""Ready for students: the welcome task picker, help, one-click experiments, export, save/load."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QImage
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QDockWidget,
+    QSlider,
+    QToolBar,
+)
+
+from elman_core import __version__, tasks
+from elman_gui import export
+from elman_gui.main_window import MainWindow
+from elman_gui.welcome import should_show_at_startup
+from elman_gui.worker import Trainer
+
+WAIT_MS = 15_000
+WEIGHTS = ("W_ih", "W_hh", "W_ho", "b_h", "b_o")
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    trainer = Trainer("xor")
+    window = MainWindow(trainer)
+    window.student.settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    qtbot.addWidget(window)
+    window.resize(1300, 850)
+    window.show()
+    trainer.set_speed(window.speed.speed())
+    trainer.start()
+    qtbot.waitUntil(lambda: trainer.ready and window.current_snapshot is not None,
+                    timeout=120_000)
+    yield window
+    window.close()
+    assert trainer.thread.wait(2000)
+
+
+def rendered_where(qtbot, window, condition, timeout=WAIT_MS):
+    qtbot.waitUntil(lambda: window.current_snapshot is not None
+                    and condition(window.current_snapshot), timeout=timeout)
+    return window.current_snapshot
+
+
+def newest(window):
+    """The snapshot of the newest requested generation, once it is on screen."""
+    return lambda s: (s.generation == window.trainer.requested_generation
+                      and s is window.trainer.latest)
+
+
+def train_epochs(qtbot, window, epochs):
+    for k in range(epochs):
+        window.actions_.step_epoch.trigger()
+        rendered_where(qtbot, window, lambda s, k=k: s.epoch == k + 1 and s.position == 0)
+    return window.current_snapshot
+
+
+def weights(snapshot):
+    return {name: np.array(getattr(snapshot, name)) for name in WEIGHTS}
+
+
+# ------------------------------------------------------------------------------ welcome
+def test_welcome_lists_every_task_and_choosing_one_swaps_the_task(window, qtbot):
+    settings = window.student.settings
+    assert should_show_at_startup(settings)  # a first start
+    dialog = window.student.show_welcome()
+    assert not should_show_at_startup(settings)  # shown once: not again...
+    assert dialog.task_names() == tasks.names()
+    assert dialog.selected_name() == "xor"  # the current task is preselected
+    assert "1-4-1" in dialog.details.toPlainText()
+    assert "0 1 1 0 0 0 0 1 1 0" in dialog.details.toPlainText()  # its sequence begins so
+    dialog.select("letters")
+    text = dialog.details.toPlainText()
+    assert "6-20-6" in text and "g u u u b a" in text and tasks.get("letters").title in text
+    assert tasks.get("letters").source in text
+    dialog.show_at_startup.setChecked(True)
+    assert should_show_at_startup(settings)  # ...unless the student asks for it
+    dialog.start_button.click()
+    snapshot = rendered_where(qtbot, window, lambda s: s.task_name == "letters")
+    assert (snapshot.n_input, snapshot.n_hidden, snapshot.n_output) == (6, 20, 6)
+    assert window.selector.current_name() == "letters"
+    assert not dialog.isVisible()
+
+
+# ------------------------------------------------------------------------------ experiments
+def test_experiments_menu_runs_a_preset_and_keeps_the_earlier_curve(window, qtbot):
+    actions = window.student.experiment_actions
+    assert list(actions) == [p.name for p in tasks.presets()]
+    assert [a.data() for a in window.student.experiments_menu.actions() if a.data()] \
+        == [p.name for p in tasks.presets()]
+    before = train_epochs(qtbot, window, 2)
+    earlier = np.array(before.epoch_losses)
+    assert len(earlier) == 2
+
+    actions["xor-3-hidden"].trigger()
+    snapshot = rendered_where(qtbot, window, lambda s: s.n_hidden == 3 and newest(window)(s))
+    assert snapshot.task_name == "xor" and snapshot.epoch == 0
+    assert window.diagram.unit_values("hidden").shape == (3,)
+    label = window.loss_plot.previous_run_label()
+    assert label is not None and label.startswith("before: Temporal XOR")
+    x, y = window.loss_plot._previous.getOriginalDataset()
+    np.testing.assert_array_equal(x, [1.0, 2.0])
+    np.testing.assert_array_equal(y, earlier)
+    preset = tasks.preset("xor-3-hidden")
+    assert preset.watch[:40] in window.description.toPlainText()
+    assert "XOR with 3 hidden units" in window.notice_bar.text()
+
+    # The comparison stays with the next experiment and names the run it came from.
+    train_epochs(qtbot, window, 1)
+    actions["xor-100-epochs"].trigger()
+    snapshot = rendered_where(qtbot, window, lambda s: s.epochs_total == 100
+                              and s.n_hidden == 4 and newest(window)(s))
+    assert window.loss_plot.previous_run_label() == "before: XOR with 3 hidden units"
+    window.student.clear_comparison_action.trigger()
+    assert window.loss_plot.previous_run_label() is None
+
+    window.choose_task("alternating")  # a task chosen by hand: no experiment note
+    rendered_where(qtbot, window, lambda s: s.task_name == "alternating")
+    assert "Experiment" not in window.description.toPlainText()
+
+
+# ------------------------------------------------------------------------------ export
+def test_csv_export_holds_exactly_the_snapshots_numbers(window, qtbot, tmp_path):
+    snapshot = train_epochs(qtbot, window, 2)
+    loss_path = window.student.export_csv("loss-csv", str(tmp_path / "loss.csv"))
+    rows = export.read_csv(loss_path)
+    assert rows[0] == ["epoch", "loss"]
+    assert [int(r[0]) for r in rows[1:]] == [1, 2]
+    np.testing.assert_array_equal([float(r[1]) for r in rows[1:]], snapshot.epoch_losses)
+
+    errors_path = window.student.export_csv("errors-csv", str(tmp_path / "errors.csv"))
+    rows = export.read_csv(errors_path)
+    assert rows[0] == ["category", "error"]
+    n = len(snapshot.category_names)
+    assert [r[0] for r in rows[1:n + 1]] == list(snapshot.category_names)
+    np.testing.assert_array_equal([float(r[1]) for r in rows[1:n + 1]],
+                                  snapshot.position_errors)
+    np.testing.assert_array_equal([float(r[1]) for r in rows[n + 1:]], snapshot.feature_errors)
+    assert window.student.last_export == errors_path
+
+
+def test_pictures_are_written_as_real_png_and_svg(window, qtbot, tmp_path):
+    train_epochs(qtbot, window, 1)
+    for key in ("loss", "errors", "diagram"):
+        png = window.student.export_view(key, "png", str(tmp_path / f"{key}.png"))
+        image = QImage(str(png))
+        assert not image.isNull() and image.width() > 100 and image.height() > 50, key
+        colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
+                   for y in range(0, image.height(), 7)}
+        assert len(colours) > 3, key  # a picture, not a blank rectangle
+        svg = window.student.export_view(key, "svg", str(tmp_path / f"{key}.svg"))
+        text = svg.read_text(encoding="utf-8")
+        assert "<svg" in text and len(text) > 2000, key
+
+
+def test_an_unwritable_export_says_so(window, tmp_path):
+    assert window.student.export_csv("loss-csv", str(tmp_path / "missing" / "x.csv")) is None
+    assert window.notice_bar.level == "error" and "x.csv" in window.notice_bar.text()
+
+
+# ------------------------------------------------------------------------------ save / load
+def save(qtbot, window, path):
+    with qtbot.waitSignal(window.trainer.fileDone, timeout=WAIT_MS) as blocker:
+        window.student.save_network(str(path))
+    assert blocker.args[:2] == ["save", True]
+
+
+def test_save_then_load_round_trips_the_weights(window, qtbot, tmp_path):
+    trained = train_epochs(qtbot, window, 2)
+    path = tmp_path / "net.npz"
+    save(qtbot, window, path)
+    assert path.stat().st_size > 500
+    window.actions_.reset.trigger()
+    fresh = rendered_where(qtbot, window, lambda s: s.epoch == 0 and newest(window)(s))
+    assert not np.array_equal(fresh.W_ho, trained.W_ho)
+
+    with qtbot.waitSignal(window.trainer.fileDone, timeout=WAIT_MS) as blocker:
+        window.student.load_network(str(path))
+    assert blocker.args[:2] == ["load", True]
+    loaded = rendered_where(qtbot, window, newest(window))
+    for name, value in weights(trained).items():
+        np.testing.assert_array_equal(getattr(loaded, name), value, err_msg=name)
+    assert "Loaded" in window.notice_bar.text()
+    window.actions_.step.trigger()  # and it trains on from there
+    rendered_where(qtbot, window, lambda s: s.global_step == 1)
+
+
+def test_a_broken_or_mismatched_file_changes_nothing(window, qtbot, tmp_path):
+    path = tmp_path / "net.npz"
+    save(qtbot, window, path)
+    data = path.read_bytes()
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(data[: len(data) // 2])
+    before = train_epochs(qtbot, window, 1)
+
+    with qtbot.waitSignal(window.trainer.fileDone, timeout=WAIT_MS) as blocker:
+        window.student.load_network(str(broken))
+    assert blocker.args[:2] == ["load", False]
+    after = rendered_where(qtbot, window, newest(window))
+    assert window.notice_bar.level == "error"
+    assert "not loaded" in window.notice_bar.text() and "broken.npz" in window.notice_bar.text()
+    assert (after.epoch, after.global_step) == (before.epoch, before.global_step)
+    for name, value in weights(before).items():
+        np.testing.assert_array_equal(getattr(after, name), value, err_msg=name)
+    np.testing.assert_array_equal(after.epoch_losses, before.epoch_losses)
+
+    window.choose_task("letters")  # a 1-4-1 XOR network does not fit the 6-20-6 letters task
+    letters = rendered_where(qtbot, window, lambda s: s.task_name == "letters")
+    with qtbot.waitSignal(window.trainer.fileDone, timeout=WAIT_MS) as blocker:
+        window.student.load_network(str(path))
+    assert blocker.args[:2] == ["load", False] and "Temporal XOR" in blocker.args[2]
+    after = rendered_where(qtbot, window, newest(window))
+    assert after.task_name == "letters" and after.n_hidden == 20
+    np.testing.assert_array_equal(after.W_ih, letters.W_ih)
+
+
+# ------------------------------------------------------------------------------ help
+def test_every_control_and_action_has_a_tooltip(window, qtbot):
+    welcome = window.student.show_welcome()
+    help_dialog = window.student.show_help()
+    qtbot.waitUntil(help_dialog.isVisible)
+    kinds = (QAbstractButton, QAbstractSpinBox, QComboBox, QSlider)
+    for top in (window, welcome, help_dialog):
+        widgets = [w for kind in kinds for w in top.findChildren(kind)]
+        missing = [w for w in widgets if w.isVisible() and not w.toolTip()
+                   and not w.objectName().startswith("qt_")
+                   and not (w.parent() and w.parent().toolTip())]
+        assert not missing, [w.text() if hasattr(w, "text") else repr(w) for w in missing]
+    panel_toggles = {w.toggleViewAction() for kind in (QDockWidget, QToolBar)
+                     for w in window.findChildren(kind)}  # "show this panel": Qt's own
+    actions = [a for a in window.findChildren(QAction) if a.text() and not a.isSeparator()
+               and a.menu() is None and a not in panel_toggles]
+    assert len(actions) >= 20
+    plain = [a.text() for a in actions
+             if a.toolTip().replace("&", "") == a.text().replace("&", "")]
+    assert not plain, plain  # Qt's default tooltip is the bare text
+    student = window.student
+    for action in (*student.experiment_actions.values(), *student.export_actions.values(),
+                   student.save_action, student.load_action, student.help_action,
+                   student.welcome_action, student.clear_comparison_action):
+        assert len(action.toolTip()) > 20, action.text()
+
+
+def test_help_explains_with_the_live_diagram_and_lists_the_real_shortcuts(window, qtbot):
+    dialog = window.student.show_help()
+    keys = [k for entry in dialog.shortcut_keys() for k in entry.split(" or ")]
+    for key in ("Space", "Right", "R", "E", "Ctrl+S", "Ctrl+O", "F1"):
+        assert key in keys, key
+    with_keys = {a for a in window.findChildren(QAction) if a.shortcuts()}
+    assert len(dialog.rows) == len(with_keys)
+    window.actions_.reset.setShortcut("Ctrl+R")  # the sheet follows the actions
+    assert "Ctrl+R" in window.student.show_help().shortcut_keys()
+    assert 200 <= dialog.how_it_works_words() <= 320
+    snapshot = window.current_snapshot  # before the first step: the help computes one
+    assert snapshot.hidden is None
+    np.testing.assert_array_equal(dialog.diagram.unit_values("context"), snapshot.context)
+    expected = 1 / (1 + np.exp(-(snapshot.W_ih[:, 0] + snapshot.W_hh @ snapshot.context
+                                 + snapshot.b_h)))
+    np.testing.assert_allclose(dialog.diagram.unit_values("hidden"), expected)
+    assert __version__ in dialog.tabs.widget(2).text()
