@@ -8,6 +8,8 @@ Everything only sends commands to the trainer and paints snapshots.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
-from elman_gui.snapshot import Snapshot
+from elman_gui.snapshot import RUNNING, Snapshot
 from elman_gui.views.history_view import HistoryView
 from elman_gui.views.inspector import InspectorView
 
@@ -34,6 +36,9 @@ def _action(parent, text: str, keys: list[str], tip: str, checkable: bool = Fals
     return action
 
 
+HISTORY_RUNNING_PERIOD = 0.25  # seconds between history repaints while training runs
+
+
 class Debugger(QObject):
     """The debugging controls of one main window."""
 
@@ -41,6 +46,7 @@ class Debugger(QObject):
         super().__init__(window)
         self.window = window
         self.trainer = window.trainer
+        self._history_painted_at = 0.0
         self.inspector = InspectorView(window)
         self.history = HistoryView(window)
         self._make_actions()
@@ -214,5 +220,10 @@ class Debugger(QObject):
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self.inspector.show_snapshot(snapshot)
-        self.history.show_snapshot(snapshot)
+        # At full speed the history is a blur anyway; painting it every frame would starve the
+        # trainer thread of the GIL. Any other state (step, pause, …) is shown at once.
+        now = time.monotonic()
+        if snapshot.state != RUNNING or now - self._history_painted_at >= HISTORY_RUNNING_PERIOD:
+            self._history_painted_at = now
+            self.history.show_snapshot(snapshot)
         self.window.diagram.set_phase(snapshot.phase)
