@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 import pytest
 
@@ -89,3 +91,38 @@ def build_snapshot(
 def make_snapshot():
     """Factory fixture: ``make_snapshot(n_input=6, n_hidden=20, n_output=6, ...)``."""
     return build_snapshot
+
+
+@contextmanager
+def running_window(qtbot, task: str, size=(1300, 850), prepare=None, set_speed=True):
+    """The real main window with its trainer thread started and ready; closed afterwards.
+
+    ``prepare(window)`` runs before the window is shown (connect recorders, swap settings).
+    """
+    from elman_gui.main_window import MainWindow
+    from elman_gui.worker import Trainer
+
+    trainer = Trainer(task)
+    window = MainWindow(trainer)
+    if prepare is not None:
+        prepare(window)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    if set_speed:
+        trainer.set_speed(window.speed.speed())
+    trainer.start()
+    qtbot.waitUntil(lambda: trainer.ready and window.current_snapshot is not None,
+                    timeout=120_000)
+    try:
+        yield window
+    finally:
+        window.close()
+        assert trainer.thread.wait(2000)
+
+
+def rendered_where(qtbot, window, condition, timeout=15_000):
+    """Wait until the window shows a snapshot for which ``condition`` holds; return it."""
+    qtbot.waitUntil(lambda: window.current_snapshot is not None
+                    and condition(window.current_snapshot), timeout=timeout)
+    return window.current_snapshot

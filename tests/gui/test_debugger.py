@@ -7,9 +7,9 @@ import pytest
 
 from elman_core import run_to, tasks
 from elman_core.session import TrainingSession
-from elman_gui.main_window import MainWindow
 from elman_gui.snapshot import PAUSED
-from elman_gui.worker import Trainer
+from tests.gui.conftest import rendered_where as shared_rendered_where
+from tests.gui.conftest import running_window
 
 WAIT_MS = 10_000
 WEIGHTS = ("W_ih", "W_hh", "W_ho", "b_h", "b_o")
@@ -17,25 +17,18 @@ WEIGHTS = ("W_ih", "W_hh", "W_ho", "b_h", "b_o")
 
 @pytest.fixture
 def window(qtbot):
-    trainer = Trainer("letters")
-    window = MainWindow(trainer)
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.show()
-    window.notices = []
-    trainer.notice.connect(lambda level, text: window.notices.append((level, text)))
-    trainer.start()
-    qtbot.waitUntil(lambda: trainer.ready and window.current_snapshot is not None,
-                    timeout=120_000)
-    yield window
-    window.close()
-    assert trainer.thread.wait(2000)
+    def record_notices(window):
+        window.notices = []
+        window.trainer.notice.connect(
+            lambda level, text: window.notices.append((level, text)))
+
+    with running_window(qtbot, "letters", size=(1400, 900), prepare=record_notices,
+                        set_speed=False) as window:
+        yield window
 
 
 def rendered_where(qtbot, window, condition, timeout=WAIT_MS):
-    qtbot.waitUntil(lambda: window.current_snapshot is not None
-                    and condition(window.current_snapshot), timeout=timeout)
-    return window.current_snapshot
+    return shared_rendered_where(qtbot, window, condition, timeout)
 
 
 def step_to(qtbot, window, count):

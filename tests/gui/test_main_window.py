@@ -12,35 +12,25 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QSli
 from elman_core import tasks
 from elman_core.session import TrainingSession
 from elman_gui.controls import TextTaskDialog
-from elman_gui.main_window import MainWindow
 from elman_gui.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING
-from elman_gui.worker import Trainer
+from tests.gui.conftest import rendered_where as shared_rendered_where
+from tests.gui.conftest import running_window
 
 WAIT_MS = 10_000
 
 
 @pytest.fixture
 def window(qtbot):
-    trainer = Trainer("xor")
-    window = MainWindow(trainer)
-    qtbot.addWidget(window)
-    window.rendered = []
-    window.snapshotRendered.connect(window.rendered.append)
-    window.resize(1300, 850)
-    window.show()
-    trainer.set_speed(window.speed.speed())
-    trainer.start()
-    qtbot.waitUntil(lambda: trainer.ready and window.current_snapshot is not None,
-                    timeout=120_000)
-    yield window
-    window.close()
-    assert trainer.thread.wait(2000)
+    def record_renders(window):
+        window.rendered = []
+        window.snapshotRendered.connect(window.rendered.append)
+
+    with running_window(qtbot, "xor", prepare=record_renders) as window:
+        yield window
 
 
 def rendered_where(qtbot, window, condition, timeout=WAIT_MS):
-    qtbot.waitUntil(lambda: window.current_snapshot is not None
-                    and condition(window.current_snapshot), timeout=timeout)
-    return window.current_snapshot
+    return shared_rendered_where(qtbot, window, condition, timeout)
 
 
 def test_window_shows_the_task_and_its_state(window):

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from elman_core import __version__, tasks
 from elman_gui import export
-from elman_gui.main_window import MainWindow
 from elman_gui.welcome import should_show_at_startup
-from elman_gui.worker import Trainer
+from tests.gui.conftest import rendered_where as shared_rendered_where
+from tests.gui.conftest import running_window
 
 WAIT_MS = 15_000
 WEIGHTS = ("W_ih", "W_hh", "W_ho", "b_h", "b_o")
@@ -27,25 +27,16 @@ WEIGHTS = ("W_ih", "W_hh", "W_ho", "b_h", "b_o")
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    trainer = Trainer("xor")
-    window = MainWindow(trainer)
-    window.student.settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    qtbot.addWidget(window)
-    window.resize(1300, 850)
-    window.show()
-    trainer.set_speed(window.speed.speed())
-    trainer.start()
-    qtbot.waitUntil(lambda: trainer.ready and window.current_snapshot is not None,
-                    timeout=120_000)
-    yield window
-    window.close()
-    assert trainer.thread.wait(2000)
+    def private_settings(window):
+        window.student.settings = QSettings(str(tmp_path / "settings.ini"),
+                                            QSettings.Format.IniFormat)
+
+    with running_window(qtbot, "xor", prepare=private_settings) as window:
+        yield window
 
 
 def rendered_where(qtbot, window, condition, timeout=WAIT_MS):
-    qtbot.waitUntil(lambda: window.current_snapshot is not None
-                    and condition(window.current_snapshot), timeout=timeout)
-    return window.current_snapshot
+    return shared_rendered_where(qtbot, window, condition, timeout)
 
 
 def newest(window):
