@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from elman_core import tasks
 from elman_core.tasks.base import TaskError
 from elman_gui.main_window import MainWindow
+from elman_gui.resources import app_icon
 from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING
 from elman_gui.worker import Trainer
 
@@ -35,6 +36,7 @@ def create_window(task_name: str, task_options: dict,
     """The application and its window, shown; the trainer thread starts once the window is up."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Elman Lab")
+    app.setWindowIcon(app_icon())
     app.setStyle("Fusion")
     trainer = Trainer(task_name, task_options)
     window = MainWindow(trainer)
