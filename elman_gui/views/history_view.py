@@ -42,6 +42,7 @@ class HistoryView(QWidget):
         for index, name in enumerate(("hidden", "context")):
             plot = self.graphics.addPlot(row=index, col=0)
             plot.setLabel("left", name)
+            plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" on an empty range
             plot.getAxis("left").setStyle(showValues=False)
             plot.hideAxis("bottom")
             image = pg.ImageItem(axisOrder="col-major")
@@ -82,7 +83,11 @@ class HistoryView(QWidget):
                 image.clear()
             self.bars.setOpts(x=[], height=[])
             self.plots["loss"].getAxis("bottom").setTicks([[]])
+            for plot in self.plots.values():
+                plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+            self.info.setText("Press Step or Play: the most recent steps appear here.")
             return
+        self.info.setText("Click a column to inspect that step.")
         diverging = bool(np.nanmin(history.hidden) < 0) if history.hidden.size else False
         colormap = palette.diverging_map() if diverging else palette.sequential_map()
         levels = (-1.0, 1.0) if diverging else (0.0, 1.0)
