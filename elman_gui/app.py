@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication
 
 from elman_core import tasks
 from elman_core.tasks.base import TaskError
+from elman_gui import resources
 from elman_gui.main_window import MainWindow
-from elman_gui.resources import app_icon
 from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING
 from elman_gui.worker import Trainer
 
@@ -36,8 +36,8 @@ def create_window(task_name: str, task_options: dict,
     """The application and its window, shown; the trainer thread starts once the window is up."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Elman Lab")
-    app.setWindowIcon(app_icon())
     app.setStyle("Fusion")
+    resources.apply_branding(app)
     trainer = Trainer(task_name, task_options)
     window = MainWindow(trainer)
     if full_speed:
@@ -46,6 +46,7 @@ def create_window(task_name: str, task_options: dict,
     screen = app.primaryScreen().availableGeometry()
     window.resize(min(WINDOW_SIZE[0], screen.width()), min(WINDOW_SIZE[1], screen.height()))
     window.show()
+    resources.install_launch_probe(app, window)
     # Start training (and the background compile) only after the window is on screen.
     QTimer.singleShot(0, trainer.start)
     return app, window

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core import tasks
+from elman_gui import resources
 from elman_gui.controls import (
     SpeedControl,
     TaskSelector,
@@ -112,7 +113,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, trainer: Trainer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Elman Lab")
+        self.setWindowTitle(resources.window_title())  # the version students quote
         self.trainer = trainer
         self.current_snapshot: Snapshot | None = None
         self.frames_painted = 0

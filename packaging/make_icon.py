@@ -17,24 +17,24 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 SVG = """\
 <svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256">
   <defs>
-    <marker id="head" viewBox="0 0 10 10" refX="7" refY="5" markerWidth="5" markerHeight="5"
+    <marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="2.8" markerHeight="2.8"
             orient="auto-start-reverse">
       <path d="M0,0 L10,5 L0,10 z" fill="#444b57"/>
     </marker>
-    <marker id="copyhead" viewBox="0 0 10 10" refX="7" refY="5" markerWidth="5"
-            markerHeight="5" orient="auto-start-reverse">
+    <marker id="copyhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="2.8"
+            markerHeight="2.8" orient="auto-start-reverse">
       <path d="M0,0 L10,5 L0,10 z" fill="#6a3d9a"/>
     </marker>
   </defs>
   <rect x="8" y="8" width="240" height="240" rx="48" fill="#f4f6fa" stroke="#c9d1de"
         stroke-width="4"/>
   <!-- input -> hidden and context -> hidden -->
-  <line x1="82" y1="170" x2="116" y2="104" stroke="#444b57" stroke-width="9"
+  <line x1="84" y1="160" x2="110" y2="108" stroke="#444b57" stroke-width="9"
         stroke-linecap="round" marker-end="url(#head)"/>
-  <line x1="174" y1="170" x2="140" y2="104" stroke="#444b57" stroke-width="9"
+  <line x1="172" y1="160" x2="146" y2="108" stroke="#444b57" stroke-width="9"
         stroke-linecap="round" marker-end="url(#head)"/>
   <!-- the copy: hidden -> context, looping round the right-hand side -->
-  <path d="M160 64 C 236 56, 240 150, 205 172" fill="none" stroke="#6a3d9a" stroke-width="9"
+  <path d="M163 64 C 232 52, 246 122, 213 157" fill="none" stroke="#6a3d9a" stroke-width="9"
         stroke-dasharray="16 11" stroke-linecap="round" marker-end="url(#copyhead)"/>
   <circle cx="128" cy="72" r="34" fill="#c0392b" stroke="#333333" stroke-width="5"/>
   <circle cx="68" cy="190" r="30" fill="#2166ac" stroke="#333333" stroke-width="5"/>

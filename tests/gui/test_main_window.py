@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QSlider
 
+import elman_core
 from elman_core import tasks
 from elman_core.session import TrainingSession
 from elman_gui.controls import TextTaskDialog
@@ -35,7 +36,7 @@ def rendered_where(qtbot, window, condition, timeout=WAIT_MS):
 
 def test_window_shows_the_task_and_its_state(window):
     snapshot = window.current_snapshot
-    assert window.windowTitle() == "Elman Lab"
+    assert window.windowTitle() == f"Elman Lab {elman_core.__version__}"
     assert snapshot.task_name == "xor" and window.selector.current_name() == "xor"
     assert "XOR" in window.description.toPlainText()
     status = {key: label.text() for key, label in window.status_labels.items()}

@@ -1,0 +1,104 @@
+"""Build Elman Lab's bundle with PyInstaller: a folder by default, one file with --onefile.
+
+    uv run --group bundle python packaging/build.py              # dist/elman-lab/elman-lab
+    uv run --group bundle python packaging/build.py --onefile    # dist/onefile/elman-lab
+    uv run --group bundle python packaging/build.py --check      # build, then check_bundle.py
+
+--no-excludes and --no-numba build measuring variants into dist/variants/ (never shipped). The
+one file goes to its own folder: PyInstaller would otherwise replace the dist/elman-lab folder.
+Prints the build time and the bundle's size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "packaging" / "elman_lab.spec"
+NAME = "elman-lab"
+
+
+def size_bytes(path: Path) -> int:
+    """Bytes on disk of a file or everything under a folder (like ``du``, without links)."""
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def megabytes(count: int) -> str:
+    return f"{count / 2**20:.0f} MB"
+
+
+def executable_path(dist: Path, onefile: bool) -> Path:
+    """Where the built program is: ``DIST/elman-lab/elman-lab``, or ``DIST/elman-lab`` alone."""
+    suffix = ".exe" if sys.platform == "win32" else ""
+    if onefile:
+        return dist / f"{NAME}{suffix}"
+    return dist / NAME / f"{NAME}{suffix}"
+
+
+def variant_name(args: argparse.Namespace) -> str:
+    parts = ["onefile" if args.onefile else "onedir"]
+    parts += ["no-excludes"] * args.no_excludes + ["no-numba"] * args.no_numba
+    return "-".join(parts)
+
+
+def build(args: argparse.Namespace) -> Path:
+    """Run PyInstaller on the spec; returns the built program."""
+    variant = variant_name(args)
+    measuring = args.no_excludes or args.no_numba
+    if args.dist:
+        dist = Path(args.dist)
+    elif measuring:
+        dist = ROOT / "dist" / "variants" / variant
+    else:
+        dist = ROOT / "dist" / ("onefile" if args.onefile else "")
+    work = ROOT / "build" / "pyinstaller" / variant
+    spec_options = [flag for flag, on in (("--onefile", args.onefile),
+                                          ("--no-excludes", args.no_excludes),
+                                          ("--no-numba", args.no_numba)) if on]
+    command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level",
+               args.log_level, "--distpath", str(dist), "--workpath", str(work)]
+    command += ["--clean"] * args.clean + [str(SPEC), "--", *spec_options]
+    print("$", " ".join(command), flush=True)
+    started = time.monotonic()
+    subprocess.run(command, cwd=ROOT, check=True)
+    seconds = time.monotonic() - started
+    program = executable_path(dist, args.onefile)
+    if not program.exists():
+        raise SystemExit(f"build.py: PyInstaller finished but {program} is missing")
+    bundle = program if args.onefile else program.parent
+    print(f"built {variant} in {seconds:.0f} s: {bundle.relative_to(ROOT)} is "
+          f"{megabytes(size_bytes(bundle))}", flush=True)
+    return program
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--onefile", action="store_true", help="one executable, not a folder")
+    parser.add_argument("--check", action="store_true",
+                        help="then launch it under Xvfb and check its screenshot")
+    parser.add_argument("--clean", action="store_true", help="empty PyInstaller's caches first")
+    parser.add_argument("--dist", help="output folder (default: dist/)")
+    parser.add_argument("--log-level", default="WARN", help="PyInstaller's (default: WARN)")
+    parser.add_argument("--no-excludes", action="store_true",
+                        help="measuring: keep every Qt module and optional library")
+    parser.add_argument("--no-numba", action="store_true", help="measuring: leave numba out")
+    args = parser.parse_args(argv)
+    program = build(args)
+    if args.check:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from check_bundle import check
+
+        return check(program)
+    return 0
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Check a built bundle the way a student meets it: it trains headless, and its window shows.
+
+    uv run python packaging/check_bundle.py [PROGRAM]     # default: dist/elman-lab/elman-lab
+
+1. ``PROGRAM train --task xor --epochs 2 --quiet`` must exit 0 (numba's kernels compile or load
+   inside the bundle);
+2. ``PROGRAM --screenshot PNG --steps 300`` under a virtual X display (``xvfb-run`` when there
+   is no ``DISPLAY``) must write a PNG of a real window: at least 800×500 pixels, more than 50
+   distinct colours, no colour covering more than 90 % of it.
+Exits 0 when both pass, 1 otherwise, within a few minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PROGRAM = ROOT / "dist" / "elman-lab" / ("elman-lab" + (".exe" if os.name == "nt" else ""))
+XVFB = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24"]
+TIMEOUT_SECONDS = 240
+MIN_SIZE = (800, 500)
+MIN_COLOURS = 50
+MAX_ONE_COLOUR = 0.9
+
+
+def with_display(command: list[str]) -> list[str]:
+    """The command, under xvfb-run unless an X display is already there."""
+    if os.environ.get("DISPLAY") or sys.platform in ("win32", "darwin"):
+        return command
+    if shutil.which("xvfb-run") is None:
+        raise SystemExit("check_bundle: no DISPLAY and no xvfb-run (apt-get install xvfb xauth)")
+    return XVFB + command
+
+
+def picture_problems(path: Path) -> list[str]:
+    """What is wrong with the screenshot at ``path`` ([] if it shows a real window)."""
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(path))
+    if image.isNull():
+        return [f"{path} is not a readable image"]
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    width, height = image.width(), image.height()
+    problems = []
+    if width < MIN_SIZE[0] or height < MIN_SIZE[1]:
+        problems.append(f"the window is {width}×{height}, smaller than {MIN_SIZE[0]}×{MIN_SIZE[1]}")
+    pixels = np.frombuffer(image.constBits(), dtype=np.uint32, count=height * image.bytesPerLine()
+                           // 4).reshape(height, -1)[:, :width]
+    colours, counts = np.unique(pixels, return_counts=True)
+    if len(colours) <= MIN_COLOURS:
+        problems.append(f"only {len(colours)} distinct colours (a blank or unpainted window?)")
+    if counts.max() > MAX_ONE_COLOUR * pixels.size:
+        problems.append(f"one colour covers {counts.max() / pixels.size:.0%} of the window")
+    return problems
+
+
+def run(command: list[str], **kwargs) -> tuple[int, float, str]:
+    started = time.monotonic()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
+                              **kwargs)
+    except subprocess.TimeoutExpired:
+        return -1, time.monotonic() - started, f"timed out after {TIMEOUT_SECONDS} s"
+    return done.returncode, time.monotonic() - started, (done.stdout + done.stderr)[-2000:]
+
+
+def check(program: Path = DEFAULT_PROGRAM, steps: int = 300) -> int:
+    """Run both checks on ``program``; prints one line per check; 0 if both pass."""
+    program = Path(program).resolve()
+    if not program.is_file():
+        print(f"check_bundle: {program} does not exist: build it first "
+              "(uv run --group bundle python packaging/build.py)", file=sys.stderr)
+        return 1
+    failed = False
+    code, seconds, output = run([str(program), "train", "--task", "xor", "--epochs", "2",
+                                 "--quiet"])
+    print(f"headless train: exit {code} in {seconds:.1f} s", flush=True)
+    if code != 0:
+        print(output, file=sys.stderr)
+        failed = True
+    with tempfile.TemporaryDirectory(prefix="elman-lab-check-") as folder:
+        png = Path(folder) / "window.png"
+        code, seconds, output = run(with_display(
+            [str(program), "--screenshot", str(png), "--steps", str(steps)]))
+        print(f"window screenshot: exit {code} in {seconds:.1f} s", flush=True)
+        if code != 0 or not png.is_file():
+            print(output or f"no screenshot was written to {png}", file=sys.stderr)
+            return 1
+        problems = picture_problems(png)
+        keep = ROOT / "dist" / "check_bundle.png"
+        shutil.copyfile(png, keep)
+        for problem in problems:
+            print(f"screenshot: {problem}", file=sys.stderr)
+        print(f"screenshot {'FAILED' if problems else 'ok'}: {keep.relative_to(ROOT)}")
+    return 1 if failed or problems else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("program", nargs="?", default=str(DEFAULT_PROGRAM),
+                        help="the bundle's executable (default: dist/elman-lab/elman-lab)")
+    parser.add_argument("--steps", type=int, default=300, help="timesteps before the screenshot")
+    args = parser.parse_args(argv)
+    return check(Path(args.program), args.steps)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

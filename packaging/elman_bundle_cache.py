@@ -1,0 +1,37 @@
+"""numba's disk cache for the kernels inside a PyInstaller bundle (imported by numba itself).
+
+numba locates a cached function by its source file. In a bundle a function's file name is
+relative (``elman_core/kernels.py``), so numba's own frozen-app fallback resolves it against
+the *current directory*: starting the app from another folder compiled everything again (8 s).
+This locator resolves the name inside the bundle (where build ships the kernels' source) and
+names the cache folder after the package alone, so a one-file bundle, which unpacks to a new
+temporary folder on every start, finds it too. The bundle's executable stamps the entries:
+a rebuilt app recompiles once. ``rthook_numba_cache.py`` selects it through
+``NUMBA_CACHE_LOCATOR_CLASSES`` and sets ``NUMBA_CACHE_DIR``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from numba.core.caching import UserProvidedCacheLocator
+
+
+def bundle_dir() -> str:
+    return getattr(sys, "_MEIPASS", os.path.dirname(os.path.abspath(sys.executable)))
+
+
+class BundleCacheLocator(UserProvidedCacheLocator):
+    """``NUMBA_CACHE_DIR/<package>/`` for functions whose source name is relative to the bundle."""
+
+    @classmethod
+    def from_function(cls, py_func, py_file):
+        if os.path.isabs(py_file) or not getattr(sys, "frozen", False):
+            return None
+        return super().from_function(py_func, os.path.join(bundle_dir(), py_file))
+
+    @classmethod
+    def get_suitable_cache_subpath(cls, py_file):
+        package = os.path.relpath(os.path.dirname(py_file), bundle_dir())
+        return package.replace(os.sep, "_") or "main"
