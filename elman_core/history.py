@@ -37,11 +37,11 @@ class SessionState:
     unit_errors: np.ndarray
     previous_step_losses: np.ndarray | None
     previous_unit_errors: np.ndarray | None
-    running_loss: tuple
+    running_loss: tuple  # BinnedLoss.state(): (points, bins closed, open bin: size, losses)
 
     @property
     def nbytes(self) -> int:
-        arrays = list(self.network_arrays.values()) + list(self.velocity.values())
+        arrays = [*self.network_arrays.values(), *self.velocity.values(), self.running_loss[-1]]
         return sum(a.nbytes for a in arrays) + 512
 
 

@@ -7,8 +7,6 @@ one has arrived. Nothing here touches the network.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup
@@ -46,7 +44,6 @@ from elman_gui.views.network_diagram import NetworkDiagramView
 from elman_gui.worker import COMPILING_MESSAGE, Trainer
 
 REPAINT_HZ = 60
-CATCH_UP_SECONDS = 0.04
 STATE_STYLE = {
     RUNNING: ("Running", "#1a7f37"),
     PAUSED: ("Paused", "#555555"),
@@ -141,9 +138,6 @@ class MainWindow(QMainWindow):
         self.error_bars.setToolTip("Where the network still errs, over the latest epoch: by "
                                    "position in the sequence, or by output unit.")
         self.views = (self.diagram, self.loss_plot, self.error_bars)
-        self._plot_order = [self.loss_plot, self.error_bars]  # updated in turns while running
-        self._stale_plots: set = set()
-        self._painted_at = 0.0
         self.notice_bar = NoticeBar(self)
         self._build_central()
 
@@ -351,19 +345,10 @@ class MainWindow(QMainWindow):
         return self._pending is not None
 
     def paint_newest(self) -> None:
-        """Repaint the views from the newest snapshot, if one arrived since the last paint.
-
-        While training runs fast, the diagram shows every snapshot and the two plots (the
-        costly part of a frame) take turns: each follows every other snapshot, and one left
-        waiting catches up as soon as no newer snapshot comes within CATCH_UP_SECONDS. Any
-        other state — a step, a pause, a finish, a new run — is shown by every view at once.
-        """
+        """Repaint every view from the newest snapshot, if one arrived since the last paint."""
         snapshot, self._pending = self._pending, None
         if snapshot is None:
-            if time.monotonic() - self._painted_at >= CATCH_UP_SECONDS:
-                self._catch_up_one()  # no new picture soon: the waiting plot catches up
             return
-        self._painted_at = time.monotonic()
         previous = self.current_snapshot
         new_run = previous is None or previous.generation != snapshot.generation
         if new_run:  # the views notice a new generation themselves; no clear() needed
@@ -372,25 +357,13 @@ class MainWindow(QMainWindow):
             self._show_task(snapshot)
         self.current_snapshot = snapshot
         self.diagram.show_snapshot(snapshot)
+        self.loss_plot.show_snapshot(snapshot)
+        self.error_bars.show_snapshot(snapshot)
         self.debugger.show_snapshot(snapshot)
-        self._stale_plots = set(self._plot_order)
-        self._catch_up_one()
-        if snapshot.state != RUNNING or new_run:
-            self._catch_up_one()
         self._update_controls(previous, snapshot)
         self._update_status(snapshot)
         self.frames_painted += 1
         self.snapshotRendered.emit(snapshot)
-
-    def _catch_up_one(self) -> None:
-        """Bring one plot up to the current snapshot, taking turns so neither falls behind."""
-        for view in self._plot_order:
-            if view in self._stale_plots:
-                self._stale_plots.discard(view)
-                self._plot_order.remove(view)
-                self._plot_order.append(view)
-                view.show_snapshot(self.current_snapshot)
-                return
 
     def _show_previous_run(self, snapshot: Snapshot) -> None:
         run = self._previous_run

@@ -48,7 +48,8 @@ from elman_gui.snapshot import (
 )
 
 SLICE_SECONDS = 0.012  # kernel work per timer tick at full speed
-PUBLISH_HZ = 40  # at most this many snapshots per second while running fast
+PUBLISH_HZ = 40  # snapshots per second while running fast (the views paint the newest)
+PUBLISH_SLACK = 0.001  # a tick ending this close before a snapshot is due publishes it
 TRACED_MAX_RATE = 100  # at or below this many steps/s every step is traced and published
 BATCH_TICK_MS = 16  # timer period for limited fast speeds
 RATE_WINDOW_SECONDS = 0.5  # steps/s is measured over about this long
@@ -644,7 +645,7 @@ class TrainerWorker(QObject):
             self.state = FINISHED if session.finished else PAUSED
             self._message = f"Stopped at {condition.describe()}."
             self._publish(trace)
-        elif time.perf_counter() - self._last_publish >= 0.9 / PUBLISH_HZ:
+        elif time.perf_counter() >= self._next_publish() - PUBLISH_SLACK:
             self._publish()
 
     def _run_to_slice(self, condition) -> StepTrace | None:
@@ -857,7 +858,7 @@ class TrainerWorker(QObject):
             self._publish(trace)
             return
         if speed is None:
-            self._train_for(SLICE_SECONDS, self._steps_allowed(None))
+            self._train_for(self._slice_seconds(now), self._steps_allowed(None))
         else:
             self._credit = min(self._credit + speed * (now - self._last_tick), speed)
             due = int(self._credit)
@@ -865,8 +866,23 @@ class TrainerWorker(QObject):
             self._train_for(SLICE_SECONDS, self._steps_allowed(due))
         self._last_tick = now
         self._check_limits()
-        if self.state != RUNNING or time.perf_counter() - self._last_publish >= 0.9 / PUBLISH_HZ:
+        if self.state != RUNNING or time.perf_counter() >= self._next_publish() - PUBLISH_SLACK:
             self._publish()
+
+    def _next_publish(self) -> float:
+        return self._last_publish + 1 / PUBLISH_HZ
+
+    def _slice_seconds(self, now: float) -> float:
+        """How long this tick trains: at most SLICE_SECONDS, and the ticks up to the next
+        snapshot share the time equally, so the last one ends when the snapshot is due.
+
+        Snapshots then leave at a steady PUBLISH_HZ, instead of on whichever tick first ends
+        past the due time (which would halve the rate when a tick is a little short of it).
+        """
+        left = self._next_publish() - now
+        if left <= PUBLISH_SLACK:
+            return SLICE_SECONDS
+        return left / math.ceil(left / SLICE_SECONDS)
 
     def _steps_allowed(self, due: int | None) -> int | None:
         if self._stop_at is None:

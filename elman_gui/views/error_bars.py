@@ -11,11 +11,13 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, Q
 
 from elman_gui.snapshot import Snapshot
 from elman_gui.views import palette
+from elman_gui.views.steady_range import steady_range
 
 BY_POSITION, BY_OUTPUT = "position", "output"
 _X_LABELS = {BY_POSITION: "position in the sequence", BY_OUTPUT: "output unit"}
 VALUE_TEXT_LIMIT = 12  # write each bar's value above it while there are at most this many bars
 _BAR_WIDTH = 0.7
+VALUE_TEXT_ROOM = 1.12  # the y axis reaches at least this far above the tallest bar
 
 
 class ErrorBarsView(QWidget):
@@ -165,8 +167,11 @@ class ErrorBarsView(QWidget):
         brushes = palette.error_brushes(heights, top)
         x = np.arange(len(heights), dtype=np.float64)
         self._bars.setOpts(x=x, height=shown, width=_BAR_WIDTH, brushes=brushes)
-        y_top = top * 1.18 if top > 0 else 1.0
-        self._view.setYRange(0.0, y_top, padding=0)
+        # Room above the tallest bar for its value; the axis holds still while bars move.
+        low, y_top = steady_range(0.0, top * VALUE_TEXT_ROOM, self.y_range()) if top > 0 \
+            else (0.0, 1.0)
+        if (low, y_top) != self.y_range():
+            self._view.setYRange(low, y_top, padding=0)
         for i, text in enumerate(self._value_texts):
             text.setText(palette.format_value(heights[i], 3) if finite[i] else "no data")
             text.setColor(palette.FOREGROUND if finite[i] else palette.MUTED)

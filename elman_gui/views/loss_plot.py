@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from elman_gui.snapshot import Snapshot
 from elman_gui.views import palette
+from elman_gui.views.steady_range import SteadyViewBox
 
 MARKER_LIMIT = 60  # draw a marker on every epoch point while there are at most this many
 
@@ -23,7 +24,8 @@ class LossPlotView(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._plot = palette.make_plot_widget(self, axisItems={"left": _LossAxis("left")})
+        self._plot = palette.make_plot_widget(self, viewBox=SteadyViewBox(),
+                                              axisItems={"left": _LossAxis("left")})
         item = self._plot.getPlotItem()
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QGraphicsItem
 
 BACKGROUND = "#ffffff"
 FOREGROUND = "#222222"
@@ -118,6 +119,10 @@ def style_plot(plot_item: pg.PlotItem, *, show_grid: bool = True) -> None:
         axis.setTickFont(font(9))
         axis.enableAutoSIPrefix(False)  # "loss (×0.001)" confuses more than it helps
         axis.label.setFont(font(10))
+        # An axis (with its grid lines, it spans the whole plot) is repainted whenever a curve
+        # in front of it changes; as a cached pixmap that costs a copy, not a redraw of every
+        # tick and label. pyqtgraph invalidates the cache itself when the ticks change.
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     if show_grid:
         plot_item.showGrid(x=True, y=True, alpha=GRID_ALPHA)
 

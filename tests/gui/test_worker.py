@@ -118,9 +118,15 @@ def test_a_full_speed_run_equals_a_headless_run(make_trainer, qtbot, task):
     assert snapshot.input_symbol == headless.sequence.input_symbols[snapshot.position - 1]
 
 
-def test_session_run_epochs_is_bit_for_bit_run():
-    task = tasks.get("xor")
-    one_call, per_epoch = TrainingSession(task), TrainingSession(task)
+@pytest.mark.parametrize("name, overrides", [
+    ("xor", {}),
+    ("alternating", {}),
+    ("end-of-sequence", {"rule": "online"}),  # steps without a target: NaN losses
+])
+def test_session_run_epochs_is_bit_for_bit_run(name, overrides):
+    task = tasks.get(name)
+    settings = settings_for(task, **overrides)
+    one_call, per_epoch = TrainingSession(task, settings), TrainingSession(task, settings)
     result = one_call.run_epochs(5 * one_call.steps_per_epoch + 17)
     assert result.steps == 5 * one_call.steps_per_epoch  # whole epochs only
     for _ in range(5):
@@ -128,12 +134,20 @@ def test_session_run_epochs_is_bit_for_bit_run():
     for name in ("W_ih", "W_hh", "W_ho", "b_h", "b_o", "context"):
         np.testing.assert_array_equal(getattr(one_call.network, name),
                                       getattr(per_epoch.network, name))
+    # The bookkeeping of five epochs at once equals five rounds of it, bit for bit.
+    assert (one_call.epoch, one_call.position) == (per_epoch.epoch, per_epoch.position) == (5, 0)
     assert one_call.epoch_losses == per_epoch.epoch_losses
-    np.testing.assert_array_equal(one_call.running_loss.arrays()[1],
-                                  per_epoch.running_loss.arrays()[1])
+    for query in ("latest_epoch_losses", "position_errors", "feature_errors"):
+        np.testing.assert_array_equal(getattr(one_call, query)(), getattr(per_epoch, query)())
+    np.testing.assert_array_equal(one_call.step_losses, per_epoch.step_losses)  # all NaN
+    for arrays in zip(one_call.running_loss.arrays(), per_epoch.running_loss.arrays(),
+                      strict=True):
+        np.testing.assert_array_equal(*arrays)
     epoch_starts = np.arange(0, result.steps, one_call.steps_per_epoch)
-    assert np.all(result.context[epoch_starts] == 0.0)  # XOR resets the context each epoch
+    assert np.all(result.context[epoch_starts] == 0.0)  # a fresh context at every epoch start
     inside = np.setdiff1d(np.arange(1, result.steps), epoch_starts)
+    inside = inside[~task.make_sequence(settings.sequence_length, settings.seed).resets[
+        inside % one_call.steps_per_epoch]]
     np.testing.assert_array_equal(result.context[inside], result.hidden[inside - 1])
 
 
