@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QMainWindow,
     QMenu,
+    QStyle,
     QToolBar,
     QToolButton,
 )
@@ -61,6 +62,7 @@ class Debugger(QObject):
             w, "Step back", ["Left", "B"],
             "Step back (← or B): undo the last timestep — weights, context and errors exactly "
             "as they were.")
+        self.step_back.setIcon(w.style().standardIcon(QStyle.StandardPixmap.SP_MediaSeekBackward))
         self.step_back_10 = _action(w, "Step back 10", ["Shift+Left", "Shift+B"],
                                     "Undo the last 10 timesteps.")
         self.phases = _action(

@@ -61,7 +61,7 @@ class HistoryView(QWidget):
         for plot in self.plots.values():
             plot.setMouseEnabled(False, False)
             plot.hideButtons()
-            plot.getAxis("left").setWidth(44)
+            plot.getAxis("left").setWidth(58)  # room for "0.010" beside the axis label
             if plot is not loss:
                 plot.setXLink(loss)
         self.graphics.scene().sigMouseClicked.connect(self._on_clicked)
