@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QImage, QPainter, QTextDocument
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -23,7 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core import tasks
+from elman_gui.resources import asset_path
 
+ART_SCHEME = "task-art"  # <img src="task-art:xor">: drawn by TaskArtBrowser, not loaded as a file
 SHOWN_KEY = "welcome/shown"
 AT_STARTUP_KEY = "welcome/show_at_startup"
 PREVIEW_SYMBOLS = 30
@@ -70,12 +74,71 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def task_art_path(name: str):
+    """``assets/tasks/<name>.svg``: the task's illustration (packaging/make_task_art.py)."""
+    return asset_path(f"tasks/{name}.svg")
+
+
+def task_art_renderer(name: str) -> QSvgRenderer | None:
+    """The task's illustration, or None if its file is missing or unreadable."""
+    path = task_art_path(name)
+    try:
+        data = path.read_bytes() if path.is_file() else b""
+    except OSError:
+        data = b""
+    renderer = QSvgRenderer(QByteArray(data)) if data else None
+    return renderer if renderer is not None and renderer.isValid() else None
+
+
+def task_art_image(name: str, scale: float = 1.0) -> QImage | None:
+    """The illustration drawn at ``scale`` device pixels per pixel (None if there is none).
+
+    Drawn with QSvgRenderer rather than Qt's SVG image plugin, which the bundle leaves out.
+    """
+    renderer = task_art_renderer(name)
+    if renderer is None:
+        return None
+    size = renderer.defaultSize()
+    image = QImage(round(size.width() * scale), round(size.height() * scale),
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    renderer.render(painter)
+    painter.end()
+    image.setDevicePixelRatio(scale)
+    return image
+
+
+def task_art_html(name: str) -> str:
+    """An ``<img>`` of the task's illustration for a TaskArtBrowser ("" if there is none)."""
+    renderer = task_art_renderer(name)
+    if renderer is None:
+        return ""
+    size = renderer.defaultSize()
+    return (f"<p><img src='{ART_SCHEME}:{_escape(name)}' width='{size.width()}' "
+            f"height='{size.height()}'></p>")
+
+
+class TaskArtBrowser(QTextBrowser):
+    """A QTextBrowser that draws ``<img src="task-art:NAME">`` from assets/tasks/NAME.svg."""
+
+    def loadResource(self, kind: int, name: QUrl):  # noqa: N802 (Qt's name)
+        image_kind = QTextDocument.ResourceType.ImageResource.value
+        if name.scheme() == ART_SCHEME and getattr(kind, "value", kind) == image_kind:
+            scale = max(1.0, self.devicePixelRatioF())
+            image = task_art_image(name.path(), scale)
+            return image if image is not None else QImage()
+        return super().loadResource(kind, name)
+
+
 def preview_html(preview: TaskPreview) -> str:
     paragraphs = "".join(f"<p>{_escape(p)}</p>" for p in preview.description.split("\n\n")
                          if p.strip())
     symbols = " ".join(_escape(s) for s in preview.symbols)
     return (
-        f"<h2>{_escape(preview.title)}</h2>{paragraphs}"
+        f"<h2>{_escape(preview.title)}</h2>{task_art_html(preview.name)}{paragraphs}"
         f"<p><b>Network:</b> {preview.layers} (input – hidden – output units; the context "
         f"copies the hidden layer)<br><b>One epoch:</b> {preview.steps_per_epoch:,} steps</p>"
         f"<p><b>The sequence starts:</b><br><code style='font-size:13pt'>{symbols} …</code></p>"
@@ -107,7 +170,7 @@ class WelcomeDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setToolTip(preview.description.split("\n")[0])
         self.task_list.setMinimumWidth(260)
-        self.details = QTextBrowser(self)
+        self.details = TaskArtBrowser(self)
         self.details.setOpenExternalLinks(True)
         self.details.setToolTip("What the selected task teaches, what to look for, and how "
                                 "its input sequence begins.")
