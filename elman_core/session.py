@@ -37,6 +37,16 @@ class RunResult:
         return self.context[-1]
 
 
+def nan_row_means(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The mean of each row without its NaNs (summed as ``np.nanmean`` sums, so the same bits),
+    and how many values each row had; NaN, without a warning, for a row of NaNs only."""
+    counted = ~np.isnan(rows)
+    counts = counted.sum(axis=1)
+    sums = np.where(counted, rows, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / counts, math.nan), counts
+
+
 class BinnedLoss:
     """The running per-step loss as one mean per fixed bin of steps, x measured in epochs.
 
@@ -79,12 +89,10 @@ class BinnedLoss:
         Every bin's mean is computed the same way from a contiguous row, so the curve is the
         same bit for bit however the steps were split into calls of :meth:`add`.
         """
-        targeted = ~np.isnan(bins)
-        counts = targeted.sum(axis=1)
-        sums = np.where(targeted, bins, 0.0).sum(axis=1)
+        means, counts = nan_row_means(bins)
         ends = self.bin_size * (self._bins_closed + np.arange(1, len(bins) + 1))
         keep = counts > 0
-        self._extend(ends[keep] / self.steps_per_epoch, sums[keep] / counts[keep])
+        self._extend(ends[keep] / self.steps_per_epoch, means[keep])
         self._bins_closed += len(bins)
 
     def state(self) -> tuple[int, int, int, np.ndarray]:
@@ -297,12 +305,7 @@ class TrainingSession:
         short epoch (XOR's 3,000 steps) trains in about as long as that round took.
         """
         T = self.steps_per_epoch
-        per_epoch = losses.reshape(epochs, T)
-        targeted = ~np.isnan(per_epoch)
-        counts = targeted.sum(axis=1)
-        sums = np.where(targeted, per_epoch, 0.0).sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            means = np.where(counts > 0, sums / counts, math.nan)
+        means, _ = nan_row_means(losses.reshape(epochs, T))
         last = slice((epochs - 1) * T, epochs * T)
         self._record(0, losses[last], output[last], running=False)
         self.running_loss.add(losses)
@@ -359,9 +362,7 @@ class TrainingSession:
     def _advance(self, steps: int) -> None:
         self.position += steps
         if self.position >= self.steps_per_epoch:
-            mean = float(np.nanmean(self.step_losses)) if np.any(~np.isnan(self.step_losses)) \
-                else math.nan
-            self.epoch_losses.append(mean)
+            self.epoch_losses.append(float(nan_row_means(self.step_losses[None])[0][0]))
             self.previous_step_losses = self.step_losses
             self.previous_step_losses.setflags(write=False)
             self.step_losses = np.full(self.steps_per_epoch, np.nan)
