@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -159,6 +160,8 @@ def run(argv: list[str], stdout=None, stderr=None) -> int:
             _print_catalogue(stdout)
             return 0
         task, settings = _task_and_settings(args)
+        for option, path in (("--json", args.json), ("--save", args.save)):
+            check_writable(option, path)  # now, not after a long training run
         session = _make_session(task, settings, args.load)
     except (UsageError, TaskError, ValueError) as exc:
         print(f"error: {exc}", file=stderr)
@@ -193,11 +196,32 @@ def run(argv: list[str], stdout=None, stderr=None) -> int:
             "feature_errors": summary["feature_errors"],
             "accuracy": summary["accuracy"],
         }
-        args.json.write_text(json.dumps(document, indent=2), encoding="utf-8")
+        try:
+            args.json.write_text(json.dumps(document, indent=2), encoding="utf-8")
+        except OSError as exc:
+            print(f"error: could not write {args.json}: {exc.strerror or exc}", file=stderr)
+            return 1
     if args.save is not None:
-        session.network.save(args.save, extra={"task": task.name, "epochs": session.epoch})
+        try:
+            session.network.save(args.save, extra={"task": task.name, "epochs": session.epoch})
+        except (OSError, ValueError) as exc:  # NetworkFileError is a ValueError
+            print(f"error: {exc}", file=stderr)
+            return 1
         print(f"Saved the network to {args.save}", file=stdout)
     return 0
+
+
+def check_writable(option: str, path: Path | None) -> None:
+    """A clear usage error if ``path`` cannot be written (its folder missing or read-only)."""
+    if path is None:
+        return
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UsageError(f"{option} {path}: that is a folder; give a file name")
+    if not folder.is_dir():
+        raise UsageError(f"{option} {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{option} {path}: the folder {folder} is not writable")
 
 
 def _make_session(task, settings, load_path):

@@ -105,6 +105,9 @@ class BinnedLoss:
     def restore(self, state: tuple[int, int, int, np.ndarray]) -> None:
         self.count, self._bins_closed, self._steps, open_bin = state
         self._open[:] = open_bin
+        # New buffers: the points after ``count`` will be written again, and views handed out
+        # before (in snapshots the GUI thread may be drawing) must never change.
+        self._x, self._y = self._x.copy(), self._y.copy()
 
     def _extend(self, x: np.ndarray, y: np.ndarray) -> None:
         needed = self.count + len(x)

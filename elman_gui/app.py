@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from elman_core import tasks
+from elman_core.runner import UsageError, check_writable
 from elman_core.tasks.base import TaskError
 from elman_gui import resources
 from elman_gui.main_window import MainWindow
@@ -56,7 +58,9 @@ def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | No
     """Open Elman Lab. With ``screenshot``: train ``steps`` timesteps, save a PNG, exit."""
     try:
         name, options = task_choice(task, text)
-    except TaskError as error:
+        if screenshot:
+            check_writable("--screenshot", Path(screenshot))  # before training, not after
+    except (TaskError, UsageError) as error:
         print(f"elman-lab: {error}", file=sys.stderr)
         return 2
     app, window = create_window(name, options, full_speed=bool(screenshot))

@@ -53,6 +53,9 @@ PUBLISH_SLACK = 0.001  # a tick ending this close before a snapshot is due publi
 TRACED_MAX_RATE = 100  # at or below this many steps/s every step is traced and published
 BATCH_TICK_MS = 16  # timer period for limited fast speeds
 RATE_WINDOW_SECONDS = 0.5  # steps/s is measured over about this long
+# A weight, output or loss this large means the run has diverged (an MSE or cross-entropy loss
+# of a working network is below about 10; weights stay within hundreds): pause before it.
+DIVERGENCE_LIMIT = 1e6
 REPLAY_CHUNK = 256  # after a divergence: replay in pieces this long, then step by step
 REPLAY_LIMIT = 100_000  # pieces at most (a kernel call is never longer than a few million steps)
 WARM_UP_DELAY_MS = 250  # after the first snapshot, before compiling the kernels
@@ -174,6 +177,11 @@ def _reported(method):
         return None
 
     return guarded
+
+
+def _within_limit(values) -> bool:
+    """Finite and below DIVERGENCE_LIMIT in size: numbers a picture can still be made of."""
+    return bool(np.all(np.abs(values) < DIVERGENCE_LIMIT))  # NaN compares False too
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -819,10 +827,11 @@ class TrainerWorker(QObject):
         self._halt()
         self.state = DIVERGED
         session = self.session
-        self._message = (f"Training diverged: at epoch {session.epoch}, step "
-                         f"{session.position} the weights would become infinite (learning rate "
-                         f"{session.network.learning_rate:g}); shown is the last step before. "
-                         "Lower the learning rate, then press Reset (R).")
+        self._message = (
+            f"Training diverged: at epoch {session.epoch}, step {session.position} the weights "
+            f"or errors would pass ±{DIVERGENCE_LIMIT:,.0f} (learning rate "
+            f"{session.network.learning_rate:g}); shown is the last step before. "
+            "Lower the learning rate, then press Reset (R).")
         self.notice.emit("warning", self._message)
 
     # ------------------------------------------------------------------ training
@@ -935,12 +944,12 @@ class TrainerWorker(QObject):
             return 0
         self.total_steps += result.steps
         self._last_result = result
-        if self._result_finite(result):
+        if self._result_sane(result):
             self._latest = self._latest_of(result)
             self._feed_ring(result.hidden, result.context, result.losses,
                             self.session.global_step - result.steps, result.first_step)
         else:
-            self._back_to_last_finite_step()
+            self._back_to_last_sane_step()
             self._diverge()
         return result.steps
 
@@ -949,7 +958,7 @@ class TrainerWorker(QObject):
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
             trace = self.session.step()
         self.total_steps += 1
-        if self._trace_finite(trace):
+        if self._trace_sane(trace):
             self._latest = _LatestStep(row, trace.input, trace.context, trace.hidden,
                                        trace.output, trace)
             self._inspected = self._inspected_of(trace, epoch, row)
@@ -965,14 +974,14 @@ class TrainerWorker(QObject):
         return _LatestStep(row, self.session.sequence.inputs[row], result.last_context,
                            result.hidden[-1], result.output[-1], result.trace)
 
-    def _result_finite(self, result) -> bool:
+    def _result_sane(self, result) -> bool:
         targeted = ~np.isnan(result.losses)
-        return bool(self._weights_finite() and np.all(np.isfinite(result.output[-1]))
-                    and np.all(np.isfinite(result.losses[targeted])))
+        return (self._weights_sane() and _within_limit(result.output[-1])
+                and _within_limit(result.losses[targeted]))
 
-    def _trace_finite(self, trace: StepTrace) -> bool:
-        finite_loss = trace.target is None or math.isfinite(trace.loss)
-        return bool(finite_loss and self._weights_finite() and np.all(np.isfinite(trace.output)))
+    def _trace_sane(self, trace: StepTrace) -> bool:
+        return ((trace.target is None or _within_limit(trace.loss)) and self._weights_sane()
+                and _within_limit(trace.output))
 
     def _restore_before(self, global_step: int) -> bool:
         """Put the session back to its newest checkpoint at or before ``global_step``."""
@@ -982,12 +991,13 @@ class TrainerWorker(QObject):
         self.session.restore(state)
         return True
 
-    def _back_to_last_finite_step(self) -> None:
+    def _back_to_last_sane_step(self) -> None:
         """Replay a kernel call that blew up and stop just before the step that did it.
 
-        The views then show the last step whose numbers were all finite (huge weights, saturated
-        units) instead of infinities; the loss curve ends there too. If the checkpoint is gone,
-        the session stays as it is and the last finite picture is shown instead.
+        The views then show the last step whose numbers were all within DIVERGENCE_LIMIT (large
+        weights, saturated units) instead of infinities or 150-digit numbers; the loss curve ends
+        there too. If the checkpoint is gone, the session stays as it is and the last sane
+        picture is shown instead.
         """
         session = self.session
         if not self._restore_before(session.global_step - 1):
@@ -997,22 +1007,22 @@ class TrainerWorker(QObject):
             for _ in range(REPLAY_LIMIT):  # the kernel in short pieces up to the bad one...
                 before = session.global_step
                 result = session.run(REPLAY_CHUNK)
-                if result.steps == 0 or not self._result_finite(result):
+                if result.steps == 0 or not self._result_sane(result):
                     self._restore_before(before)
                     break
                 self._latest = self._latest_of(result)
             for _ in range(REPLAY_CHUNK):  # ...then that piece one traced step at a time
                 row = session.position
                 trace = session.step()
-                if not self._trace_finite(trace):
+                if not self._trace_sane(trace):
                     self._restore_before(session.global_step - 1)
                     return
                 self._latest = _LatestStep(row, trace.input, trace.context, trace.hidden,
                                            trace.output, trace)
 
-    def _weights_finite(self) -> bool:
+    def _weights_sane(self) -> bool:
         network = self.session.network
-        return all(np.all(np.isfinite(w)) for w in
+        return all(_within_limit(w) for w in
                    (network.W_ih, network.W_hh, network.W_ho, network.b_h, network.b_o))
 
     # ------------------------------------------------------------------ publishing
@@ -1030,15 +1040,15 @@ class TrainerWorker(QObject):
         self._last_publish = now
         self._measure_rate(now)
         if (self.state == DIVERGED and self._last_snapshot is not None
-                and not self._weights_finite()):
-            # Never draw garbage: the last finite picture, marked as diverged.
+                and not self._weights_sane()):
+            # Never draw garbage: the last sane picture, marked as diverged.
             snapshot = dataclasses.replace(
                 self._last_snapshot, generation=self.generation, state=DIVERGED,
                 steps_per_second=0.0, message=self._message,
                 lesioned=tuple(sorted(self._lesioned)))
         else:
             snapshot = self._build_snapshot(trace)
-        if self._weights_finite():
+        if self._weights_sane():
             self._last_snapshot = snapshot
         self.snapshotReady.emit(snapshot)
 

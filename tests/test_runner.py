@@ -50,6 +50,10 @@ def test_xor_report_has_the_seed_article_tables(tmp_path):
         (["--hidden", "two"], "--hidden"),
         (["--task", "text", "--text", ""], "text"),
         (["--task", "xor", "--text", "abc"], "--text"),
+        # Checked before training, not after it:
+        (["--json", "/nonexistent-folder/x.json"], "does not exist"),
+        (["--save", "/nonexistent-folder/x.npz"], "--save"),
+        (["--save", "/"], "folder"),
     ],
 )
 def test_bad_options_give_one_line_and_status_2(argv, fragment):

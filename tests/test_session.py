@@ -101,6 +101,22 @@ def test_binned_loss_does_not_depend_on_batching():
     assert y[0] == pytest.approx(np.nanmean(first))
 
 
+def test_running_loss_views_never_change_even_after_a_step_back():
+    """Snapshots hold these views while the trainer goes on; stepping back must not reuse
+    the memory under them."""
+    task = tasks.get("letters")
+    session = TrainingSession(task)
+    session.run(600)
+    held = session.running_loss.arrays()
+    copies = [a.copy() for a in held]
+    session.step_back(300)
+    session.network.learning_rate = 2.0  # the steps after differ from the first time
+    session.run(300)
+    for view, copy in zip(held, copies, strict=True):
+        np.testing.assert_array_equal(view, copy)
+    assert not np.array_equal(session.running_loss.arrays()[1], copies[1])
+
+
 def test_same_seed_gives_the_identical_run():
     task = tasks.get("xor")
     a, b = TrainingSession(task), TrainingSession(task)

@@ -9,13 +9,18 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from elman_gui.snapshot import ActivationHistory, Snapshot
 from elman_gui.views import palette
 
 DEFAULT_LENGTH = 100
-MAX_LABELS = 50  # at most this many symbol labels along the bottom
+LABEL_GAP_PX = 3  # free pixels between two input labels along the bottom
+STEP_LABEL_PX = 70  # pixels per label when the axis shows step numbers instead
+CLICK_HINT = "Click a column to inspect that step."
+STEPS_HINT = ("Too many steps to label each input: the numbers are timesteps. Show fewer steps, "
+              "or click a column.")
 
 
 class HistoryView(QWidget):
@@ -30,7 +35,7 @@ class HistoryView(QWidget):
         self.length.setSuffix(" steps")
         self.length.setToolTip("How many recent timesteps to keep")
         self.length.valueChanged.connect(self.lengthChanged)
-        self.info = QLabel("Click a column to inspect that step.", self)
+        self.info = QLabel(CLICK_HINT, self)
         row = QHBoxLayout()
         row.addWidget(QLabel("Last", self))
         row.addWidget(self.length)
@@ -55,6 +60,7 @@ class HistoryView(QWidget):
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=palette.NEGATIVE)
         loss.addItem(self.bars)
         self.plots["loss"] = loss
+        loss.getViewBox().sigResized.connect(self._update_ticks)  # how many labels fit
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 3)
         self.graphics.ci.layout.setRowStretchFactor(2, 2)
@@ -87,7 +93,7 @@ class HistoryView(QWidget):
                 plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
             self.info.setText("Press Step or Play: the most recent steps appear here.")
             return
-        self.info.setText("Click a column to inspect that step.")
+        self.info.setText(CLICK_HINT)
         diverging = bool(np.nanmin(history.hidden) < 0) if history.hidden.size else False
         colormap = palette.diverging_map() if diverging else palette.sequential_map()
         levels = (-1.0, 1.0) if diverging else (0.0, 1.0)
@@ -98,14 +104,40 @@ class HistoryView(QWidget):
         n = len(history)
         loss = np.nan_to_num(history.loss, nan=0.0)
         self.bars.setOpts(x=np.arange(n) + 0.5, height=loss, width=0.8)
-        every = max(1, int(np.ceil(n / MAX_LABELS)))
-        ticks = [(i + 0.5, history.symbols[i]) for i in range(0, n, every)]
-        self.plots["loss"].getAxis("bottom").setTicks([ticks])
+        self._update_ticks()
         self.plots["loss"].setXRange(0, n, padding=0)
         top = float(loss.max()) if n else 1.0
         self.plots["loss"].setYRange(0, top if top > 0 else 1.0, padding=0.05)
         for name in ("hidden", "context"):
             self.plots[name].setYRange(0, history.hidden.shape[1], padding=0)
+
+    def _update_ticks(self, *_) -> None:
+        """Label every column with its input symbol if they all fit; otherwise label sparse
+        columns with their step number. (Every k-th symbol would mislead: in 0 1 0 1 … every
+        other label reads 0 0 0 0.)"""
+        history, axis = self.history, self.plots["loss"].getAxis("bottom")
+        if history is None or len(history) == 0:
+            axis.setTicks([[]])
+            return
+        n = len(history)
+        column_px = self.plots["loss"].getViewBox().width() / n
+        metrics = QFontMetrics(axis.style["tickFont"] or QFont())
+        widest = max(metrics.horizontalAdvance(symbol) for symbol in history.symbols)
+        if widest + LABEL_GAP_PX <= column_px:
+            ticks = [(i + 0.5, symbol) for i, symbol in enumerate(history.symbols)]
+            hint = CLICK_HINT
+        else:
+            every = max(1, int(np.ceil(STEP_LABEL_PX / max(column_px, 1e-9))))
+            ticks = [(i + 0.5, f"{int(history.steps[i]):,}") for i in range(0, n, every)]
+            hint = STEPS_HINT
+        axis.setTicks([ticks])
+        if not self.info.text().startswith("Inspecting"):
+            self.info.setText(hint)
+
+    def axis_labels(self) -> list[str]:
+        """The labels under the columns as shown now (tests)."""
+        levels = self.plots["loss"].getAxis("bottom")._tickLevels
+        return [label for _, label in levels[0]] if levels else []
 
     def column_labels(self) -> tuple[str, ...]:
         return () if self.history is None else self.history.symbols

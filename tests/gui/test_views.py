@@ -7,9 +7,11 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 
+from elman_gui.snapshot import ActivationHistory
 from elman_gui.views import palette
 from elman_gui.views.diagram_layout import LINK_CAP
 from elman_gui.views.error_bars import BY_OUTPUT, BY_POSITION, ErrorBarsView
+from elman_gui.views.history_view import HistoryView
 from elman_gui.views.loss_plot import MARKER_LIMIT, LossPlotView
 from elman_gui.views.network_diagram import NetworkDiagramView
 
@@ -322,3 +324,25 @@ def test_many_categories_get_short_tick_labels(error_bars, make_snapshot):
     labels = error_bars.tick_labels()
     assert len(labels) == 20
     assert labels[:3] == ["1", "2", "3"]  # the shared "pos " prefix is dropped
+
+
+# ------------------------------------------------------------------------ activation history
+def _history(n: int, symbols) -> ActivationHistory:
+    rng = np.random.default_rng(0)
+    return ActivationHistory(hidden=rng.random((n, 4)), context=rng.random((n, 4)),
+                             loss=rng.random(n), steps=np.arange(1000, 1000 + n),
+                             symbols=tuple(symbols[i % len(symbols)] for i in range(n)))
+
+
+def test_history_labels_every_input_or_else_step_numbers(qtbot, make_snapshot):
+    """Every other label of 0 1 0 1 … would read 0 0 0 0: all inputs, or none."""
+    view = _shown(qtbot, HistoryView(), 1300, 260)
+    view.show_snapshot(make_snapshot(history=_history(100, ("0", "1"))))
+    assert view.axis_labels() == ["0", "1"] * 50
+    view.show_snapshot(make_snapshot(history=_history(100, ("(0,1)", "(1,1)"))))
+    labels = view.axis_labels()
+    assert 0 < len(labels) < 100 and all(label.replace(",", "").isdigit() for label in labels)
+    assert "timesteps" in view.info.text()
+    view.resize(400, 260)  # narrower: even one-character inputs no longer fit
+    view.show_snapshot(make_snapshot(history=_history(100, ("0", "1"))))
+    qtbot.waitUntil(lambda: view.axis_labels() and view.axis_labels()[0] == "1,000")
