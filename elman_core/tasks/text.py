@@ -154,8 +154,11 @@ def make_task(text: str | None = None) -> TextTask:
         category_names=category_names,
         defaults=TaskDefaults(
             n_hidden=20,
-            learning_rate=0.1,
-            epochs=50,
+            # Higher than the paper's tasks: with one output unit per character each unit sees
+            # few targets, and at 0.1 for 50 epochs the sample text's loss barely moves (25% of
+            # next characters right; 66% at 0.5 for 200 epochs: tests/test_tasks.py).
+            learning_rate=0.5,
+            epochs=200,
             sequence_length=len(text),
             seed=42,
             context_init=0.0,
