@@ -173,7 +173,8 @@ def run(argv: list[str], stdout=None, stderr=None) -> int:
               f"{session.steps_per_epoch} steps per epoch, {settings.epochs} epochs, "
               f"learning rate {net.learning_rate}", file=stdout)
     progress = Progress(settings.epochs, stdout, args.quiet)
-    session.train(on_epoch=progress.epoch_done)
+    with np.errstate(over="ignore", invalid="ignore"):  # a divergence is reported below
+        session.train(on_epoch=progress.epoch_done)
     final = session.epoch_losses[-1] if session.epoch_losses else math.nan
     if not math.isfinite(final):
         print("error: training diverged (the loss became NaN or infinite); "

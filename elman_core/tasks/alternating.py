@@ -33,7 +33,8 @@ def make_task() -> AlternatingTask:
         title="Alternating 0, 1, 0, 1",
         description=(
             "The smallest possible network, one input, one hidden and one output unit, learns "
-            "that 0 is followed by 1 and 1 by 0, and the loss falls within a few dozen epochs. "
+            "that 0 is followed by 1 and 1 by 0: the loss stays near 0.25 for about 40 epochs, "
+            "then falls to almost nothing by epoch 100. "
             "Strictly the current bit already gives the answer, so no memory is needed: watch "
             "the single context weight, which the network often makes strongly negative anyway, "
             "because the previous hidden value carries the same clue. Both error bars should drop "
