@@ -338,7 +338,11 @@ class MainWindow(QMainWindow):
         if text:
             self.status_message.setText(text)
         elif self.status_message.text() == COMPILING_MESSAGE:
-            self.status_message.setText("Ready: press Play (Space) or Step (→).")
+            # The compile is done: show what the trainer last said (it may have trained
+            # meanwhile, e.g. "Trained 3,000 steps."), or that it is ready.
+            latest = self.current_snapshot
+            self.status_message.setText(latest.message if latest is not None and latest.message
+                                        else "Ready: press Play (Space) or Step (→).")
 
     # ------------------------------------------------------------------ painting
     def has_unpainted_snapshot(self) -> bool:
