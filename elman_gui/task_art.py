@@ -7,7 +7,7 @@ a target are hatched grey; a dashed purple line marks a context reset inside the
 
 Plain string building, no Qt: the output is byte-identical run to run and on every platform.
 ``packaging/make_task_art.py`` writes one file per task to ``assets/tasks/<name>.svg``; the
-welcome dialog and the "About this task" dock show them (see ``elman_gui.welcome``).
+welcome dialog shows them (see ``elman_gui.welcome``).
 """
 
 from __future__ import annotations
