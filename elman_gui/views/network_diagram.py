@@ -431,7 +431,7 @@ class NetworkDiagramView(QWidget):
             text = pg.TextItem(label, color=palette.FOREGROUND, anchor=(0.5, 0 if below else 1))
             text.setFont(palette.font(8))
             if geometry.name == "hidden":  # sits on the incoming links: a light backdrop
-                text.fill = pg.mkBrush(255, 255, 255, 200)
+                text.fill = pg.mkBrush(255, 255, 255, 245)
             self._place(text, x, y, 0, -1 if below else 1, layer=geometry)
             labels.append(text)
         return labels
