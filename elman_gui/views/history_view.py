@@ -91,9 +91,11 @@ class HistoryView(QWidget):
             self.plots["loss"].getAxis("bottom").setTicks([[]])
             for plot in self.plots.values():
                 plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+            self.plots["loss"].getAxis("left").setTicks([[]])  # no numbers without errors
             self.info.setText("Press Step or Play: the most recent steps appear here.")
             return
         self.info.setText(CLICK_HINT)
+        self.plots["loss"].getAxis("left").setTicks(None)  # pyqtgraph's own ticks again
         diverging = bool(np.nanmin(history.hidden) < 0) if history.hidden.size else False
         colormap = palette.diverging_map() if diverging else palette.sequential_map()
         levels = (-1.0, 1.0) if diverging else (0.0, 1.0)
