@@ -40,7 +40,6 @@ BUNDLES = {"one-folder bundle": ROOT / "dist" / "elman-lab" / "elman-lab",
 class Launch:
     shown: float | None = None  # seconds from start to the first painted window
     ready: float | None = None  # … to the trainer being ready (kernels compiled or loaded)
-    method: str = "probe"
 
 
 @dataclass
@@ -64,8 +63,8 @@ def drop_file_cache() -> bool:
 def launch(command: list[str], env: dict[str, str]) -> Launch:
     """Start the program once; the probe's lines give the times (see the module docstring).
 
-    A program that shows no probe line within :data:`PROBE_WAIT_SECONDS` (an app.py without
-    the probe) is stopped and reported as ``method="none"``.
+    A program that shows no probe line within :data:`PROBE_WAIT_SECONDS` (a bundle built
+    before the probe existed) is stopped and reported without times.
     """
     started = time.time()
     marks: dict[str, float] = {}
@@ -81,7 +80,7 @@ def launch(command: list[str], env: dict[str, str]) -> Launch:
                     process.wait()
                     if marks:
                         raise RuntimeError(f"{command[0]} did not quit within {limit} s")
-                    return Launch(method="none")
+                    return Launch()
                 ready, _, _ = select.select([process.stdout], [], [], 0.5)
                 if not ready:
                     continue
@@ -99,45 +98,30 @@ def launch(command: list[str], env: dict[str, str]) -> Launch:
         errors.seek(0)
         if code != 0:
             raise RuntimeError(f"{' '.join(command)} exited {code}:\n{errors.read()[-1500:]}")
-    if "shown" not in marks:
-        return Launch(method="none")
-    return Launch(marks["shown"], marks.get("ready"))
-
-
-def screenshot_launch(command: list[str], env: dict[str, str]) -> Launch:
-    """Without the probe: seconds until ``--screenshot PNG --steps 0`` has saved and quit (an
-    upper bound on launch-to-window, as the screenshot also waits for the kernels)."""
-    with tempfile.TemporaryDirectory() as folder:
-        png = Path(folder) / "launch.png"
-        started = time.time()
-        done = subprocess.run([*command, "--screenshot", str(png), "--steps", "0"], cwd=ROOT,
-                              env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
-        seconds = time.time() - started
-        if done.returncode != 0 or not png.is_file():
-            raise RuntimeError(f"{command[0]} --screenshot failed:\n{done.stderr[-1500:]}")
-    return Launch(shown=seconds, ready=seconds, method="screenshot")
+    return Launch(marks.get("shown"), marks.get("ready"))
 
 
 def measure(target: Target, runs: int) -> None:
     """One cold launch (empty caches), then ``runs`` warm ones."""
     with tempfile.TemporaryDirectory(prefix="elman-lab-bench-") as folder:
         base = dict(os.environ, **{PROBE_VARIABLE: "1"})
+        # A student's Python keeps the byte-code it compiles; some sandboxes forbid that, which
+        # would make every "warm" launch of the checkout compile the app's modules again.
+        base.pop("PYTHONDONTWRITEBYTECODE", None)
         base["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), base.get("PYTHONPATH")]))
         base["NUMBA_CACHE_DIR"] = str(Path(folder) / "numba")  # the venv's own and the user's
         if target.name == "checkout":  # cache stay untouched; the cold run fills this one
             base["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
         drop_file_cache()
-        target.cold = one_launch(target.command, base, cold=True)
+        target.cold = one_launch(target.command, base)
         target.warm = [one_launch(target.command, base) for _ in range(runs)]
 
 
-def one_launch(command: list[str], env: dict[str, str], cold: bool = False) -> Launch:
+def one_launch(command: list[str], env: dict[str, str]) -> Launch:
     result = launch(command, env)
-    if result.method == "none":  # the app ran but printed no probe lines: not wired yet
-        if cold:  # the stopped launch has filled the caches: empty them again
-            shutil.rmtree(env["NUMBA_CACHE_DIR"], ignore_errors=True)
-            drop_file_cache()
-        result = screenshot_launch(command, {k: v for k, v in env.items() if k != PROBE_VARIABLE})
+    if result.shown is None:
+        raise RuntimeError(f"{command[0]} printed no probe line: is it an old build? "
+                           "Rebuild it (packaging/build.py).")
     return result
 
 
@@ -164,8 +148,6 @@ def report(targets: list[Target], runs: int, dropped: bool) -> None:
         goal = GOALS.get(target.name)
         verdict = "" if goal is None or warm_shown is None else (
             "meets goal" if warm_shown <= goal else "MISSES goal")
-        if target.cold.method == "screenshot":
-            verdict += " (no probe in app.py yet: time to --screenshot --steps 0 and exit)"
         print(f"{target.name:<19}{seconds(target.cold.shown):>11}{seconds(target.cold.ready):>11}"
               f"{seconds(warm_shown):>11}{seconds(warm_ready):>11}"
               f"{'' if goal is None else f'≤ {goal:g}':>7}  {verdict}")
