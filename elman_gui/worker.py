@@ -29,6 +29,7 @@ import traceback
 from dataclasses import dataclass
 
 import numpy as np
+from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from elman_core import run_to as run_to_core
@@ -1110,6 +1111,24 @@ class TrainerWorker(QObject):
         return fields
 
 
+_garbage_collector: GarbageCollector | None = None
+
+
+def collect_garbage_in_gui_thread() -> None:
+    """Collect Python's reference cycles only in the GUI thread, on a timer (once per process).
+
+    Python runs its cycle collector in whichever thread happens to allocate. In the trainer
+    thread, garbage holding Qt widgets (a closed dialog, an old window) would have its C++
+    destructors run there, and that can deadlock: seen in CI as the trainer thread waiting for
+    the GIL inside ~QObject while the GUI thread, holding the GIL, waited for that object's
+    lock. pyqtgraph's GarbageCollector turns automatic collection off and collects from a
+    QTimer in the thread that creates it: call this from the GUI thread.
+    """
+    global _garbage_collector
+    if _garbage_collector is None:
+        _garbage_collector = GarbageCollector(interval=1.0)
+
+
 class Trainer(QObject):
     """The main thread's handle on the trainer thread.
 
@@ -1152,6 +1171,7 @@ class Trainer(QObject):
     def __init__(self, task_name: str = "xor", task_options: dict | None = None,
                  speed: float | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        collect_garbage_in_gui_thread()
         self.task_name, self.task_options = task_name, dict(task_options or {})
         self.requested_generation = 0
         self.ready = False  # the kernels are compiled (or loaded from the cache)

@@ -347,3 +347,25 @@ def test_close_while_training_ends_the_thread(qtbot, qtlog):
     assert trainer.close(1000)
     assert trainer.thread.isFinished()
     assert not [r for r in qtlog.records if "QThread" in r.message or "Timer" in r.message]
+
+
+def test_reference_cycles_are_collected_only_in_the_gui_thread(make_trainer, qtbot):
+    """The trainer thread must never run Qt destructors of garbage (a deadlock seen in CI)."""
+    import gc
+    import threading
+
+    make_trainer("alternating")
+    assert not gc.isenabled()  # no automatic collection, in any thread
+    collected_in = []
+
+    class Cycle:
+        def __init__(self):
+            self.me = self
+
+        def __del__(self):
+            collected_in.append(threading.current_thread() is threading.main_thread())
+
+    for _ in range(1000):  # enough to pass the first generation's threshold
+        Cycle()
+    qtbot.waitUntil(lambda: len(collected_in) == 1000, timeout=5000)  # the timer collects them
+    assert all(collected_in)
