@@ -11,6 +11,9 @@ RULES = ("online", "bptt")
 # Codes shared with kernels.py (numba cannot take strings cheaply).
 SIGMOID, TANH = 0, 1
 OUT_SIGMOID, OUT_LINEAR, OUT_SOFTMAX = 0, 1, 2
+# log(y) of a softmax output that underflowed to 0 is taken at this floor (the smallest normal
+# doubles are ~2e-308): the loss stays finite and exact for any probability a network reaches.
+LOG_FLOOR = 1e-300
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -54,7 +57,7 @@ def output_delta(kind: int, y: np.ndarray, target: np.ndarray) -> np.ndarray:
 def step_loss(kind: int, y: np.ndarray, target: np.ndarray) -> float:
     """The loss reported per step: mean squared error, or cross-entropy for softmax outputs."""
     if kind == OUT_SOFTMAX:
-        return float(-np.sum(target * np.log(np.maximum(y, 1e-300))))
+        return float(-np.sum(target * np.log(np.maximum(y, LOG_FLOOR))))
     return float(np.mean((y - target) ** 2))
 
 

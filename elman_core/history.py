@@ -74,12 +74,28 @@ class History:
         self._bytes += state.nbytes
         self._evict(state.global_step)
 
+    def set_memory_limit(self, limit: int, now: int) -> None:
+        """A new memory cap (bytes); checkpoints over it are dropped, oldest first."""
+        self.memory_limit = int(limit)
+        self._evict(now)
+
     def _evict(self, now: int) -> None:
+        """Drop the checkpoints no longer needed: the step taken after the one at ``now``
+        ends at ``now + 1`` or later, and going ``max_steps`` back from there needs no
+        checkpoint older than ``now + 1 - max_steps`` — so single steps keep exactly
+        ``max_steps`` of them."""
         states = self._states
         while len(states) > 1 and (
-            self._bytes > self.memory_limit or states[1].global_step <= now - self.max_steps
+            self._bytes > self.memory_limit or states[1].global_step <= now + 1 - self.max_steps
         ):
             self._bytes -= states.popleft().nbytes
+
+    def saved(self) -> tuple:
+        """The checkpoints as they are now, for :meth:`put_back` (a peek into the past)."""
+        return deque(self._states), self._bytes
+
+    def put_back(self, saved: tuple) -> None:
+        self._states, self._bytes = deque(saved[0]), saved[1]
 
     def oldest_step(self) -> int | None:
         return self._states[0].global_step if self._states else None

@@ -42,10 +42,11 @@ from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic
 
+# The codes and the log floor are activations.py's (numba freezes module globals as constants).
+from elman_core.activations import LOG_FLOOR, OUT_SIGMOID, OUT_SOFTMAX, SIGMOID
+
 # Allow vectorised sums; keep NaN/inf semantics (no 'nnan'/'ninf') so divergence is visible.
 FAST = {"reassoc", "contract", "nsz", "arcp"}
-SIGMOID, TANH = 0, 1
-OUT_SIGMOID, OUT_LINEAR, OUT_SOFTMAX = 0, 1, 2
 
 # Entry points: compiled once, cached on disk, run without the GIL. They allocate the scratch
 # buffers and hand everything to a loop function.
@@ -192,7 +193,7 @@ def _output_delta_and_loss(output, Y, t, output_kind, delta_output):
     if output_kind == OUT_SOFTMAX:
         for o in range(n_out):
             delta_output[o] = output[o] - Y[t, o]  # cross-entropy through softmax
-            loss -= Y[t, o] * math.log(max(output[o], 1e-300))
+            loss -= Y[t, o] * math.log(max(output[o], LOG_FLOOR))
         return loss
     for o in range(n_out):
         error = output[o] - Y[t, o]

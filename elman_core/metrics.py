@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .activations import LOG_FLOOR
 from .tasks.base import Sequence, Task
 
 SQUARED_ERROR_ACTIVATIONS = ("sigmoid", "linear", "tanh")
-# Keeps log(0) finite when a softmax output underflows to exactly zero.
-_LOG_FLOOR = 1e-12
 REPORT_STEPS = 20  # rows in the report's step-by-step tables, as in seeds/000
 
 
@@ -27,7 +26,7 @@ def step_losses(
     outputs = np.asarray(outputs, dtype=np.float64)
     targets = np.asarray(targets, dtype=np.float64)
     if output_activation == "softmax":
-        losses = -np.sum(targets * np.log(np.maximum(outputs, _LOG_FLOOR)), axis=1)
+        losses = -np.sum(targets * np.log(np.maximum(outputs, LOG_FLOOR)), axis=1)
     elif output_activation in SQUARED_ERROR_ACTIVATIONS:
         losses = np.mean((outputs - targets) ** 2, axis=1)
     else:

@@ -12,9 +12,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from elman_core import activations as act
-from elman_core.trace import StepTrace
-
-PARAMETER_NAMES = ("W_ih", "W_hh", "W_ho", "b_h", "b_o")
+from elman_core import settings
+from elman_core.trace import PARAMETER_NAMES, StepTrace
 
 
 @dataclass(frozen=True)
@@ -35,33 +34,17 @@ class NetworkConfig:
     seed: int | None = None
 
     def __post_init__(self) -> None:
-        for name in ("n_input", "n_hidden", "n_output"):
+        for name in ("n_input", "n_output"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
                 raise ValueError(f"{name} must be a whole number ≥ 1 (got {value!r})")
-        validate_learning_rate(self.learning_rate)
-        if not (np.isfinite(self.momentum) and 0.0 <= self.momentum < 1.0):
-            raise ValueError(f"momentum must be in [0, 1) (got {self.momentum!r})")
-        act.code(self.hidden_activation, act.HIDDEN_ACTIVATIONS, "hidden activation")
-        act.code(self.output_activation, act.OUTPUT_ACTIVATIONS, "output activation")
-        act.code(self.rule, act.RULES, "learning rule")
-        window = self.bptt_window
-        if window is not None and (isinstance(window, bool) or not isinstance(
-                window, int | np.integer) or window < 1):
-            raise ValueError(f"bptt_window must be ≥ 1 or None (got {self.bptt_window!r})")
-        if not np.isfinite(self.context_init):
-            raise ValueError("context_init must be a finite number")
-        if not (np.isfinite(self.weight_scale) and self.weight_scale >= 0):
-            raise ValueError("weight_scale must be a finite number ≥ 0")
+        # The settings a run can change are checked by the one settings model.
+        for name in ("n_hidden", "learning_rate", "momentum", "hidden_activation",
+                     "output_activation", "rule", "bptt_window", "context_init", "weight_scale"):
+            settings.check(name, getattr(self, name))
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def validate_learning_rate(value: float) -> None:
-    if isinstance(value, bool) or not (
-            isinstance(value, int | float | np.floating) and np.isfinite(value) and value > 0):
-        raise ValueError(f"learning rate must be a finite number > 0 (got {value!r})")
 
 
 class ElmanNetwork:
@@ -288,33 +271,14 @@ class ElmanNetwork:
             getattr(self, name)[...] += change
         return changes | {name: self.velocity[name].copy() for name in gradients}
 
-    # ------------------------------------------------------------ save / load
-    def save(self, path, extra: dict | None = None):
-        """Write this network (settings, weights, context, velocity, training position) and the
-        caller's JSON-able ``extra`` dict to one ``.npz`` file; see :mod:`elman_core.persistence`.
-        """
-        from elman_core.persistence import save_network
-
-        return save_network(self, path, extra)
-
-    @classmethod
-    def load(cls, path) -> tuple[ElmanNetwork, dict]:
-        """A new network read from ``path``, and the ``extra`` dict saved with it.
-
-        Raises :class:`elman_core.persistence.NetworkFileError` (a ValueError) naming the file
-        and the problem; nothing else is changed when loading fails.
-        """
-        from elman_core.persistence import load_network
-
-        return load_network(path)
-
     # ------------------------------------------------------------------ train
     def train(self, X, Y, mask=None, resets=None, *, record: bool = False):
         """Train on every row of a sequence with the compiled kernel; returns per-step losses.
 
-        Leaves the network exactly as calling :meth:`step` for each row would (with ``flush`` at
-        the last row and before each reset). Losses are NaN on steps without a target. With
-        ``record`` returns ``(losses, hidden, output)``, the activations of every step.
+        Leaves the network as calling :meth:`step` for each row would (with ``flush`` at the
+        last row and before each reset), to rounding error: see :mod:`elman_core.kernels`.
+        Losses are NaN on steps without a target. With ``record`` returns
+        ``(losses, hidden, output)``, the activations of every step.
         """
         from elman_core import kernels
 

@@ -9,6 +9,7 @@ slice of work, so a GUI thread can interleave it with painting.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,17 +80,25 @@ class ErrorAbove:
         return int(above[0]) if len(above) else None
 
 
-def advance(session: TrainingSession, condition, budget: int) -> StepTrace | None:
-    """Run at most about ``budget`` steps towards ``condition``; the trace once it is reached."""
+def advance(session: TrainingSession, condition, budget: int, *,
+            train: Callable[[int], RunResult] | None = None,
+            step: Callable[[], StepTrace] | None = None) -> StepTrace | None:
+    """Run at most about ``budget`` steps towards ``condition``; the trace once it is reached.
+
+    ``train(n)`` and ``step()`` default to the session's own; the app's driver passes its
+    versions, which also watch for divergence and record the activations.
+    """
+    train = session.run if train is None else train
+    step = session.step if step is None else step
     before = condition.steps_before(session)
     if before == 0:
-        return session.step()
-    result = session.run(budget if before is None else min(budget, before))
+        return step()
+    result = train(budget if before is None else min(budget, before))
     if before is None:
         hit = condition.hit(result)
         if hit is not None:
             session.step_back(result.steps - hit)
-            return session.step()
+            return step()
     return None
 
 

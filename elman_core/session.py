@@ -7,15 +7,17 @@ and which per-step losses make up the latest epoch's per-position errors.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from elman_core import metrics
 from elman_core.history import History, SessionState
 from elman_core.network import PARAMETER_NAMES, ElmanNetwork
-from elman_core.tasks.base import Sequence, Task, TaskDefaults
+from elman_core.persistence import load_network
+from elman_core.settings import RunSettings
+from elman_core.tasks.base import Sequence, Task
 from elman_core.trace import StepTrace
 
 
@@ -128,16 +130,12 @@ class BinnedLoss:
         return x, y
 
 
-def settings_for(task: Task, **overrides) -> TaskDefaults:
-    """The task's defaults with some fields replaced; unknown names are a clear error."""
-    names = {f.name for f in dataclasses.fields(TaskDefaults)}
-    unknown = sorted(set(overrides) - names)
-    if unknown:
-        raise ValueError(f"unknown setting(s): {', '.join(unknown)}")
-    return dataclasses.replace(task.defaults, **overrides)
+def settings_for(task: Task, **overrides) -> RunSettings:
+    """The task's defaults with some fields replaced (checked; unknown names are an error)."""
+    return RunSettings.for_task(task, **overrides)
 
 
-def build_network(task: Task, settings: TaskDefaults) -> ElmanNetwork:
+def build_network(task: Task, settings: RunSettings) -> ElmanNetwork:
     return ElmanNetwork(
         task.n_input, settings.n_hidden, task.n_output, settings.learning_rate,
         seed=settings.seed, momentum=settings.momentum,
@@ -148,25 +146,32 @@ def build_network(task: Task, settings: TaskDefaults) -> ElmanNetwork:
     )
 
 
+# The fields a saved network brings with it (the rest of the settings stay the caller's).
+_NETWORK_FIELDS = ("n_hidden", "learning_rate", "momentum", "hidden_activation",
+                   "output_activation", "rule", "bptt_window", "context_init", "weight_scale")
+
+
 class TrainingSession:
     """Train ``network`` on ``task`` epoch by epoch, one step or many steps at a time.
 
-    The fast path (:meth:`run`) and the traced path (:meth:`step`) reach bit-for-bit comparable
-    states: ``run(n)`` equals ``n`` calls of ``step()`` to rounding error.
+    The fast path (:meth:`run`) and the traced path (:meth:`step`) reach the same states to
+    rounding error (the kernels may reassociate sums): ``run(n)`` equals ``n`` calls of
+    ``step()`` within about 1e-12.
+
+    :attr:`settings` is the one source of truth of the run's settings: assigning it hands the
+    ones that apply at once (learning rate, momentum, context start value) to the network.
     """
 
-    def __init__(self, task: Task, settings: TaskDefaults | None = None,
+    def __init__(self, task: Task, settings: RunSettings | None = None,
                  network: ElmanNetwork | None = None) -> None:
-        if settings is not None and settings.epochs < 1:
-            raise ValueError(f"epochs must be ≥ 1 (got {settings.epochs})")
+        settings = settings if settings is not None else RunSettings.for_task(task)
+        settings.check_task(task)
         self.task = task
-        self.settings = settings or task.defaults
-        self.network = network if network is not None else build_network(task, self.settings)
-        self.sequence: Sequence = task.make_sequence(self.settings.sequence_length,
-                                                     self.settings.seed)
+        self.network = network if network is not None else build_network(task, settings)
+        self.settings = settings
+        self.sequence: Sequence = task.make_sequence(settings.sequence_length, settings.seed)
         if len(self.sequence) == 0:
             raise ValueError("the task produced an empty training sequence")
-        self.reset_context_each_epoch = self.settings.reset_context_each_epoch
         self.epoch = 0  # completed epochs
         self.position = 0  # index of the next row in the sequence
         self.epoch_losses: list[float] = []  # mean loss of each completed epoch
@@ -178,6 +183,37 @@ class TrainingSession:
         self.running_loss = BinnedLoss(len(self.sequence))
         self.history = History()
         self._flush_after = _window_ends(self.sequence.resets, self.network.bptt_window)
+
+    @classmethod
+    def from_file(cls, task: Task, settings: RunSettings, path) -> TrainingSession:
+        """A session continuing a network saved at ``path``; it must fit ``task``.
+
+        The network's own settings (hidden units, learning rate, rule…) replace those in
+        ``settings``; a broken or mismatched file is a ValueError naming the file.
+        """
+        network, extra = load_network(path)
+        if (network.n_input, network.n_output) != (task.n_input, task.n_output):
+            saved_for = extra.get("task_title") or extra.get("task") or "another task"
+            raise ValueError(
+                f"{path}: this {network.n_input}-{network.n_hidden}-{network.n_output} "
+                f"network was trained on {saved_for}; {task.title} needs "
+                f"{task.n_input} inputs and {task.n_output} outputs. Choose that task first.")
+        config = network.config
+        settings = settings.replace(**{name: getattr(config, name) for name in _NETWORK_FIELDS})
+        return cls(task, settings, network=network)
+
+    @property
+    def settings(self) -> RunSettings:
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: RunSettings) -> None:
+        """New settings for this network: only those that apply at once may differ."""
+        network = self.network
+        network.learning_rate = settings.learning_rate
+        network.momentum = settings.momentum
+        network.context_init = settings.context_init
+        self._settings = settings
 
     # ---------------------------------------------------------------- queries
     @property
@@ -200,7 +236,8 @@ class TrainingSession:
         # The first epoch always starts from the initial context; later ones only if asked —
         # except in tasks made of independent short sequences, where every one starts afresh.
         independent_parts = bool(np.any(resets[1:]))
-        resets[0] = epoch == 0 or self.reset_context_each_epoch or independent_parts
+        resets[0] = (epoch == 0 or self.settings.reset_context_each_epoch
+                     or independent_parts)
         return resets
 
     def latest_epoch_losses(self) -> np.ndarray:
@@ -220,13 +257,8 @@ class TrainingSession:
 
     def position_errors(self) -> np.ndarray:
         """Mean loss per position category over the latest epoch (NaN where none yet)."""
-        losses = self.latest_epoch_losses()
-        n = len(self.task.category_names)
-        valid = ~np.isnan(losses)
-        sums = np.bincount(self.sequence.categories[valid], losses[valid], minlength=n)
-        counts = np.bincount(self.sequence.categories[valid], minlength=n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)[:n]
+        return metrics.position_errors(self.latest_epoch_losses(), self.sequence.categories,
+                                       len(self.task.category_names))
 
     # --------------------------------------------------------------- training
     def step(self) -> StepTrace:

@@ -1,10 +1,21 @@
-"""StepTrace: every number of one timestep, in the order the network computes them."""
+"""The records of training that cross threads: every number of one timestep (StepTrace), the
+state of a run, the phases of a step, an inspected step and the recent activations."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from enum import IntEnum, StrEnum
 
 import numpy as np
+
+PARAMETER_NAMES = ("W_ih", "W_hh", "W_ho", "b_h", "b_o")  # the network's weights and biases
+
+
+def frozen(array) -> np.ndarray:
+    """A read-only float64 copy: safe to hand to another thread."""
+    copy = np.array(array, dtype=np.float64, copy=True)
+    copy.setflags(write=False)
+    return copy
 
 
 @dataclass(frozen=True)
@@ -42,3 +53,49 @@ class StepTrace:
                 frozen = np.array(value, dtype=np.float64, copy=True)
                 frozen.setflags(write=False)
                 object.__setattr__(self, f.name, frozen)
+
+
+class RunState(StrEnum):
+    """Where a training run is; equal to its plain string ("paused", …) for the views."""
+
+    PAUSED = "paused"
+    RUNNING = "running"
+    FINISHED = "finished"
+    DIVERGED = "diverged"
+
+
+class Phase(IntEnum):
+    """The part of a timestep shown when stepping phase by phase (the debugger's Phase mode)."""
+
+    FORWARD = 1  # input and context → hidden → output, weights as before the step
+    ERROR = 2  # output − target, still the old weights
+    BACKWARD = 3  # deltas and the weight update
+    COPY = 4  # hidden copied into the context
+
+
+@dataclass(frozen=True)
+class InspectedStep:
+    """One timestep's trace and where it was taken (the inspector names exactly this step)."""
+
+    trace: StepTrace
+    epoch: int  # completed epochs before the step
+    position: int  # its row in the epoch
+    global_step: int  # epoch * steps_per_epoch + position
+    input_symbol: str
+    target_symbol: str
+    predicted_symbol: str
+    note: str = ""  # e.g. "stepped back to …", "past step (training unchanged)"
+
+
+@dataclass(frozen=True)
+class ActivationHistory:
+    """The last timesteps, oldest first; read-only arrays."""
+
+    hidden: np.ndarray  # (n, H)
+    context: np.ndarray  # (n, H)
+    loss: np.ndarray  # (n,) NaN where no target
+    steps: np.ndarray  # (n,) global step of each
+    symbols: tuple[str, ...]  # input symbol of each
+
+    def __len__(self) -> int:
+        return len(self.steps)

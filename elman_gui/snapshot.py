@@ -7,42 +7,30 @@ read-only copies (or views the worker never writes again), so nothing here can r
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from elman_core.trace import StepTrace
+from elman_core.trace import (
+    PARAMETER_NAMES,
+    ActivationHistory,
+    InspectedStep,
+    Phase,
+    RunState,
+    StepTrace,
+    frozen,
+)
 
-# Training states shown in the status bar and used to enable controls.
-PAUSED, RUNNING, FINISHED, DIVERGED = "paused", "running", "finished", "diverged"
+if TYPE_CHECKING:
+    from elman_core.driver import TrainingDriver
 
-
-@dataclass(frozen=True)
-class InspectedStep:
-    """One timestep's trace and where it was taken (the inspector names exactly this step)."""
-
-    trace: StepTrace
-    epoch: int  # completed epochs before the step
-    position: int  # its row in the epoch
-    global_step: int  # epoch * steps_per_epoch + position
-    input_symbol: str
-    target_symbol: str
-    predicted_symbol: str
-    note: str = ""  # e.g. "stepped back to …", "past step (training unchanged)"
-
-
-@dataclass(frozen=True)
-class ActivationHistory:
-    """The last timesteps, oldest first; read-only arrays."""
-
-    hidden: np.ndarray  # (n, H)
-    context: np.ndarray  # (n, H)
-    loss: np.ndarray  # (n,) NaN where no target
-    steps: np.ndarray  # (n,) global step of each
-    symbols: tuple[str, ...]  # input symbol of each
-
-    def __len__(self) -> int:
-        return len(self.steps)
+# Training states shown in the status bar and used to enable controls (equal to plain strings).
+PAUSED, RUNNING, FINISHED, DIVERGED = (RunState.PAUSED, RunState.RUNNING, RunState.FINISHED,
+                                       RunState.DIVERGED)
+__all__ = ["DIVERGED", "FINISHED", "PAUSED", "RUNNING", "ActivationHistory", "InspectedStep",
+           "Phase", "Snapshot", "build_snapshot"]
 
 
 @dataclass(frozen=True)
@@ -91,13 +79,62 @@ class Snapshot:
     message: str = ""  # what just happened, for the status bar ("Finished 600 epochs", …)
     # Step-through debugging (all optional: defaults describe "nothing to inspect").
     inspected: InspectedStep | None = None  # the step the inspector shows, with its own place
-    phase: int | None = None  # 1 forward, 2 error, 3 backward + update, 4 copy; None: whole steps
+    phase: Phase | None = None  # forward, error, backward + update, copy; None: whole steps
     history: ActivationHistory | None = None  # the last N timesteps (hidden, context, loss)
     steps_back: int = 0  # how many steps back the checkpoints reach
     history_bytes: int = 0  # memory the checkpoints use
     history_limit: int = 0  # their memory cap (bytes)
     input_symbols: tuple[str, ...] = ()  # the distinct inputs of the training sequence
 
-    @property
-    def fractional_epoch(self) -> float:
-        return self.epoch + self.position / max(self.steps_per_epoch, 1)
+
+
+def build_snapshot(driver: TrainingDriver, generation: int,
+                   trace: StepTrace | None = None) -> Snapshot:
+    """The picture of the driver's session now; ``trace``: the traced step just taken."""
+    session, task, network = driver.session, driver.session.task, driver.session.network
+    sequence, latest = session.sequence, driver.latest
+    step = {"input": None, "context": frozen(network.context), "hidden": None, "output": None,
+            "target": None, "input_symbol": "", "target_symbol": "", "predicted_symbol": ""}
+    if latest is not None:
+        row = latest.row
+        step.update(
+            input=frozen(latest.input), context=frozen(latest.context),
+            hidden=frozen(latest.hidden), output=frozen(latest.output),
+            target=frozen(sequence.targets[row]) if sequence.mask[row] else None,
+            input_symbol=sequence.input_symbols[row], target_symbol=sequence.target_symbols[row],
+            predicted_symbol=task.decode(latest.output))
+    weights = {name: frozen(getattr(network, name)) for name in PARAMETER_NAMES}
+    if driver.phase in (Phase.FORWARD, Phase.ERROR) and driver.weights_before is not None:
+        # Forward pass and error: the weights are still those before the update.
+        weights = {name: frozen(w) for name, w in driver.weights_before.items()}
+    elif driver.phase == Phase.COPY:
+        step["context"] = frozen(network.context)  # hidden copied into the context
+    loss_x, loss_y = driver.loss_curve()
+    history = session.history
+    return Snapshot(
+        generation=generation,
+        task_name=task.name, task_title=task.title, task_description=task.description,
+        input_labels=tuple(task.input_labels), output_labels=tuple(task.output_labels),
+        category_names=tuple(task.category_names),
+        n_input=network.n_input, n_hidden=network.n_hidden, n_output=network.n_output,
+        epoch=session.epoch, epochs_total=session.settings.epochs,
+        position=session.position, steps_per_epoch=session.steps_per_epoch,
+        global_step=session.global_step, state=driver.state,
+        steps_per_second=driver.steps_per_second, learning_rate=session.settings.learning_rate,
+        **weights, **step,
+        trace=trace if latest is not None and latest.trace is trace else None,
+        epoch_losses=driver.epoch_losses(), running_loss_x=loss_x, running_loss_y=loss_y,
+        position_errors=frozen(session.position_errors()),
+        feature_errors=frozen(session.feature_errors()),
+        lesioned=tuple(sorted(driver.lesioned)), message=driver.message,
+        inspected=driver.inspected, phase=driver.phase, history=driver.activation_history(),
+        steps_back=session.steps_back_available(), history_bytes=history.nbytes,
+        history_limit=history.memory_limit, input_symbols=driver.input_symbols,
+    )
+
+
+def diverged_copy(last: Snapshot, driver: TrainingDriver, generation: int) -> Snapshot:
+    """The last sane picture, marked as diverged: never draw garbage."""
+    return dataclasses.replace(last, generation=generation, state=RunState.DIVERGED,
+                               steps_per_second=0.0, message=driver.message,
+                               lesioned=tuple(sorted(driver.lesioned)))

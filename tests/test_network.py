@@ -9,6 +9,7 @@ import pytest
 
 from elman_core import kernels
 from elman_core.network import PARAMETER_NAMES, ElmanNetwork, NetworkConfig
+from elman_core.persistence import save_network
 
 HIDDEN = ("sigmoid", "tanh")
 OUTPUT = ("sigmoid", "linear", "softmax")
@@ -240,7 +241,7 @@ def test_diverging_training_shows_nan_not_a_silent_number():
     assert np.isfinite(losses[0]) and not np.isfinite(losses[-1])
     assert not all(np.isfinite(value).all() for value in net.parameters().values())
     with pytest.raises(ValueError, match="NaN or infinity"):
-        net.save("never-written.npz")
+        save_network(net, "never-written.npz")
 
 
 # ------------------------------------------------------------------------------- the basics

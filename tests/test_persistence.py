@@ -73,8 +73,8 @@ def test_round_trip_is_exact_and_training_goes_on_identically(tmp_path):
     net = trained_network()
     net.forget_context = True
     extra = {"task": "xor", "epoch": 3, "position": np.int64(17), "losses": [0.5, 0.25]}
-    path = net.save(tmp_path / "net.npz", extra=extra)
-    loaded, loaded_extra = ElmanNetwork.load(path)
+    path = save_network(net, tmp_path / "net.npz", extra=extra)
+    loaded, loaded_extra = load_network(path)
     assert loaded is not net
     assert_identical(loaded, net)
     assert loaded_extra == {"task": "xor", "epoch": 3, "position": 17, "losses": [0.5, 0.25]}
@@ -224,11 +224,47 @@ def test_non_finite_values(tmp_path, name):
     expect_error(tmp_path / "bad.npz", f"'{name}'", "NaN or infinity")
 
 
-def test_failed_load_leaves_the_current_network_alone(tmp_path):
-    net = trained_network()
+def test_failed_load_leaves_the_running_session_alone(tmp_path):
+    """The app's load (the driver's): a broken file changes neither the session nor its
+    network — the new network is read aside, and only a good file replaces the session."""
+    from elman_core import tasks
+    from elman_core.driver import TrainingDriver
+    from elman_core.session import TrainingSession
+
+    driver = TrainingDriver(TrainingSession(tasks.get("xor")))
+    driver.step(3)
+    session, net = driver.session, driver.session.network
     twin = net.copy()
     path = tmp_path / "bad.npz"
     path.write_bytes(b"junk")
-    with pytest.raises(NetworkFileError):
-        net = ElmanNetwork.load(path)[0]
+    outcome = driver.load_network(str(path))
+    assert not outcome.ok and str(path) in outcome.message
+    assert driver.session is session and session.network is net and session.global_step == 3
     assert_identical(net, twin)
+    good = save_network(ElmanNetwork(1, 4, 1, seed=99), tmp_path / "good.npz")
+    assert driver.load_network(str(good)).ok  # the same call does replace it with a good file
+    assert driver.session is not session and driver.session.global_step == 0
+
+
+UNPICKLED: list[str] = []
+
+
+def _tripwire() -> str:
+    UNPICKLED.append("code from the file ran")
+    return "tripped"
+
+
+class Tripwire:
+    """Unpickling this runs _tripwire: what a hostile file would do with allow_pickle on."""
+
+    def __reduce__(self):
+        return (_tripwire, ())
+
+
+def test_a_pickled_array_is_refused_not_unpickled(tmp_path):
+    """allow_pickle stays off: an object array in the file is an error, and never unpickled."""
+    arrays = saved_arrays(tmp_path)
+    arrays["W_ih"] = np.array([Tripwire()] * 15, dtype=object).reshape(5, 3)
+    write(tmp_path / "pickled.npz", arrays)
+    expect_error(tmp_path / "pickled.npz", "W_ih")
+    assert UNPICKLED == []

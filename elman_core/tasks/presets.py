@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 
 from .base import TaskDefaults, TaskError
+from .registry import get
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,6 @@ class Preset:
 
     def defaults(self) -> TaskDefaults:
         """The task's defaults with this preset's overrides applied."""
-        from . import get  # the registry imports this module, so import it late
-
         return replace(get(self.task).defaults, **self.overrides)
 
 
