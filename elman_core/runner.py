@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import os
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from elman_core import metrics, tasks
-from elman_core.session import TrainingSession, settings_for
+from elman_core import divergence, metrics, tasks
+from elman_core.command_line import UsageError, check_writable
+from elman_core.persistence import save_network
+from elman_core.session import TrainingSession
+from elman_core.settings import RunSettings, SettingsError
 from elman_core.tasks.base import TaskError
 
-
-class UsageError(Exception):
-    """A bad command line; printed as one line, exit status 2."""
+# The option that sets each setting, to name it in an error message.
+OPTIONS = {"n_hidden": "--hidden", "learning_rate": "--lr", "momentum": "--momentum",
+           "epochs": "--epochs", "seed": "--seed", "sequence_length": "--length",
+           "context_init": "--context"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,26 +79,11 @@ def _task_and_settings(args):
     overrides.update({k: v for k, v in given.items() if v is not None})
     if args.no_context_reset:
         overrides["reset_context_each_epoch"] = False
-    _validate(overrides)
-    return task, settings_for(task, **overrides)
-
-
-def _validate(settings: dict) -> None:
-    if "n_hidden" in settings and settings["n_hidden"] < 1:
-        raise UsageError(f"--hidden must be at least 1 (got {settings['n_hidden']})")
-    lr = settings.get("learning_rate")
-    if lr is not None and not (math.isfinite(lr) and lr > 0):
-        raise UsageError(f"--lr must be a finite number above 0 (got {lr})")
-    if "epochs" in settings and settings["epochs"] < 1:
-        raise UsageError(f"--epochs must be at least 1 (got {settings['epochs']})")
-    if "sequence_length" in settings and settings["sequence_length"] < 2:
-        raise UsageError(f"--length must be at least 2 (got {settings['sequence_length']})")
-    momentum = settings.get("momentum")
-    if momentum is not None and not (0 <= momentum < 1):
-        raise UsageError(f"--momentum must be in [0, 1) (got {momentum})")
-    context = settings.get("context_init")
-    if context is not None and not math.isfinite(context):
-        raise UsageError("--context must be a finite number")
+    try:
+        return task, RunSettings.for_task(task, **overrides)
+    except SettingsError as error:  # checked by the settings model; named by the option
+        option = OPTIONS.get(error.field)
+        raise UsageError(f"{option}: {error}" if option else str(error)) from None
 
 
 class Progress:
@@ -174,12 +161,13 @@ def run(argv: list[str], stdout=None, stderr=None) -> int:
               f"learning rate {net.learning_rate}", file=stdout)
     progress = Progress(settings.epochs, stdout, args.quiet)
     with np.errstate(over="ignore", invalid="ignore"):  # a divergence is reported below
-        session.train(on_epoch=progress.epoch_done)
-    final = session.epoch_losses[-1] if session.epoch_losses else math.nan
-    if not math.isfinite(final):
-        print("error: training diverged (the loss became NaN or infinite); "
-              "try a smaller --lr", file=stderr)
-        return 1
+        while not session.finished:
+            session.run_epoch()
+            if not divergence.epoch_sane(session):  # the app's rule: stop, never print nan
+                print(f"error: {divergence.message(session)}; try a smaller --lr",
+                      file=stderr)
+                return 1
+            progress.epoch_done(session)
 
     summary = evaluation_summary(session)
     print("", file=stdout)
@@ -204,7 +192,8 @@ def run(argv: list[str], stdout=None, stderr=None) -> int:
             return 1
     if args.save is not None:
         try:
-            session.network.save(args.save, extra={"task": task.name, "epochs": session.epoch})
+            save_network(session.network, args.save,
+                         extra={"task": task.name, "epochs": session.epoch})
         except (OSError, ValueError) as exc:  # NetworkFileError is a ValueError
             print(f"error: {exc}", file=stderr)
             return 1
@@ -212,31 +201,10 @@ def run(argv: list[str], stdout=None, stderr=None) -> int:
     return 0
 
 
-def check_writable(option: str, path: Path | None) -> None:
-    """A clear usage error if ``path`` cannot be written (its folder missing or read-only)."""
-    if path is None:
-        return
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise UsageError(f"{option} {path}: that is a folder; give a file name")
-    if not folder.is_dir():
-        raise UsageError(f"{option} {path}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"{option} {path}: the folder {folder} is not writable")
-
-
 def _make_session(task, settings, load_path):
     if load_path is None:
         return TrainingSession(task, settings)
-    from elman_core.network import ElmanNetwork
-
-    network, _extra = ElmanNetwork.load(load_path)
-    if (network.n_input, network.n_output) != (task.n_input, task.n_output):
-        raise ValueError(
-            f"{load_path}: the saved network is {network.n_input}-{network.n_hidden}-"
-            f"{network.n_output} but task {task.name!r} needs {task.n_input} inputs and "
-            f"{task.n_output} outputs")
-    return TrainingSession(task, settings, network=network)
+    return TrainingSession.from_file(task, settings, load_path)
 
 
 def _print_catalogue(stream) -> None:

@@ -89,3 +89,26 @@ def test_load_of_a_broken_file_is_a_clear_error(tmp_path):
     broken.write_bytes(b"not a network")
     status, _, err = run_cli("--task", "xor", "--load", str(broken))
     assert status == 2 and str(broken) in err and "Traceback" not in err
+
+
+def test_a_diverging_run_stops_with_status_1_and_never_prints_nan():
+    """The app's divergence rule (elman_core.divergence) stops the runner too."""
+    status, out, err = run_cli("--task", "end-of-sequence", "--lr", "1000", "--epochs", "50")
+    assert status == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: Training diverged"), err
+    assert "--lr" in lines[0]
+    assert "nan" not in (out + err).lower() and "inf" not in out.lower()
+
+
+@pytest.mark.parametrize(("argv", "fragments"), [
+    (["--hidden", "1001"], ("--hidden", "1,000")),
+    (["--length", "200001"], ("--length", "200,000")),
+    (["--epochs", "1000001"], ("--epochs", "1,000,000")),
+    (["--seed", "-1"], ("--seed", "≥ 0")),
+])
+def test_sizes_beyond_the_settings_bounds_are_refused(argv, fragments):
+    """Bounds from elman_core.settings.BOUNDS, named by the option and the bound."""
+    status, _, err = run_cli(*argv)
+    assert status == 2
+    assert all(fragment in err for fragment in fragments), err
