@@ -1,0 +1,281 @@
+"""The training driver without Qt: the paths the app's worker takes, checked against a session
+driven directly (the reference), bit for bit where the arithmetic is the same."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from elman_core import run_to, tasks
+from elman_core.divergence import within_limit
+from elman_core.driver import ActivationRing, PendingCommands, TrainingDriver
+from elman_core.network import PARAMETER_NAMES
+from elman_core.session import TrainingSession
+from elman_core.settings import RunSettings
+from elman_core.trace import Phase, RunState
+
+
+def make_driver(name: str = "letters", speed=None, **overrides) -> TrainingDriver:
+    task = tasks.get(name)
+    return TrainingDriver(TrainingSession(task, RunSettings.for_task(task, **overrides)), speed)
+
+
+def reference(name: str = "letters", **overrides) -> TrainingSession:
+    task = tasks.get(name)
+    return TrainingSession(task, RunSettings.for_task(task, **overrides))
+
+
+def ticks_until(driver: TrainingDriver, done, limit: int = 100_000):
+    """Tick like the worker's timer until ``done()``; the last traced step seen."""
+    trace = None
+    for _ in range(limit):
+        if done():
+            return trace
+        result = driver.tick()
+        trace = result.trace or trace
+    raise AssertionError("the driver never got there")
+
+
+def assert_same_network(a, b) -> None:
+    for name in PARAMETER_NAMES:
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    np.testing.assert_array_equal(a.context, b.context)
+    assert a.steps_trained == b.steps_trained
+
+
+# ------------------------------------------------------------------------ commands merged
+def test_pending_commands_merge_and_stop_overtakes_them():
+    pending = PendingCommands()
+    wakes = [pending.add("step_back") for _ in range(300)]
+    assert wakes == [True] + [False] * 299  # one queued call carries all 300
+    assert pending.add("step") is True  # another kind has its own count
+    assert pending.take("step_back") == 300 and pending.take("step_back") == 0
+    pending.add("step_back", 5)
+    pending.stop()
+    assert pending.take("step") == 0 and pending.take("step_back") == 0
+    assert pending.add("step") is False and pending.stopping
+
+
+def test_merged_step_backs_equal_single_ones():
+    merged, single = make_driver(), make_driver()
+    for driver in (merged, single):
+        driver.step(40)
+    merged.step_back(25)
+    for _ in range(25):
+        single.step_back(1)
+    assert merged.session.global_step == single.session.global_step == 15
+    assert_same_network(merged.session.network, single.session.network)
+    assert merged.inspected.global_step == single.inspected.global_step == 14
+
+
+# ------------------------------------------------------------------------ steps and phases
+def test_single_steps_are_the_sessions_traced_steps():
+    driver, session = make_driver(), reference()
+    traces = [session.step() for _ in range(7)]
+    trace = driver.step(7)
+    np.testing.assert_array_equal(trace.hidden, traces[-1].hidden)
+    assert_same_network(driver.session.network, session.network)
+    assert driver.inspected.global_step == 6 and driver.latest.row == 6
+    assert driver.state == RunState.PAUSED
+    history = driver.activation_history()
+    assert list(history.steps) == list(range(7))
+    assert history.symbols == session.sequence.input_symbols[:7]
+
+
+def test_phase_mode_walks_one_step_through_its_four_phases():
+    driver = make_driver()
+    driver.step()
+    before = {name: getattr(driver.session.network, name).copy() for name in PARAMETER_NAMES}
+    driver.set_phase_mode(True)
+    trace = driver.step()
+    assert driver.phase == Phase.FORWARD and driver.session.global_step == 2
+    for name in PARAMETER_NAMES:  # the weights the forward pass used: those before the update
+        np.testing.assert_array_equal(driver.weights_before[name], before[name])
+    for phase in (Phase.ERROR, Phase.BACKWARD, Phase.COPY):
+        assert driver.step() is trace and driver.phase == phase
+    assert driver.session.global_step == 2  # phases are pictures of the same step
+    driver.step()
+    assert driver.phase == Phase.FORWARD and driver.session.global_step == 3
+
+
+def test_step_epoch_ends_on_the_epoch_boundary():
+    driver = make_driver("xor", sequence_length=30)
+    driver.step(4)
+    driver.step_epoch()
+    session = driver.session
+    assert (session.epoch, session.position) == (1, 0)
+    assert driver.latest.row == session.steps_per_epoch - 1
+
+
+# ------------------------------------------------------------------------ step back, peek
+def test_step_back_restores_everything_and_shows_the_step_that_led_there():
+    driver = make_driver()
+    driver.step(10)
+    driver.run_steps(450)
+    ticks_until(driver, lambda: driver.state != RunState.RUNNING)
+    then = driver.session.network.copy()
+    losses_then = list(driver.session.epoch_losses)
+    driver.run_steps(50)
+    ticks_until(driver, lambda: driver.state != RunState.RUNNING)
+    assert driver.session.global_step == 510
+    assert driver.step_back(50) is not None
+    assert driver.state == RunState.PAUSED and driver.session.global_step == 460
+    assert_same_network(driver.session.network, then)  # bit for bit, steps_trained too
+    assert driver.session.epoch_losses == losses_then
+    inspected = driver.inspected
+    assert inspected.global_step == 459 and "stepped back 50 steps" in inspected.note
+    steps = driver.activation_history().steps
+    assert list(steps) == list(range(410, 460))  # nothing after the present is shown
+    session = driver.session
+    assert driver.message == (f"Stepped back 50 steps to epoch {session.epoch}, "
+                               f"step {session.position}.")
+    assert (session.epoch, session.position) == divmod(460, session.steps_per_epoch)
+
+
+def test_stepping_back_too_far_changes_nothing_and_says_so():
+    driver = make_driver()
+    assert driver.step_back(1) is None
+    assert driver.session.global_step == 0
+    assert [n.level for n in driver.take_notices()] == ["warning"]
+
+
+def test_peek_recomputes_a_past_step_and_leaves_the_session_bit_for_bit():
+    driver, twin = make_driver(), reference()
+    traces = [twin.step() for _ in range(30)]
+    driver.step(30)
+    network_before = driver.session.network.copy()
+    history_before = len(driver.session.history)
+    assert driver.inspect_step(12)
+    np.testing.assert_array_equal(driver.inspected.trace.hidden, traces[12].hidden)
+    assert driver.inspected.global_step == 12
+    assert driver.session.global_step == 30 and len(driver.session.history) == history_before
+    assert_same_network(driver.session.network, network_before)
+    assert not driver.inspect_step(30)  # the future cannot be inspected
+
+
+# ------------------------------------------------------------------------ run-to
+@pytest.mark.parametrize(("kind", "value", "condition"), [
+    ("symbol", "b", run_to.InputIs("b")),
+    ("epoch_end", None, run_to.EpochEnd()),
+    ("error", 0.2, run_to.ErrorAbove(0.2)),
+])
+def test_run_to_stops_where_the_headless_run_to_stops(kind, value, condition):
+    driver, twin = make_driver(), reference()
+    driver.step(3)
+    for _ in range(3):
+        twin.step()
+    expected = run_to.run_to(twin, condition)
+    assert driver.run_to(kind, value)
+    trace = ticks_until(driver, lambda: driver.state != RunState.RUNNING)
+    assert driver.state == RunState.PAUSED and driver.message.startswith("Stopped at")
+    assert driver.session.global_step == twin.global_step
+    assert trace.loss == pytest.approx(expected.loss, abs=1e-12)
+    np.testing.assert_allclose(driver.session.network.W_hh, twin.network.W_hh, atol=1e-12)
+    assert driver.inspected.global_step == twin.global_step - 1
+
+
+def test_impossible_run_to_changes_nothing():
+    driver = make_driver()
+    assert not driver.run_to("symbol", "z")
+    assert not driver.run_to("epoch", 10**6)
+    assert driver.state == RunState.PAUSED and driver.session.global_step == 0
+    assert [n.level for n in driver.take_notices()] == ["error", "error"]
+
+
+# ------------------------------------------------------------------------ running
+def test_run_steps_at_full_speed_trains_exactly_that_many_steps():
+    driver, twin = make_driver("xor", sequence_length=30), reference("xor", sequence_length=30)
+    driver.run_steps(2000)
+    ticks_until(driver, lambda: driver.state != RunState.RUNNING)
+    assert driver.session.global_step == 2000 and driver.total_steps == 2000
+    twin.run(2000 - 2000 % 29)  # whole epochs, then the rest
+    while twin.global_step < 2000:
+        twin.run(2000 - twin.global_step)
+    np.testing.assert_allclose(driver.session.network.W_ih, twin.network.W_ih, atol=1e-12)
+
+
+def test_slow_motion_ticks_are_single_traced_steps():
+    driver = make_driver(speed=10)
+    assert driver.tick_interval_ms() == 100
+    driver.play()
+    results = [driver.tick() for _ in range(3)]
+    assert all(r.publish and r.trace is not None for r in results)
+    assert driver.session.global_step == 3
+
+
+def test_finished_training_stops_and_refuses_to_play():
+    driver = make_driver("xor", sequence_length=30, epochs=3)
+    driver.play()
+    ticks_until(driver, lambda: driver.state != RunState.RUNNING)
+    assert driver.state == RunState.FINISHED and driver.session.epoch == 3
+    driver.take_notices()
+    driver.play()
+    assert driver.state == RunState.FINISHED and driver.take_notices()[0].level == "info"
+    assert driver.apply_settings({"epochs": 5}).error is None
+    assert driver.state == RunState.PAUSED  # raised: may continue
+
+
+# ------------------------------------------------------------------------ divergence guard
+@pytest.mark.parametrize("speed", [None, 50])
+def test_divergence_stops_on_the_last_sane_step(speed):
+    driver = make_driver("xor", speed, output_activation="linear", learning_rate=1e6)
+    driver.play()
+    ticks_until(driver, lambda: driver.state != RunState.RUNNING)
+    assert driver.state == RunState.DIVERGED and "diverged" in driver.message
+    network = driver.session.network
+    assert all(within_limit(getattr(network, name)) for name in PARAMETER_NAMES)
+    assert within_limit(driver.latest.output)
+    probe = reference("xor", output_activation="linear", learning_rate=1e6)
+    probe.run(driver.session.global_step)
+    assert_same_network(probe.network, network)
+    with np.errstate(all="ignore"):
+        trace = probe.step()  # the very next step is the one that passes the limit
+    numbers = [trace.output, [trace.loss]] + list(probe.network.parameters().values())
+    assert not all(within_limit(a) for a in numbers)
+    driver.step()  # refused while diverged
+    assert driver.session.global_step == probe.global_step - 1
+    assert any("diverged" in n.text for n in driver.take_notices())
+
+
+# ------------------------------------------------------------------------ settings
+def test_live_settings_keep_the_run_and_structural_ones_rebuild():
+    driver = make_driver()
+    driver.step(5)
+    session = driver.session
+    outcome = driver.apply_settings({"learning_rate": 0.5, "momentum": 0.3})
+    assert outcome.error is None and not outcome.rebuilt and driver.session is session
+    assert session.network.learning_rate == 0.5 == session.settings.learning_rate
+    assert session.network.momentum == 0.3 and session.global_step == 5
+    outcome = driver.apply_settings({"n_hidden": 7})
+    assert outcome.rebuilt and driver.session is not session
+    assert driver.session.network.n_hidden == 7 and driver.session.network.learning_rate == 0.5
+
+
+@pytest.mark.parametrize(("changes", "words"), [
+    ({"n_hidden": 0}, "n_hidden"),
+    ({"n_hidden": 5000}, "1,000"),
+    ({"momentum": 1.0}, "Momentum"),
+    ({"output_activation": "softmax"}, "Softmax"),
+    ({"hidden_units": 3}, "unknown setting"),
+])
+def test_invalid_settings_change_nothing(changes, words):
+    driver = make_driver("xor")
+    driver.step(2)
+    before = driver.session.settings
+    outcome = driver.apply_settings(changes)
+    assert words in outcome.error and outcome.settings == before
+    assert driver.session.settings == before and driver.session.global_step == 2
+
+
+# ------------------------------------------------------------------------ activation ring
+def test_the_activation_ring_keeps_the_newest_and_forgets_the_future():
+    ring = ActivationRing(size=5)
+    hidden = np.arange(16.0).reshape(8, 2)
+    ring.add(hidden, hidden, np.arange(8.0), 100, list("abcdefgh"))
+    view = ring.view()
+    assert list(view.steps) == [103, 104, 105, 106, 107] and view.symbols == tuple("defgh")
+    assert not view.hidden.flags.writeable
+    ring.trim(105)  # stepped back to 105
+    assert list(ring.view().steps) == [103, 104]
+    ring.add(hidden[:1] + 50, hidden[:1], [9.0], 105, ["z"])
+    assert list(ring.view().steps) == [103, 104, 105] and ring.view().symbols[-1] == "z"
