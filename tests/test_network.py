@@ -328,3 +328,17 @@ def test_invalid_settings_raise_readable_errors(kwargs, message):
         ElmanNetwork(**settings)
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
         NetworkConfig(**settings)
+
+
+def test_the_kernels_softmax_loss_is_exact_for_a_tiny_target_probability():
+    """The log floor is 1e-300 (activations.LOG_FLOOR) in both paths: a target probability of
+    about 1e-10 gives a loss of about 23, the same in the kernel and in step()."""
+    net = ElmanNetwork(1, 2, 2, 1e-9, seed=0, output_activation="softmax")
+    net.b_o[:] = [0.0, 23.0]  # the target unit 0 gets e^-23 ≈ 1e-10
+    twin = net.copy()
+    losses = net.train(np.ones((1, 1)), np.array([[1.0, 0.0]]))
+    trace = twin.step(np.ones(1), np.array([1.0, 0.0]))
+    assert trace.output[0] < 1e-7
+    assert losses[0] == pytest.approx(-math.log(trace.output[0]), rel=1e-9)
+    assert losses[0] == pytest.approx(trace.loss, rel=1e-9)
+    assert losses[0] > 22.5

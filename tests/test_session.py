@@ -76,6 +76,19 @@ def test_position_errors_average_the_latest_epoch_by_category():
     np.testing.assert_allclose(session.position_errors(), expected, rtol=1e-12)
 
 
+def test_position_errors_group_by_category_not_by_step_index():
+    """Letters: a step's category is its letter's role, not its index mod the number of
+    categories (the two agree only for XOR's fixed groups of three)."""
+    task = tasks.get("letters")
+    session = TrainingSession(task)
+    session.run_epoch()
+    losses, cats = session.previous_step_losses, session.sequence.categories
+    n = len(task.category_names)
+    assert not np.array_equal(cats, np.arange(len(cats)) % n)
+    expected = [losses[cats == c].mean() if np.any(cats == c) else np.nan for c in range(n)]
+    np.testing.assert_allclose(session.position_errors(), expected, rtol=1e-12)
+
+
 def test_feature_errors_are_per_output_unit():
     session = TrainingSession(tasks.get("letters"))
     session.run_epoch()
@@ -131,23 +144,36 @@ def test_settings_for_rejects_unknown_names():
 
 
 # ---------------------------------------------------------------- the papers' findings
-def test_xor_dips_at_the_predictable_bit_after_600_epochs():
-    """Elman's Fig. 3 / seeds/000: after training, the XOR bit's error is far below the others."""
+SEEDS = (42, 1, 2)  # the default seed and two more: the figures are the method's, not luck's
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_xor_dips_at_the_predictable_bit_after_600_epochs(seed):
+    """Elman's Fig. 3 / seeds/000: after training, the XOR bit's error is far below the others.
+
+    Measured over seeds 42, 1, 2: XOR bit 0.079–0.105, random positions 0.264–0.289 (the
+    README quotes seed 42's)."""
     task = tasks.get("xor")
-    session = TrainingSession(task)
+    session = TrainingSession(task, settings_for(task, seed=seed))
     session.train()
     assert session.epoch == 600
     errors = session.position_errors()
     xor = task.extra["xor_category"]
     random_positions = [errors[c] for c in range(3) if c != xor]
     print("XOR position errors:", dict(zip(task.category_names, np.round(errors, 4), strict=True)))
+    assert 0.06 <= errors[xor] <= 0.13
+    assert all(0.24 <= e <= 0.31 for e in random_positions)
     assert errors[xor] < 0.5 * np.mean(random_positions)
 
 
-def test_letters_vowels_are_easier_than_consonants():
-    """Elman's Fig. 4: consonants (random) have high error, the vowels that follow low."""
+@pytest.mark.parametrize("seed", SEEDS)
+def test_letters_vowels_are_easier_than_consonants(seed):
+    """Elman's Fig. 4: consonants (random) have high error, the vowels that follow low.
+
+    Measured over seeds 42, 1, 2 on a new test sequence: vowels 0.0002–0.0008, consonants
+    0.077–0.079."""
     task = tasks.get("letters")
-    session = TrainingSession(task)
+    session = TrainingSession(task, settings_for(task, seed=seed))
     session.train()
     sequence, outputs = session.evaluate()
     from elman_core import metrics
@@ -157,6 +183,8 @@ def test_letters_vowels_are_easier_than_consonants():
     vowels = np.nanmean(errors[list(task.extra["vowel_categories"])])
     consonants = np.nanmean(errors[list(task.extra["consonant_categories"])])
     print(f"letters test sequence: vowels {vowels:.4f}, consonants {consonants:.4f}")
+    assert vowels < 0.002
+    assert 0.07 <= consonants <= 0.085
     assert vowels < consonants
 
 
@@ -250,6 +278,7 @@ def test_history_reaches_back_at_most_max_steps():
     for _ in range(1100):
         session.step()
     assert session.steps_back_available() == 1000
+    assert len(session.history) == 1000  # exactly as many checkpoints as steps back, no more
 
 
 def test_zeroing_the_context_destroys_the_xor_memory():
