@@ -1,6 +1,8 @@
-"""The parameter panel: the settings of the run, checked by ranges here and by the trainer.
+"""The parameter panel: the settings of the run (:class:`~elman_core.settings.RunSettings`).
 
-Two kinds of settings, kept apart on purpose:
+The settings model checks every value (the spin boxes' ranges only keep typing sensible) and
+says which settings apply at once and which need a new network; the panel shows them in two
+groups accordingly:
 
 * learning settings (learning rate, momentum, epochs, context start value, context reset) change
   the running network at once — try a new learning rate in the middle of training;
@@ -29,12 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from elman_core.tasks.base import TaskDefaults
+from elman_core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from elman_core.settings import BOUNDS, STRUCTURAL, RunSettings
 
 RULES = (("online", "Elman (1-step)"), ("bptt", "BPTT"))
-HIDDEN_ACTIVATIONS = ("sigmoid", "tanh")
 FIELD_WIDTH = 130
-OUTPUT_ACTIVATIONS = ("sigmoid", "linear", "softmax")
 
 
 def _spin(minimum: int, maximum: int, tip: str) -> QSpinBox:
@@ -76,7 +77,7 @@ class ParameterPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._settings: TaskDefaults | None = None
+        self._settings: RunSettings | None = None
         self._loading = False
 
         self.learning_rate = _double(
@@ -87,8 +88,9 @@ class ParameterPanel(QWidget):
             0.0, 0.99, 2, 0.05,
             "Momentum: the fraction of the previous weight change added to the next one. "
             "0 is plain gradient descent. Applies at once.")
-        self.epochs = _spin(1, 1_000_000, "Epochs: passes through the training sequence before "
-                                          "training stops by itself. Applies at once.")
+        self.epochs = _spin(1, int(BOUNDS["epochs"].maximum),
+                            "Epochs: passes through the training sequence before training "
+                            "stops by itself. Applies at once.")
         self.context_init = _double(
             -10.0, 10.0, 2, 0.1,
             "The value the context units start from (and return to at every reset). Elman "
@@ -108,8 +110,9 @@ class ParameterPanel(QWidget):
                                   "weights after every input (the error does not flow into the "
                                   "context). BPTT: backpropagate through the steps of the window "
                                   "and update once per window. Needs Apply.")
-        self.bptt_window = _spin(0, 10_000, "BPTT window: steps per update (0 = the whole "
-                                            "segment between context resets). Needs Apply.")
+        self.bptt_window = _spin(0, int(BOUNDS["bptt_window"].maximum),
+                                 "BPTT window: steps per update (0 = the whole segment "
+                                 "between context resets). Needs Apply.")
         self.bptt_window.setSpecialValueText("whole segment")
         self.hidden_activation = _combo(HIDDEN_ACTIVATIONS, "Hidden unit activation: sigmoid "
                                         "(0 to 1, as in Elman 1990) or tanh (−1 to 1). "
@@ -191,9 +194,9 @@ class ParameterPanel(QWidget):
 
     # ------------------------------------------------------------------ values
     def network_values(self) -> dict:
-        """The network settings as edited (applied or not)."""
+        """The network settings as edited (applied or not): the model's STRUCTURAL ones."""
         window = self.bptt_window.value()
-        return {
+        values = {
             "n_hidden": self.n_hidden.value(),
             "seed": self.seed.value(),
             "sequence_length": self.sequence_length.value(),
@@ -203,6 +206,8 @@ class ParameterPanel(QWidget):
             "output_activation": self.output_activation.currentData(),
             "weight_scale": self.weight_scale.value(),
         }
+        assert set(values) == STRUCTURAL, "the panel must edit every network setting"
+        return values
 
     def pending(self) -> dict:
         """Network settings edited but not applied yet."""
@@ -211,7 +216,7 @@ class ParameterPanel(QWidget):
         return {k: v for k, v in self.network_values().items()
                 if getattr(self._settings, k) != v}
 
-    def load(self, settings: TaskDefaults) -> None:
+    def load(self, settings: RunSettings) -> None:
         """Show the settings in force (from the trainer), without emitting anything."""
         self._settings = settings
         self._loading = True

@@ -17,7 +17,6 @@ Step commands that pile up (holding ← or →) are merged by
 
 from __future__ import annotations
 
-import functools
 import traceback
 
 from pyqtgraph.util.garbage_collector import GarbageCollector
@@ -40,26 +39,14 @@ __all__ = ["COMPILING_MESSAGE", "DIVERGENCE_LIMIT", "Trainer", "TrainerWorker"]
 
 WARM_UP_DELAY_MS = 250  # after the first snapshot, before compiling the kernels
 COMPILING_MESSAGE = "Compiling the fast trainer (first run only)…"
-
-
-def _command(method):
-    """A slot that commands the driver: skipped once closing began; afterwards the timer is
-    synced, the notices sent and a snapshot published. An unexpected error pauses training
-    with a notice instead of vanishing."""
-
-    @functools.wraps(method)
-    def run(self, *args):
-        if self.pending.stopping or self.driver is None:
-            return
-        trace = None
-        try:
-            trace = method(self, *args)
-        except Exception as error:  # a bug must not leave the app running blind
-            self.driver.fail(error)
-            traceback.print_exc()
-        self._after(trace)
-
-    return run
+# Commands the driver does alone; the worker's own methods add signals or merged counts.
+DRIVER_COMMANDS = frozenset({
+    "play", "pause", "step_epoch", "run_steps", "set_lesion", "set_forget_context",
+    "set_history_length", "set_memory_limit", "run_to"})
+WORKER_COMMANDS = frozenset({
+    "step", "step_back", "reset", "set_task", "set_settings", "set_speed", "save_network",
+    "load_network", "set_phase_mode", "inspect_step"})
+UNCHANGED = object()  # what a command returns when the views need no new snapshot
 
 
 class TrainerWorker(QObject):
@@ -118,7 +105,6 @@ class TrainerWorker(QObject):
             self.notice.emit("error", f"The fast trainer could not be prepared: {error}")
         self.status.emit("")
 
-    @Slot()
     def stop(self) -> None:
         """Stop the timer here, in its own thread, and end the thread's event loop."""
         if self._timer is not None:
@@ -129,48 +115,49 @@ class TrainerWorker(QObject):
         QThread.currentThread().quit()
 
     # ------------------------------------------------------------------ commands
-    @Slot()
-    @_command
-    def play(self) -> None:
-        self.driver.play()
+    @Slot(str, object)
+    def command(self, name: str, args: tuple) -> None:
+        """Every command arrives here, queued from :class:`Trainer`, in the order sent.
 
-    @Slot()
-    @_command
-    def pause(self) -> None:
-        self.driver.pause()
+        Skipped once closing began; afterwards the timer is synced, the notices sent and a
+        snapshot published. An unexpected error pauses training with a notice instead of
+        vanishing."""
+        if name == "stop":
+            return self.stop()
+        if self.pending.stopping or self.driver is None:
+            return None
+        trace = None
+        try:
+            if name in DRIVER_COMMANDS:
+                getattr(self.driver, name)(*args)
+            elif name in WORKER_COMMANDS:
+                trace = getattr(self, name)(*args)
+            else:
+                raise ValueError(f"unknown trainer command {name!r}")
+        except Exception as error:  # a bug must not leave the app running blind
+            self.driver.fail(error)
+            traceback.print_exc()
+        return self._after(trace)
 
-    @Slot()
-    @_command
     def step(self) -> StepTrace | None:
         """The traced timesteps (or phases) asked for since the last call, merged."""
         count = self.pending.take("step")
-        return self.driver.step(count) if count else self._unchanged()
+        return self.driver.step(count) if count else UNCHANGED
 
-    @Slot()
-    @_command
-    def step_epoch(self) -> None:
-        self.driver.step_epoch()
+    def step_back(self) -> StepTrace | None:
+        """Go back by all the steps asked for since the last call, in one go."""
+        steps = self.pending.take("step_back")
+        return self.driver.step_back(steps) if steps else UNCHANGED
 
-    @Slot(int)
-    @_command
-    def run_steps(self, count: int) -> None:
-        self.driver.run_steps(count)
-
-    @Slot(int)
-    @_command
     def reset(self, generation: int) -> None:
         self._adopt(generation)
         self.driver.reset()
 
-    @Slot(str, object, int)
-    @_command
     def set_task(self, name: str, options: object, generation: int) -> None:
         self._adopt(generation)
         self.driver.set_task(name, dict(options or {}))
         self.settingsChanged.emit(self.generation, self.session.settings)
 
-    @Slot(object, int)
-    @_command
     def set_settings(self, changes: object, generation: int) -> None:
         """Live settings apply at once; the others rebuild the network. Invalid ones change
         nothing and are reported (the settings in force are sent back either way)."""
@@ -180,71 +167,27 @@ class TrainerWorker(QObject):
             self.settingsRejected.emit(outcome.error)
         self.settingsChanged.emit(self.generation, outcome.settings)
 
-    @Slot(object)
-    @_command
-    def set_speed(self, steps_per_second: object) -> None:
+    def set_speed(self, steps_per_second: object) -> object:
         self.driver.set_speed(steps_per_second)
-        return self._unchanged()
+        return UNCHANGED
 
-    @Slot(int, bool)
-    @_command
-    def set_lesion(self, unit: int, on: bool) -> None:
-        self.driver.set_lesion(unit, on)
-
-    @Slot(bool)
-    @_command
-    def set_forget_context(self, on: bool) -> None:
-        self.driver.set_forget_context(on)
-
-    @Slot(str)
-    @_command
     def save_network(self, path: str) -> None:
         self.fileDone.emit(*self.driver.save_network(path))
-        return self._unchanged()
+        return UNCHANGED
 
-    @Slot(str, int)
-    @_command
     def load_network(self, path: str, generation: int) -> None:
         self._adopt(generation)
         outcome = self.driver.load_network(path)
         self.settingsChanged.emit(self.generation, self.session.settings)
         self.fileDone.emit(*outcome)
 
-    @Slot(bool)
-    @_command
     def set_phase_mode(self, on: bool) -> StepTrace | None:
         self.driver.set_phase_mode(on)
         latest = self.driver.latest
         return latest.trace if latest is not None else None
 
-    @Slot(int)
-    @_command
-    def set_history_length(self, steps: int) -> None:
-        self.driver.set_history_length(steps)
-
-    @Slot(float)
-    @_command
-    def set_memory_limit(self, megabytes: float) -> None:
-        self.driver.set_memory_limit(megabytes)
-
-    @Slot()
-    @_command
-    def step_back(self) -> StepTrace | None:
-        """Go back by all the steps asked for since the last call, in one go."""
-        steps = self.pending.take("step_back")
-        return self.driver.step_back(steps) if steps else self._unchanged()
-
-    @Slot(int)
-    @_command
-    def inspect_step(self, global_step: int) -> None:
-        if not self.driver.inspect_step(global_step):
-            return self._unchanged()
-        return None
-
-    @Slot(str, object)
-    @_command
-    def run_to(self, kind: str, value: object) -> None:
-        self.driver.run_to(kind, value)
+    def inspect_step(self, global_step: int) -> object:
+        return None if self.driver.inspect_step(global_step) else UNCHANGED
 
     # ------------------------------------------------------------------ timer and publishing
     @Slot()
@@ -262,11 +205,6 @@ class TrainerWorker(QObject):
         if result.publish or self.driver.state != RUNNING:
             self._after(result.trace)
 
-    _UNCHANGED = object()  # a command that changed nothing the views show: no new snapshot
-
-    def _unchanged(self):
-        return self._UNCHANGED
-
     def _after(self, trace) -> None:
         """After a command or a tick: sync the timer, send notices, publish a snapshot."""
         driver = self.driver
@@ -278,7 +216,7 @@ class TrainerWorker(QObject):
             self._timer.stop()
         for level, text in driver.take_notices():
             self.notice.emit(level, text)
-        if trace is not self._UNCHANGED:
+        if trace is not UNCHANGED:
             self._publish(trace)
 
     def _publish(self, trace: StepTrace | None = None) -> None:
@@ -329,28 +267,7 @@ class Trainer(QObject):
     settingsRejected = Signal(str)
     status = Signal(str)
     fileDone = Signal(str, bool, str)  # "save" / "load", succeeded, message
-
-    # Commands, connected to the worker's slots (queued: the worker lives in another thread).
-    _play = Signal()
-    _pause = Signal()
-    _step = Signal()
-    _step_epoch = Signal()
-    _run_steps = Signal(int)
-    _reset = Signal(int)
-    _set_task = Signal(str, object, int)
-    _set_settings = Signal(object, int)
-    _set_speed = Signal(object)
-    _set_lesion = Signal(int, bool)
-    _set_forget_context = Signal(bool)
-    _step_back = Signal()
-    _run_to = Signal(str, object)
-    _inspect_step = Signal(int)
-    _set_phase_mode = Signal(bool)
-    _set_history_length = Signal(int)
-    _set_memory_limit = Signal(float)
-    _save_network = Signal(str)
-    _load_network = Signal(str, int)
-    _stop = Signal()
+    _command = Signal(str, object)  # (worker method, arguments): queued into the worker thread
 
     def __init__(self, task_name: str = "xor", task_options: dict | None = None,
                  speed: float | None = None, parent: QObject | None = None) -> None:
@@ -365,29 +282,11 @@ class Trainer(QObject):
         self.thread = QThread()
         self.thread.setObjectName("trainer")
         self.pending = PendingCommands()  # step commands merged; the stop flag
-        self.worker = TrainerWorker(task_name, task_options, speed, self.pending)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.start)
-        self.thread.finished.connect(self.worker.deleteLater)
-        worker = self.worker
-        for command, slot in (
-            (self._play, worker.play), (self._pause, worker.pause), (self._step, worker.step),
-            (self._step_epoch, worker.step_epoch), (self._run_steps, worker.run_steps),
-            (self._reset, worker.reset), (self._set_task, worker.set_task),
-            (self._set_settings, worker.set_settings), (self._set_speed, worker.set_speed),
-            (self._set_lesion, worker.set_lesion),
-            (self._set_forget_context, worker.set_forget_context), (self._stop, worker.stop),
-            (self._save_network, worker.save_network), (self._load_network, worker.load_network),
-        ):
-            command.connect(slot)
-        for command, slot in (
-            (self._step_back, worker.step_back), (self._run_to, worker.run_to),
-            (self._inspect_step, worker.inspect_step),
-            (self._set_phase_mode, worker.set_phase_mode),
-            (self._set_history_length, worker.set_history_length),
-            (self._set_memory_limit, worker.set_memory_limit),
-        ):
-            command.connect(slot)
+        self.worker = worker = TrainerWorker(task_name, task_options, speed, self.pending)
+        worker.moveToThread(self.thread)
+        self.thread.started.connect(worker.start)
+        self.thread.finished.connect(worker.deleteLater)
+        self._command.connect(worker.command)
         worker.snapshotReady.connect(self._on_snapshot)
         worker.settingsChanged.connect(self._on_settings)
         worker.notice.connect(self.notice)
@@ -399,74 +298,77 @@ class Trainer(QObject):
         if not self._closed:
             self.thread.start()
 
+    def _send(self, name: str, *args) -> None:
+        self._command.emit(name, args)
+
     # commands
     def play(self) -> None:
-        self._play.emit()
+        self._send("play")
 
     def pause(self) -> None:
-        self._pause.emit()
+        self._send("pause")
 
     def step(self) -> None:
         if self.pending.add("step"):
-            self._step.emit()
+            self._send("step")
 
     def step_epoch(self) -> None:
-        self._step_epoch.emit()
+        self._send("step_epoch")
 
     def run_steps(self, count: int) -> None:
-        self._run_steps.emit(int(count))
+        self._send("run_steps", int(count))
 
     def reset(self) -> None:
-        self._reset.emit(self._next_generation())
+        self._send("reset", self._next_generation())
 
     def set_task(self, name: str, options: dict | None = None) -> None:
-        self._set_task.emit(name, dict(options or {}), self._next_generation())
+        self._send("set_task", name, dict(options or {}), self._next_generation())
 
     def set_settings(self, changes: dict) -> None:
         """Structural changes start a new generation; live ones keep the current one."""
         generation = self.requested_generation
         if RunSettings.needs_new_network(changes):
             generation = self._next_generation()
-        self._set_settings.emit(dict(changes), generation)
+        self._send("set_settings", dict(changes), generation)
 
     def set_speed(self, steps_per_second: float | None) -> None:
-        self._set_speed.emit(steps_per_second)
+        self._send("set_speed", steps_per_second)
 
     def set_lesion(self, unit: int, on: bool) -> None:
-        self._set_lesion.emit(int(unit), bool(on))
+        self._send("set_lesion", int(unit), bool(on))
 
     def set_forget_context(self, on: bool) -> None:
-        self._set_forget_context.emit(bool(on))
+        self._send("set_forget_context", bool(on))
 
     def set_context_init(self, value: float) -> None:
         self.set_settings({"context_init": float(value)})
 
     def save_network(self, path: str) -> None:
         """Save the live network to ``path`` (in the trainer thread); ``fileDone`` reports."""
-        self._save_network.emit(str(path))
+        self._send("save_network", str(path))
 
     def load_network(self, path: str) -> None:
         """Load a network from ``path``; only a file that fits the task starts a new run."""
-        self._load_network.emit(str(path), self._next_generation())
+        self._send("load_network", str(path), self._next_generation())
 
     def step_back(self, steps: int = 1) -> None:
         if self.pending.add("step_back", int(steps)):
-            self._step_back.emit()
+            self._send("step_back")
 
     def run_to(self, kind: str, value: object = None) -> None:
-        self._run_to.emit(str(kind), value)
+        self._send("run_to", str(kind), value)
 
     def inspect_step(self, global_step: int) -> None:
-        self._inspect_step.emit(int(global_step))
+        self._send("inspect_step", int(global_step))
 
     def set_phase_mode(self, on: bool) -> None:
-        self._set_phase_mode.emit(bool(on))
+        self._send("set_phase_mode", bool(on))
 
     def set_history_length(self, steps: int) -> None:
-        self._set_history_length.emit(int(steps))
+        self._send("set_history_length", int(steps))
 
     def set_memory_limit(self, megabytes: float) -> None:
-        self._set_memory_limit.emit(float(megabytes))
+        self._send("set_memory_limit", float(megabytes))
 
     def close(self, timeout_ms: int = 1000) -> bool:
         """Stop the worker in its own thread and wait for the thread to end."""
@@ -474,7 +376,7 @@ class Trainer(QObject):
         self.pending.stop()  # commands still queued return at once
         if not self.thread.isRunning():
             return True
-        self._stop.emit()
+        self._send("stop")
         finished = self.thread.wait(timeout_ms)
         if not finished:  # e.g. still compiling: a thread must never be destroyed while running
             self.thread.quit()

@@ -369,3 +369,23 @@ def test_reference_cycles_are_collected_only_in_the_gui_thread(make_trainer, qtb
         Cycle()
     qtbot.waitUntil(lambda: len(collected_in) == 1000, timeout=5000)  # the timer collects them
     assert all(collected_in)
+
+
+def test_held_step_backs_are_merged_and_closing_overtakes_queued_commands(make_trainer, qtbot):
+    """Holding ← queues hundreds of step-backs: the worker runs them as one; close() stops the
+    thread even with commands still queued behind it."""
+    trainer, recorder = make_trainer("xor")
+    trainer.run_steps(600)
+    qtbot.waitUntil(lambda: recorder.last.global_step == 600 and recorder.last.state == PAUSED,
+                    timeout=WAIT_MS)
+    seen = len(recorder.snapshots)
+    for _ in range(300):
+        trainer.step_back(1)
+    qtbot.waitUntil(lambda: recorder.last.global_step == 300, timeout=WAIT_MS)
+    assert len(recorder.snapshots) - seen < 10  # not one picture (and replay) per press
+    assert "Stepped back 300 steps" in recorder.last.message
+    for _ in range(200):
+        trainer.step_back(1)
+        trainer.step()
+        trainer.run_steps(10_000)
+    assert trainer.close(5000)
