@@ -130,7 +130,7 @@ class RunSettings:
     @classmethod
     def for_task(cls, task: Task, **overrides) -> RunSettings:
         """The task's defaults with some fields replaced; unknown names are a clear error."""
-        return cls(**dataclasses.asdict(task.defaults)).replace(**overrides)
+        return task.defaults.replace(**overrides)
 
     def replace(self, **changes) -> RunSettings:
         """A copy with ``changes`` applied (all checked; unknown names are a SettingsError)."""

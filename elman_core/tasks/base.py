@@ -6,31 +6,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from elman_core.settings import RunSettings
+
 
 class TaskError(ValueError):
     """Bad task options (empty text, unknown preset...). The message is meant for a student."""
 
 
-@dataclass(frozen=True)
-class TaskDefaults:
-    """The settings a task starts with.
-
-    Every one can be changed in the app or on the command line.
-    """
-
-    n_hidden: int
-    learning_rate: float
-    epochs: int
-    sequence_length: int
-    seed: int = 42
-    context_init: float = 0.0
-    rule: str = "online"  # "online" (Elman's rule) or "bptt"
-    bptt_window: int | None = None  # None: the whole segment between context resets
-    hidden_activation: str = "sigmoid"
-    output_activation: str = "sigmoid"
-    momentum: float = 0.0
-    weight_scale: float = 0.1
-    reset_context_each_epoch: bool = True
+# The settings a task starts with are a run's settings (every one can be changed in the app
+# or on the command line): one model, checked when a task is made.
+TaskDefaults = RunSettings
 
 
 @dataclass(frozen=True)
