@@ -13,9 +13,11 @@ import numpy as np
 
 from elman_core.network import ElmanNetwork
 from elman_core.session import RunResult, TrainingSession
-from elman_core.trace import StepTrace
+from elman_core.trace import LatestStep, StepTrace
 
 DIVERGENCE_LIMIT = 1e6
+REPLAY_CHUNK = 256  # after a divergence: replay in pieces this long, then step by step
+REPLAY_LIMIT = 100_000  # pieces at most (a kernel call is never longer than a few million steps)
 
 
 def within_limit(values) -> bool:
@@ -50,3 +52,40 @@ def message(session: TrainingSession) -> str:
     return (f"Training diverged: at epoch {session.epoch}, step {session.position} the weights "
             f"or errors would pass ±{DIVERGENCE_LIMIT:,.0f} (learning rate "
             f"{session.network.learning_rate:g})")
+
+
+def restore_before(session: TrainingSession, global_step: int) -> bool:
+    """Put the session back to its newest checkpoint at or before ``global_step``."""
+    state = session.history.latest_at_or_before(global_step)
+    if state is None:
+        return False
+    session.restore(state)
+    return True
+
+
+def back_to_last_sane_step(session: TrainingSession) -> LatestStep | None:
+    """Replay a kernel call that blew up and stop just before the step that did it.
+
+    Returns that last sane step, so the views show numbers all within DIVERGENCE_LIMIT instead
+    of infinities or 150-digit ones (the loss curve ends there too). If the checkpoint is gone
+    the session stays as it is and None is returned: the caller shows its last sane picture.
+    """
+    if not restore_before(session, session.global_step - 1):
+        return None
+    network, latest = session.network, None
+    with np.errstate(all="ignore"):
+        for _ in range(REPLAY_LIMIT):  # the kernel in short pieces up to the bad one...
+            before = session.global_step
+            result = session.run(REPLAY_CHUNK)
+            if result.steps == 0 or not result_sane(network, result):
+                restore_before(session, before)
+                break
+            latest = LatestStep.of_run(result, session.sequence.inputs, session.steps_per_epoch)
+        for _ in range(REPLAY_CHUNK):  # ...then that piece one traced step at a time
+            row = session.position
+            trace = session.step()
+            if not trace_sane(network, trace):
+                restore_before(session, session.global_step - 1)
+                break
+            latest = LatestStep.of_trace(row, trace)
+    return latest

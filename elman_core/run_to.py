@@ -9,6 +9,7 @@ slice of work, so a GUI thread can interleave it with painting.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -78,6 +79,29 @@ class ErrorAbove:
     def hit(self, result: RunResult) -> int | None:
         above = np.flatnonzero(result.losses > self.threshold)
         return int(above[0]) if len(above) else None
+
+
+def condition_of(session: TrainingSession, kind: str, value):
+    """The condition the app names by ``kind`` ("epoch_end", "epoch" N, "symbol" s, "error" x);
+    a ValueError if it is malformed or can never be reached from where ``session`` is."""
+    if kind == "epoch_end":
+        condition = EpochEnd()
+    elif kind == "epoch":
+        condition = EpochReached(int(value))
+        if condition.epoch > session.settings.epochs:
+            raise ValueError(f"training stops after epoch {session.settings.epochs}")
+    elif kind == "symbol":
+        condition = InputIs(str(value))
+    elif kind == "error":
+        condition = ErrorAbove(float(value))
+        if not math.isfinite(condition.threshold) or condition.threshold < 0:
+            raise ValueError("the error threshold must be a number ≥ 0")
+    else:
+        raise ValueError(f"unknown run-to condition {kind!r}")
+    condition.steps_before(session)  # a clear error if it can never be reached
+    if session.finished:
+        raise ValueError("training is finished (raise Epochs or Reset)")
+    return condition
 
 
 def advance(session: TrainingSession, condition, budget: int, *,

@@ -99,3 +99,26 @@ class ActivationHistory:
 
     def __len__(self) -> int:
         return len(self.steps)
+
+
+@dataclass(frozen=True)
+class LatestStep:
+    """What the views show as "the step just taken" (a traced step or a kernel call's last)."""
+
+    row: int  # its row in the epoch
+    input: np.ndarray
+    context: np.ndarray
+    hidden: np.ndarray
+    output: np.ndarray
+    trace: StepTrace | None
+
+    @classmethod
+    def of_trace(cls, row: int, trace: StepTrace) -> LatestStep:
+        return cls(row, trace.input, trace.context, trace.hidden, trace.output, trace)
+
+    @classmethod
+    def of_run(cls, result, inputs: np.ndarray, steps_per_epoch: int) -> LatestStep:
+        """The last step of a kernel call (a session's RunResult) on rows ``inputs``."""
+        row = (result.first_step + result.steps - 1) % steps_per_epoch
+        return cls(row, inputs[row], result.last_context, result.hidden[-1], result.output[-1],
+                   result.trace)

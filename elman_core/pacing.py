@@ -1,0 +1,108 @@
+"""How fast a playing run trains: the work per timer tick, when a snapshot is due, steps/s.
+
+At full speed every tick trains a time slice of about :data:`SLICE_SECONDS` with the compiled
+kernel and at most :data:`PUBLISH_HZ` snapshots a second leave; above :data:`TRACED_MAX_RATE`
+steps/s a limited speed trains the steps that fell due since the last tick; at or below it
+every tick is one traced step, published, so the student sees every step.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+SLICE_SECONDS = 0.012  # kernel work per timer tick at full speed
+PUBLISH_HZ = 40  # snapshots per second while running fast (the views paint the newest)
+PUBLISH_SLACK = 0.001  # a tick ending this close before a snapshot is due publishes it
+TRACED_MAX_RATE = 100  # at or below this many steps/s every step is traced and published
+BATCH_TICK_MS = 16  # timer period for limited fast speeds
+RATE_WINDOW_SECONDS = 0.5  # steps/s is measured over about this long
+
+
+class Pacer:
+    """The clock of a playing run: slices, the kernel's measured speed, publishing, steps/s."""
+
+    def __init__(self, speed: float | None = None) -> None:
+        self.speed = speed  # steps per second, None for full speed
+        self.steps_per_second = 0.0  # measured, for the status bar
+        self.seconds_per_step = 1e-6  # the kernel's, learned from its calls
+        self._credit = 0.0  # steps due at a limited speed, not yet trained
+        self._last_tick = 0.0
+        self._last_publish = 0.0
+        self._rate_mark = (0.0, 0)  # (time, total steps) where the steps/s window began
+
+    def set_speed(self, steps_per_second) -> None:
+        speed = None if steps_per_second is None else float(steps_per_second)
+        self.speed = speed if speed is None or speed > 0 else None
+
+    @property
+    def traced(self) -> bool:
+        """Slow motion: every tick is one traced step."""
+        return self.speed is not None and self.speed <= TRACED_MAX_RATE
+
+    def interval_ms(self, running_to: bool) -> int:
+        """The timer period: as fast as possible at full speed or when running to a step."""
+        if running_to or self.speed is None:
+            return 0
+        return max(1, round(1000 / self.speed)) if self.traced else BATCH_TICK_MS
+
+    def restart(self, total_steps: int) -> None:
+        """Play was pressed (or the speed changed): nothing is owed, steps/s measured afresh."""
+        self._last_tick = time.perf_counter()
+        self._credit = 0.0
+        self._rate_mark = (self._last_tick, total_steps)
+
+    def stopped(self) -> None:
+        self.steps_per_second = 0.0
+
+    def this_tick(self) -> tuple[float, int | None]:
+        """Seconds to train in this tick, and the most steps (None: no limit but time)."""
+        now = time.perf_counter()
+        if self.speed is None:
+            seconds, due = self._slice_seconds(now), None
+        else:
+            self._credit = min(self._credit + self.speed * (now - self._last_tick), self.speed)
+            due = int(self._credit)
+            self._credit -= due
+            seconds = SLICE_SECONDS
+        self._last_tick = now
+        return seconds, due
+
+    def steps_in(self, seconds: float) -> int:
+        """About how many kernel steps fit in ``seconds`` (at least one)."""
+        return max(1, int(seconds / self.seconds_per_step))
+
+    def measured(self, elapsed: float, steps: int) -> None:
+        """A kernel call of ``steps`` took ``elapsed`` seconds.
+
+        Follow the fastest recent calls: a slow one mostly waited for the GIL on its way out of
+        the kernel, and smaller chunks would only mean more such waits."""
+        if steps:
+            self.seconds_per_step = min(elapsed / steps, 1.05 * self.seconds_per_step)
+
+    def published(self, running: bool, total_steps: int) -> None:
+        """A snapshot left now: time the next one, update steps/s."""
+        now = time.perf_counter()
+        self._last_publish = now
+        if not running:
+            self.steps_per_second = 0.0
+            return
+        since, steps_then = self._rate_mark
+        if now - since >= RATE_WINDOW_SECONDS:
+            self.steps_per_second = (total_steps - steps_then) / (now - since)
+            self._rate_mark = (now, total_steps)
+
+    def publish_due(self) -> bool:
+        return time.perf_counter() >= self._last_publish + 1 / PUBLISH_HZ - PUBLISH_SLACK
+
+    def _slice_seconds(self, now: float) -> float:
+        """At most SLICE_SECONDS, and the ticks up to the next snapshot share the time equally,
+        so the last one ends when the snapshot is due.
+
+        Snapshots then leave at a steady PUBLISH_HZ, instead of on whichever tick first ends
+        past the due time (which would halve the rate when a tick is a little short of it).
+        """
+        left = self._last_publish + 1 / PUBLISH_HZ - now
+        if left <= PUBLISH_SLACK:
+            return SLICE_SECONDS
+        return left / math.ceil(left / SLICE_SECONDS)

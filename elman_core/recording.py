@@ -1,0 +1,107 @@
+"""What the driver keeps for the views: the recent activations and a thinned loss curve."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from elman_core.trace import ActivationHistory, frozen
+
+
+class CurveThinner:
+    """A long binned-loss curve cut down to at most about ``max_points`` points for the views.
+
+    Neighbouring bins are merged in blocks of a power-of-two size (the mean of their means, at
+    the x of the block's last bin), so the published curve is the same running loss with wider
+    bins. Work is incremental: only new bins are merged, except when the block size doubles.
+    """
+
+    def __init__(self, max_points: int = 2048) -> None:
+        self.max_points = max_points
+        self.reset()
+
+    def reset(self) -> None:
+        self.factor = 1
+        self._x, self._y = np.empty(0), np.empty(0)
+        self._consumed = 0  # raw bins already merged into _x/_y
+
+    def thin(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        n = len(x)
+        if n < self._consumed:  # the session went back in time
+            self.reset()
+        factor = self.factor
+        while n // factor > self.max_points:
+            factor *= 2
+        if factor == 1:
+            return x, y
+        if factor != self.factor:
+            self.factor, self._consumed = factor, 0
+            self._x, self._y = np.empty(0), np.empty(0)
+        end = self._consumed + (n - self._consumed) // factor * factor
+        if end > self._consumed:
+            blocks = slice(self._consumed, end)
+            self._x = np.concatenate([self._x, x[blocks][factor - 1::factor]])
+            self._y = np.concatenate([self._y, y[blocks].reshape(-1, factor).mean(axis=1)])
+            self._consumed = end
+        tail_x, tail_y = x[end:], y[end:]
+        if len(tail_x):
+            thinned = (np.append(self._x, tail_x[-1]), np.append(self._y, tail_y.mean()))
+        else:
+            thinned = (self._x.copy(), self._y.copy())
+        for array in thinned:
+            array.setflags(write=False)
+        return thinned
+
+
+class ActivationRing:
+    """The hidden and context activations, loss and input of the last ``size`` steps."""
+
+    def __init__(self, size: int = 100) -> None:
+        self.size = size
+        self.clear()
+
+    def clear(self) -> None:
+        self._rows: ActivationHistory | None = None
+        self._view: ActivationHistory | None = None
+
+    def add(self, hidden, context, losses, first_step: int, symbols) -> None:
+        """Steps ``first_step``, ``first_step + 1``…; any kept from there on are replaced."""
+        n = len(losses)
+        keep = min(n, self.size)
+        new = ActivationHistory(
+            np.asarray(hidden[n - keep:], dtype=np.float64),
+            np.asarray(context[n - keep:], dtype=np.float64),
+            np.asarray(losses[n - keep:], dtype=np.float64),
+            first_step + np.arange(n - keep, n), tuple(symbols[n - keep:]))
+        self.trim(first_step)
+        old = self._rows
+        if old is not None and old.hidden.shape[1] == new.hidden.shape[1]:
+            new = ActivationHistory(*(
+                a + b if isinstance(a, tuple) else np.concatenate([a, b])
+                for a, b in zip(dataclasses.astuple(old), dataclasses.astuple(new), strict=True)))
+        self._rows = new
+        self.trim(None)
+
+    def trim(self, before_step: int | None) -> None:
+        """At most ``size`` steps, and (after a step back) only those before ``before_step``."""
+        rows, self._view = self._rows, None
+        if rows is None:
+            return
+        end = len(rows) if before_step is None else int(np.searchsorted(rows.steps, before_step))
+        start = max(0, end - self.size)
+        if (start, end) != (0, len(rows)):
+            self._rows = ActivationHistory(
+                rows.hidden[start:end], rows.context[start:end], rows.loss[start:end],
+                rows.steps[start:end], rows.symbols[start:end])
+
+    def view(self) -> ActivationHistory | None:
+        """Read-only copies for the views (made once per change)."""
+        if self._rows is None:
+            return None
+        if self._view is None:
+            rows = self._rows
+            self._view = ActivationHistory(
+                frozen(rows.hidden), frozen(rows.context), frozen(rows.loss),
+                frozen(rows.steps).astype(np.int64), tuple(rows.symbols))
+        return self._view
