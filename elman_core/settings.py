@@ -15,12 +15,18 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, Protocol
 
 from elman_core import activations as act
 
-if TYPE_CHECKING:
-    from elman_core.tasks.base import Task
+
+class Task(Protocol):
+    """What the settings need of a task (elman_core.tasks.base.Task, which imports this
+    module: naming it here would be an import loop)."""
+
+    title: str
+    n_output: int
+    defaults: RunSettings
 
 
 class SettingsError(ValueError):
