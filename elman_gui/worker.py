@@ -12,14 +12,13 @@ with every reset, task swap and rebuild it asks for, the worker stamps it on eve
 publishes afterwards, and :class:`Trainer` drops any snapshot older than the last request.
 
 Step commands that pile up (holding ← or →) are merged by
-:class:`~elman_core.driver.PendingCommands`, and closing overtakes anything still queued.
+:class:`~elman_core.pending.PendingCommands`, and closing overtakes anything still queued.
 """
 
 from __future__ import annotations
 
 import traceback
 
-from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from elman_core import tasks
@@ -33,6 +32,7 @@ from elman_core.session import TrainingSession
 from elman_core.settings import RunSettings
 from elman_core.tasks.base import TaskError
 from elman_core.trace import StepTrace
+from elman_gui.garbage import collect_garbage_in_gui_thread
 from elman_gui.snapshot import DIVERGED, RUNNING, Snapshot, build_snapshot, diverged_copy
 
 __all__ = ["COMPILING_MESSAGE", "DIVERGENCE_LIMIT", "Trainer", "TrainerWorker"]
@@ -233,24 +233,6 @@ class TrainerWorker(QObject):
 
     def _adopt(self, generation: int) -> None:
         self.generation = max(self.generation, int(generation))
-
-
-_garbage_collector: GarbageCollector | None = None
-
-
-def collect_garbage_in_gui_thread() -> None:
-    """Collect Python's reference cycles only in the GUI thread, on a timer (once per process).
-
-    Python runs its cycle collector in whichever thread happens to allocate. In the trainer
-    thread, garbage holding Qt widgets (a closed dialog, an old window) would have its C++
-    destructors run there, and that can deadlock: seen in CI as the trainer thread waiting for
-    the GIL inside ~QObject while the GUI thread, holding the GIL, waited for that object's
-    lock. pyqtgraph's GarbageCollector turns automatic collection off and collects from a
-    QTimer in the thread that creates it: call this from the GUI thread.
-    """
-    global _garbage_collector
-    if _garbage_collector is None:
-        _garbage_collector = GarbageCollector(interval=1.0)
 
 
 class Trainer(QObject):
