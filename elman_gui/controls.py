@@ -6,7 +6,7 @@ Every control here only emits; the main window decides what a click means.
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter
+from PySide6.QtGui import QAction, QFont, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from elman_core import tasks
 from elman_core.tasks.base import TaskError
+from elman_gui.actions import make_action
 
 # (label, steps per second); None is "as fast as the computer can".
 SPEED_STOPS: tuple[tuple[str, float | None], ...] = (
@@ -81,14 +82,8 @@ class TrainingActions:
 
     @staticmethod
     def _action(parent, text, keys, tip, icon=None) -> QAction:
-        action = QAction(text, parent)
-        if icon is not None:
-            action.setIcon(icon)
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        parent.addAction(action)  # shortcuts work even when the toolbar is hidden
-        return action
+        # Added to parent: shortcuts work even when the toolbar is hidden.
+        return make_action(parent, text, tip, keys, icon=icon)
 
     def show_running(self, running: bool) -> None:
         self.play_pause.setText("Pause" if running else "Play")

@@ -91,15 +91,6 @@ def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str, str]]:
     return rows
 
 
-def window_actions(window: QWidget) -> list[QAction]:
-    """Every action of the window, in creation order, without duplicates."""
-    found: list[QAction] = []
-    for action in window.findChildren(QAction):
-        if action not in found:
-            found.append(action)
-    return found
-
-
 def about_html() -> str:
     try:
         from elman_gui.resources import app_version

@@ -9,6 +9,7 @@ separately to fill its window; circles, arrowheads and texts are sized in pixels
 from __future__ import annotations
 
 import math
+from html import escape
 
 import numpy as np
 import pyqtgraph as pg
@@ -160,7 +161,6 @@ class NetworkDiagramView(QWidget):
         1 forward and 3 backward use the weights; 2 (error) uses none; 4 copies hidden →
         context, so the copy links glow and the weights are dimmed.
         """
-        self._phase = phase
         self._links.setOpacity(0.15 if phase in (2, 4) else 1.0)
         copy = getattr(self, "_copy_links", None)
         if copy is not None and copy.scene() is not None:
@@ -624,8 +624,8 @@ class NetworkDiagramView(QWidget):
             color = palette.CORRECT if right else palette.WRONG
             target = f"target: {snapshot.target_symbol}"
         self._output_text.setHtml(
-            f"<span style='color:{palette.FOREGROUND}'>{_escape(target)}</span>&nbsp;&nbsp;&nbsp;"
-            f"<span style='color:{color}'>predicted: {_escape(snapshot.predicted_symbol)}</span>"
+            f"<span style='color:{palette.FOREGROUND}'>{escape(target)}</span>&nbsp;&nbsp;&nbsp;"
+            f"<span style='color:{color}'>predicted: {escape(snapshot.predicted_symbol)}</span>"
         )
 
     # ----------------------------------------------------------------------- mouse
@@ -782,6 +782,3 @@ def _maybe(values: np.ndarray | None, n: int) -> np.ndarray | None:
     values = np.asarray(values, dtype=np.float64).ravel()
     return values if values.size == n else None
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

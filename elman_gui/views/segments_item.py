@@ -46,9 +46,6 @@ class SegmentsItem(pg.GraphicsObject):
             self._bounds = QRectF()
         self.update()
 
-    def segment_count(self) -> int:
-        return sum(len(g) for g in self._groups)
-
     def pens(self) -> list[QPen]:
         return list(self._pens)
 

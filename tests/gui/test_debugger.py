@@ -206,8 +206,8 @@ def test_zero_context_and_lesion_show_at_once(window, qtbot):
 
 def test_context_init_menu_and_task_swap_clear_the_debugger(window, qtbot):
     window.debugger.context_init[0.5].trigger()
-    qtbot.waitUntil(lambda: window._settings is not None
-                    and window._settings.context_init == 0.5, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.shown.settings is not None
+                    and window.shown.settings.context_init == 0.5, timeout=WAIT_MS)
     snapshot = step_to(qtbot, window, 2)
     assert np.all(snapshot.history.context[0] == 0.5)  # the first step starts from 0.5
     assert window.debugger.inspector.inspected is not None
