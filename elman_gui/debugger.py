@@ -123,14 +123,17 @@ class Debugger(QObject):
         toolbar = self.parts.toolbar
         first = toolbar.actions()[0] if toolbar.actions() else None
         toolbar.insertAction(first, self.step_back)
-        button = QToolButton(toolbar)
-        button.setText("Run to")
-        button.setToolTip("Run until something happens, then pause exactly there")
-        button.setMenu(self.run_to_menu)
-        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # An action, not a widget: when the window is too narrow it moves into the toolbar's
+        # overflow menu (a widget would just vanish).
+        run_to = self.run_to_menu.menuAction()
+        run_to.setIcon(self.parts.host.style().standardIcon(
+            QStyle.StandardPixmap.SP_ArrowForward))
+        run_to.setToolTip("Run to (Debug menu): run until something happens, then pause "
+                          "exactly there")
         toolbar.addSeparator()
-        toolbar.addWidget(button)
-        self.run_to_button = button
+        toolbar.addAction(run_to)
+        self.run_to_button = toolbar.widgetForAction(run_to)
+        self.run_to_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
 
     def _connect(self) -> None:
         t = self.trainer

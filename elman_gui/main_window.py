@@ -30,6 +30,7 @@ from elman_core import tasks
 from elman_gui import resources
 from elman_gui.controls import (
     SpeedControl,
+    SpeedMenu,
     TaskSelector,
     TextTaskDialog,
     TrainingActions,
@@ -48,6 +49,7 @@ from elman_gui.window_parts import PreviousRun, Shown, WindowParts
 from elman_gui.worker import COMPILING_MESSAGE, Trainer
 
 REPAINT_HZ = 60
+COMPACT_TOOLBAR_WIDTH = 1360  # narrower windows: toolbar buttons show icons only (tooltips)
 
 
 class MainWindow(QMainWindow):
@@ -77,8 +79,6 @@ class MainWindow(QMainWindow):
         self.diagram = NetworkDiagramView(self)
         self.loss_plot = LossPlotView(self)
         self.error_bars = ErrorBarsView(self)
-        self.diagram.setToolTip("The network. Hover a unit or a link for its value; click a "
-                                "hidden unit to lesion it (hold it at 0), click again to restore.")
         self.loss_plot.setToolTip("The loss: faint, per step; bold, the mean of each epoch.")
         self.error_bars.setToolTip("Where the network still errs, over the latest epoch: by "
                                    "position in the sequence, or by output unit.")
@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.description.setOpenExternalLinks(True)
         self.description.setToolTip("What this task teaches and what to look for.")
         self._build_docks()
+        self._build_view_menu()
         self.status = StatusBar(self.statusBar(), COMPILING_MESSAGE)
         self.status_message = self.status.message
         self.status_labels = self.status.labels
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self.student = StudentFeatures(parts)  # File export/save/load, Experiments, Help
         self.debugger = Debugger(parts)  # inspector, history, step back, phases, run to
         self._place_debugger_docks()
+        self._docks_fitted_for: tuple[int, int] | None = None
 
         self._repaint_timer = QTimer(self)
         self._repaint_timer.setInterval(round(1000 / REPAINT_HZ))
@@ -140,12 +142,27 @@ class MainWindow(QMainWindow):
         params.setObjectName("parameter-dock")
         params.setWidget(scroll)
         features = QDockWidget.DockWidgetFeature.DockWidgetMovable | \
-            QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            QDockWidget.DockWidgetFeature.DockWidgetFloatable | \
+            QDockWidget.DockWidgetFeature.DockWidgetClosable  # View menu brings them back
+        self.task_dock, self.parameter_dock = about, params
         for dock in (about, params):
             dock.setFeatures(features)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.resizeDocks([about, params], [330, 330], Qt.Orientation.Horizontal)
         self.resizeDocks([about, params], [250, 560], Qt.Orientation.Vertical)
+
+    def _build_view_menu(self) -> None:
+        """View: the speed (also when the toolbar is too narrow for the slider) and the panels."""
+        bar = self.menuBar()
+        memory = next(a for a in bar.actions() if a.text().replace("&", "") == "Memory")
+        self.view_menu = view = bar.addMenu("&View")
+        bar.insertMenu(memory, view)
+        view.setToolTipsVisible(True)
+        self.speed_menu = SpeedMenu(self.speed, self, view)
+        view.addMenu(self.speed_menu)
+        view.addSeparator()
+        for dock in (self.task_dock, self.parameter_dock):
+            view.addAction(dock.toggleViewAction())
 
     def _place_debugger_docks(self) -> None:
         # The inspector is tabbed with the parameters (the tall dock): it gets room when raised.
@@ -154,6 +171,38 @@ class MainWindow(QMainWindow):
         neighbour.raise_()
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.debugger.history_dock)
         self.resizeDocks([self.debugger.history_dock], [230], Qt.Orientation.Vertical)
+        self.view_menu.addAction(self.debugger.inspector_dock.toggleViewAction())
+        self.view_menu.addAction(self.debugger.history_dock.toggleViewAction())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_to_size(event.size().width(), event.size().height())
+
+    def _fit_to_size(self, width: int, height: int) -> None:
+        """Toolbar and docks in proportion to the window, so the views keep most of it.
+
+        The docks are re-proportioned only when the window changed size a lot (opened,
+        maximised, moved to another screen), so a dock the student resized stays put.
+        """
+        self.toolbar.setToolButtonStyle(
+            Qt.ToolButtonStyle.ToolButtonIconOnly if width < COMPACT_TOOLBAR_WIDTH
+            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        fitted = self._docks_fitted_for
+        if fitted is not None and abs(width - fitted[0]) < 0.2 * fitted[0] \
+                and abs(height - fitted[1]) < 0.2 * fitted[1]:
+            return
+        self._docks_fitted_for = (width, height)
+        # After the layout has settled: resizeDocks on a window not laid out yet is overridden.
+        QTimer.singleShot(0, lambda: self._fit_docks(width, height))
+
+    def _fit_docks(self, width: int, height: int) -> None:
+        side = int(np.clip(0.25 * width, 250, 380))
+        self.resizeDocks([self.task_dock, self.parameter_dock], [side, side],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.task_dock, self.parameter_dock],
+                         [int(0.3 * height), int(0.7 * height)], Qt.Orientation.Vertical)
+        history = int(np.clip(0.25 * height, 170, 260))
+        self.resizeDocks([self.debugger.history_dock], [history], Qt.Orientation.Vertical)
 
     def _all_actions(self) -> list[QAction]:
         """Every action of the window, in creation order, without duplicates."""

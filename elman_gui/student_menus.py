@@ -153,11 +153,7 @@ class StudentFeatures(QObject):
         return False
 
     def show_help(self, tab: int = 0) -> HelpDialog:
-        settings = self.shown.settings
-        activations = ((settings.hidden_activation, settings.output_activation)
-                       if settings is not None else ("sigmoid", "sigmoid"))
-        dialog = HelpDialog(self.parts.all_actions(), self.shown.snapshot, activations,
-                            self.parts.host)
+        dialog = HelpDialog(self.parts.all_actions(), self.parts.host)
         dialog.tabs.setCurrentIndex(tab)
         self.help = dialog
         dialog.show()

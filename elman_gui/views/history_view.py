@@ -42,7 +42,7 @@ class HistoryView(QWidget):
         row.addWidget(self.info, 1)
         self.graphics = pg.GraphicsLayoutWidget(self)
         self.graphics.setBackground("w")
-        self.graphics.setMinimumHeight(170)
+        self.graphics.setMinimumHeight(130)  # the window may be only 640 px high
         self.plots, self.images = {}, {}
         for index, name in enumerate(("hidden", "context")):
             plot = self.graphics.addPlot(row=index, col=0)

@@ -43,12 +43,12 @@ _LINK_WIDTHS = np.linspace(0.6, 3.4, LINK_LEVELS)
 _LINK_STRENGTHS = np.linspace(0.22, 1.0, LINK_LEVELS)  # how far from white a level's colour is
 _HOVER_TOLERANCE_PX = 5.0
 # Room around the drawing, in pixels, for the layer names and the texts (left, right, top, bottom).
-_MARGINS_PX = (96.0, 112.0, 92.0, 70.0)  # left, right, top (room for target text), bottom
+_SIDE_MARGINS_PX = (70.0, 76.0)  # left, right: the layer names
+_TEXT_LINE_PX = 22.0  # "input: …" below the drawing, "target: … predicted: …" above it
 _MAX_PX_PER_SPACING = 110.0  # a tiny network is not blown up to fill a big window
 _MAX_PX_PER_ROW = 340.0
 _CIRCLE_PX = (7.0, 34.0)  # smallest and largest circle diameter
-_LABEL_CHAR_PX = 7.0  # rough width of one character of a unit label, to thin crowded labels
-_LABEL_LINE_PX = 13.0  # height of one line of unit labels
+_LABEL_GAP_PX = 4.0  # between two unit labels side by side
 
 
 class NetworkDiagramView(QWidget):
@@ -67,6 +67,9 @@ class NetworkDiagramView(QWidget):
         self._scene = self._plot.scene()  # kept: PySide6 must not collect it
         self._legend = _ActivationLegend(self)
         self._key = QLabel(_weight_key_html(summarised=False), self)
+        # The diagram itself has no widget tooltip: hovering shows one box, the unit's or link's.
+        self._key.setToolTip("Hover a unit or a link for its value; click a hidden unit to "
+                             "lesion it (hold it at 0), click again to restore it.")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -151,6 +154,7 @@ class NetworkDiagramView(QWidget):
         self._links.set_segments([np.empty((0, 4))] * (2 * LINK_LEVELS))
         self._hover_text.hide()
         self._message.setText("no network yet")
+        self._message.setAnchor((0.5, 0.5))
         self._message.setPos(0, 0)
         self._message.show()
         self._view.setRange(QRectF(-5, -3, 10, 6), padding=0)
@@ -396,17 +400,23 @@ class NetworkDiagramView(QWidget):
                                  brush=palette.COPY_LINK)
             self._add(arrow, 22)
             self._arrows.append((arrow, i))
-        middle = (hidden.positions[-1] + context.positions[-1]) / 2
-        label = pg.TextItem(html=f"<span style='color:{palette.COPY_LINK}'>copy<br>"
-                                 "(weight 1)</span>", anchor=(0, 0.5))
+        # A third of the way down the last copy link: clear of the "context" name at its end.
+        at = hidden.positions[-1] + (context.positions[-1] - hidden.positions[-1]) / 3
+        label = pg.TextItem(html=f"<span style='color:{palette.COPY_LINK}'>copy (weight 1)"
+                                 "</span>", anchor=(0, 0.5))
         label.setFont(palette.font(9, italic=True))
-        self._place(label, middle[0], middle[1], 12, 0, z=30)
+        _tight(label)
+        self._copy_label = label
+        self._place(label, at[0], at[1], 10, 0, z=30)
 
     def _build_texts(self, layout: DiagramLayout) -> None:
+        self._layer_titles: dict[str, pg.TextItem] = {}
         for name, geometry in layout.layers.items():
             title = f"{name} ({geometry.size})" if geometry.strip else name
             text = pg.TextItem(title, color=palette.MUTED)
             text.setFont(palette.font(10, italic=True))
+            _tight(text)
+            self._layer_titles[name] = text
             if name == "context":
                 text.setAnchor((0, 0.5))
                 self._place(text, geometry.x_max, geometry.y, 8, 0)
@@ -421,8 +431,9 @@ class NetworkDiagramView(QWidget):
         self._output_text = pg.TextItem("", anchor=(0.5, 1))
         self._output_text.setFont(palette.font(11, bold=True))
         self._place(self._output_text, outputs.centre, outputs.y, 0, 22, layer=outputs)
-        hidden = layout.layers["hidden"]
-        self._message.setPos(hidden.centre, (hidden.y + outputs.y) / 2)
+        # The hint sits where "target / predicted" will appear: it never covers a layer name.
+        self._message.setAnchor((0.5, 1))
+        self._placed_texts.append((self._message, outputs.centre, outputs.y, 0, 22, outputs))
 
     def _build_labels(self, geometry: LayerGeometry) -> list[pg.TextItem]:
         below = geometry.name != "output"
@@ -430,6 +441,7 @@ class NetworkDiagramView(QWidget):
         for label, (x, y) in zip(geometry.labels, geometry.positions, strict=True):
             text = pg.TextItem(label, color=palette.FOREGROUND, anchor=(0.5, 0 if below else 1))
             text.setFont(palette.font(8))
+            _tight(text)
             if geometry.name == "hidden":  # sits on the incoming links: a light backdrop
                 text.fill = pg.mkBrush(255, 255, 255, 245)
             self._place(text, x, y, 0, -1 if below else 1, layer=geometry)
@@ -452,7 +464,13 @@ class NetworkDiagramView(QWidget):
             return
         x0, x1 = layout.x_range
         y0, y1 = 0.0, 2.0
-        left, right, top, bottom = _MARGINS_PX
+        left, right = _SIDE_MARGINS_PX
+        # Above the output row: its labels and the target text; below the input row: its
+        # labels and the input text (two label lines if they are staggered).
+        label_px = max((_text_height(t) for labels in self._unit_labels.values()
+                        for t in labels[:1]), default=0.0)
+        top = bottom = 2 * _TEXT_LINE_PX + 2 * label_px + _CIRCLE_PX[1] / 2
+        top, bottom = (min(top, 0.3 * height_px), min(bottom, 0.3 * height_px))
         sx = min(max(width_px - left - right, 10) / (x1 - x0), _MAX_PX_PER_SPACING)
         sy = min(max(height_px - top - bottom, 10) / (y1 - y0), _MAX_PX_PER_ROW)
         self._scale = (sx, sy)
@@ -479,33 +497,73 @@ class NetworkDiagramView(QWidget):
                 image.setRect(rect)
         self._place_texts()
         self._place_arrows()
+        self._hide_colliding_copy_label()
+
+    def _hide_colliding_copy_label(self) -> None:
+        """The copy label is a reminder (the key says it too): drop it rather than overlap."""
+        label = self._copy_label
+        label.show()
+        rect = label.sceneBoundingRect()
+        others = [t for t in self._layer_titles.values()]
+        others += [t for labels in self._unit_labels.values() for t in labels if t.isVisible()]
+        if any(rect.intersects(t.sceneBoundingRect()) for t in others):
+            label.hide()
+
+    def text_rects(self) -> dict[str, QRectF]:
+        """Scene rectangles of the visible texts: layer names ("output"…), "copy", "hint",
+        "input text", "output text" and unit labels ("label h3"), to check overlaps."""
+        if self._layout is None:
+            return {}
+        texts = {**self._layer_titles, "copy": self._copy_label, "hint": self._message,
+                 "input text": self._input_text, "output text": self._output_text}
+        for labels in self._unit_labels.values():
+            texts.update({f"label {t.toPlainText()}": t for t in labels})
+        return {name: text.sceneBoundingRect() for name, text in texts.items()
+                if text.isVisible() and text.toPlainText().strip()}
 
     def _place_texts(self) -> None:
         sx, sy = self._scale
         staggered = {name: self._thin_labels(name, labels)
                      for name, labels in self._unit_labels.items() if labels}
-        status = {self._input_text: "input", self._output_text: "output"}
+        # Texts above the output / below the input row clear that row's unit labels.
+        status = {self._input_text: "input", self._output_text: "output",
+                  self._message: "output"}
+        titles = {text: name for name, text in self._layer_titles.items()}
         for text, x, y, dx, dy, layer in self._placed_texts:
             reach = 0.0
             if layer is not None:
                 reach = self._strip_half_px if layer.strip else self._radius_px
-            if staggered.get(status.get(text)):
-                dy += np.sign(dy) * _LABEL_LINE_PX  # clear the second line of labels
+            labels = self._unit_labels.get(status.get(text) or titles.get(text)) or []
+            if labels and text in status:
+                lines = 2 if staggered.get(status[text]) else 1
+                dy = np.sign(dy) * max(abs(dy), 4 + lines * _text_height(labels[0]))
+            elif labels:  # a layer's name: beyond its first (or last) unit's label
+                x = self._beside_labels(titles[text], x, dx, labels)
             text.setPos(x + dx / sx, y + (dy + np.sign(dy) * reach) / sy)
         for name, labels in self._unit_labels.items():
             if staggered.get(name):
                 away = -1.0 if name != "output" else 1.0
                 for text in labels[self._label_step[name]::2 * self._label_step[name]]:
-                    text.setPos(text.pos().x(), text.pos().y() + away * _LABEL_LINE_PX / sy)
+                    text.setPos(text.pos().x(),
+                                text.pos().y() + away * _text_height(text) / sy)
+
+    def _beside_labels(self, name: str, x: float, dx: float, labels: list[pg.TextItem]) -> float:
+        """The x of a layer name left (dx < 0) or right of the row, clear of its end label."""
+        edge = labels[0] if dx < 0 else labels[-1]
+        if not edge.isVisible():
+            return x
+        unit_x = self._layout.layers[name].positions[0 if dx < 0 else -1, 0]
+        outer = unit_x + np.sign(dx) * (_text_width(edge) / 2) / self._scale[0]
+        return min(x, outer) if dx < 0 else max(x, outer)
 
     def _thin_labels(self, name: str, labels: list[pg.TextItem]) -> bool:
         """Show every k-th label so they do not overlap, on two staggered lines if that helps.
 
         Returns whether the labels are staggered.
         """
-        longest = max(len(text.toPlainText()) for text in labels)
+        longest = max(_text_width(text) for text in labels)
         spacing_px = self._layout.layers[name].spacing * self._scale[0]
-        step = max(1, math.ceil((longest * _LABEL_CHAR_PX + 6) / spacing_px))
+        step = max(1, math.ceil((longest + _LABEL_GAP_PX) / spacing_px))
         stagger = step >= 2
         step = math.ceil(step / 2) if stagger else 1
         self._label_step[name] = step
@@ -681,7 +739,7 @@ class NetworkDiagramView(QWidget):
                 lines.append("lesioned (held at 0)")
             bias = self._biases.get("hidden")
             if bias is not None:
-                lines.append(f"bias b_h[{index}] = {palette.format_value(float(bias[index]), 4)}")
+                lines.append(f"bias = {palette.format_value(float(bias[index]), 4)}")
         elif layer == "context":
             lines.append(f"copy of h{index + 1} from the previous step")
         elif layer == "output":
@@ -689,7 +747,7 @@ class NetworkDiagramView(QWidget):
                 lines.append(f"target = {palette.format_value(float(self._target[index]), 4)}")
             bias = self._biases.get("output")
             if bias is not None:
-                lines.append(f"bias b_o[{index}] = {palette.format_value(float(bias[index]), 4)}")
+                lines.append(f"bias = {palette.format_value(float(bias[index]), 4)}")
         return "\n".join(lines)
 
     def _describe_link(self, x: float, y: float) -> str:
@@ -710,8 +768,9 @@ class NetworkDiagramView(QWidget):
         row, col = divmod(flat, weights.shape[1])
         source, destination = (self._layout.layers[name] for name in MATRICES[matrix])
         value = palette.format_value(float(weights[row, col]), 4)
-        return (f"{matrix}[{row},{col}] = {value}\n"
-                f"{source.labels[col]} → {destination.labels[row]}")
+        # Units by their names (h3, as everywhere), not by 0-based matrix indices.
+        return (f"weight {source.labels[col]} → {destination.labels[row]} = {value}\n"
+                f"({source.name} → {destination.name}, {matrix})")
 
 
 class _ActivationLegend(QWidget):
@@ -720,7 +779,7 @@ class _ActivationLegend(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._colors: palette.ActivationColors | None = None
-        self.setFixedSize(230, 40)
+        self.setFixedSize(200, 40)
         self.setFont(palette.font(9))
 
     def set_colors(self, colors: palette.ActivationColors) -> None:
@@ -764,16 +823,33 @@ class _ActivationLegend(QWidget):
 def _weight_key_html(summarised: bool) -> str:
     def swatch(color: str, text: str, dashed: bool = False) -> str:
         line = "╌╌╌" if dashed else "━━━"
-        return f"<span style='color:{color}'><b>{line}</b></span>&nbsp;{text}"
+        return (f"<nobr><span style='color:{color}'><b>{line}</b></span>&nbsp;"
+                f"{text.replace(' ', '&nbsp;')}</nobr>")
 
-    key = "&nbsp;&nbsp;&nbsp;".join([
+    key = " &nbsp; ".join([
         swatch(palette.POSITIVE, "positive"),
         swatch(palette.NEGATIVE, "negative weight"),
         swatch(palette.COPY_LINK, "copy (weight 1)", dashed=True),
     ])
-    note = f"strips: only the {LINK_CAP} strongest links; " if summarised else ""
-    return key + (f"<br><span style='color:{palette.MUTED}'>{note}thicker = larger |w| within "
-                  "its matrix · hover for values</span>")
+    note = f"strips: only the {LINK_CAP} strongest links · " if summarised else ""
+    return key + (f"<br><span style='color:{palette.MUTED}'>{note}<nobr>thicker = larger "
+                  "|w|</nobr> · <nobr>hover for values</nobr></span>")
+
+
+def _tight(text: pg.TextItem) -> pg.TextItem:
+    """A text whose box hugs its letters, so that boxes that touch mean letters that touch."""
+    text.textItem.document().setDocumentMargin(1)
+    text.updateTextPos()
+    return text
+
+
+def _text_width(text: pg.TextItem) -> float:
+    """Width in pixels of a text item as drawn (texts ignore the view's scaling)."""
+    return text.textItem.boundingRect().width()
+
+
+def _text_height(text: pg.TextItem) -> float:
+    return text.textItem.boundingRect().height()
 
 
 def _maybe(values: np.ndarray | None, n: int) -> np.ndarray | None:

@@ -71,7 +71,8 @@ def test_hovering_a_unit_shows_its_exact_value(diagram, make_snapshot):
     diagram.show_snapshot(snapshot)
     text = _hover(diagram, "hidden", 2)
     assert f"h3 = {snapshot.hidden[2]:.6f}".replace("-", "−") in text
-    assert f"b_h[2] = {snapshot.b_h[2]:.4f}".replace("-", "−") in text
+    assert f"bias = {snapshot.b_h[2]:.4f}".replace("-", "−") in text
+    assert "b_h[" not in text  # one numbering: h3 is the third hidden unit everywhere
     assert f"{snapshot.output[4]:.6f}" in _hover(diagram, "output", 4)
     assert "copy of h5" in _hover(diagram, "context", 4)
     # Far from everything: nothing shown.
@@ -84,8 +85,8 @@ def test_hovering_a_link_shows_its_weight(diagram, make_snapshot):
     hidden = np.array(diagram.unit_position("hidden", 0))
     output = np.array(diagram.unit_position("output", 0))
     text = _hover(diagram, tuple(0.5 * (hidden + output)))
-    assert text.startswith(f"W_ho[0,0] = {snapshot.W_ho[0, 0]:.4f}".replace("-", "−"))
-    assert "h1 → next" in text
+    assert text.startswith(f"weight h1 → next = {snapshot.W_ho[0, 0]:.4f}".replace("-", "−"))
+    assert "W_ho" in text
 
 
 def test_small_network_draws_every_link_and_four_dashed_copy_links(diagram, make_snapshot):
@@ -324,6 +325,27 @@ def test_many_categories_get_short_tick_labels(error_bars, make_snapshot):
     labels = error_bars.tick_labels()
     assert len(labels) == 20
     assert labels[:3] == ["1", "2", "3"]  # the shared "pos " prefix is dropped
+
+
+def test_long_category_names_wrap_instead_of_being_cut(error_bars, make_snapshot):
+    names = ("predict 2nd bit (random)", "predict XOR bit", "predict next 1st bit (random)")
+    error_bars.resize(340, 260)  # the error bars at a 1024×640 window
+    error_bars.show_snapshot(make_snapshot(category_names=names))
+    error_bars._update_ticks()
+    labels = error_bars.tick_labels()
+    assert not any("…" in label for label in labels), labels
+    # Every word of every name is there (the shared "predict" is said once by the axis).
+    for name, label in zip(names, labels, strict=True):
+        assert label.split() == name.split()[1:]
+    assert any("\n" in label for label in labels)  # it had to wrap at this width
+
+
+@pytest.mark.parametrize(("task", "title"), [("letters", "letter in the stream"),
+                                             ("text", "character"),
+                                             ("xor", "position in the sequence")])
+def test_error_axis_says_what_a_category_is(error_bars, make_snapshot, task, title):
+    error_bars.show_snapshot(make_snapshot(task_name=task))
+    assert error_bars.x_label() == title
 
 
 # ------------------------------------------------------------------------ activation history
