@@ -146,8 +146,10 @@ def compute_layout(
 
 
 def strongest_links(weights: np.ndarray, cap: int = LINK_CAP) -> np.ndarray:
-    """Flat indices of the links to draw: all of them, or the ``cap`` largest by |w|."""
+    """Flat indices of the links to draw: all of them, or the ``cap`` largest finite |w|
+    (a diverged weight cannot be drawn: it is never picked)."""
     flat = np.abs(np.asarray(weights, dtype=np.float64).ravel())
+    flat[~np.isfinite(flat)] = -1.0
     if flat.size <= cap:
         return np.arange(flat.size)
     chosen = np.argpartition(flat, flat.size - cap)[flat.size - cap:]

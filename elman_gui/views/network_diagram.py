@@ -38,6 +38,8 @@ from elman_gui.views.diagram_layout import (
 )
 from elman_gui.views.segments_item import SegmentsItem
 
+ALL_LINKS_HIDDEN = 10  # up to this many hidden units every link is drawn
+_LINKS_PER_UNIT = 3  # beyond: about this many of the strongest links per unit of a matrix
 LINK_LEVELS = 5  # magnitude bins per sign: width and opacity grow with |w|
 _LINK_WIDTHS = np.linspace(0.6, 3.4, LINK_LEVELS)
 _LINK_STRENGTHS = np.linspace(0.22, 1.0, LINK_LEVELS)  # how far from white a level's colour is
@@ -49,6 +51,8 @@ _MAX_PX_PER_SPACING = 110.0  # a tiny network is not blown up to fill a big wind
 _MAX_PX_PER_ROW = 340.0
 _CIRCLE_PX = (7.0, 34.0)  # smallest and largest circle diameter
 _LABEL_GAP_PX = 4.0  # between two unit labels side by side
+_STAGGER_GAP_PX = 2.0  # between the two lines of staggered labels
+_STAGGER_HIDDEN_MIN_PX = 420.0  # a lower diagram shows fewer hidden labels, on one line
 
 
 class NetworkDiagramView(QWidget):
@@ -78,6 +82,11 @@ class NetworkDiagramView(QWidget):
 
         self._links = self._make_link_item()
         self._set_link_pens(summarised=False)
+        self._focus = self._make_link_item()  # every link of the unit under the mouse
+        self._focus.setZValue(2)
+        self._focus.set_pens(self._links.pens())
+        self._links_opacity = 1.0
+        self._focused: tuple[str, int] | None = None
         self._hover_text = self._make_overlay_text(
             palette.font(10), anchor=(0, 1), z=100, border=pg.mkPen(palette.AXIS))
         self._hover_text.hide()
@@ -96,6 +105,8 @@ class NetworkDiagramView(QWidget):
         self._texts_key: tuple | None = None
         self._unit_labels: dict[str, list[pg.TextItem]] = {}
         self._label_step: dict[str, int] = {}
+        self._staggered: dict[str, bool] = {}
+        self._label_extent: dict[str, float] = {}
         self._values: dict[str, np.ndarray | None] = {}
         self._weights: dict[str, np.ndarray] = {}
         self._biases: dict[str, np.ndarray] = {}
@@ -152,6 +163,7 @@ class NetworkDiagramView(QWidget):
         self._generation = None
         self._lesioned = ()
         self._links.set_segments([np.empty((0, 4))] * (2 * LINK_LEVELS))
+        self.focus_unit(None)
         self._hover_text.hide()
         self._message.setText("no network yet")
         self._message.setAnchor((0.5, 0.5))
@@ -165,7 +177,8 @@ class NetworkDiagramView(QWidget):
         1 forward and 3 backward use the weights; 2 (error) uses none; 4 copies hidden →
         context, so the copy links glow and the weights are dimmed.
         """
-        self._links.setOpacity(0.15 if phase in (2, 4) else 1.0)
+        self._links_opacity = 0.15 if phase in (2, 4) else 1.0
+        self._links.setOpacity(self._links_opacity)
         copy = getattr(self, "_copy_links", None)
         if copy is not None and copy.scene() is not None:
             copy.setOpacity(1.0 if phase in (None, 4) else 0.2)
@@ -331,6 +344,7 @@ class NetworkDiagramView(QWidget):
 
     def _rebuild(self, key: tuple) -> None:
         self._remove_layout_items()
+        self.focus_unit(None)
         n_input, n_hidden, n_output, input_labels, output_labels = key
         self._layout_key = key
         self._layout = layout = compute_layout(
@@ -339,7 +353,8 @@ class NetworkDiagramView(QWidget):
         self._last_weights = None
         self._texts_key = None
         self._seen_negative = False
-        summarised = any(g.strip for g in layout.layers.values())
+        summarised = any(g.strip for g in layout.layers.values()) or \
+            layout.layers["hidden"].size > ALL_LINKS_HIDDEN
         self._set_link_pens(summarised)
         self._endpoints = {matrix: layout.segment_endpoints(matrix) for matrix in MATRICES}
         self._key.setText(_weight_key_html(summarised))
@@ -392,6 +407,7 @@ class NetworkDiagramView(QWidget):
         pen.setCosmetic(True)
         pen.setStyle(Qt.PenStyle.DashLine)
         self._copy_links = self._add(SegmentsItem([pen]), 12)
+        self._copy_shift = np.zeros_like(hidden.positions)
         self._copy_links.set_segments([np.hstack([hidden.positions, context.positions])])
         self._copy_count = hidden.size
         step = max(1, hidden.size // 8) if hidden.strip else 1
@@ -465,13 +481,21 @@ class NetworkDiagramView(QWidget):
         x0, x1 = layout.x_range
         y0, y1 = 0.0, 2.0
         left, right = _SIDE_MARGINS_PX
-        # Above the output row: its labels and the target text; below the input row: its
-        # labels and the input text (two label lines if they are staggered).
-        label_px = max((_text_height(t) for labels in self._unit_labels.values()
-                        for t in labels[:1]), default=0.0)
-        top = bottom = 2 * _TEXT_LINE_PX + 2 * label_px + _CIRCLE_PX[1] / 2
-        top, bottom = (min(top, 0.3 * height_px), min(bottom, 0.3 * height_px))
+        titles = self._layer_titles
+        left = max(left, 12 + max(_text_width(titles[n]) for n in ("input", "hidden", "output")))
+        right = max(right, 12 + _text_width(titles["context"]))
         sx = min(max(width_px - left - right, 10) / (x1 - x0), _MAX_PX_PER_SPACING)
+        self._scale = (sx, self._scale[1])
+        # How far each row's labels reach from it, once they are arranged to fit along x.
+        self._label_extent = {name: self._arrange_labels(name, labels, height_px)
+                              for name, labels in self._unit_labels.items() if labels}
+        # Above the output row: its labels and the target text; below the bottom row: the
+        # input and context labels and the input text.
+        extent = self._label_extent
+        top = _TEXT_LINE_PX + 8 + extent.get("output", 0.0) + _CIRCLE_PX[1] / 2
+        bottom = _TEXT_LINE_PX + 8 + max(extent.get("input", 0.0),
+                                         extent.get("context", 0.0)) + _CIRCLE_PX[1] / 2
+        top, bottom = (min(top, 0.35 * height_px), min(bottom, 0.35 * height_px))
         sy = min(max(height_px - top - bottom, 10) / (y1 - y0), _MAX_PX_PER_ROW)
         self._scale = (sx, sy)
         # Centre the drawing when a cap left spare room.
@@ -523,8 +547,7 @@ class NetworkDiagramView(QWidget):
 
     def _place_texts(self) -> None:
         sx, sy = self._scale
-        staggered = {name: self._thin_labels(name, labels)
-                     for name, labels in self._unit_labels.items() if labels}
+        staggered = self._staggered
         # Texts above the output / below the input row clear that row's unit labels.
         status = {self._input_text: "input", self._output_text: "output",
                   self._message: "output"}
@@ -535,8 +558,7 @@ class NetworkDiagramView(QWidget):
                 reach = self._strip_half_px if layer.strip else self._radius_px
             labels = self._unit_labels.get(status.get(text) or titles.get(text)) or []
             if labels and text in status:
-                lines = 2 if staggered.get(status[text]) else 1
-                dy = np.sign(dy) * max(abs(dy), 4 + lines * _text_height(labels[0]))
+                dy = np.sign(dy) * max(abs(dy), 4 + self._label_extent[status[text]])
             elif labels:  # a layer's name: beyond its first (or last) unit's label
                 x = self._beside_labels(titles[text], x, dx, labels)
             text.setPos(x + dx / sx, y + (dy + np.sign(dy) * reach) / sy)
@@ -544,8 +566,8 @@ class NetworkDiagramView(QWidget):
             if staggered.get(name):
                 away = -1.0 if name != "output" else 1.0
                 for text in labels[self._label_step[name]::2 * self._label_step[name]]:
-                    text.setPos(text.pos().x(),
-                                text.pos().y() + away * _text_height(text) / sy)
+                    text.setPos(text.pos().x(), text.pos().y()
+                                + away * (_text_height(text) + _STAGGER_GAP_PX) / sy)
 
     def _beside_labels(self, name: str, x: float, dx: float, labels: list[pg.TextItem]) -> float:
         """The x of a layer name left (dx < 0) or right of the row, clear of its end label."""
@@ -553,39 +575,68 @@ class NetworkDiagramView(QWidget):
         if not edge.isVisible():
             return x
         unit_x = self._layout.layers[name].positions[0 if dx < 0 else -1, 0]
-        outer = unit_x + np.sign(dx) * (_text_width(edge) / 2) / self._scale[0]
+        half = (_text_height(edge) if edge.angle else _text_width(edge)) / 2
+        outer = unit_x + np.sign(dx) * half / self._scale[0]
         return min(x, outer) if dx < 0 else max(x, outer)
 
-    def _thin_labels(self, name: str, labels: list[pg.TextItem]) -> bool:
-        """Show every k-th label so they do not overlap, on two staggered lines if that helps.
+    def _arrange_labels(self, name: str, labels: list[pg.TextItem], height_px: float) -> float:
+        """Fit a row's labels along x; returns how far (px) they reach from the units.
 
-        Returns whether the labels are staggered.
+        Side by side if they fit; input and output labels (the task's symbols and features,
+        which a student needs every one of) turn upright if that fits; otherwise every k-th
+        label is shown, on two staggered lines if that helps.
         """
+        below = name != "output"
         longest = max(_text_width(text) for text in labels)
+        height = _text_height(labels[0])
         spacing_px = self._layout.layers[name].spacing * self._scale[0]
-        step = max(1, math.ceil((longest + _LABEL_GAP_PX) / spacing_px))
-        stagger = step >= 2
-        step = math.ceil(step / 2) if stagger else 1
+        upright = (longest + _LABEL_GAP_PX > spacing_px and name in ("input", "output")
+                   and height + _LABEL_GAP_PX / 2 <= spacing_px)
+        for text in labels:
+            text.setAngle(90 if upright else 0)
+            text.setAnchor((1, 0.5) if upright and below else (0, 0.5) if upright
+                           else (0.5, 0 if below else 1))
+        step = 1 if upright else max(1, math.ceil((longest + _LABEL_GAP_PX) / spacing_px))
+        # Hidden labels staggered reach down towards the context labels: only with room.
+        room = name != "hidden" or height_px >= _STAGGER_HIDDEN_MIN_PX
+        stagger = step >= 2 and room
+        step = math.ceil(step / 2) if stagger else step
         self._label_step[name] = step
+        self._staggered[name] = stagger
         for i, text in enumerate(labels):
             text.setVisible(i % step == 0)
-        return stagger
+        if upright:
+            return longest
+        return height * 2 + _STAGGER_GAP_PX if stagger else height
 
     def _place_arrows(self) -> None:
-        """Arrowheads touch the context unit's edge, pointing along the link on screen."""
+        """Copy links run beside (not on) the context → hidden weight of the same two units;
+        arrowheads touch the context unit's edge, pointing along the link on screen."""
         sx, sy = self._scale
         hidden, context = self._layout.layers["hidden"], self._layout.layers["context"]
         reach = self._strip_half_px if context.strip else self._radius_px
+        dx_px = (context.positions[:, 0] - hidden.positions[:, 0]) * sx
+        dy_px = (hidden.positions[:, 1] - context.positions[:, 1]) * sy  # screen y is down
+        length = np.hypot(dx_px, dy_px)
+        ux, uy = dx_px / length, dy_px / length
+        # Shifted sideways by half a circle: W_hh[i, i] runs centre to centre.
+        side = 0.0 if context.strip else 0.5 * self._radius_px
+        shift = np.column_stack([-uy * side / sx, -ux * side / sy])
+        self._copy_shift = shift
+        self._copy_links.set_segments([np.hstack([hidden.positions + shift,
+                                                  context.positions + shift])])
         for arrow, i in self._arrows:
-            dx_px = (context.positions[i, 0] - hidden.positions[i, 0]) * sx
-            dy_px = (hidden.positions[i, 1] - context.positions[i, 1]) * sy  # screen y is down
-            length = math.hypot(dx_px, dy_px)
-            ux, uy = dx_px / length, dy_px / length
             # Leave the circle's edge (or a strip's top edge) along the link direction.
-            back = reach if not context.strip else reach / max(uy, 0.2)
-            arrow.setStyle(angle=math.degrees(math.atan2(-uy, -ux)))
-            arrow.setPos(context.positions[i, 0] - ux * back / sx,
-                         context.positions[i, 1] + uy * back / sy)
+            back = reach if not context.strip else reach / max(uy[i], 0.2)
+            arrow.setStyle(angle=math.degrees(math.atan2(-uy[i], -ux[i])))
+            arrow.setPos(context.positions[i, 0] + shift[i, 0] - ux[i] * back / sx,
+                         context.positions[i, 1] + shift[i, 1] + uy[i] * back / sy)
+
+    def copy_link_segments(self) -> np.ndarray:
+        """(n, 4) x0, y0, x1, y1 of the dashed copy links as drawn (diagram coordinates)."""
+        hidden, context = self._layout.layers["hidden"], self._layout.layers["context"]
+        return np.hstack([hidden.positions + self._copy_shift,
+                          context.positions + self._copy_shift])
 
     # -------------------------------------------------------------------- updating
     def _update_colors(self) -> None:
@@ -641,9 +692,7 @@ class NetworkDiagramView(QWidget):
         all_starts, all_ends, all_bins, shown = [], [], [], {}
         for matrix, w in weights.items():
             w = np.asarray(w, dtype=np.float64)
-            # Circles (≤ 32 units a side) show every link; a strip only its strongest ones.
-            ends_are_strips = any(layout.layers[name].strip for name in MATRICES[matrix])
-            chosen = strongest_links(w, LINK_CAP if ends_are_strips else w.size)
+            chosen = strongest_links(w, self._link_cap(matrix, w))
             starts, ends = self._endpoints[matrix]
             starts, ends = starts[chosen], ends[chosen]
             values = w.ravel()[chosen]
@@ -659,6 +708,19 @@ class NetworkDiagramView(QWidget):
         order = np.argsort(bins, kind="stable")
         bounds = np.cumsum(np.bincount(bins, minlength=2 * LINK_LEVELS))[:-1]
         self._links.set_segments(np.split(segments[order], bounds))
+        focused, self._focused = self._focused, None
+        self.focus_unit(focused)  # the hovered unit's links with the new weights
+
+    def _link_cap(self, matrix: str, w: np.ndarray) -> int:
+        """How many of a matrix's links to draw: all in a small network; beyond
+        :data:`ALL_LINKS_HIDDEN` hidden units the strongest few per unit (hover a unit for all
+        of its links); LINK_CAP where a strip is involved."""
+        layout = self._layout
+        if any(layout.layers[name].strip for name in MATRICES[matrix]):
+            return LINK_CAP
+        if layout.layers["hidden"].size <= ALL_LINKS_HIDDEN:
+            return w.size
+        return min(w.size, _LINKS_PER_UNIT * max(w.shape))
 
     def _update_texts(self, snapshot: Snapshot) -> None:
         key = (snapshot.hidden is None, snapshot.input_symbol, snapshot.target_symbol,
@@ -690,8 +752,10 @@ class NetworkDiagramView(QWidget):
     def _on_mouse_moved(self, scene_pos) -> None:
         if self._layout is None or not self._view.sceneBoundingRect().contains(scene_pos):
             self._hover_text.hide()
+            self.focus_unit(None)
             return
         point = self._view.mapSceneToView(scene_pos)
+        self.focus_unit(self._unit_at(point.x(), point.y()))
         text = self.describe_at(point.x(), point.y())
         if not text:
             self._hover_text.hide()
@@ -706,6 +770,42 @@ class NetworkDiagramView(QWidget):
         offset_y = -12 * pixel_h if top_half else 12 * pixel_h
         self._hover_text.setPos(point.x() + offset_x, point.y() + offset_y)
         self._hover_text.show()
+
+    def focus_unit(self, unit: tuple[str, int] | None) -> None:
+        """Draw every link of one unit (layer, index) over the dimmed rest; None: undo."""
+        if unit == self._focused:
+            return
+        self._focused = unit
+        empty = [np.empty((0, 4))] * (2 * LINK_LEVELS)
+        if unit is None or not self._weights:
+            self._focus.set_segments(empty)
+            self._links.setOpacity(self._links_opacity)
+            return
+        layer, index = unit
+        segments, bins = [], []
+        for matrix, (source, destination) in MATRICES.items():
+            w = np.asarray(self._weights[matrix], dtype=np.float64)
+            rows, cols = w.shape
+            if layer == destination:
+                flat = index * cols + np.arange(cols)
+            elif layer == source:
+                flat = np.arange(rows) * cols + index
+            else:
+                continue
+            starts, ends = self._endpoints[matrix]
+            values = w.ravel()[flat]
+            finite = np.isfinite(values)
+            segments.append(np.hstack([starts[flat], ends[flat]])[finite])
+            levels = link_levels(w, LINK_LEVELS).ravel()[flat]  # as strong as in the matrix
+            bins.append((levels * 2 + (values > 0))[finite])
+        segments = np.concatenate(segments) if segments else np.empty((0, 4))
+        bins = np.concatenate(bins).astype(np.intp) if bins else np.empty(0, np.intp)
+        self._focus.set_segments([segments[bins == b] for b in range(2 * LINK_LEVELS)])
+        self._links.setOpacity(0.2 * self._links_opacity)
+
+    def focused_link_count(self) -> int:
+        """How many links the hovered unit has drawn over the rest (0: none hovered)."""
+        return sum(len(g) for g in self._focus.groups()) if self._focused else 0
 
     def _on_mouse_clicked(self, event) -> None:
         if self._layout is None or event.button() != Qt.MouseButton.LeftButton:
@@ -779,7 +879,7 @@ class _ActivationLegend(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._colors: palette.ActivationColors | None = None
-        self.setFixedSize(200, 40)
+        self.setFixedSize(210, 40)
         self.setFont(palette.font(9))
 
     def set_colors(self, colors: palette.ActivationColors) -> None:
@@ -795,7 +895,7 @@ class _ActivationLegend(QWidget):
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        bar = QRectF(8, 4, 130, 14)
+        bar = QRectF(8, 4, 110, 14)
         gradient = QLinearGradient(bar.topLeft(), bar.topRight())
         for position, color in zip(*self._colors.colormap.getStops(mode="qcolor"),
                                    strict=True):
@@ -831,9 +931,9 @@ def _weight_key_html(summarised: bool) -> str:
         swatch(palette.NEGATIVE, "negative weight"),
         swatch(palette.COPY_LINK, "copy (weight 1)", dashed=True),
     ])
-    note = f"strips: only the {LINK_CAP} strongest links · " if summarised else ""
+    note = "only the strongest links · " if summarised else ""
     return key + (f"<br><span style='color:{palette.MUTED}'>{note}<nobr>thicker = larger "
-                  "|w|</nobr> · <nobr>hover for values</nobr></span>")
+                  "|w|</nobr> · <nobr>hover a unit for its links</nobr></span>")
 
 
 def _tight(text: pg.TextItem) -> pg.TextItem:

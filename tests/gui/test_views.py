@@ -118,6 +118,51 @@ def test_large_network_uses_strips_and_draws_only_the_strongest_links(diagram, m
     assert f"h100 = {snapshot.hidden[99]:.6f}" in _hover(diagram, "hidden", 99)
 
 
+def test_hovering_a_unit_draws_all_its_links(diagram, make_snapshot):
+    snapshot = make_snapshot(31, 150, 31)
+    diagram.show_snapshot(snapshot)
+    assert diagram.focused_link_count() == 0
+    _hover(diagram, "hidden", 99)  # in: 31 inputs and 150 context units; out: 31 outputs
+    assert diagram.focused_link_count() == 31 + 150 + 31
+    _hover(diagram, "output", 3)
+    assert diagram.focused_link_count() == 150
+    _hover(diagram, (-1000.0, -1000.0))
+    assert diagram.focused_link_count() == 0
+
+
+def test_a_mid_sized_network_draws_its_strongest_links(diagram, make_snapshot):
+    snapshot = make_snapshot(6, 20, 6)
+    diagram.show_snapshot(snapshot)
+    for matrix in ("W_ih", "W_hh", "W_ho"):
+        weights = np.abs(getattr(snapshot, matrix)).ravel()
+        assert diagram.link_count(matrix) == 60 < weights.size
+        shown = np.zeros(weights.size, dtype=bool)
+        shown[diagram._shown_links[matrix][0]] = True
+        assert weights[shown].min() >= weights[~shown].max()
+
+
+def test_every_input_and_output_unit_is_labelled(qtbot, make_snapshot):
+    features = ("consonantal", "vocalic", "interrupted", "high", "back", "voiced")
+    view = _shown(qtbot, NetworkDiagramView(), 900, 600)
+    view.show_snapshot(make_snapshot(6, 20, 6, input_labels=features, output_labels=features))
+    qtbot.wait(50)
+    rects = view.text_rects()
+    for feature in features:
+        assert f"label {feature}" in rects, feature  # all six, none thinned out
+
+
+def test_on_1_1_1_the_copy_link_is_not_drawn_on_the_context_weight(diagram, make_snapshot):
+    diagram.show_snapshot(make_snapshot(1, 1, 1))
+    hidden = np.array(diagram.unit_position("hidden", 0))
+    context = np.array(diagram.unit_position("context", 0))
+    x0, y0, x1, y1 = diagram.copy_link_segments()[0]
+    start, end = diagram.map_to_scene(x0, y0), diagram.map_to_scene(x1, y1)
+    # Pixels between the copy link's ends and the W_hh link's (centre to centre) line.
+    for point, centre in ((start, hidden), (end, context)):
+        centre = diagram.map_to_scene(*centre)
+        assert np.hypot(point.x() - centre.x(), point.y() - centre.y()) >= 3.0
+
+
 def test_swapping_to_a_bigger_network_rebuilds_with_its_labels(diagram, make_snapshot):
     diagram.show_snapshot(make_snapshot(1, 4, 1))
     bigger = make_snapshot(6, 20, 6, generation=2, input_labels=tuple("bdgiua"))
@@ -126,7 +171,8 @@ def test_swapping_to_a_bigger_network_rebuilds_with_its_labels(diagram, make_sna
     assert diagram.unit_labels("output") == bigger.output_labels
     assert len(diagram.unit_values("hidden")) == 20
     assert diagram.copy_link_count() == 20
-    assert diagram.link_count("W_hh") == 400
+    # 20 hidden units: the 3 × 20 strongest context → hidden links of 400, not a hairball.
+    assert diagram.link_count("W_hh") == 60
 
 
 def test_before_the_first_step_units_are_grey_and_the_student_is_told_what_to_do(
@@ -194,7 +240,9 @@ def test_a_diverged_network_with_nan_and_inf_still_draws(diagram, make_snapshot)
     hidden[:2] = np.nan
     diagram.show_snapshot(make_snapshot(6, 20, 6, W_hh=W_hh, hidden=hidden))
     _paint(diagram)
-    assert diagram.link_count("W_hh") == 400 - 3  # non-finite weights are not drawn
+    # 20 hidden units: the 60 strongest links are drawn, the non-finite ones never.
+    assert diagram.link_count("W_hh") == 60
+    assert np.isfinite(W_hh.ravel()[diagram._shown_links["W_hh"][0]]).all()
     assert "nan" in _hover(diagram, "hidden", 0)
 
 
