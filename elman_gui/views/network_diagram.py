@@ -687,7 +687,6 @@ class NetworkDiagramView(QWidget):
         self._lesion_marks.setData(pos=marks)
 
     def _update_links(self, weights: dict[str, np.ndarray]) -> None:
-        layout = self._layout
         self._weights = weights
         all_starts, all_ends, all_bins, shown = [], [], [], {}
         for matrix, w in weights.items():
