@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         main.addWidget(plots)
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 2)
-        main.setSizes([600, 420])
+        main.setSizes([620, 400])
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
@@ -196,12 +196,14 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self._fit_docks(width, height))
 
     def _fit_docks(self, width: int, height: int) -> None:
-        side = int(np.clip(0.25 * width, 250, 380))
+        # Room for the parameter fields without a sideways scroll bar, if the window allows.
+        fields = self.parameters.minimumSizeHint().width() + 24
+        side = int(np.clip(max(0.25 * width, fields), 250, min(380, 0.32 * width)))
         self.resizeDocks([self.task_dock, self.parameter_dock], [side, side],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.task_dock, self.parameter_dock],
                          [int(0.3 * height), int(0.7 * height)], Qt.Orientation.Vertical)
-        history = int(np.clip(0.25 * height, 170, 260))
+        history = int(np.clip(0.3 * height, 190, 260))
         self.resizeDocks([self.debugger.history_dock], [history], Qt.Orientation.Vertical)
 
     def _all_actions(self) -> list[QAction]:

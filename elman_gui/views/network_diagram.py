@@ -14,7 +14,7 @@ from html import escape
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QLinearGradient, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QHBoxLayout,
@@ -51,6 +51,7 @@ _MAX_PX_PER_SPACING = 110.0  # a tiny network is not blown up to fill a big wind
 _MAX_PX_PER_ROW = 340.0
 _CIRCLE_PX = (7.0, 34.0)  # smallest and largest circle diameter
 _LABEL_GAP_PX = 4.0  # between two unit labels side by side
+_UPRIGHT_SHARE = 0.14  # of the diagram's height, for upright unit names
 _STAGGER_GAP_PX = 2.0  # between the two lines of staggered labels
 _STAGGER_HIDDEN_MIN_PX = 420.0  # a lower diagram shows fewer hidden labels, on one line
 
@@ -530,7 +531,8 @@ class NetworkDiagramView(QWidget):
         rect = label.sceneBoundingRect()
         others = [t for t in self._layer_titles.values()]
         others += [t for labels in self._unit_labels.values() for t in labels if t.isVisible()]
-        if any(rect.intersects(t.sceneBoundingRect()) for t in others):
+        inside = self._view.sceneBoundingRect().contains(rect)
+        if not inside or any(rect.intersects(t.sceneBoundingRect()) for t in others):
             label.hide()
 
     def text_rects(self) -> dict[str, QRectF]:
@@ -587,11 +589,19 @@ class NetworkDiagramView(QWidget):
         label is shown, on two staggered lines if that helps.
         """
         below = name != "output"
+        geometry = self._layout.layers[name]
+        for text, label in zip(labels, geometry.labels, strict=True):
+            if text.toPlainText() != label:
+                text.setText(label)
         longest = max(_text_width(text) for text in labels)
         height = _text_height(labels[0])
-        spacing_px = self._layout.layers[name].spacing * self._scale[0]
+        spacing_px = geometry.spacing * self._scale[0] if geometry.size > 1 else math.inf
         upright = (longest + _LABEL_GAP_PX > spacing_px and name in ("input", "output")
                    and height + _LABEL_GAP_PX / 2 <= spacing_px)
+        if upright:  # upright names may take a share of the height; longer ones end in "…"
+            longest = min(longest, max(_UPRIGHT_SHARE * height_px, 3 * height))
+            for text, label in zip(labels, geometry.labels, strict=True):
+                text.setText(_elide(text, label, longest))
         for text in labels:
             text.setAngle(90 if upright else 0)
             text.setAnchor((1, 0.5) if upright and below else (0, 0.5) if upright
@@ -940,6 +950,12 @@ def _tight(text: pg.TextItem) -> pg.TextItem:
     text.textItem.document().setDocumentMargin(1)
     text.updateTextPos()
     return text
+
+
+def _elide(text: pg.TextItem, label: str, width_px: float) -> str:
+    """``label`` cut with "…" to fit ``width_px`` in the text's font."""
+    metrics = QFontMetrics(text.textItem.font())
+    return metrics.elidedText(label, Qt.TextElideMode.ElideRight, max(int(width_px) - 4, 8))
 
 
 def _text_width(text: pg.TextItem) -> float:
