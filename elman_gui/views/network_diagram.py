@@ -46,7 +46,7 @@ _LINK_STRENGTHS = np.linspace(0.22, 1.0, LINK_LEVELS)  # how far from white a le
 _HOVER_TOLERANCE_PX = 5.0
 # Room around the drawing, in pixels, for the layer names and the texts (left, right, top, bottom).
 _SIDE_MARGINS_PX = (70.0, 76.0)  # left, right: the layer names
-_TEXT_LINE_PX = 22.0  # "input: …" below the drawing, "target: … predicted: …" above it
+_TEXT_LINE_PX = 28.0  # "input: …" below the drawing, "target: … predicted: …" above it
 _MAX_PX_PER_SPACING = 110.0  # a tiny network is not blown up to fill a big window
 _MAX_PX_PER_ROW = 340.0
 _CIRCLE_PX = (7.0, 34.0)  # smallest and largest circle diameter
@@ -107,6 +107,7 @@ class NetworkDiagramView(QWidget):
         self._unit_labels: dict[str, list[pg.TextItem]] = {}
         self._label_step: dict[str, int] = {}
         self._staggered: dict[str, bool] = {}
+        self._room_for_status = True
         self._label_extent: dict[str, float] = {}
         self._values: dict[str, np.ndarray | None] = {}
         self._weights: dict[str, np.ndarray] = {}
@@ -496,14 +497,19 @@ class NetworkDiagramView(QWidget):
         top = _TEXT_LINE_PX + 8 + extent.get("output", 0.0) + _CIRCLE_PX[1] / 2
         bottom = _TEXT_LINE_PX + 8 + max(extent.get("input", 0.0),
                                          extent.get("context", 0.0)) + _CIRCLE_PX[1] / 2
+        # A very low diagram drops "input: …" and "target: …" (the inspector has them) rather
+        # than cut them.
+        self._room_for_status = max(top, bottom) <= 0.35 * height_px
         top, bottom = (min(top, 0.35 * height_px), min(bottom, 0.35 * height_px))
         sy = min(max(height_px - top - bottom, 10) / (y1 - y0), _MAX_PX_PER_ROW)
         self._scale = (sx, sy)
-        # Centre the drawing when a cap left spare room.
-        pad_x = (width_px / sx - (x1 - x0)) / 2
-        pad_y = (height_px / sy - (y1 - y0)) / 2
-        self._view.setRange(QRectF(QPointF(x0 - pad_x, y0 - pad_y),
-                                   QPointF(x1 + pad_x, y1 + pad_y)), padding=0)
+        # Each margin as computed (they differ: more text below than above, names left and
+        # right); room a cap left over is shared equally.
+        spare_x = (width_px / sx - (x1 - x0) - (left + right) / sx) / 2
+        spare_y = (height_px / sy - (y1 - y0) - (top + bottom) / sy) / 2
+        self._view.setRange(QRectF(QPointF(x0 - left / sx - spare_x, y0 - bottom / sy - spare_y),
+                                   QPointF(x1 + right / sx + spare_x, y1 + top / sy + spare_y)),
+                            padding=0)
         self._radius_px = float(np.clip(0.66 * sx, *_CIRCLE_PX) / 2)
         self._radius_px = min(self._radius_px, 0.18 * sy)
         self._strip_half_px = float(np.clip(0.06 * sy, 7.0, 13.0))
@@ -564,6 +570,8 @@ class NetworkDiagramView(QWidget):
             elif labels:  # a layer's name: beyond its first (or last) unit's label
                 x = self._beside_labels(titles[text], x, dx, labels)
             text.setPos(x + dx / sx, y + (dy + np.sign(dy) * reach) / sy)
+        for text in (self._input_text, self._output_text):
+            text.setVisible(self._room_for_status)
         for name, labels in self._unit_labels.items():
             if staggered.get(name):
                 away = -1.0 if name != "output" else 1.0

@@ -138,3 +138,5 @@ def test_diagram_texts_do_not_overlap_at_any_network_size(qtbot, make_snapshot, 
     rects = view.text_rects()
     assert {"input", "hidden", "context", "output"} <= set(rects)
     assert not overlapping(rects)
+    inside = view._view.sceneBoundingRect().adjusted(-1, -1, 1, 1)
+    assert [name for name, rect in rects.items() if not inside.contains(rect)] == []
