@@ -96,7 +96,6 @@ class HistoryView(QWidget):
             self.info.setText("Press Step or Play: the most recent steps appear here.")
             return
         self.info.setText(CLICK_HINT)
-        self.plots["loss"].getAxis("left").setTicks(None)  # pyqtgraph's own ticks again
         diverging = bool(np.nanmin(history.hidden) < 0) if history.hidden.size else False
         colormap = palette.diverging_map() if diverging else palette.sequential_map()
         levels = (-1.0, 1.0) if diverging else (0.0, 1.0)
@@ -111,6 +110,9 @@ class HistoryView(QWidget):
         self.plots["loss"].setXRange(0, n, padding=0)
         top = float(loss.max()) if n else 1.0
         self.plots["loss"].setYRange(0, top if top > 0 else 1.0, padding=0.05)
+        # Two numbers on a row this low: 0 and the largest error (more would overlap).
+        self.plots["loss"].getAxis("left").setTicks(
+            [[(0.0, "0"), (top, f"{top:.2g}")]] if top > 0 else [[(0.0, "0")]])
         for name in ("hidden", "context"):
             self.plots[name].setYRange(0, history.hidden.shape[1], padding=0)
 

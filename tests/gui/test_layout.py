@@ -140,3 +140,15 @@ def test_diagram_texts_do_not_overlap_at_any_network_size(qtbot, make_snapshot, 
     assert not overlapping(rects)
     inside = view._view.sceneBoundingRect().adjusted(-1, -1, 1, 1)
     assert [name for name, rect in rects.items() if not inside.contains(rect)] == []
+
+
+def test_a_long_status_message_ends_in_an_ellipsis_not_off_screen(small_window):
+    window = small_window
+    long = "Trained 20,000 steps; " * 20
+    window.status.say(long)
+    QApplication.processEvents()
+    message = window.status_message
+    assert message.text() == long and message.toolTip() == long  # nothing lost
+    assert message.shown_text().endswith("…") and len(message.shown_text()) < len(long)
+    for label in window.status_labels.values():  # the figures keep their room
+        assert label.isVisible() and label.geometry().right() <= window.width()

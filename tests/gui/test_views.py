@@ -404,6 +404,27 @@ def _history(n: int, symbols) -> ActivationHistory:
                              symbols=tuple(symbols[i % len(symbols)] for i in range(n)))
 
 
+def test_history_error_axis_shows_zero_and_the_largest_error_only(qtbot, make_snapshot):
+    view = _shown(qtbot, HistoryView(), 900, 180)  # a low dock: rows of a few pixels
+    history = _history(100, ("0", "1"))
+    view.show_snapshot(make_snapshot(history=history))
+    levels = view.plots["loss"].getAxis("left")._tickLevels
+    top = float(history.loss.max())
+    assert [label for _, label in levels[0]] == ["0", f"{top:.2g}"]
+    qtbot.wait(20)
+    assert view.plots["hidden"].getAxis("left").labelText in ("hidden", "h")
+
+
+def test_loss_axis_title_shortens_in_a_low_plot(qtbot):
+    view = _shown(qtbot, LossPlotView(), 500, 170)
+    view.set_loss_name("mean squared error")
+    qtbot.wait(20)
+    assert view.y_label() == "loss"
+    assert view._plot.getPlotItem().getAxis("left").toolTip() == "loss (mean squared error)"
+    view.resize(500, 500)
+    qtbot.waitUntil(lambda: view.y_label() == "loss (mean squared error)", timeout=2000)
+
+
 def test_history_labels_every_input_or_else_step_numbers(qtbot, make_snapshot):
     """Every other label of 0 1 0 1 … would read 0 0 0 0: all inputs, or none."""
     view = _shown(qtbot, HistoryView(), 1300, 260)
