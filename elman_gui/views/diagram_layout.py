@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 STRIP_THRESHOLD = 32  # layers with more units than this are drawn as a cell strip
+LINK_LEVELS = 5  # magnitude bins per sign: width and opacity grow with |w|
 LINK_CAP = 200  # at most this many links per weight matrix (the strongest by |w|)
 UNIT_SPACING = 1.0
 STRIP_CELL = 0.2  # width of one cell in a strip

@@ -3,18 +3,19 @@
 Graphics items are created once per layout (layer sizes and labels) and only updated afterwards:
 units are one ScatterPlotItem (circle layers) or one ImageItem per strip layer, and all weights
 are one SegmentsItem with a pen per (magnitude level, sign). The view stretches x and y
-separately to fill its window; circles, arrowheads and texts are sized in pixels.
+separately to fill its window; circles, arrowheads and texts are sized in pixels. Texts are
+placed by :class:`~elman_gui.views.diagram_texts.DiagramTexts`, the mouse is handled by
+:class:`~elman_gui.views.diagram_hover.DiagramHover`.
 """
 
 from __future__ import annotations
 
 import math
-from html import escape
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QLinearGradient, QPainter, QPen
+from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QHBoxLayout,
@@ -26,37 +27,32 @@ from PySide6.QtWidgets import (
 
 from elman_gui.snapshot import Snapshot
 from elman_gui.views import palette
+from elman_gui.views.diagram_hover import DiagramHover
 from elman_gui.views.diagram_layout import (
     LINK_CAP,
+    LINK_LEVELS,
     MATRICES,
     DiagramLayout,
     LayerGeometry,
     compute_layout,
-    distance_to_segments,
     link_levels,
     strongest_links,
 )
+from elman_gui.views.diagram_legend import ActivationLegend, weight_key_html
+from elman_gui.views.diagram_texts import TEXT_LINE_PX, DiagramTexts, text_width, tight
 from elman_gui.views.segments_item import SegmentsItem
 
 ALL_LINKS_HIDDEN = 10  # up to this many hidden units every link is drawn
 _LINKS_PER_UNIT = 3  # beyond: about this many of the strongest links per unit of a matrix
-LINK_LEVELS = 5  # magnitude bins per sign: width and opacity grow with |w|
 _LINK_WIDTHS = np.linspace(0.6, 3.4, LINK_LEVELS)
 _LINK_STRENGTHS = np.linspace(0.22, 1.0, LINK_LEVELS)  # how far from white a level's colour is
-_HOVER_TOLERANCE_PX = 5.0
-# Room around the drawing, in pixels, for the layer names and the texts (left, right, top, bottom).
 _SIDE_MARGINS_PX = (70.0, 76.0)  # left, right: the layer names
-_TEXT_LINE_PX = 28.0  # "input: …" below the drawing, "target: … predicted: …" above it
 _MAX_PX_PER_SPACING = 110.0  # a tiny network is not blown up to fill a big window
 _MAX_PX_PER_ROW = 340.0
 _CIRCLE_PX = (7.0, 34.0)  # smallest and largest circle diameter
-_LABEL_GAP_PX = 4.0  # between two unit labels side by side
-_UPRIGHT_SHARE = 0.14  # of the diagram's height, for upright unit names
-_STAGGER_GAP_PX = 2.0  # between the two lines of staggered labels
-_STAGGER_HIDDEN_MIN_PX = 420.0  # a lower diagram shows fewer hidden labels, on one line
 
 
-class NetworkDiagramView(QWidget):
+class NetworkDiagramView(DiagramTexts, DiagramHover, QWidget):
     """Live Elman network: input, hidden, context and output units with their weights.
 
     ``unitClicked(layer, index)`` is emitted when a unit is clicked (layer is "input", "hidden",
@@ -70,8 +66,8 @@ class NetworkDiagramView(QWidget):
         self._plot = self._make_plot()
         self._view: pg.ViewBox = self._plot.getPlotItem().getViewBox()
         self._scene = self._plot.scene()  # kept: PySide6 must not collect it
-        self._legend = _ActivationLegend(self)
-        self._key = QLabel(_weight_key_html(summarised=False), self)
+        self._legend = ActivationLegend(self)
+        self._key = QLabel(weight_key_html(summarised=False), self)
         # The diagram itself has no widget tooltip: hovering shows one box, the unit's or link's.
         self._key.setToolTip("Hover a unit or a link for its value; click a hidden unit to "
                              "lesion it (hold it at 0), click again to restore it.")
@@ -258,17 +254,6 @@ class NetworkDiagramView(QWidget):
     def legend_text(self) -> str:
         return self._legend.text()
 
-    def describe_at(self, x: float, y: float) -> str:
-        """What hovering at a diagram point shows: a unit's value, a link's weight, or ""."""
-        if self._layout is None:
-            return ""
-        hit = self._unit_at(x, y)
-        return self._describe_unit(*hit) if hit else self._describe_link(x, y)
-
-    def hover_text(self) -> str:
-        """The text currently shown next to the mouse ("" when hidden)."""
-        return self._hover_text.toPlainText() if self._hover_text.isVisible() else ""
-
     def map_to_scene(self, x: float, y: float) -> QPointF:
         return self._view.mapViewToScene(QPointF(x, y))
 
@@ -359,7 +344,7 @@ class NetworkDiagramView(QWidget):
             layout.layers["hidden"].size > ALL_LINKS_HIDDEN
         self._set_link_pens(summarised)
         self._endpoints = {matrix: layout.segment_endpoints(matrix) for matrix in MATRICES}
-        self._key.setText(_weight_key_html(summarised))
+        self._key.setText(weight_key_html(summarised))
         self._build_units(layout)
         self._build_copy_links(layout)
         self._build_texts(layout)
@@ -423,54 +408,9 @@ class NetworkDiagramView(QWidget):
         label = pg.TextItem(html=f"<span style='color:{palette.COPY_LINK}'>copy (weight 1)"
                                  "</span>", anchor=(0, 0.5))
         label.setFont(palette.font(9, italic=True))
-        _tight(label)
+        tight(label)
         self._copy_label = label
         self._place(label, at[0], at[1], 10, 0, z=30)
-
-    def _build_texts(self, layout: DiagramLayout) -> None:
-        self._layer_titles: dict[str, pg.TextItem] = {}
-        for name, geometry in layout.layers.items():
-            title = f"{name} ({geometry.size})" if geometry.strip else name
-            text = pg.TextItem(title, color=palette.MUTED)
-            text.setFont(palette.font(10, italic=True))
-            _tight(text)
-            self._layer_titles[name] = text
-            if name == "context":
-                text.setAnchor((0, 0.5))
-                self._place(text, geometry.x_max, geometry.y, 8, 0)
-            else:
-                text.setAnchor((1, 0.5))
-                self._place(text, geometry.x_min, geometry.y, -8, 0)
-            self._unit_labels[name] = [] if geometry.strip else self._build_labels(geometry)
-        inputs, outputs = layout.layers["input"], layout.layers["output"]
-        self._input_text = pg.TextItem("", color=palette.FOREGROUND, anchor=(0.5, 0))
-        self._input_text.setFont(palette.font(11, bold=True))
-        self._place(self._input_text, inputs.centre, inputs.y, 0, -22, layer=inputs)
-        self._output_text = pg.TextItem("", anchor=(0.5, 1))
-        self._output_text.setFont(palette.font(11, bold=True))
-        self._place(self._output_text, outputs.centre, outputs.y, 0, 22, layer=outputs)
-        # The hint sits where "target / predicted" will appear: it never covers a layer name.
-        self._message.setAnchor((0.5, 1))
-        self._placed_texts.append((self._message, outputs.centre, outputs.y, 0, 22, outputs))
-
-    def _build_labels(self, geometry: LayerGeometry) -> list[pg.TextItem]:
-        below = geometry.name != "output"
-        labels = []
-        for label, (x, y) in zip(geometry.labels, geometry.positions, strict=True):
-            text = pg.TextItem(label, color=palette.FOREGROUND, anchor=(0.5, 0 if below else 1))
-            text.setFont(palette.font(8))
-            _tight(text)
-            if geometry.name == "hidden":  # sits on the incoming links: a light backdrop
-                text.fill = pg.mkBrush(255, 255, 255, 245)
-            self._place(text, x, y, 0, -1 if below else 1, layer=geometry)
-            labels.append(text)
-        return labels
-
-    def _place(self, text: pg.TextItem, x: float, y: float, dx_px: float, dy_px: float,
-               layer: LayerGeometry | None = None, z: float = 30) -> None:
-        """A text at a diagram point plus an offset in pixels (pushed past the layer's units)."""
-        self._add(text, z)
-        self._placed_texts.append((text, x, y, dx_px, dy_px, layer))
 
     def _fit(self, *_) -> None:
         """Fill the view with fixed pixel margins; size units, place texts, thin labels."""
@@ -484,8 +424,8 @@ class NetworkDiagramView(QWidget):
         y0, y1 = 0.0, 2.0
         left, right = _SIDE_MARGINS_PX
         titles = self._layer_titles
-        left = max(left, 12 + max(_text_width(titles[n]) for n in ("input", "hidden", "output")))
-        right = max(right, 12 + _text_width(titles["context"]))
+        left = max(left, 12 + max(text_width(titles[n]) for n in ("input", "hidden", "output")))
+        right = max(right, 12 + text_width(titles["context"]))
         sx = min(max(width_px - left - right, 10) / (x1 - x0), _MAX_PX_PER_SPACING)
         self._scale = (sx, self._scale[1])
         # How far each row's labels reach from it, once they are arranged to fit along x.
@@ -494,8 +434,8 @@ class NetworkDiagramView(QWidget):
         # Above the output row: its labels and the target text; below the bottom row: the
         # input and context labels and the input text.
         extent = self._label_extent
-        top = _TEXT_LINE_PX + 8 + extent.get("output", 0.0) + _CIRCLE_PX[1] / 2
-        bottom = _TEXT_LINE_PX + 8 + max(extent.get("input", 0.0),
+        top = TEXT_LINE_PX + 8 + extent.get("output", 0.0) + _CIRCLE_PX[1] / 2
+        bottom = TEXT_LINE_PX + 8 + max(extent.get("input", 0.0),
                                          extent.get("context", 0.0)) + _CIRCLE_PX[1] / 2
         # A very low diagram drops "input: …" and "target: …" (the inspector has them) rather
         # than cut them.
@@ -529,103 +469,6 @@ class NetworkDiagramView(QWidget):
         self._place_texts()
         self._place_arrows()
         self._hide_colliding_copy_label()
-
-    def _hide_colliding_copy_label(self) -> None:
-        """The copy label is a reminder (the key says it too): drop it rather than overlap."""
-        label = self._copy_label
-        label.show()
-        rect = label.sceneBoundingRect()
-        others = [t for t in self._layer_titles.values()]
-        others += [t for labels in self._unit_labels.values() for t in labels if t.isVisible()]
-        inside = self._view.sceneBoundingRect().contains(rect)
-        if not inside or any(rect.intersects(t.sceneBoundingRect()) for t in others):
-            label.hide()
-
-    def text_rects(self) -> dict[str, QRectF]:
-        """Scene rectangles of the visible texts: layer names ("output"…), "copy", "hint",
-        "input text", "output text" and unit labels ("label h3"), to check overlaps."""
-        if self._layout is None:
-            return {}
-        texts = {**self._layer_titles, "copy": self._copy_label, "hint": self._message,
-                 "input text": self._input_text, "output text": self._output_text}
-        for labels in self._unit_labels.values():
-            texts.update({f"label {t.toPlainText()}": t for t in labels})
-        return {name: text.sceneBoundingRect() for name, text in texts.items()
-                if text.isVisible() and text.toPlainText().strip()}
-
-    def _place_texts(self) -> None:
-        sx, sy = self._scale
-        staggered = self._staggered
-        # Texts above the output / below the input row clear that row's unit labels.
-        status = {self._input_text: "input", self._output_text: "output",
-                  self._message: "output"}
-        titles = {text: name for name, text in self._layer_titles.items()}
-        for text, x, y, dx, dy, layer in self._placed_texts:
-            reach = 0.0
-            if layer is not None:
-                reach = self._strip_half_px if layer.strip else self._radius_px
-            labels = self._unit_labels.get(status.get(text) or titles.get(text)) or []
-            if labels and text in status:
-                dy = np.sign(dy) * max(abs(dy), 4 + self._label_extent[status[text]])
-            elif labels:  # a layer's name: beyond its first (or last) unit's label
-                x = self._beside_labels(titles[text], x, dx, labels)
-            text.setPos(x + dx / sx, y + (dy + np.sign(dy) * reach) / sy)
-        for text in (self._input_text, self._output_text):
-            text.setVisible(self._room_for_status)
-        for name, labels in self._unit_labels.items():
-            if staggered.get(name):
-                away = -1.0 if name != "output" else 1.0
-                for text in labels[self._label_step[name]::2 * self._label_step[name]]:
-                    text.setPos(text.pos().x(), text.pos().y()
-                                + away * (_text_height(text) + _STAGGER_GAP_PX) / sy)
-
-    def _beside_labels(self, name: str, x: float, dx: float, labels: list[pg.TextItem]) -> float:
-        """The x of a layer name left (dx < 0) or right of the row, clear of its end label."""
-        edge = labels[0] if dx < 0 else labels[-1]
-        if not edge.isVisible():
-            return x
-        unit_x = self._layout.layers[name].positions[0 if dx < 0 else -1, 0]
-        half = (_text_height(edge) if edge.angle else _text_width(edge)) / 2
-        outer = unit_x + np.sign(dx) * half / self._scale[0]
-        return min(x, outer) if dx < 0 else max(x, outer)
-
-    def _arrange_labels(self, name: str, labels: list[pg.TextItem], height_px: float) -> float:
-        """Fit a row's labels along x; returns how far (px) they reach from the units.
-
-        Side by side if they fit; input and output labels (the task's symbols and features,
-        which a student needs every one of) turn upright if that fits; otherwise every k-th
-        label is shown, on two staggered lines if that helps.
-        """
-        below = name != "output"
-        geometry = self._layout.layers[name]
-        for text, label in zip(labels, geometry.labels, strict=True):
-            if text.toPlainText() != label:
-                text.setText(label)
-        longest = max(_text_width(text) for text in labels)
-        height = _text_height(labels[0])
-        spacing_px = geometry.spacing * self._scale[0] if geometry.size > 1 else math.inf
-        upright = (longest + _LABEL_GAP_PX > spacing_px and name in ("input", "output")
-                   and height + _LABEL_GAP_PX / 2 <= spacing_px)
-        if upright:  # upright names may take a share of the height; longer ones end in "…"
-            longest = min(longest, max(_UPRIGHT_SHARE * height_px, 3 * height))
-            for text, label in zip(labels, geometry.labels, strict=True):
-                text.setText(_elide(text, label, longest))
-        for text in labels:
-            text.setAngle(90 if upright else 0)
-            text.setAnchor((1, 0.5) if upright and below else (0, 0.5) if upright
-                           else (0.5, 0 if below else 1))
-        step = 1 if upright else max(1, math.ceil((longest + _LABEL_GAP_PX) / spacing_px))
-        # Hidden labels staggered reach down towards the context labels: only with room.
-        room = name != "hidden" or height_px >= _STAGGER_HIDDEN_MIN_PX
-        stagger = step >= 2 and room
-        step = math.ceil(step / 2) if stagger else step
-        self._label_step[name] = step
-        self._staggered[name] = stagger
-        for i, text in enumerate(labels):
-            text.setVisible(i % step == 0)
-        if upright:
-            return longest
-        return height * 2 + _STAGGER_GAP_PX if stagger else height
 
     def _place_arrows(self) -> None:
         """Copy links run beside (not on) the context → hidden weight of the same two units;
@@ -738,242 +581,6 @@ class NetworkDiagramView(QWidget):
         if layout.layers["hidden"].size <= ALL_LINKS_HIDDEN:
             return w.size
         return min(w.size, _LINKS_PER_UNIT * max(w.shape))
-
-    def _update_texts(self, snapshot: Snapshot) -> None:
-        key = (snapshot.hidden is None, snapshot.input_symbol, snapshot.target_symbol,
-               snapshot.predicted_symbol)
-        if key == self._texts_key:
-            return  # setHtml re-lays out the text: skip it when nothing changed
-        self._texts_key = key
-        if snapshot.hidden is None:
-            self._message.setText("press Step or Play")
-            self._message.show()
-            self._input_text.setText("")
-            self._output_text.setHtml("")
-            return
-        self._message.hide()
-        self._input_text.setText(f"input: {snapshot.input_symbol}")
-        if not snapshot.target_symbol:
-            color = palette.MUTED
-            target = "no target this step"
-        else:
-            right = snapshot.target_symbol == snapshot.predicted_symbol
-            color = palette.CORRECT if right else palette.WRONG
-            target = f"target: {snapshot.target_symbol}"
-        self._output_text.setHtml(
-            f"<span style='color:{palette.FOREGROUND}'>{escape(target)}</span>&nbsp;&nbsp;&nbsp;"
-            f"<span style='color:{color}'>predicted: {escape(snapshot.predicted_symbol)}</span>"
-        )
-
-    # ----------------------------------------------------------------------- mouse
-    def _on_mouse_moved(self, scene_pos) -> None:
-        if self._layout is None or not self._view.sceneBoundingRect().contains(scene_pos):
-            self._hover_text.hide()
-            self.focus_unit(None)
-            return
-        point = self._view.mapSceneToView(scene_pos)
-        self.focus_unit(self._unit_at(point.x(), point.y()))
-        text = self.describe_at(point.x(), point.y())
-        if not text:
-            self._hover_text.hide()
-            return
-        self._hover_text.setText(text)
-        rect = self._view.viewRect()
-        right_half = point.x() > rect.center().x()
-        top_half = point.y() > rect.center().y()
-        self._hover_text.setAnchor((1.0 if right_half else 0.0, 0.0 if top_half else 1.0))
-        pixel_w, pixel_h = self._view.viewPixelSize()
-        offset_x = -12 * pixel_w if right_half else 12 * pixel_w
-        offset_y = -12 * pixel_h if top_half else 12 * pixel_h
-        self._hover_text.setPos(point.x() + offset_x, point.y() + offset_y)
-        self._hover_text.show()
-
-    def focus_unit(self, unit: tuple[str, int] | None) -> None:
-        """Draw every link of one unit (layer, index) over the dimmed rest; None: undo."""
-        if unit == self._focused:
-            return
-        self._focused = unit
-        empty = [np.empty((0, 4))] * (2 * LINK_LEVELS)
-        if unit is None or not self._weights:
-            self._focus.set_segments(empty)
-            self._links.setOpacity(self._links_opacity)
-            return
-        layer, index = unit
-        segments, bins = [], []
-        for matrix, (source, destination) in MATRICES.items():
-            w = np.asarray(self._weights[matrix], dtype=np.float64)
-            rows, cols = w.shape
-            if layer == destination:
-                flat = index * cols + np.arange(cols)
-            elif layer == source:
-                flat = np.arange(rows) * cols + index
-            else:
-                continue
-            starts, ends = self._endpoints[matrix]
-            values = w.ravel()[flat]
-            finite = np.isfinite(values)
-            segments.append(np.hstack([starts[flat], ends[flat]])[finite])
-            levels = link_levels(w, LINK_LEVELS).ravel()[flat]  # as strong as in the matrix
-            bins.append((levels * 2 + (values > 0))[finite])
-        segments = np.concatenate(segments) if segments else np.empty((0, 4))
-        bins = np.concatenate(bins).astype(np.intp) if bins else np.empty(0, np.intp)
-        self._focus.set_segments([segments[bins == b] for b in range(2 * LINK_LEVELS)])
-        self._links.setOpacity(0.2 * self._links_opacity)
-
-    def focused_link_count(self) -> int:
-        """How many links the hovered unit has drawn over the rest (0: none hovered)."""
-        return sum(len(g) for g in self._focus.groups()) if self._focused else 0
-
-    def _on_mouse_clicked(self, event) -> None:
-        if self._layout is None or event.button() != Qt.MouseButton.LeftButton:
-            return
-        point = self._view.mapSceneToView(event.scenePos())
-        hit = self._unit_at(point.x(), point.y())
-        if hit:
-            self.unitClicked.emit(*hit)
-
-    def _unit_at(self, x: float, y: float) -> tuple[str, int] | None:
-        sx, sy = self._scale
-        for name, geometry in self._layout.layers.items():
-            radius_px = self._strip_half_px if geometry.strip else self._radius_px
-            index = geometry.index_at(x, y, radius_px / sx, radius_px / sy)
-            if index is not None:
-                return name, index
-        return None
-
-    def _describe_unit(self, layer: str, index: int) -> str:
-        geometry = self._layout.layers[layer]
-        name = geometry.labels[index]
-        if layer in ("input", "output") and name != f"{layer[0]}{index + 1}":
-            name = f"{layer} {name}"
-        values = self._values.get(layer)
-        if values is None:
-            lines = [f"{name}: no value yet"]
-        else:
-            lines = [f"{name} = {palette.format_value(float(values[index]))}"]
-        if layer == "hidden":
-            if index in self._lesioned:
-                lines.append("lesioned (held at 0)")
-            bias = self._biases.get("hidden")
-            if bias is not None:
-                lines.append(f"bias = {palette.format_value(float(bias[index]), 4)}")
-        elif layer == "context":
-            lines.append(f"copy of h{index + 1} from the previous step")
-        elif layer == "output":
-            if self._target is not None:
-                lines.append(f"target = {palette.format_value(float(self._target[index]), 4)}")
-            bias = self._biases.get("output")
-            if bias is not None:
-                lines.append(f"bias = {palette.format_value(float(bias[index]), 4)}")
-        return "\n".join(lines)
-
-    def _describe_link(self, x: float, y: float) -> str:
-        pixel_w, pixel_h = self._view.viewPixelSize()
-        scale = (1.0 / max(pixel_w, 1e-12), 1.0 / max(pixel_h, 1e-12))
-        best = None
-        for matrix, (chosen, starts, ends) in self._shown_links.items():
-            if not len(chosen):
-                continue
-            distances = distance_to_segments(x, y, starts, ends, scale)
-            i = int(np.argmin(distances))
-            if distances[i] <= _HOVER_TOLERANCE_PX and (best is None or distances[i] < best[0]):
-                best = (distances[i], matrix, int(chosen[i]))
-        if best is None:
-            return ""
-        _, matrix, flat = best
-        weights = np.asarray(self._weights[matrix])
-        row, col = divmod(flat, weights.shape[1])
-        source, destination = (self._layout.layers[name] for name in MATRICES[matrix])
-        value = palette.format_value(float(weights[row, col]), 4)
-        # Units by their names (h3, as everywhere), not by 0-based matrix indices.
-        return (f"weight {source.labels[col]} → {destination.labels[row]} = {value}\n"
-                f"({source.name} → {destination.name}, {matrix})")
-
-
-class _ActivationLegend(QWidget):
-    """A small colour bar: what the fill colour of a unit means."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._colors: palette.ActivationColors | None = None
-        self.setFixedSize(210, 40)
-        self.setFont(palette.font(9))
-
-    def set_colors(self, colors: palette.ActivationColors) -> None:
-        self._colors = colors
-        self.setToolTip(f"unit activation, colour range {colors.range_text}")
-        self.update()
-
-    def text(self) -> str:
-        return f"activation {self._colors.range_text}" if self._colors else ""
-
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if self._colors is None:
-            return
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        bar = QRectF(8, 4, 110, 14)
-        gradient = QLinearGradient(bar.topLeft(), bar.topRight())
-        for position, color in zip(*self._colors.colormap.getStops(mode="qcolor"),
-                                   strict=True):
-            gradient.setColorAt(float(position), color)
-        painter.setBrush(gradient)
-        painter.setPen(QPen(QColor(palette.UNIT_OUTLINE), 1))
-        painter.drawRect(bar)
-        painter.setPen(QColor(palette.FOREGROUND))
-        ticks = ((0.0, self._colors.low), (1.0, self._colors.high))
-        if self._colors.diverging:
-            ticks += ((0.5, 0.0),)
-        for fraction, value in ticks:
-            x = bar.left() + fraction * bar.width()
-            painter.drawLine(QPointF(x, bar.bottom()), QPointF(x, bar.bottom() + 3))
-            label = f"{value:+g}".replace("-", "−") if self._colors.diverging else f"{value:g}"
-            label = "0" if value == 0 else label
-            painter.drawText(QRectF(x - 20, bar.bottom() + 3, 40, 16),
-                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, label)
-        painter.drawText(QRectF(bar.right() + 8, bar.top() - 4, 90, 24),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         "activation")
-        painter.end()
-
-
-def _weight_key_html(summarised: bool) -> str:
-    def swatch(color: str, text: str, dashed: bool = False) -> str:
-        line = "╌╌╌" if dashed else "━━━"
-        return (f"<nobr><span style='color:{color}'><b>{line}</b></span>&nbsp;"
-                f"{text.replace(' ', '&nbsp;')}</nobr>")
-
-    key = " &nbsp; ".join([
-        swatch(palette.POSITIVE, "positive"),
-        swatch(palette.NEGATIVE, "negative weight"),
-        swatch(palette.COPY_LINK, "copy (weight 1)", dashed=True),
-    ])
-    note = "only the strongest links · " if summarised else ""
-    return key + (f"<br><span style='color:{palette.MUTED}'>{note}<nobr>thicker = larger "
-                  "|w|</nobr> · <nobr>hover a unit for its links</nobr></span>")
-
-
-def _tight(text: pg.TextItem) -> pg.TextItem:
-    """A text whose box hugs its letters, so that boxes that touch mean letters that touch."""
-    text.textItem.document().setDocumentMargin(1)
-    text.updateTextPos()
-    return text
-
-
-def _elide(text: pg.TextItem, label: str, width_px: float) -> str:
-    """``label`` cut with "…" to fit ``width_px`` in the text's font."""
-    metrics = QFontMetrics(text.textItem.font())
-    return metrics.elidedText(label, Qt.TextElideMode.ElideRight, max(int(width_px) - 4, 8))
-
-
-def _text_width(text: pg.TextItem) -> float:
-    """Width in pixels of a text item as drawn (texts ignore the view's scaling)."""
-    return text.textItem.boundingRect().width()
-
-
-def _text_height(text: pg.TextItem) -> float:
-    return text.textItem.boundingRect().height()
-
 
 def _maybe(values: np.ndarray | None, n: int) -> np.ndarray | None:
     if values is None:
