@@ -23,10 +23,22 @@ def main(argv: list[str] | None = None) -> int:
                         help="train --steps timesteps, save a PNG of the window here and exit")
     parser.add_argument("--steps", type=int, default=0,
                         help="timesteps to train before the screenshot")
+    parser.add_argument("--size", type=window_size, metavar="WxH",
+                        help="the window's size in pixels, e.g. 1024x640")
     args = parser.parse_args(argv)
     from elman_gui.app import run_gui
 
-    return run_gui(args.task, args.screenshot, args.steps, args.text)
+    return run_gui(args.task, args.screenshot, args.steps, args.text, args.size)
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """'1024x640' → (1024, 640); a clear message for anything else."""
+    width, sep, height = text.lower().partition("x")
+    if not (sep and width.isdigit() and height.isdigit()) or min(int(width), int(height)) < 200:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a window size: write WIDTHxHEIGHT in pixels, e.g. 1024x640 "
+            "(at least 200 each)")
+    return int(width), int(height)
 
 
 if __name__ == "__main__":

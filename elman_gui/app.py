@@ -33,8 +33,8 @@ def task_choice(task: str | None, text: str | None) -> tuple[str, dict]:
     return name, options
 
 
-def create_window(task_name: str, task_options: dict,
-                  full_speed: bool = False) -> tuple[QApplication, MainWindow]:
+def create_window(task_name: str, task_options: dict, full_speed: bool = False,
+                  size: tuple[int, int] | None = None) -> tuple[QApplication, MainWindow]:
     """The application and its window, shown; the trainer thread starts once the window is up."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Elman Lab")
@@ -46,7 +46,9 @@ def create_window(task_name: str, task_options: dict,
         window.speed.set_label("max")
     trainer.set_speed(window.speed.speed())
     screen = app.primaryScreen().availableGeometry()
-    window.resize(min(WINDOW_SIZE[0], screen.width()), min(WINDOW_SIZE[1], screen.height()))
+    width, height = size or (min(WINDOW_SIZE[0], screen.width()),
+                             min(WINDOW_SIZE[1], screen.height()))
+    window.resize(width, height)
     window.show()
     resources.install_launch_probe(app, window)
     # Start training (and the background compile) only after the window is on screen.
@@ -54,8 +56,10 @@ def create_window(task_name: str, task_options: dict,
     return app, window
 
 
-def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | None) -> int:
-    """Open Elman Lab. With ``screenshot``: train ``steps`` timesteps, save a PNG, exit."""
+def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | None,
+            size: tuple[int, int] | None = None) -> int:
+    """Open Elman Lab (``size``: the window's, else fit the screen). With ``screenshot``: train
+    ``steps`` timesteps at full speed (whatever the task's opening pace), save a PNG, exit."""
     try:
         name, options = task_choice(task, text)
         if screenshot:
@@ -63,9 +67,10 @@ def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | No
     except (TaskError, UsageError) as error:
         print(f"elman-lab: {error}", file=sys.stderr)
         return 2
-    app, window = create_window(name, options, full_speed=bool(screenshot))
+    app, window = create_window(name, options, full_speed=bool(screenshot), size=size)
     if screenshot:
-        return _screenshot(app, window, screenshot, max(int(steps or 0), 0))
+        return _screenshot(app, window, screenshot, max(int(steps or 0), 0),
+                           size or WINDOW_SIZE)
     window.student.show_welcome_if_first_start()  # first start: the task picker
     if steps:
         window.trainer.run_steps(steps)  # runs once the trainer is ready, at the chosen speed
@@ -74,11 +79,14 @@ def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | No
     return code
 
 
-def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int) -> int:
+def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
+                size: tuple[int, int]) -> int:
     """Train with the views live until ``steps`` timesteps are done and painted, then save."""
-    window.resize(*WINDOW_SIZE)
+    window.resize(*size)
     trainer = window.trainer
     if steps:
+        window.speed.set_label("max")  # whatever pace the task opened at
+        trainer.set_speed(None)
         trainer.run_steps(steps)
     deadline = time.monotonic() + SCREENSHOT_TIMEOUT_SECONDS + steps / 100_000
     outcome: dict[str, int] = {}

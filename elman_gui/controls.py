@@ -6,13 +6,14 @@ Every control here only emits; the main window decides what a click means.
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter
+from PySide6.QtGui import QAction, QActionGroup, QFont, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QSlider,
     QStyle,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from elman_core import tasks
 from elman_core.tasks.base import TaskError
+from elman_gui.actions import make_action
 
 # (label, steps per second); None is "as fast as the computer can".
 SPEED_STOPS: tuple[tuple[str, float | None], ...] = (
@@ -81,14 +83,8 @@ class TrainingActions:
 
     @staticmethod
     def _action(parent, text, keys, tip, icon=None) -> QAction:
-        action = QAction(text, parent)
-        if icon is not None:
-            action.setIcon(icon)
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        parent.addAction(action)  # shortcuts work even when the toolbar is hidden
-        return action
+        # Added to parent: shortcuts work even when the toolbar is hidden.
+        return make_action(parent, text, tip, keys, icon=icon)
 
     def show_running(self, running: bool) -> None:
         self.play_pause.setText("Pause" if running else "Play")
@@ -144,7 +140,7 @@ class SpeedControl(QWidget):
         self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.slider.setTickInterval(1)
         self.slider.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.slider.setMinimumWidth(300)
+        self.slider.setMinimumWidth(250)
         self.setMaximumWidth(460)
         tip = ("Training speed in timesteps per second. Up to 100/s every step is shown as it "
                "happens (slow motion); faster speeds show about 40 pictures a second; max trains "
@@ -179,6 +175,57 @@ class SpeedControl(QWidget):
     def _emit(self, _index: int) -> None:
         self._labels.update()
         self.speedChanged.emit(self.speed())
+
+    def step_by(self, stops: int) -> None:
+        """Faster (positive) or slower (negative) by a number of stops."""
+        self.slider.setValue(self.slider.value() + stops)
+
+
+# The View ▸ Speed presets (the slider has every stop); "max" is the "Full speed" action.
+SPEED_PRESETS = ("1/s", "10/s", "100/s", "1k/s", "10k/s", "100k/s")
+
+
+class SpeedMenu(QMenu):
+    """View ▸ Speed: the slider's speeds as a menu, so speed is reachable however narrow the
+    window, with keys for faster, slower and full speed. Follows the slider both ways."""
+
+    def __init__(self, speed: SpeedControl, shortcut_owner: QWidget,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("&Speed", parent)
+        self.setToolTipsVisible(True)
+        self.speed = speed
+        self.group = QActionGroup(self)
+        self.presets: dict[str, QAction] = {}
+        for label in (*SPEED_PRESETS, "max"):
+            text = "Full speed" if label == "max" else f"{label.replace('/s', '')} steps/s"
+            action = make_action(
+                self, text, "Train as fast as this computer can (F)." if label == "max"
+                else f"Train at {label.replace('/s', '')} timesteps per second.",
+                ["F"] if label == "max" else [], checkable=True,
+                slot=lambda lab=label: speed.set_label(lab), shortcut_owner=shortcut_owner)
+            self.group.addAction(action)
+            self.addAction(action)
+            self.presets[label] = action
+        self.addSeparator()
+        self.faster = make_action(self, "Faster", "One speed stop faster (]).", ["]"],
+                                  slot=lambda: speed.step_by(1), shortcut_owner=shortcut_owner)
+        self.slower = make_action(self, "Slower", "One speed stop slower ([).", ["["],
+                                  slot=lambda: speed.step_by(-1), shortcut_owner=shortcut_owner)
+        self.addAction(self.faster)
+        self.addAction(self.slower)
+        speed.speedChanged.connect(lambda _speed: self._follow())
+        self._follow()
+
+    def _follow(self) -> None:
+        label = self.speed.label()
+        for key, action in self.presets.items():
+            action.setChecked(key == label)
+        if label not in self.presets:  # a stop between presets: none is checked
+            checked = self.group.checkedAction()
+            if checked is not None:
+                self.group.setExclusive(False)
+                checked.setChecked(False)
+                self.group.setExclusive(True)
 
 
 class _TickLabels(QWidget):

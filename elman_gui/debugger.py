@@ -1,40 +1,29 @@
 """Step-through debugging of the context: actions, menus and docks around the trainer's slots.
 
-Adds to the main window: the timestep inspector and activation history docks, Step back
-(← or B), Step back 10, Step through phases, the Run to menu (also a toolbar dropdown), and the
-memory experiments (context initial value, the step-back memory cap) in the Memory menu.
-Everything only sends commands to the trainer and paints snapshots.
+Makes the timestep inspector and activation history docks (the main window places them), Step
+back (← or B), Step back 10, Step through phases, the Run to menu (also a toolbar dropdown), and
+the memory experiments (context initial value, the step-back memory cap) in the Memory menu.
+Works from the :class:`~elman_gui.window_parts.WindowParts` the window lends it; everything only
+sends commands to the trainer and paints snapshots.
 """
 
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QInputDialog,
-    QMainWindow,
-    QMenu,
-    QStyle,
-    QToolBar,
-    QToolButton,
-)
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QActionGroup
+from PySide6.QtWidgets import QDockWidget, QInputDialog, QMenu, QStyle, QToolButton
 
+from elman_gui.actions import make_action
 from elman_gui.snapshot import RUNNING, Snapshot
 from elman_gui.views.history_view import HistoryView
 from elman_gui.views.inspector import InspectorView
+from elman_gui.window_parts import WindowParts
 
 
-def _action(parent, text: str, keys: list[str], tip: str, checkable: bool = False) -> QAction:
-    action = QAction(text, parent)
-    action.setShortcuts([QKeySequence(k) for k in keys])
-    action.setToolTip(tip)
-    action.setStatusTip(tip)
-    action.setCheckable(checkable)
-    parent.addAction(action)  # shortcuts work without the menus
-    return action
+def _action(parent, text: str, keys: list[str], tip: str, checkable: bool = False):
+    return make_action(parent, text, tip, keys, checkable=checkable)
 
 
 HISTORY_RUNNING_PERIOD = 0.25  # seconds between history repaints while training runs
@@ -43,13 +32,13 @@ HISTORY_RUNNING_PERIOD = 0.25  # seconds between history repaints while training
 class Debugger(QObject):
     """The debugging controls of one main window."""
 
-    def __init__(self, window: QMainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.trainer = window.trainer
+    def __init__(self, parts: WindowParts) -> None:
+        super().__init__(parts.host)
+        self.parts = parts
+        self.trainer = parts.trainer
         self._history_painted_at = 0.0
-        self.inspector = InspectorView(window)
-        self.history = HistoryView(window)
+        self.inspector = InspectorView(parts.host)
+        self.history = HistoryView(parts.host)
         self._make_actions()
         self._make_docks()
         self._make_menus()
@@ -57,7 +46,7 @@ class Debugger(QObject):
 
     # ------------------------------------------------------------------ building
     def _make_actions(self) -> None:
-        w = self.window
+        w = self.parts.host
         self.step_back = _action(
             w, "Step back", ["Left", "B"],
             "Step back (← or B): undo the last timestep — weights, context and errors exactly "
@@ -74,7 +63,8 @@ class Debugger(QObject):
         self.run_to_symbol = _action(w, "Next input symbol…", [],
                                      "Run to the next step whose input is a symbol you choose.")
         self.run_to_error = _action(w, "Next step with error above…", [],
-                                    "Run to the next step whose loss exceeds a threshold.")
+                                    "Run to the next step whose error (its loss) is above a "
+                                    "threshold you choose.")
         self.run_to_epoch = _action(w, "Epoch N…", [], "Run to the last step of epoch N.")
         self.context_group = QActionGroup(w)
         self.context_group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
@@ -88,7 +78,8 @@ class Debugger(QObject):
                                   "How much memory the step-back checkpoints may use (MB).")
 
     def _make_docks(self) -> None:
-        w = self.window
+        """The two docks; the main window places them (it owns the dock areas)."""
+        w = self.parts.host
         features = QDockWidget.DockWidgetFeature.DockWidgetMovable | \
             QDockWidget.DockWidgetFeature.DockWidgetFloatable | \
             QDockWidget.DockWidgetFeature.DockWidgetClosable
@@ -100,26 +91,15 @@ class Debugger(QObject):
         self.history_dock.setWidget(self.history)
         for dock in (self.inspector_dock, self.history_dock):
             dock.setFeatures(features)
-        # Tabbed with the parameters (the tall dock): the inspector gets room when raised.
-        neighbour = w.findChild(QDockWidget, "parameter-dock") or \
-            w.findChild(QDockWidget, "task-dock")
-        if neighbour is not None:
-            w.tabifyDockWidget(neighbour, self.inspector_dock)
-            neighbour.raise_()
-        else:
-            w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector_dock)
-        w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.history_dock)
-        w.resizeDocks([self.history_dock], [230], Qt.Orientation.Vertical)
 
     def _make_menus(self) -> None:
-        w = self.window
-        bar = w.menuBar()
-        self.run_to_menu = QMenu("Run &to", w)
+        bar = self.parts.menu_bar
+        self.run_to_menu = QMenu("Run &to", bar)
         self.run_to_menu.setToolTipsVisible(True)
         for action in (self.run_to_epoch_end, self.run_to_symbol, self.run_to_error,
                        self.run_to_epoch):
             self.run_to_menu.addAction(action)
-        debug = QMenu("&Debug", w)
+        debug = QMenu("&Debug", bar)
         debug.setToolTipsVisible(True)
         for action in (self.step_back, self.step_back_10, self.phases):
             debug.addAction(action)
@@ -140,21 +120,20 @@ class Debugger(QObject):
         memory.addSeparator()
         for action in (*self.context_init.values(), self.memory_cap):
             memory.addAction(action)
-        toolbar = w.findChild(QToolBar, "training-toolbar")
-        if toolbar is not None:
-            first = toolbar.actions()[0] if toolbar.actions() else None
-            if first is not None:
-                toolbar.insertAction(first, self.step_back)
-            else:
-                toolbar.addAction(self.step_back)
-            button = QToolButton(toolbar)
-            button.setText("Run to")
-            button.setToolTip("Run until something happens, then pause exactly there")
-            button.setMenu(self.run_to_menu)
-            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-            toolbar.addSeparator()
-            toolbar.addWidget(button)
-            self.run_to_button = button
+        toolbar = self.parts.toolbar
+        first = toolbar.actions()[0] if toolbar.actions() else None
+        toolbar.insertAction(first, self.step_back)
+        # An action, not a widget: when the window is too narrow it moves into the toolbar's
+        # overflow menu (a widget would just vanish).
+        run_to = self.run_to_menu.menuAction()
+        run_to.setIcon(self.parts.host.style().standardIcon(
+            QStyle.StandardPixmap.SP_ArrowForward))
+        run_to.setToolTip("Run to (Debug menu): run until something happens, then pause "
+                          "exactly there")
+        toolbar.addSeparator()
+        toolbar.addAction(run_to)
+        self.run_to_button = toolbar.widgetForAction(run_to)
+        self.run_to_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
 
     def _connect(self) -> None:
         t = self.trainer
@@ -174,21 +153,21 @@ class Debugger(QObject):
 
     # ------------------------------------------------------------------ commands
     def _snapshot(self) -> Snapshot | None:
-        return self.window.current_snapshot
+        return self.parts.shown.snapshot
 
     def ask_symbol(self) -> None:
         snapshot = self._snapshot()
         symbols = list(snapshot.input_symbols) if snapshot else []
         if not symbols:
             return
-        symbol, ok = QInputDialog.getItem(self.window, "Run to", "Run to the next input:",
+        symbol, ok = QInputDialog.getItem(self.parts.host, "Run to", "Run to the next input:",
                                           symbols, 0, False)
         if ok:
             self.trainer.run_to("symbol", symbol)
 
     def ask_error(self) -> None:
-        value, ok = QInputDialog.getDouble(self.window, "Run to",
-                                           "Run to the next step with loss above:", 0.5, 0.0,
+        value, ok = QInputDialog.getDouble(self.parts.host, "Run to",
+                                           "Run to the next step with error above:", 0.5, 0.0,
                                            1e6, 4)
         if ok:
             self.trainer.run_to("error", value)
@@ -198,7 +177,7 @@ class Debugger(QObject):
         if snapshot is None:
             return
         value, ok = QInputDialog.getInt(
-            self.window, "Run to", "Run to the end of epoch:", snapshot.epoch + 1, 1,
+            self.parts.host, "Run to", "Run to the end of epoch:", snapshot.epoch + 1, 1,
             max(snapshot.epochs_total, 1))
         if ok:
             self.trainer.run_to("epoch", value)
@@ -206,7 +185,7 @@ class Debugger(QObject):
     def ask_memory_cap(self) -> None:
         snapshot = self._snapshot()
         current = snapshot.history_limit / 2**20 if snapshot and snapshot.history_limit else 64
-        value, ok = QInputDialog.getDouble(self.window, "Step-back memory",
+        value, ok = QInputDialog.getDouble(self.parts.host, "Step-back memory",
                                            "Memory for step-back checkpoints (MB):", current,
                                            1.0, 4096.0, 1)
         if ok:
@@ -228,4 +207,4 @@ class Debugger(QObject):
         if snapshot.state != RUNNING or now - self._history_painted_at >= HISTORY_RUNNING_PERIOD:
             self._history_painted_at = now
             self.history.show_snapshot(snapshot)
-        self.window.diagram.set_phase(snapshot.phase)
+        self.parts.diagram.set_phase(snapshot.phase)

@@ -1,10 +1,11 @@
-"""Help: how an Elman network works (with the app's own diagram), the keyboard shortcuts (read
-from the window's actions, so the sheet cannot drift from the keys), and the About box."""
+"""Help: how an Elman network works (the app's own diagram of a small fixed example network),
+the keyboard shortcuts (read from the window's actions, so the sheet cannot drift from the keys),
+and the About box."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
+from types import SimpleNamespace
 
 import numpy as np
 from PySide6.QtGui import QAction, QKeySequence
@@ -23,8 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from elman_core import activations as act
-from elman_gui.snapshot import Snapshot
+from elman_core.network import ElmanNetwork
 from elman_gui.views.network_diagram import NetworkDiagramView
 
 HOW_IT_WORKS_HTML = """
@@ -52,25 +52,31 @@ and see what it was doing.</p>
 """
 
 
-def illustrated(snapshot: Snapshot, activations: tuple[str, str]) -> Snapshot:
-    """The snapshot with one step's values filled in, so the help's diagram is never empty.
+ILLUSTRATION_SEED = 7  # a fixed little network whose picture shows every colour clearly
 
-    A snapshot taken before the first step has no hidden or output values; this computes the
-    network's forward pass (its own weights and context) for the first input unit switched on.
+
+def illustrative_network() -> tuple[ElmanNetwork, np.ndarray, np.ndarray]:
+    """The help's example: a fixed 2-3-2 network, its input (the letter a) and its context."""
+    network = ElmanNetwork(2, 3, 2, seed=ILLUSTRATION_SEED, weight_scale=2.0)
+    return network, np.array([1.0, 0.0]), np.array([0.15, 0.85, 0.5])
+
+
+def illustration() -> SimpleNamespace:
+    """What the help's diagram shows: the example network after one forward pass.
+
+    Computed by :meth:`ElmanNetwork.forward` — the app's one arithmetic — never from the network
+    being trained (whose diagram can be a hairball, or empty before the first step).
     """
-    if snapshot.hidden is not None:
-        return snapshot
-    x = np.zeros(snapshot.n_input)
-    x[0] = 1.0
-    hidden_kind = act.code(activations[0], act.HIDDEN_ACTIVATIONS, "hidden activation")
-    output_kind = act.code(activations[1], act.OUTPUT_ACTIVATIONS, "output activation")
-    context = np.asarray(snapshot.context, dtype=np.float64)
-    hidden = act.hidden_activation(
-        hidden_kind, snapshot.W_ih @ x + snapshot.W_hh @ context + snapshot.b_h)
-    output = act.output_activation(output_kind, snapshot.W_ho @ hidden + snapshot.b_o)
-    hidden[list(snapshot.lesioned)] = 0.0
-    return dataclasses.replace(snapshot, input=x, hidden=hidden, output=output, target=None,
-                               input_symbol="", target_symbol="", predicted_symbol="")
+    network, x, context = illustrative_network()
+    _, hidden, _, output = network.forward(x, context)
+    symbols = ("a", "b")
+    return SimpleNamespace(
+        generation=0, n_input=2, n_hidden=3, n_output=2, input_labels=symbols,
+        output_labels=tuple(f"next {s}" for s in symbols), W_ih=network.W_ih,
+        W_hh=network.W_hh, W_ho=network.W_ho, b_h=network.b_h, b_o=network.b_o, input=x,
+        context=context, hidden=hidden, output=output, target=np.array([0.0, 1.0]),
+        lesioned=(), input_symbol="a", target_symbol="b",
+        predicted_symbol=symbols[int(np.argmax(output))])
 
 
 def _plain(text: str) -> str:
@@ -89,15 +95,6 @@ def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str, str]]:
         tip = action.toolTip() or action.statusTip()
         rows.append((" or ".join(keys), _plain(action.text()), tip))
     return rows
-
-
-def window_actions(window: QWidget) -> list[QAction]:
-    """Every action of the window, in creation order, without duplicates."""
-    found: list[QAction] = []
-    for action in window.findChildren(QAction):
-        if action not in found:
-            found.append(action)
-    return found
 
 
 def about_html() -> str:
@@ -120,11 +117,9 @@ def show_about(parent: QWidget | None) -> None:
 
 
 class HelpDialog(QDialog):
-    """Three tabs: "How it works" (text beside a live diagram), "Keyboard", "About"."""
+    """Three tabs: "How it works" (text beside an example diagram), "Keyboard", "About"."""
 
-    def __init__(self, actions: Iterable[QAction], snapshot: Snapshot | None = None,
-                 activations: tuple[str, str] = ("sigmoid", "sigmoid"),
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, actions: Iterable[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Elman Lab help")
         self.tabs = QTabWidget(self)
@@ -134,11 +129,11 @@ class HelpDialog(QDialog):
         text.setHtml(HOW_IT_WORKS_HTML)
         text.setToolTip("How an Elman network works, in short")
         self.diagram = NetworkDiagramView(self)
-        self.diagram.setToolTip("The network you are training, as the main window shows it")
+        self.diagram.setToolTip("A small example network (2 inputs, 3 hidden units, 2 outputs) "
+                                "reading the letter a: drawn as the main window draws yours")
         self.diagram.setMinimumSize(420, 360)
-        self.diagram.set_activations(*activations)
-        if snapshot is not None:
-            self.diagram.show_snapshot(illustrated(snapshot, activations))
+        self.diagram.set_activations("sigmoid", "sigmoid")
+        self.diagram.show_snapshot(illustration())
         how = QWidget(self)
         row = QHBoxLayout(how)
         row.addWidget(text, 1)

@@ -2,10 +2,14 @@
 
 Snapshots arrive from :class:`~elman_gui.worker.Trainer` (already filtered by generation); the
 window keeps only the newest and repaints the views from a screen-rate timer, and only when a new
-one has arrived. Nothing here touches the network.
+one has arrived. Nothing here touches the network. The status and notice bars live in
+:mod:`elman_gui.status`; File/Experiments/Help and the debugger get a
+:class:`~elman_gui.window_parts.WindowParts`, not the window.
 """
 
 from __future__ import annotations
+
+from html import escape
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -13,13 +17,11 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
-    QHBoxLayout,
-    QLabel,
     QMainWindow,
     QScrollArea,
     QSplitter,
     QTextBrowser,
-    QToolButton,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +30,7 @@ from elman_core import tasks
 from elman_gui import resources
 from elman_gui.controls import (
     SpeedControl,
+    SpeedMenu,
     TaskSelector,
     TextTaskDialog,
     TrainingActions,
@@ -36,71 +39,17 @@ from elman_gui.controls import (
 )
 from elman_gui.debugger import Debugger
 from elman_gui.parameter_panel import ParameterPanel
-from elman_gui.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING, Snapshot
+from elman_gui.snapshot import RUNNING, Snapshot
+from elman_gui.status import NoticeBar, StatusBar
 from elman_gui.student_menus import StudentFeatures
 from elman_gui.views.error_bars import ErrorBarsView
 from elman_gui.views.loss_plot import LossPlotView
 from elman_gui.views.network_diagram import NetworkDiagramView
+from elman_gui.window_parts import PreviousRun, Shown, WindowParts
 from elman_gui.worker import COMPILING_MESSAGE, Trainer
 
 REPAINT_HZ = 60
-STATE_STYLE = {
-    RUNNING: ("Running", "#1a7f37"),
-    PAUSED: ("Paused", "#555555"),
-    FINISHED: ("Finished", "#1f4e99"),
-    DIVERGED: ("Diverged", "#c62828"),
-}
-NOTICE_COLORS = {"info": ("#e8f0fe", "#1f4e99"), "warning": ("#fff4e5", "#8a4b00"),
-                 "error": ("#fdecea", "#b00020")}
-
-
-def format_rate(steps_per_second: float) -> str:
-    if steps_per_second >= 1e6:
-        return f"{steps_per_second / 1e6:.2f}M steps/s"
-    if steps_per_second >= 1e3:
-        return f"{steps_per_second / 1e3:.1f}k steps/s"
-    return f"{steps_per_second:.0f} steps/s"
-
-
-class NoticeBar(QFrame):
-    """A non-blocking message above the views (divergence, refused input…), with a close button."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.label = QLabel(self)
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        close = QToolButton(self)
-        close.setText("✕")
-        close.setAutoRaise(True)
-        close.setToolTip("Dismiss this message")
-        close.clicked.connect(self.hide)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 4, 4, 4)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(close)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.hide)
-        self.level = ""
-        self.hide()
-
-    def show_notice(self, level: str, text: str) -> None:
-        background, foreground = NOTICE_COLORS.get(level, NOTICE_COLORS["info"])
-        self.setStyleSheet(f"NoticeBar {{ background: {background}; border: 1px solid "
-                           f"{foreground}; border-radius: 4px; }} QLabel {{ color: {foreground}; "
-                           "font-weight: bold; }")
-        self.level = level
-        self.label.setText(text)
-        self.setToolTip(text)
-        self.show()
-        if level == "info":
-            self._timer.start(8000)
-        else:
-            self._timer.stop()  # warnings and errors stay until dismissed or replaced
-
-    def text(self) -> str:
-        return self.label.text() if self.isVisible() else ""
+COMPACT_TOOLBAR_WIDTH = 1360  # narrower windows: toolbar buttons show icons only (tooltips)
 
 
 class MainWindow(QMainWindow):
@@ -112,28 +61,24 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle(resources.window_title())  # the version students quote
         self.trainer = trainer
-        self.current_snapshot: Snapshot | None = None
+        self.shown = Shown(
+            text_options=dict(trainer.task_options) if trainer.task_name == "text" else {})
         self.frames_painted = 0
         self._pending: Snapshot | None = None
-        self._settings = None
         self._running_intent = False
-        self._text_options = dict(trainer.task_options) if trainer.task_name == "text" else {}
-        self._previous_run: tuple | None = None  # (task name, x, y, label) for the loss plot
         self._task_sources = {name: tasks.get(name).source for name in tasks.names()}
-        self.experiment_html = ""  # what to watch in a one-click experiment (student_menus)
 
         self.actions_ = TrainingActions(self)
         self.selector = TaskSelector(self)
         self.speed = SpeedControl(self)
-        self.addToolBar(build_toolbar(self, self.actions_, self.selector, self.speed))
+        self.toolbar: QToolBar = build_toolbar(self, self.actions_, self.selector, self.speed)
+        self.addToolBar(self.toolbar)
         self._task_group, task_actions = self._make_task_actions()
         build_menus(self, self.actions_, task_actions)
 
         self.diagram = NetworkDiagramView(self)
         self.loss_plot = LossPlotView(self)
         self.error_bars = ErrorBarsView(self)
-        self.diagram.setToolTip("The network. Hover a unit or a link for its value; click a "
-                                "hidden unit to lesion it (hold it at 0), click again to restore.")
         self.loss_plot.setToolTip("The loss: faint, per step; bold, the mean of each epoch.")
         self.error_bars.setToolTip("Where the network still errs, over the latest epoch: by "
                                    "position in the sequence, or by output unit.")
@@ -146,10 +91,20 @@ class MainWindow(QMainWindow):
         self.description.setOpenExternalLinks(True)
         self.description.setToolTip("What this task teaches and what to look for.")
         self._build_docks()
-        self._build_status_bar()
+        self._build_view_menu()
+        self.status = StatusBar(self.statusBar(), COMPILING_MESSAGE)
+        self.status_message = self.status.message
+        self.status_labels = self.status.labels
         self._connect()
-        self.student = StudentFeatures(self)  # File export/save/load, Experiments, Help
-        self.debugger = Debugger(self)  # inspector, history, step back, phases, run to
+        parts = WindowParts(
+            trainer=trainer, shown=self.shown, menu_bar=self.menuBar(), toolbar=self.toolbar,
+            diagram=self.diagram, loss_plot=self.loss_plot, error_bars=self.error_bars,
+            host=self.centralWidget(), notify=self.show_notice, choose_task=self.choose_task,
+            refresh_task=self._refresh_task, all_actions=self._all_actions)
+        self.student = StudentFeatures(parts)  # File export/save/load, Experiments, Help
+        self.debugger = Debugger(parts)  # inspector, history, step back, phases, run to
+        self._place_debugger_docks()
+        self._docks_fitted_for: tuple[int, int] | None = None
 
         self._repaint_timer = QTimer(self)
         self._repaint_timer.setInterval(round(1000 / REPAINT_HZ))
@@ -167,7 +122,7 @@ class MainWindow(QMainWindow):
         main.addWidget(plots)
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 2)
-        main.setSizes([600, 420])
+        main.setSizes([620, 400])
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
@@ -187,33 +142,77 @@ class MainWindow(QMainWindow):
         params.setObjectName("parameter-dock")
         params.setWidget(scroll)
         features = QDockWidget.DockWidgetFeature.DockWidgetMovable | \
-            QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            QDockWidget.DockWidgetFeature.DockWidgetFloatable | \
+            QDockWidget.DockWidgetFeature.DockWidgetClosable  # View menu brings them back
+        self.task_dock, self.parameter_dock = about, params
         for dock in (about, params):
             dock.setFeatures(features)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.resizeDocks([about, params], [330, 330], Qt.Orientation.Horizontal)
         self.resizeDocks([about, params], [250, 560], Qt.Orientation.Vertical)
 
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.status_message = QLabel(self)
-        self.status_message.setToolTip("What just happened")
-        bar.addWidget(self.status_message, 1)
-        self.status_labels = {}
-        tips = {
-            "task": "The task being learned",
-            "epoch": "Completed passes through the training sequence / passes to train",
-            "step": "Timestep within the current epoch / steps per epoch",
-            "rate": "Training speed actually reached",
-            "loss": "Mean loss of the latest complete epoch (per step loss before the first)",
-            "state": "Running, paused, finished or diverged",
-        }
-        for key, tip in tips.items():
-            label = QLabel(self)
-            label.setToolTip(tip)
-            label.setContentsMargins(8, 0, 8, 0)
-            bar.addPermanentWidget(label)
-            self.status_labels[key] = label
+    def _build_view_menu(self) -> None:
+        """View: the speed (also when the toolbar is too narrow for the slider) and the panels."""
+        bar = self.menuBar()
+        memory = next(a for a in bar.actions() if a.text().replace("&", "") == "Memory")
+        self.view_menu = view = bar.addMenu("&View")
+        bar.insertMenu(memory, view)
+        view.setToolTipsVisible(True)
+        self.speed_menu = SpeedMenu(self.speed, self, view)
+        view.addMenu(self.speed_menu)
+        view.addSeparator()
+        for dock in (self.task_dock, self.parameter_dock):
+            view.addAction(dock.toggleViewAction())
+
+    def _place_debugger_docks(self) -> None:
+        # The inspector is tabbed with the parameters (the tall dock): it gets room when raised.
+        neighbour = self.findChild(QDockWidget, "parameter-dock")
+        self.tabifyDockWidget(neighbour, self.debugger.inspector_dock)
+        neighbour.raise_()
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.debugger.history_dock)
+        self.resizeDocks([self.debugger.history_dock], [230], Qt.Orientation.Vertical)
+        self.view_menu.addAction(self.debugger.inspector_dock.toggleViewAction())
+        self.view_menu.addAction(self.debugger.history_dock.toggleViewAction())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_to_size(event.size().width(), event.size().height())
+
+    def _fit_to_size(self, width: int, height: int) -> None:
+        """Toolbar and docks in proportion to the window, so the views keep most of it.
+
+        The docks are re-proportioned only when the window changed size a lot (opened,
+        maximised, moved to another screen), so a dock the student resized stays put.
+        """
+        self.toolbar.setToolButtonStyle(
+            Qt.ToolButtonStyle.ToolButtonIconOnly if width < COMPACT_TOOLBAR_WIDTH
+            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        fitted = self._docks_fitted_for
+        if fitted is not None and abs(width - fitted[0]) < 0.2 * fitted[0] \
+                and abs(height - fitted[1]) < 0.2 * fitted[1]:
+            return
+        self._docks_fitted_for = (width, height)
+        # After the layout has settled: resizeDocks on a window not laid out yet is overridden.
+        QTimer.singleShot(0, lambda: self._fit_docks(width, height))
+
+    def _fit_docks(self, width: int, height: int) -> None:
+        # Room for the parameter fields without a sideways scroll bar, if the window allows.
+        fields = self.parameters.minimumSizeHint().width() + 24
+        side = int(np.clip(max(0.25 * width, fields), 250, min(380, 0.32 * width)))
+        self.resizeDocks([self.task_dock, self.parameter_dock], [side, side],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.task_dock, self.parameter_dock],
+                         [int(0.3 * height), int(0.7 * height)], Qt.Orientation.Vertical)
+        history = int(np.clip(0.3 * height, 190, 260))
+        self.resizeDocks([self.debugger.history_dock], [history], Qt.Orientation.Vertical)
+
+    def _all_actions(self) -> list[QAction]:
+        """Every action of the window, in creation order, without duplicates."""
+        found: list[QAction] = []
+        for action in self.findChildren(QAction):
+            if action not in found:
+                found.append(action)
+        return found
 
     def _make_task_actions(self) -> tuple[QActionGroup, list[QAction]]:
         group = QActionGroup(self)
@@ -248,7 +247,13 @@ class MainWindow(QMainWindow):
         self.trainer.settingsChanged.connect(self._on_settings)
         self.trainer.settingsRejected.connect(self._on_settings_rejected)
         self.trainer.notice.connect(self.show_notice)
-        self.trainer.status.connect(self._on_status)
+        self.trainer.status.connect(
+            lambda text: self.status.on_trainer_status(text, self.current_snapshot))
+
+    @property
+    def current_snapshot(self) -> Snapshot | None:
+        """The snapshot the views show right now."""
+        return self.shown.snapshot
 
     # ------------------------------------------------------------------ commands
     def toggle_play(self) -> None:
@@ -265,16 +270,16 @@ class MainWindow(QMainWindow):
         self.trainer.reset()
 
     def choose_task(self, name: str) -> None:
-        options = self._text_options if name == "text" else {}
-        self._previous_run = None
+        options = self.shown.text_options if name == "text" else {}
+        self.shown.previous_run = None
         self.student.task_left()
         self.trainer.set_task(name, options)
 
     def edit_text(self) -> None:
-        text = self._text_options.get("text") or tasks.options("text").get("text") or ""
+        text = self.shown.text_options.get("text") or tasks.options("text").get("text") or ""
         dialog = TextTaskDialog(str(text), self)
         if dialog.exec():
-            self._text_options = {"text": dialog.text()}
+            self.shown.text_options = {"text": dialog.text()}
             self.choose_task("text")
 
     def apply_settings(self, changes: dict) -> None:
@@ -291,37 +296,37 @@ class MainWindow(QMainWindow):
         if snapshot is None:
             return
         if layer != "hidden":
-            self.status_message.setText("Click a hidden unit to lesion it (hold it at 0).")
+            self.status.say("Click a hidden unit to lesion it (hold it at 0).")
             return
         on = index not in snapshot.lesioned
         self.trainer.set_lesion(index, on)
-        self.status_message.setText(
+        self.status.say(
             f"Hidden unit {index + 1} lesioned: it is held at 0 — watch the errors. Click it "
             "again to restore it." if on else f"Hidden unit {index + 1} restored.")
 
     def show_notice(self, level: str, text: str) -> None:
         self.notice_bar.show_notice(level, text)
-        self.status_message.setText(text)
+        self.status.say(text)
 
     def _on_reset_each_epoch(self, on: bool) -> None:
         self.trainer.set_settings({"reset_context_each_epoch": bool(on)})
 
     def _remember_run(self) -> None:
         """Keep the run being left as a dashed curve in the loss plot, to compare with."""
-        snapshot, settings = self.current_snapshot, self._settings
+        snapshot, settings = self.current_snapshot, self.shown.settings
         if snapshot is None or settings is None or len(snapshot.epoch_losses) == 0:
             return
         label = (f"previous run (lr {settings.learning_rate:g}, {settings.n_hidden} hidden, "
                  f"seed {settings.seed})")
         x = np.arange(1, len(snapshot.epoch_losses) + 1, dtype=np.float64)
-        self._previous_run = (snapshot.task_name, x, snapshot.epoch_losses, label)
+        self.shown.previous_run = PreviousRun(snapshot.task_name, x, snapshot.epoch_losses, label)
 
     # ------------------------------------------------------------------ from the trainer
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         self._pending = snapshot  # only the newest is ever painted
 
     def _on_settings(self, settings) -> None:
-        self._settings = settings
+        self.shown.settings = settings
         self.parameters.load(settings)
         self.actions_.reset_each_epoch.blockSignals(True)
         self.actions_.reset_each_epoch.setChecked(settings.reset_context_each_epoch)
@@ -333,16 +338,6 @@ class MainWindow(QMainWindow):
     def _on_settings_rejected(self, text: str) -> None:
         self.parameters.show_message(text)
         self.show_notice("error", text)
-
-    def _on_status(self, text: str) -> None:
-        if text:
-            self.status_message.setText(text)
-        elif self.status_message.text() == COMPILING_MESSAGE:
-            # The compile is done: show what the trainer last said (it may have trained
-            # meanwhile, e.g. "Trained 3,000 steps."), or that it is ready.
-            latest = self.current_snapshot
-            self.status_message.setText(latest.message if latest is not None and latest.message
-                                        else "Ready: press Play (Space) or Step (→).")
 
     # ------------------------------------------------------------------ painting
     def has_unpainted_snapshot(self) -> bool:
@@ -359,20 +354,20 @@ class MainWindow(QMainWindow):
             self._show_previous_run(snapshot)
         if previous is None or previous.task_name != snapshot.task_name:
             self._show_task(snapshot)
-        self.current_snapshot = snapshot
+        self.shown.snapshot = snapshot
         self.diagram.show_snapshot(snapshot)
         self.loss_plot.show_snapshot(snapshot)
         self.error_bars.show_snapshot(snapshot)
         self.debugger.show_snapshot(snapshot)
         self._update_controls(previous, snapshot)
-        self._update_status(snapshot)
+        self.status.show_snapshot(snapshot)
         self.frames_painted += 1
         self.snapshotRendered.emit(snapshot)
 
     def _show_previous_run(self, snapshot: Snapshot) -> None:
-        run = self._previous_run
-        if run is not None and run[0] == snapshot.task_name:
-            self.loss_plot.set_previous_run(run[1], run[2], run[3])
+        run = self.shown.previous_run
+        if run is not None and run.task_name == snapshot.task_name:
+            self.loss_plot.set_previous_run(run.x, run.y, run.label)
         else:
             self.loss_plot.clear_previous_run()
 
@@ -380,13 +375,20 @@ class MainWindow(QMainWindow):
         self.selector.show_task(snapshot.task_name)
         for action in self._task_group.actions():
             action.setChecked(action.data() == snapshot.task_name)
+        self._describe_task(snapshot)
+
+    def _refresh_task(self) -> None:
+        if self.current_snapshot is not None:
+            self._describe_task(self.current_snapshot)
+
+    def _describe_task(self, snapshot: Snapshot) -> None:
         source = self._task_sources.get(snapshot.task_name, "")
-        paragraphs = "".join(f"<p>{_escape(p)}</p>"
+        paragraphs = "".join(f"<p>{escape(p)}</p>"
                              for p in snapshot.task_description.split("\n\n") if p.strip())
         self.description.setHtml(
-            f"<h3>{_escape(snapshot.task_title)}</h3>{paragraphs}"
-            + (f"<p style='color:#666'><i>Source: {_escape(source)}</i></p>" if source else "")
-            + self.experiment_html)
+            f"<h3>{escape(snapshot.task_title)}</h3>{paragraphs}"
+            + (f"<p style='color:#666'><i>Source: {escape(source)}</i></p>" if source else "")
+            + self.shown.experiment_html)
 
     def _update_controls(self, previous: Snapshot | None, snapshot: Snapshot) -> None:
         running = snapshot.state == RUNNING
@@ -396,24 +398,6 @@ class MainWindow(QMainWindow):
         self.actions_.show_running(self._running_intent)
         self.selector.show_task(snapshot.task_name)
 
-    def _update_status(self, snapshot: Snapshot) -> None:
-        labels = self.status_labels
-        labels["task"].setText(snapshot.task_title)
-        labels["epoch"].setText(f"Epoch {snapshot.epoch:,} / {snapshot.epochs_total:,}")
-        labels["step"].setText(f"Step {snapshot.position:,} / {snapshot.steps_per_epoch:,}")
-        labels["rate"].setText(format_rate(snapshot.steps_per_second)
-                               if snapshot.state == RUNNING else "—")
-        if len(snapshot.epoch_losses):
-            labels["loss"].setText(f"Loss {snapshot.epoch_losses[-1]:.4f}")
-        elif len(snapshot.running_loss_y):
-            labels["loss"].setText(f"Loss {snapshot.running_loss_y[-1]:.4f}")
-        else:
-            labels["loss"].setText("Loss —")
-        text, color = STATE_STYLE.get(snapshot.state, (snapshot.state, "#555555"))
-        labels["state"].setText(f"<b style='color:{color}'>● {text}</b>")
-        if snapshot.message and self.status_message.text() != COMPILING_MESSAGE:
-            self.status_message.setText(snapshot.message)
-
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         self._repaint_timer.stop()
@@ -421,6 +405,3 @@ class MainWindow(QMainWindow):
         self.trainer.close()
         super().closeEvent(event)
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,36 +1,38 @@
 """The "ready for students" parts of the main window: File ▸ save / load / export, the
 Experiments menu (one-click presets with a comparison curve) and the Help menu.
 
-:class:`StudentFeatures` is created by the main window once its own menus exist; it only adds
-menus and actions and talks to the trainer through its queued commands.
+:class:`StudentFeatures` is created by the main window once its own menus exist, from the
+:class:`~elman_gui.window_parts.WindowParts` the window lends it; it only adds menus and actions
+and talks to the trainer through its queued commands.
 """
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from elman_core import tasks
 from elman_core.tasks import Preset
 from elman_gui import export
-from elman_gui.help_dialog import HelpDialog, show_about, window_actions
+from elman_gui.actions import make_action
+from elman_gui.help_dialog import HelpDialog, show_about
 from elman_gui.welcome import WelcomeDialog, app_settings, should_show_at_startup
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+from elman_gui.window_parts import PreviousRun, WindowParts
 
 
 class StudentFeatures(QObject):
-    """Menus and their handlers; ``window`` is the :class:`~elman_gui.main_window.MainWindow`."""
+    """File export/save/load, the Experiments menu and the Help menu, with their handlers."""
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, parts: WindowParts) -> None:
+        super().__init__(parts.host)
+        self.parts = parts
+        self.trainer = parts.trainer
+        self.shown = parts.shown
         self.settings = None  # QSettings for the welcome dialog (None: the app's own)
         self.experiment: Preset | None = None
         self.welcome: WelcomeDialog | None = None
@@ -41,23 +43,16 @@ class StudentFeatures(QObject):
         self._build_file_menu()
         self._build_experiments_menu()
         self._build_help_menu()
-        for menu in self.window.menuBar().findChildren(QMenu):
+        for menu in parts.menu_bar.findChildren(QMenu):
             menu.setToolTipsVisible(True)
-        window.trainer.fileDone.connect(self._on_file_done)
+        self.trainer.fileDone.connect(self._on_file_done)
 
     # ------------------------------------------------------------------ menus
     def _action(self, text: str, tip: str, slot, keys: tuple[str, ...] = ()) -> QAction:
-        action = QAction(text, self.window)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        if keys:
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            self.window.addAction(action)
-        action.triggered.connect(lambda _=False: slot())
-        return action
+        return make_action(self.parts.host, text, tip, keys, slot=slot)
 
     def _menu(self, title: str) -> QMenu:
-        bar = self.window.menuBar()
+        bar = self.parts.menu_bar
         for action in bar.actions():
             menu = action.menu()
             if menu is not None and menu.title().replace("&", "") == title.replace("&", ""):
@@ -66,8 +61,7 @@ class StudentFeatures(QObject):
 
     def _build_file_menu(self) -> None:
         menu = self._menu("&File")
-        quit_action = getattr(self.window.actions_, "quit", None)
-        before = quit_action if quit_action in menu.actions() else None
+        before = menu.actions()[0] if menu.actions() else None  # Quit stays last
         self.save_action = self._action(
             "Save network…", "Save the trained network (weights, settings, context) to a file "
             "you can load again later (Ctrl+S).", self.save_network, ("Ctrl+S",))
@@ -77,10 +71,8 @@ class StudentFeatures(QObject):
         export_menu = QMenu("Export", menu)
         export_menu.setToolTipsVisible(True)
         self.export_actions = {}
-        views = (("loss", "Loss plot", self.window.loss_plot),
-                 ("errors", "Error bars", self.window.error_bars),
-                 ("diagram", "Network diagram", self.window.diagram))
-        for key, title, _view in views:
+        views = (("loss", "Loss plot"), ("errors", "Error bars"), ("diagram", "Network diagram"))
+        for key, title in views:
             for fmt in ("png", "svg"):
                 action = self._action(
                     f"{title} as {fmt.upper()}…",
@@ -106,7 +98,7 @@ class StudentFeatures(QObject):
             menu.insertSeparator(before)
 
     def _build_experiments_menu(self) -> None:
-        menu = QMenu("E&xperiments", self.window)
+        menu = QMenu("E&xperiments", self.parts.menu_bar)
         menu.setToolTipsVisible(True)
         for preset in tasks.presets():
             action = self._action(preset.title, f"{preset.title}. Watch: {preset.watch}",
@@ -121,7 +113,7 @@ class StudentFeatures(QObject):
             self.clear_comparison)
         menu.addAction(self.clear_comparison_action)
         self.experiments_menu = menu
-        self.window.menuBar().addMenu(menu)
+        self.parts.menu_bar.addMenu(menu)
 
     def _build_help_menu(self) -> None:
         menu = self._menu("&Help")
@@ -135,7 +127,7 @@ class StudentFeatures(QObject):
             "Keyboard shortcuts", "Every key Elman Lab understands.",
             lambda: self.show_help(tab=1))
         self.about_action = self._action(
-            "About Elman Lab", "Version and credits.", lambda: show_about(self.window))
+            "About Elman Lab", "Version and credits.", lambda: show_about(self.parts.host))
         for action in (self.help_action, self.welcome_action, self.shortcuts_action,
                        self.about_action):
             menu.addAction(action)
@@ -143,10 +135,10 @@ class StudentFeatures(QObject):
 
     # ------------------------------------------------------------------ welcome / help
     def show_welcome(self, modal: bool = False) -> WelcomeDialog:
-        snapshot = self.window.current_snapshot
-        dialog = WelcomeDialog(self.window, self.settings or app_settings(),
+        snapshot = self.shown.snapshot
+        dialog = WelcomeDialog(self.parts.host, self.settings or app_settings(),
                                current=snapshot.task_name if snapshot is not None else None)
-        dialog.taskChosen.connect(self.window.choose_task)
+        dialog.taskChosen.connect(self.parts.choose_task)
         self.welcome = dialog
         if modal:
             dialog.exec()
@@ -161,11 +153,7 @@ class StudentFeatures(QObject):
         return False
 
     def show_help(self, tab: int = 0) -> HelpDialog:
-        settings = self.window._settings
-        activations = ((settings.hidden_activation, settings.output_activation)
-                       if settings is not None else ("sigmoid", "sigmoid"))
-        dialog = HelpDialog(window_actions(self.window), self.window.current_snapshot,
-                            activations, self.window)
+        dialog = HelpDialog(self.parts.all_actions(), self.parts.host)
         dialog.tabs.setCurrentIndex(tab)
         self.help = dialog
         dialog.show()
@@ -174,7 +162,7 @@ class StudentFeatures(QObject):
     # ------------------------------------------------------------------ experiments
     def run_name(self) -> str:
         """What the run on screen is called in the comparison legend."""
-        snapshot, settings = self.window.current_snapshot, self.window._settings
+        snapshot, settings = self.shown.snapshot, self.shown.settings
         if self.experiment is not None and snapshot is not None \
                 and snapshot.task_name == self.experiment.task:
             return self.experiment.title
@@ -186,45 +174,45 @@ class StudentFeatures(QObject):
 
     def run_experiment(self, preset: Preset) -> None:
         """Switch to the preset's task and settings; keep the run on screen as a dashed curve."""
-        window = self.window
-        snapshot = window.current_snapshot
+        shown = self.shown
+        snapshot = shown.snapshot
         if snapshot is not None and len(snapshot.epoch_losses):
             y = np.array(snapshot.epoch_losses, dtype=np.float64)
             x = np.arange(1, len(y) + 1, dtype=np.float64)
             label = f"before: {self.run_name()}"
-            window._previous_run = (preset.task, x, y, label)
-            window.loss_plot.set_previous_run(x, y, label)
+            shown.previous_run = PreviousRun(preset.task, x, y, label)
+            self.parts.loss_plot.set_previous_run(x, y, label)
         self.experiment = preset
-        window.experiment_html = (
-            f"<hr><h4>Experiment: {_escape(preset.title)}</h4>"
-            f"<p><b>What to watch:</b> {_escape(preset.watch)}</p>"
+        shown.experiment_html = (
+            f"<hr><h4>Experiment: {escape(preset.title)}</h4>"
+            f"<p><b>What to watch:</b> {escape(preset.watch)}</p>"
             "<p style='color:#666'>The dashed curve in the loss plot is the run before "
             "(Experiments ▸ Clear comparison removes it).</p>")
-        options = window._text_options if preset.task == "text" else {}
-        window.trainer.set_task(preset.task, options)
+        options = shown.text_options if preset.task == "text" else {}
+        self.trainer.set_task(preset.task, options)
         if preset.overrides:
-            window.trainer.set_settings(dict(preset.overrides))
+            self.trainer.set_settings(dict(preset.overrides))
         if snapshot is not None and snapshot.task_name == preset.task:
-            window._show_task(snapshot)  # same task: show the note now
-        window.show_notice("info", f"Experiment “{preset.title}”. Watch: {preset.watch}")
+            self.parts.refresh_task()  # same task: show the note now
+        self.parts.notify("info", f"Experiment “{preset.title}”. Watch: {preset.watch}")
 
     def task_left(self) -> None:
         """The student chose a task by hand: the experiment note goes."""
         self.experiment = None
-        self.window.experiment_html = ""
+        self.shown.experiment_html = ""
 
     def clear_comparison(self) -> None:
-        self.window._previous_run = None
-        self.window.loss_plot.clear_previous_run()
+        self.shown.previous_run = None
+        self.parts.loss_plot.clear_previous_run()
 
     # ------------------------------------------------------------------ files
     def _ask_save(self, title: str, name: str, filters: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self.window, title, name, filters)
+        path, _ = QFileDialog.getSaveFileName(self.parts.host, title, name, filters)
         return path
 
     def export_view(self, key: str, fmt: str, path: str | None = None) -> Path | None:
-        views = {"loss": self.window.loss_plot, "errors": self.window.error_bars,
-                 "diagram": self.window.diagram}
+        views = {"loss": self.parts.loss_plot, "errors": self.parts.error_bars,
+                 "diagram": self.parts.diagram}
         if path is None:
             path = self._ask_save("Export picture", f"elman-{key}.{fmt}",
                                   f"{fmt.upper()} picture (*.{fmt})")
@@ -238,9 +226,9 @@ class StudentFeatures(QObject):
         return self._write(lambda: writer(view, path))
 
     def export_csv(self, key: str, path: str | None = None) -> Path | None:
-        snapshot = self.window.current_snapshot
+        snapshot = self.shown.snapshot
         if snapshot is None:
-            self.window.show_notice("warning", "Nothing to export yet.")
+            self.parts.notify("warning", "Nothing to export yet.")
             return None
         if path is None:
             name = "elman-loss.csv" if key == "loss-csv" else "elman-errors.csv"
@@ -254,10 +242,10 @@ class StudentFeatures(QObject):
         try:
             written = write()
         except export.ExportError as error:
-            self.window.show_notice("error", str(error))  # errors stay until dismissed
+            self.parts.notify("error", str(error))  # errors stay until dismissed
             return None
         self.last_export = written
-        self.window.show_notice("info", f"Saved {written}.")
+        self.parts.notify("info", f"Saved {written}.")
         return written
 
     def save_network(self, path: str | None = None) -> None:
@@ -266,15 +254,15 @@ class StudentFeatures(QObject):
                                   "Elman Lab network (*.npz)")
             if not path:
                 return
-        self.window.trainer.save_network(path)
+        self.trainer.save_network(path)
 
     def load_network(self, path: str | None = None) -> None:
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self.window, "Load network", "",
+            path, _ = QFileDialog.getOpenFileName(self.parts.host, "Load network", "",
                                                   "Elman Lab network (*.npz);;All files (*)")
             if not path:
                 return
-        self.window.trainer.load_network(path)
+        self.trainer.load_network(path)
 
     def _on_file_done(self, kind: str, ok: bool, text: str) -> None:
         if not ok:  # the notice bar shows the details; kept for the tests

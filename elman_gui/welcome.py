@@ -7,6 +7,7 @@ back every time) and from Help ▸ Choose a task…. Never shown by ``--screensh
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QImage, QPainter, QTextDocument
@@ -70,9 +71,6 @@ def task_preview(name: str, count: int = PREVIEW_SYMBOLS) -> TaskPreview:
         symbols=tuple(sequence.input_symbols[:count]), steps_per_epoch=len(sequence))
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
 
 def task_art_path(name: str):
     """``assets/tasks/<name>.svg``: the task's illustration (packaging/make_task_art.py)."""
@@ -117,7 +115,7 @@ def task_art_html(name: str) -> str:
     if renderer is None:
         return ""
     size = renderer.defaultSize()
-    return (f"<p><img src='{ART_SCHEME}:{_escape(name)}' width='{size.width()}' "
+    return (f"<p><img src='{ART_SCHEME}:{escape(name)}' width='{size.width()}' "
             f"height='{size.height()}'></p>")
 
 
@@ -134,15 +132,15 @@ class TaskArtBrowser(QTextBrowser):
 
 
 def preview_html(preview: TaskPreview) -> str:
-    paragraphs = "".join(f"<p>{_escape(p)}</p>" for p in preview.description.split("\n\n")
+    paragraphs = "".join(f"<p>{escape(p)}</p>" for p in preview.description.split("\n\n")
                          if p.strip())
-    symbols = " ".join(_escape(s) for s in preview.symbols)
+    symbols = " ".join(escape(s) for s in preview.symbols)
     return (
-        f"<h2>{_escape(preview.title)}</h2>{task_art_html(preview.name)}{paragraphs}"
+        f"<h2>{escape(preview.title)}</h2>{task_art_html(preview.name)}{paragraphs}"
         f"<p><b>Network:</b> {preview.layers} (input – hidden – output units; the context "
         f"copies the hidden layer)<br><b>One epoch:</b> {preview.steps_per_epoch:,} steps</p>"
         f"<p><b>The sequence starts:</b><br><code style='font-size:13pt'>{symbols} …</code></p>"
-        f"<p style='color:#666'><i>Source: {_escape(preview.source)}</i></p>")
+        f"<p style='color:#666'><i>Source: {escape(preview.source)}</i></p>")
 
 
 class WelcomeDialog(QDialog):

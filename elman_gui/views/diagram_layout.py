@@ -14,10 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 STRIP_THRESHOLD = 32  # layers with more units than this are drawn as a cell strip
+LINK_LEVELS = 5  # magnitude bins per sign: width and opacity grow with |w|
 LINK_CAP = 200  # at most this many links per weight matrix (the strongest by |w|)
 UNIT_SPACING = 1.0
 STRIP_CELL = 0.2  # width of one cell in a strip
 BOTTOM_GAP = 3.0  # between the input and the context layer
+OUTPUT_SPREAD = 3.0  # at most this many spacings between output circles
 
 LAYERS = ("input", "hidden", "context", "output")
 # weight matrix → (source layer, destination layer); entry [i, j] links source j to destination i.
@@ -36,6 +38,7 @@ class LayerGeometry:
     labels: tuple[str, ...]
     positions: np.ndarray  # (n, 2) unit centres
     strip: bool
+    step: float = 0.0  # distance between neighbouring centres when not the default spacing
 
     @property
     def size(self) -> int:
@@ -47,16 +50,16 @@ class LayerGeometry:
 
     @property
     def spacing(self) -> float:
-        return STRIP_CELL if self.strip else UNIT_SPACING
+        return self.step or (STRIP_CELL if self.strip else UNIT_SPACING)
 
     @property
     def x_min(self) -> float:
         """Left edge: of the first cell in a strip, half a spacing left of the first circle."""
-        return float(self.positions[0, 0]) - self.spacing / 2
+        return float(self.positions[0, 0]) - (STRIP_CELL if self.strip else UNIT_SPACING) / 2
 
     @property
     def x_max(self) -> float:
-        return float(self.positions[-1, 0]) + self.spacing / 2
+        return float(self.positions[-1, 0]) + (STRIP_CELL if self.strip else UNIT_SPACING) / 2
 
     @property
     def centre(self) -> float:
@@ -105,16 +108,18 @@ def unit_labels(prefix: str, n: int, given: tuple[str, ...] = ()) -> tuple[str, 
     return tuple(f"{prefix}{i + 1}" for i in range(n))
 
 
-def _row(name: str, labels: tuple[str, ...], x_start: float, y: float) -> LayerGeometry:
-    """Units from x_start (the first centre of circles, the left edge of a strip)."""
+def _row(name: str, labels: tuple[str, ...], x_start: float, y: float,
+         spacing: float = 0.0) -> LayerGeometry:
+    """Units from x_start (the first centre of circles, the left edge of a strip), ``spacing``
+    apart (default: one unit spacing, or one strip cell)."""
     n = len(labels)
     strip = n > STRIP_THRESHOLD
-    spacing = STRIP_CELL if strip else UNIT_SPACING
+    step = spacing or (STRIP_CELL if strip else UNIT_SPACING)
     offset = STRIP_CELL / 2 if strip else 0.0
-    xs = x_start + offset + spacing * np.arange(n)
+    xs = x_start + offset + step * np.arange(n)
     positions = np.column_stack([xs, np.full(n, y)])
     positions.setflags(write=False)
-    return LayerGeometry(name, labels, positions, strip)
+    return LayerGeometry(name, labels, positions, strip, spacing)
 
 
 def _width(n: int) -> float:
@@ -132,6 +137,12 @@ def compute_layout(
     w_in, w_hid, w_out = _width(n_input), _width(n_hidden), _width(n_output)
     bottom = w_in + BOTTOM_GAP + w_hid  # the context layer is as wide as the hidden one
     centre = bottom / 2
+    # A few output circles under a wide hidden layer spread out (up to OUTPUT_SPREAD
+    # spacings apart): room for each one's label.
+    out_spacing = 0.0
+    if 1 < n_output <= STRIP_THRESHOLD and w_hid > w_out:
+        out_spacing = min(OUTPUT_SPREAD, w_hid / (n_output - 1))
+        w_out = out_spacing * (n_output - 1)
     layers = {
         "input": _row("input", unit_labels("x", n_input, input_labels), 0.0, 0.0),
         "context": _row(
@@ -139,15 +150,18 @@ def compute_layout(
         ),
         "hidden": _row("hidden", unit_labels("h", n_hidden), centre - w_hid / 2, 1.0),
         "output": _row(
-            "output", unit_labels("y", n_output, output_labels), centre - w_out / 2, 2.0
+            "output", unit_labels("y", n_output, output_labels), centre - w_out / 2, 2.0,
+            out_spacing,
         ),
     }
     return DiagramLayout(layers)
 
 
 def strongest_links(weights: np.ndarray, cap: int = LINK_CAP) -> np.ndarray:
-    """Flat indices of the links to draw: all of them, or the ``cap`` largest by |w|."""
+    """Flat indices of the links to draw: all of them, or the ``cap`` largest finite |w|
+    (a diverged weight cannot be drawn: it is never picked)."""
     flat = np.abs(np.asarray(weights, dtype=np.float64).ravel())
+    flat[~np.isfinite(flat)] = -1.0
     if flat.size <= cap:
         return np.arange(flat.size)
     chosen = np.argpartition(flat, flat.size - cap)[flat.size - cap:]

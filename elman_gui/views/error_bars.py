@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import textwrap
 
 import numpy as np
 import pyqtgraph as pg
@@ -15,6 +16,10 @@ from elman_gui.views.steady_range import steady_range
 
 BY_POSITION, BY_OUTPUT = "position", "output"
 _X_LABELS = {BY_POSITION: "position in the sequence", BY_OUTPUT: "output unit"}
+# What a position category is, for the tasks whose categories are not places in a group.
+_CATEGORY_TITLES = {"letters": "letter in the stream", "text": "character",
+                    "letters_1000": "letter in the stream"}
+_CHAR_PX = 7  # rough width of one tick-label character
 VALUE_TEXT_LIMIT = 12  # write each bar's value above it while there are at most this many bars
 _BAR_WIDTH = 0.7
 VALUE_TEXT_ROOM = 1.12  # the y axis reaches at least this far above the tallest bar
@@ -86,6 +91,9 @@ class ErrorBarsView(QWidget):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Show the latest epoch's errors; only touches the plot when a number changed."""
         self._snapshot = snapshot
+        title = self._x_label(snapshot.task_name)
+        if title != self._plot.getPlotItem().getAxis("bottom").labelText:
+            self._plot.getPlotItem().setLabel("bottom", title)
         if self._mode == BY_POSITION:
             names, values = snapshot.category_names, snapshot.position_errors
         else:
@@ -155,9 +163,18 @@ class ErrorBarsView(QWidget):
                 text.setFont(palette.font(8))
                 item.addItem(text, ignoreBounds=True)
                 self._value_texts.append(text)
-        item.setLabel("bottom", _X_LABELS[self._mode])
+        item.setLabel("bottom", self._x_label(
+            self._snapshot.task_name if self._snapshot is not None else ""))
         self._view.setXRange(-0.6, max(len(names), 1) - 0.4, padding=0)
         self._update_ticks()
+
+    def _x_label(self, task_name: str) -> str:
+        if self._mode == BY_POSITION:
+            return _CATEGORY_TITLES.get(task_name, _X_LABELS[BY_POSITION])
+        return _X_LABELS[BY_OUTPUT]
+
+    def x_label(self) -> str:
+        return self._plot.getPlotItem().getAxis("bottom").labelText
 
     def _update_bars(self) -> None:
         heights = self._heights
@@ -190,11 +207,14 @@ class ErrorBarsView(QWidget):
             self._plot.getPlotItem().getAxis("bottom").setTicks([[]])
             return
         per_bar_px = self._view.width() / max(len(names), 1)
-        max_chars = max(2, int(per_bar_px // 7))
+        max_chars = max(2, int(per_bar_px // _CHAR_PX) - 1)
         if max(len(name) for name in names) > max_chars:
             names = _without_common_prefix(names)  # "pos 1", "pos 2"… → "1", "2"…
-        ticks = [(float(i), _abbreviate(name, max_chars)) for i, name in enumerate(names)]
-        self._plot.getPlotItem().getAxis("bottom").setTicks([ticks])
+        ticks = [(float(i), _fit_label(name, max_chars)) for i, name in enumerate(names)]
+        axis = self._plot.getPlotItem().getAxis("bottom")
+        lines = max(label.count("\n") + 1 for _, label in ticks)
+        axis.setHeight(None if lines == 1 else 18 + 14 * lines)  # room for two-line labels
+        axis.setTicks([ticks])
 
     def _on_mouse_moved(self, scene_pos) -> None:
         if not len(self._heights) or not self._view.sceneBoundingRect().contains(scene_pos):
@@ -230,3 +250,14 @@ def _without_common_prefix(names: tuple[str, ...]) -> tuple[str, ...]:
 
 def _abbreviate(name: str, max_chars: int) -> str:
     return name if len(name) <= max_chars else name[: max_chars - 1] + "…"
+
+
+def _fit_label(name: str, max_chars: int) -> str:
+    """The name on one line, else on two lines at word breaks; cut ("…") only if a single
+    word is longer than the room under a bar."""
+    if len(name) <= max_chars:
+        return name
+    lines = textwrap.wrap(name, max_chars, break_long_words=False)
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])]
+    return "\n".join(_abbreviate(line, max_chars) for line in lines)

@@ -19,6 +19,7 @@ DEFAULT_LENGTH = 100
 LABEL_GAP_PX = 3  # free pixels between two input labels along the bottom
 STEP_LABEL_PX = 70  # pixels per label when the axis shows step numbers instead
 CLICK_HINT = "Click a column to inspect that step."
+ROW_TITLES = {"hidden": ("hidden", "h"), "context": ("context", "c"), "loss": ("error", "err")}
 STEPS_HINT = ("Too many steps to label each input: the numbers are timesteps. Show fewer steps, "
               "or click a column.")
 
@@ -42,7 +43,7 @@ class HistoryView(QWidget):
         row.addWidget(self.info, 1)
         self.graphics = pg.GraphicsLayoutWidget(self)
         self.graphics.setBackground("w")
-        self.graphics.setMinimumHeight(170)
+        self.graphics.setMinimumHeight(130)  # the window may be only 640 px high
         self.plots, self.images = {}, {}
         for index, name in enumerate(("hidden", "context")):
             plot = self.graphics.addPlot(row=index, col=0)
@@ -95,7 +96,6 @@ class HistoryView(QWidget):
             self.info.setText("Press Step or Play: the most recent steps appear here.")
             return
         self.info.setText(CLICK_HINT)
-        self.plots["loss"].getAxis("left").setTicks(None)  # pyqtgraph's own ticks again
         diverging = bool(np.nanmin(history.hidden) < 0) if history.hidden.size else False
         colormap = palette.diverging_map() if diverging else palette.sequential_map()
         levels = (-1.0, 1.0) if diverging else (0.0, 1.0)
@@ -110,13 +110,27 @@ class HistoryView(QWidget):
         self.plots["loss"].setXRange(0, n, padding=0)
         top = float(loss.max()) if n else 1.0
         self.plots["loss"].setYRange(0, top if top > 0 else 1.0, padding=0.05)
+        # Two numbers on a row this low: 0 and the largest error (more would overlap).
+        self.plots["loss"].getAxis("left").setTicks(
+            [[(0.0, "0"), (top, f"{top:.2g}")]] if top > 0 else [[(0.0, "0")]])
         for name in ("hidden", "context"):
             self.plots[name].setYRange(0, history.hidden.shape[1], padding=0)
+
+    def _fit_row_titles(self) -> None:
+        """Each row's title whole, or shortened (h, c, err) when the row is too low for it."""
+        for name, plot in self.plots.items():
+            title = ROW_TITLES[name]
+            metrics = QFontMetrics(plot.getAxis("left").label.font())
+            fits = metrics.horizontalAdvance(title[0]) + 6 <= plot.getViewBox().height()
+            text = title[0] if fits else title[1]
+            if plot.getAxis("left").labelText != text:
+                plot.setLabel("left", text)
 
     def _update_ticks(self, *_) -> None:
         """Label every column with its input symbol if they all fit; otherwise label sparse
         columns with their step number. (Every k-th symbol would mislead: in 0 1 0 1 … every
         other label reads 0 0 0 0.)"""
+        self._fit_row_titles()
         history, axis = self.history, self.plots["loss"].getAxis("bottom")
         if history is None or len(history) == 0:
             axis.setTicks([[]])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication, QTextOption
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,16 +26,25 @@ PHASE_NAMES = {1: "1 forward", 2: "2 error", 3: "3 backward and weight update",
                4: "4 copy hidden → context"}
 MATRICES = (("dW_ih", "ΔW_ih (input → hidden)"), ("dW_hh", "ΔW_hh (context → hidden)"),
             ("dW_ho", "ΔW_ho (hidden → output)"))
+# Each ΔW heatmap: its rows' and columns' unit names (h3 is the third hidden unit everywhere).
+UNIT_PREFIXES = {"dW_ih": ("h", "x"), "dW_hh": ("h", "c"), "dW_ho": ("y", "h")}
+SHOWN_DIGITS = 4  # significant digits on screen: every number equally long, none cut
+COPIED_DIGITS = 6  # in the Copy dump
 
 
-def fmt(value: float) -> str:
-    return f"{value:.6g}"
+def fmt(value: float, digits: int = COPIED_DIGITS) -> str:
+    return f"{value:.{digits}g}"
 
 
-def vector(values: np.ndarray | None) -> str:
+def shown(value: float) -> str:
+    """A number as the inspector shows it: always SHOWN_DIGITS significant digits."""
+    return f"{value:#.{SHOWN_DIGITS}g}"
+
+
+def _vector(values: np.ndarray | None, number=fmt) -> str:
     if values is None:
         return "—"
-    return "[" + "  ".join(fmt(v) for v in np.asarray(values).ravel()) + "]"
+    return "[" + "  ".join(number(v) for v in np.asarray(values).ravel()) + "]"
 
 
 def describe_place(step: InspectedStep) -> str:
@@ -43,66 +52,81 @@ def describe_place(step: InspectedStep) -> str:
 
 
 def step_text(step: InspectedStep, phase: int | None = None, full: bool = False) -> str:
-    """The plain-text dump of a step, up to ``phase`` (all phases when None)."""
+    """The plain-text dump of a step, up to ``phase`` (all phases when None).
+
+    On screen (``full`` False) numbers have SHOWN_DIGITS significant digits; the full dump
+    has COPIED_DIGITS and every ΔW matrix row.
+    """
+    num = fmt if full else shown
+
+    def vec(values: np.ndarray | None) -> str:
+        return _vector(values, num)
+
     t = step.trace
     last = 4 if phase is None else phase
     lines = [describe_place(step)]
     if step.note:
         lines.append(step.note)
     lines += ["", "1  FORWARD",
-              f"input x(t)            {step.input_symbol!r}  {vector(t.input)}"]
+              f"input x(t)            {step.input_symbol!r}  {vec(t.input)}"]
     if t.context_was_reset:
-        origin = f"reset to {fmt(t.context[0])}" if len(t.context) else "reset"
+        origin = f"reset to {num(t.context[0])}" if len(t.context) else "reset"
     elif len(t.context) and not np.any(t.context):
         origin = "= hidden at t−1, or zeroed (no memory)"
     else:
         origin = "= hidden at t−1"
-    lines += [f"context c(t)  {origin}", f"                      {vector(t.context)}",
-              f"hidden net input      {vector(t.hidden_net)}",
-              f"hidden h(t)           {vector(t.hidden)}",
-              f"output net input     {vector(t.output_net)}",
-              f"output y(t)           {vector(t.output)}",
+    lines += [f"context c(t)  {origin}", f"                      {vec(t.context)}",
+              f"hidden net input      {vec(t.hidden_net)}",
+              f"hidden h(t)           {vec(t.hidden)}",
+              f"output net input     {vec(t.output_net)}",
+              f"output y(t)           {vec(t.output)}",
               f"predicted             {step.predicted_symbol!r}"]
     if last >= 2:
         lines += ["", "2  ERROR"]
         if t.target is None:
             lines.append("no target at this step: no error, no learning from it")
         else:
-            lines += [f"target                {step.target_symbol!r}  {vector(t.target)}",
-                      f"error y − target      {vector(t.error)}",
-                      f"loss                  {fmt(t.loss)}"]
+            lines += [f"target                {step.target_symbol!r}  {vec(t.target)}",
+                      f"error y − target      {vec(t.error)}",
+                      f"loss                  {num(t.loss)}"]
     if last >= 3:
         lines += ["", "3  BACKWARD AND WEIGHT UPDATE",
-                  f"δ output              {vector(t.delta_output)}",
-                  f"δ hidden              {vector(t.delta_hidden)}"]
+                  f"δ output              {vec(t.delta_output)}",
+                  f"δ hidden              {vec(t.delta_hidden)}"]
         if not t.updated:
             lines.append("no weight change at this step (e.g. inside a BPTT window)")
         for name, title in MATRICES:
             matrix = np.asarray(getattr(t, name))
             largest = float(np.max(np.abs(matrix))) if matrix.size else 0.0
             lines.append(f"{title}  {matrix.shape[0]}×{matrix.shape[1]}, "
-                         f"largest |Δ| {fmt(largest)}")
+                         f"largest |Δ| {num(largest)}")
             if full:
-                lines += ["    " + vector(row) for row in matrix]
-        lines += [f"Δb_h                  {vector(t.db_h)}",
-                  f"Δb_o                  {vector(t.db_o)}"]
+                lines += ["    " + vec(row) for row in matrix]
+        lines += [f"Δb_h                  {vec(t.db_h)}",
+                  f"Δb_o                  {vec(t.db_o)}"]
     if last >= 4:
         lines += ["", "4  COPY HIDDEN → CONTEXT",
-                  f"context c(t+1) = h(t) {vector(t.hidden)}"]
+                  f"context c(t+1) = h(t) {vec(t.hidden)}"]
     return "\n".join(lines)
 
 
 class _Heatmap(pg.PlotWidget):
-    """One ΔW matrix: rows are the receiving units, columns the sending ones; hover = value."""
+    """One ΔW matrix: rows are the receiving units, columns the sending ones; hover = value.
 
-    def __init__(self, title: str, parent=None) -> None:
+    A colour bar beside it gives the scale (symmetric about 0: blue negative, red positive).
+    """
+
+    def __init__(self, name: str, title: str, parent=None) -> None:
         super().__init__(parent=parent)
         self.setBackground("w")
+        self.prefixes = UNIT_PREFIXES[name]
         self.item = pg.ImageItem(axisOrder="row-major")
-        self.item.setColorMap(palette.diverging_map())
         self.addItem(self.item)
         plot = self.getPlotItem()
-        plot.setTitle(title, size="8pt")
+        plot.setTitle(title, size="9pt", color=palette.FOREGROUND)
+        self.colorbar = plot.addColorBar(self.item, colorMap=palette.diverging_map(),
+                                         values=(-1.0, 1.0), interactive=False, width=10)
+        self.colorbar.getAxis("right").setStyle(tickFont=palette.font(7))
         plot.hideAxis("left")
         plot.hideAxis("bottom")
         plot.setMouseEnabled(False, False)
@@ -117,12 +141,20 @@ class _Heatmap(pg.PlotWidget):
         self.matrix = np.asarray(matrix, dtype=np.float64)
         largest = float(np.max(np.abs(self.matrix))) if self.matrix.size else 0.0
         largest = largest if largest > 0 else 1.0
-        self.item.setImage(self.matrix, levels=(-largest, largest), autoLevels=False)
+        self.item.setImage(self.matrix, autoLevels=False)
+        self.colorbar.setLevels((-largest, largest))
         self.getPlotItem().getViewBox().autoRange(padding=0)
 
+    def scale(self) -> tuple[float, float]:
+        """The colour bar's range (the largest |Δw| either side of 0)."""
+        low, high = self.colorbar.levels()
+        return float(low), float(high)
+
     def value_at(self, row: int, column: int) -> str:
+        """The weight change of the link from column unit to row unit, units numbered from 1."""
         value = float(self.matrix[row, column])
-        return f"[{row}, {column}] = {value!r}"
+        destination, source = self.prefixes
+        return f"{source}{column + 1} → {destination}{row + 1}: Δw = {value!r}"
 
     def _on_moved(self, position) -> None:
         point = self.getPlotItem().getViewBox().mapSceneToView(position)
@@ -145,20 +177,22 @@ class InspectorView(QWidget):
                                "checkpoints use (Memory → Step-back memory cap…)")
         self.text = QPlainTextEdit(self)
         self.text.setReadOnly(True)
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # Long vectors wrap between numbers: a number is never cut at the panel's edge.
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.text.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.Monospace)
         mono.setPointSizeF(9)
         self.text.setFont(mono)
-        self.text.setToolTip("Every number of this timestep, exact to 6 significant digits. "
-                             "Select and copy, or use Copy for the full dump.")
-        self.heatmaps = {name: _Heatmap(title, self) for name, title in MATRICES}
+        self.text.setToolTip(f"Every number of this timestep, to {SHOWN_DIGITS} significant "
+                             f"digits. Copy gives {COPIED_DIGITS} digits and every ΔW row.")
+        self.heatmaps = {name: _Heatmap(name, title, self) for name, title in MATRICES}
         self.hover_label = QLabel(self)
         self.hover_label.setToolTip("Hover a ΔW cell for its exact value")
         self.copy_button = QPushButton("Copy", self)
         self.copy_button.setToolTip("Copy every number of this step (full matrices) as text")
         self.copy_button.clicked.connect(self.copy)
-        maps = QHBoxLayout()
+        maps = QVBoxLayout()  # one under another: each as wide as the panel, titles whole
         for heatmap in self.heatmaps.values():
             maps.addWidget(heatmap)
             heatmap.scene().sigMouseMoved.connect(self._show_hover)
@@ -170,7 +204,7 @@ class InspectorView(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.memory)
         layout.addWidget(self.text, 3)
-        layout.addLayout(maps, 1)
+        layout.addLayout(maps, 2)
         layout.addLayout(bottom)
         self.inspected: InspectedStep | None = None
         self.phase: int | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from elman_gui.snapshot import Snapshot
@@ -67,6 +68,7 @@ class LossPlotView(QWidget):
 
         self._loss_name = "mean squared error"
         self._data_key: tuple | None = None
+        self._plot.getPlotItem().getViewBox().sigResized.connect(self._fit_y_label)
         self.set_loss_name(self._loss_name)
         self.clear()
 
@@ -99,9 +101,23 @@ class LossPlotView(QWidget):
         self._latest.setText("")
 
     def set_loss_name(self, name: str) -> None:
-        """What the loss is called on the y axis, e.g. "mean squared error", "cross-entropy"."""
+        """What the loss is called on the y axis, e.g. "mean squared error", "cross-entropy".
+
+        A plot too low for the whole title says just "loss" (the tooltip has the name).
+        """
         self._loss_name = name
-        self._plot.getPlotItem().setLabel("left", f"loss ({name})")
+        self._fit_y_label()
+
+    def _fit_y_label(self, *_) -> None:
+        item = self._plot.getPlotItem()
+        axis = item.getAxis("left")
+        full = f"loss ({self._loss_name})"
+        fits = QFontMetrics(axis.label.font()).horizontalAdvance(full) + 8 \
+            <= item.getViewBox().height()
+        text = full if fits else "loss"
+        if axis.labelText != text:
+            item.setLabel("left", text)
+        axis.setToolTip(full)
 
     def set_log_scale(self, on: bool) -> None:
         on = bool(on)

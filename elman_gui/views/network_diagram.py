@@ -3,7 +3,9 @@
 Graphics items are created once per layout (layer sizes and labels) and only updated afterwards:
 units are one ScatterPlotItem (circle layers) or one ImageItem per strip layer, and all weights
 are one SegmentsItem with a pen per (magnitude level, sign). The view stretches x and y
-separately to fill its window; circles, arrowheads and texts are sized in pixels.
+separately to fill its window; circles, arrowheads and texts are sized in pixels. Texts are
+placed by :class:`~elman_gui.views.diagram_texts.DiagramTexts`, the mouse is handled by
+:class:`~elman_gui.views.diagram_hover.DiagramHover`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPen
+from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QHBoxLayout,
@@ -25,32 +27,32 @@ from PySide6.QtWidgets import (
 
 from elman_gui.snapshot import Snapshot
 from elman_gui.views import palette
+from elman_gui.views.diagram_hover import DiagramHover
 from elman_gui.views.diagram_layout import (
     LINK_CAP,
+    LINK_LEVELS,
     MATRICES,
     DiagramLayout,
     LayerGeometry,
     compute_layout,
-    distance_to_segments,
     link_levels,
     strongest_links,
 )
+from elman_gui.views.diagram_legend import ActivationLegend, weight_key_html
+from elman_gui.views.diagram_texts import TEXT_LINE_PX, DiagramTexts, text_width, tight
 from elman_gui.views.segments_item import SegmentsItem
 
-LINK_LEVELS = 5  # magnitude bins per sign: width and opacity grow with |w|
+ALL_LINKS_HIDDEN = 10  # up to this many hidden units every link is drawn
+_LINKS_PER_UNIT = 3  # beyond: about this many of the strongest links per unit of a matrix
 _LINK_WIDTHS = np.linspace(0.6, 3.4, LINK_LEVELS)
 _LINK_STRENGTHS = np.linspace(0.22, 1.0, LINK_LEVELS)  # how far from white a level's colour is
-_HOVER_TOLERANCE_PX = 5.0
-# Room around the drawing, in pixels, for the layer names and the texts (left, right, top, bottom).
-_MARGINS_PX = (96.0, 112.0, 92.0, 70.0)  # left, right, top (room for target text), bottom
+_SIDE_MARGINS_PX = (70.0, 76.0)  # left, right: the layer names
 _MAX_PX_PER_SPACING = 110.0  # a tiny network is not blown up to fill a big window
 _MAX_PX_PER_ROW = 340.0
 _CIRCLE_PX = (7.0, 34.0)  # smallest and largest circle diameter
-_LABEL_CHAR_PX = 7.0  # rough width of one character of a unit label, to thin crowded labels
-_LABEL_LINE_PX = 13.0  # height of one line of unit labels
 
 
-class NetworkDiagramView(QWidget):
+class NetworkDiagramView(DiagramTexts, DiagramHover, QWidget):
     """Live Elman network: input, hidden, context and output units with their weights.
 
     ``unitClicked(layer, index)`` is emitted when a unit is clicked (layer is "input", "hidden",
@@ -64,8 +66,11 @@ class NetworkDiagramView(QWidget):
         self._plot = self._make_plot()
         self._view: pg.ViewBox = self._plot.getPlotItem().getViewBox()
         self._scene = self._plot.scene()  # kept: PySide6 must not collect it
-        self._legend = _ActivationLegend(self)
-        self._key = QLabel(_weight_key_html(summarised=False), self)
+        self._legend = ActivationLegend(self)
+        self._key = QLabel(weight_key_html(summarised=False), self)
+        # The diagram itself has no widget tooltip: hovering shows one box, the unit's or link's.
+        self._key.setToolTip("Hover a unit or a link for its value; click a hidden unit to "
+                             "lesion it (hold it at 0), click again to restore it.")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -74,6 +79,11 @@ class NetworkDiagramView(QWidget):
 
         self._links = self._make_link_item()
         self._set_link_pens(summarised=False)
+        self._focus = self._make_link_item()  # every link of the unit under the mouse
+        self._focus.setZValue(2)
+        self._focus.set_pens(self._links.pens())
+        self._links_opacity = 1.0
+        self._focused: tuple[str, int] | None = None
         self._hover_text = self._make_overlay_text(
             palette.font(10), anchor=(0, 1), z=100, border=pg.mkPen(palette.AXIS))
         self._hover_text.hide()
@@ -92,6 +102,9 @@ class NetworkDiagramView(QWidget):
         self._texts_key: tuple | None = None
         self._unit_labels: dict[str, list[pg.TextItem]] = {}
         self._label_step: dict[str, int] = {}
+        self._staggered: dict[str, bool] = {}
+        self._room_for_status = True
+        self._label_extent: dict[str, float] = {}
         self._values: dict[str, np.ndarray | None] = {}
         self._weights: dict[str, np.ndarray] = {}
         self._biases: dict[str, np.ndarray] = {}
@@ -148,8 +161,10 @@ class NetworkDiagramView(QWidget):
         self._generation = None
         self._lesioned = ()
         self._links.set_segments([np.empty((0, 4))] * (2 * LINK_LEVELS))
+        self.focus_unit(None)
         self._hover_text.hide()
         self._message.setText("no network yet")
+        self._message.setAnchor((0.5, 0.5))
         self._message.setPos(0, 0)
         self._message.show()
         self._view.setRange(QRectF(-5, -3, 10, 6), padding=0)
@@ -160,8 +175,8 @@ class NetworkDiagramView(QWidget):
         1 forward and 3 backward use the weights; 2 (error) uses none; 4 copies hidden →
         context, so the copy links glow and the weights are dimmed.
         """
-        self._phase = phase
-        self._links.setOpacity(0.15 if phase in (2, 4) else 1.0)
+        self._links_opacity = 0.15 if phase in (2, 4) else 1.0
+        self._links.setOpacity(self._links_opacity)
         copy = getattr(self, "_copy_links", None)
         if copy is not None and copy.scene() is not None:
             copy.setOpacity(1.0 if phase in (None, 4) else 0.2)
@@ -238,17 +253,6 @@ class NetworkDiagramView(QWidget):
 
     def legend_text(self) -> str:
         return self._legend.text()
-
-    def describe_at(self, x: float, y: float) -> str:
-        """What hovering at a diagram point shows: a unit's value, a link's weight, or ""."""
-        if self._layout is None:
-            return ""
-        hit = self._unit_at(x, y)
-        return self._describe_unit(*hit) if hit else self._describe_link(x, y)
-
-    def hover_text(self) -> str:
-        """The text currently shown next to the mouse ("" when hidden)."""
-        return self._hover_text.toPlainText() if self._hover_text.isVisible() else ""
 
     def map_to_scene(self, x: float, y: float) -> QPointF:
         return self._view.mapViewToScene(QPointF(x, y))
@@ -327,6 +331,7 @@ class NetworkDiagramView(QWidget):
 
     def _rebuild(self, key: tuple) -> None:
         self._remove_layout_items()
+        self.focus_unit(None)
         n_input, n_hidden, n_output, input_labels, output_labels = key
         self._layout_key = key
         self._layout = layout = compute_layout(
@@ -335,10 +340,11 @@ class NetworkDiagramView(QWidget):
         self._last_weights = None
         self._texts_key = None
         self._seen_negative = False
-        summarised = any(g.strip for g in layout.layers.values())
+        summarised = any(g.strip for g in layout.layers.values()) or \
+            layout.layers["hidden"].size > ALL_LINKS_HIDDEN
         self._set_link_pens(summarised)
         self._endpoints = {matrix: layout.segment_endpoints(matrix) for matrix in MATRICES}
-        self._key.setText(_weight_key_html(summarised))
+        self._key.setText(weight_key_html(summarised))
         self._build_units(layout)
         self._build_copy_links(layout)
         self._build_texts(layout)
@@ -388,6 +394,7 @@ class NetworkDiagramView(QWidget):
         pen.setCosmetic(True)
         pen.setStyle(Qt.PenStyle.DashLine)
         self._copy_links = self._add(SegmentsItem([pen]), 12)
+        self._copy_shift = np.zeros_like(hidden.positions)
         self._copy_links.set_segments([np.hstack([hidden.positions, context.positions])])
         self._copy_count = hidden.size
         step = max(1, hidden.size // 8) if hidden.strip else 1
@@ -396,51 +403,14 @@ class NetworkDiagramView(QWidget):
                                  brush=palette.COPY_LINK)
             self._add(arrow, 22)
             self._arrows.append((arrow, i))
-        middle = (hidden.positions[-1] + context.positions[-1]) / 2
-        label = pg.TextItem(html=f"<span style='color:{palette.COPY_LINK}'>copy<br>"
-                                 "(weight 1)</span>", anchor=(0, 0.5))
+        # A third of the way down the last copy link: clear of the "context" name at its end.
+        at = hidden.positions[-1] + (context.positions[-1] - hidden.positions[-1]) / 3
+        label = pg.TextItem(html=f"<span style='color:{palette.COPY_LINK}'>copy (weight 1)"
+                                 "</span>", anchor=(0, 0.5))
         label.setFont(palette.font(9, italic=True))
-        self._place(label, middle[0], middle[1], 12, 0, z=30)
-
-    def _build_texts(self, layout: DiagramLayout) -> None:
-        for name, geometry in layout.layers.items():
-            title = f"{name} ({geometry.size})" if geometry.strip else name
-            text = pg.TextItem(title, color=palette.MUTED)
-            text.setFont(palette.font(10, italic=True))
-            if name == "context":
-                text.setAnchor((0, 0.5))
-                self._place(text, geometry.x_max, geometry.y, 8, 0)
-            else:
-                text.setAnchor((1, 0.5))
-                self._place(text, geometry.x_min, geometry.y, -8, 0)
-            self._unit_labels[name] = [] if geometry.strip else self._build_labels(geometry)
-        inputs, outputs = layout.layers["input"], layout.layers["output"]
-        self._input_text = pg.TextItem("", color=palette.FOREGROUND, anchor=(0.5, 0))
-        self._input_text.setFont(palette.font(11, bold=True))
-        self._place(self._input_text, inputs.centre, inputs.y, 0, -22, layer=inputs)
-        self._output_text = pg.TextItem("", anchor=(0.5, 1))
-        self._output_text.setFont(palette.font(11, bold=True))
-        self._place(self._output_text, outputs.centre, outputs.y, 0, 22, layer=outputs)
-        hidden = layout.layers["hidden"]
-        self._message.setPos(hidden.centre, (hidden.y + outputs.y) / 2)
-
-    def _build_labels(self, geometry: LayerGeometry) -> list[pg.TextItem]:
-        below = geometry.name != "output"
-        labels = []
-        for label, (x, y) in zip(geometry.labels, geometry.positions, strict=True):
-            text = pg.TextItem(label, color=palette.FOREGROUND, anchor=(0.5, 0 if below else 1))
-            text.setFont(palette.font(8))
-            if geometry.name == "hidden":  # sits on the incoming links: a light backdrop
-                text.fill = pg.mkBrush(255, 255, 255, 245)
-            self._place(text, x, y, 0, -1 if below else 1, layer=geometry)
-            labels.append(text)
-        return labels
-
-    def _place(self, text: pg.TextItem, x: float, y: float, dx_px: float, dy_px: float,
-               layer: LayerGeometry | None = None, z: float = 30) -> None:
-        """A text at a diagram point plus an offset in pixels (pushed past the layer's units)."""
-        self._add(text, z)
-        self._placed_texts.append((text, x, y, dx_px, dy_px, layer))
+        tight(label)
+        self._copy_label = label
+        self._place(label, at[0], at[1], 10, 0, z=30)
 
     def _fit(self, *_) -> None:
         """Fill the view with fixed pixel margins; size units, place texts, thin labels."""
@@ -452,15 +422,34 @@ class NetworkDiagramView(QWidget):
             return
         x0, x1 = layout.x_range
         y0, y1 = 0.0, 2.0
-        left, right, top, bottom = _MARGINS_PX
+        left, right = _SIDE_MARGINS_PX
+        titles = self._layer_titles
+        left = max(left, 12 + max(text_width(titles[n]) for n in ("input", "hidden", "output")))
+        right = max(right, 12 + text_width(titles["context"]))
         sx = min(max(width_px - left - right, 10) / (x1 - x0), _MAX_PX_PER_SPACING)
+        self._scale = (sx, self._scale[1])
+        # How far each row's labels reach from it, once they are arranged to fit along x.
+        self._label_extent = {name: self._arrange_labels(name, labels, height_px)
+                              for name, labels in self._unit_labels.items() if labels}
+        # Above the output row: its labels and the target text; below the bottom row: the
+        # input and context labels and the input text.
+        extent = self._label_extent
+        top = TEXT_LINE_PX + 8 + extent.get("output", 0.0) + _CIRCLE_PX[1] / 2
+        bottom = TEXT_LINE_PX + 8 + max(extent.get("input", 0.0),
+                                         extent.get("context", 0.0)) + _CIRCLE_PX[1] / 2
+        # A very low diagram drops "input: …" and "target: …" (the inspector has them) rather
+        # than cut them.
+        self._room_for_status = max(top, bottom) <= 0.35 * height_px
+        top, bottom = (min(top, 0.35 * height_px), min(bottom, 0.35 * height_px))
         sy = min(max(height_px - top - bottom, 10) / (y1 - y0), _MAX_PX_PER_ROW)
         self._scale = (sx, sy)
-        # Centre the drawing when a cap left spare room.
-        pad_x = (width_px / sx - (x1 - x0)) / 2
-        pad_y = (height_px / sy - (y1 - y0)) / 2
-        self._view.setRange(QRectF(QPointF(x0 - pad_x, y0 - pad_y),
-                                   QPointF(x1 + pad_x, y1 + pad_y)), padding=0)
+        # Each margin as computed (they differ: more text below than above, names left and
+        # right); room a cap left over is shared equally.
+        spare_x = (width_px / sx - (x1 - x0) - (left + right) / sx) / 2
+        spare_y = (height_px / sy - (y1 - y0) - (top + bottom) / sy) / 2
+        self._view.setRange(QRectF(QPointF(x0 - left / sx - spare_x, y0 - bottom / sy - spare_y),
+                                   QPointF(x1 + right / sx + spare_x, y1 + top / sy + spare_y)),
+                            padding=0)
         self._radius_px = float(np.clip(0.66 * sx, *_CIRCLE_PX) / 2)
         self._radius_px = min(self._radius_px, 0.18 * sy)
         self._strip_half_px = float(np.clip(0.06 * sy, 7.0, 13.0))
@@ -479,55 +468,36 @@ class NetworkDiagramView(QWidget):
                 image.setRect(rect)
         self._place_texts()
         self._place_arrows()
-
-    def _place_texts(self) -> None:
-        sx, sy = self._scale
-        staggered = {name: self._thin_labels(name, labels)
-                     for name, labels in self._unit_labels.items() if labels}
-        status = {self._input_text: "input", self._output_text: "output"}
-        for text, x, y, dx, dy, layer in self._placed_texts:
-            reach = 0.0
-            if layer is not None:
-                reach = self._strip_half_px if layer.strip else self._radius_px
-            if staggered.get(status.get(text)):
-                dy += np.sign(dy) * _LABEL_LINE_PX  # clear the second line of labels
-            text.setPos(x + dx / sx, y + (dy + np.sign(dy) * reach) / sy)
-        for name, labels in self._unit_labels.items():
-            if staggered.get(name):
-                away = -1.0 if name != "output" else 1.0
-                for text in labels[self._label_step[name]::2 * self._label_step[name]]:
-                    text.setPos(text.pos().x(), text.pos().y() + away * _LABEL_LINE_PX / sy)
-
-    def _thin_labels(self, name: str, labels: list[pg.TextItem]) -> bool:
-        """Show every k-th label so they do not overlap, on two staggered lines if that helps.
-
-        Returns whether the labels are staggered.
-        """
-        longest = max(len(text.toPlainText()) for text in labels)
-        spacing_px = self._layout.layers[name].spacing * self._scale[0]
-        step = max(1, math.ceil((longest * _LABEL_CHAR_PX + 6) / spacing_px))
-        stagger = step >= 2
-        step = math.ceil(step / 2) if stagger else 1
-        self._label_step[name] = step
-        for i, text in enumerate(labels):
-            text.setVisible(i % step == 0)
-        return stagger
+        self._hide_colliding_copy_label()
 
     def _place_arrows(self) -> None:
-        """Arrowheads touch the context unit's edge, pointing along the link on screen."""
+        """Copy links run beside (not on) the context → hidden weight of the same two units;
+        arrowheads touch the context unit's edge, pointing along the link on screen."""
         sx, sy = self._scale
         hidden, context = self._layout.layers["hidden"], self._layout.layers["context"]
         reach = self._strip_half_px if context.strip else self._radius_px
+        dx_px = (context.positions[:, 0] - hidden.positions[:, 0]) * sx
+        dy_px = (hidden.positions[:, 1] - context.positions[:, 1]) * sy  # screen y is down
+        length = np.hypot(dx_px, dy_px)
+        ux, uy = dx_px / length, dy_px / length
+        # Shifted sideways by half a circle: W_hh[i, i] runs centre to centre.
+        side = 0.0 if context.strip else 0.5 * self._radius_px
+        shift = np.column_stack([-uy * side / sx, -ux * side / sy])
+        self._copy_shift = shift
+        self._copy_links.set_segments([np.hstack([hidden.positions + shift,
+                                                  context.positions + shift])])
         for arrow, i in self._arrows:
-            dx_px = (context.positions[i, 0] - hidden.positions[i, 0]) * sx
-            dy_px = (hidden.positions[i, 1] - context.positions[i, 1]) * sy  # screen y is down
-            length = math.hypot(dx_px, dy_px)
-            ux, uy = dx_px / length, dy_px / length
             # Leave the circle's edge (or a strip's top edge) along the link direction.
-            back = reach if not context.strip else reach / max(uy, 0.2)
-            arrow.setStyle(angle=math.degrees(math.atan2(-uy, -ux)))
-            arrow.setPos(context.positions[i, 0] - ux * back / sx,
-                         context.positions[i, 1] + uy * back / sy)
+            back = reach if not context.strip else reach / max(uy[i], 0.2)
+            arrow.setStyle(angle=math.degrees(math.atan2(-uy[i], -ux[i])))
+            arrow.setPos(context.positions[i, 0] + shift[i, 0] - ux[i] * back / sx,
+                         context.positions[i, 1] + shift[i, 1] + uy[i] * back / sy)
+
+    def copy_link_segments(self) -> np.ndarray:
+        """(n, 4) x0, y0, x1, y1 of the dashed copy links as drawn (diagram coordinates)."""
+        hidden, context = self._layout.layers["hidden"], self._layout.layers["context"]
+        return np.hstack([hidden.positions + self._copy_shift,
+                          context.positions + self._copy_shift])
 
     # -------------------------------------------------------------------- updating
     def _update_colors(self) -> None:
@@ -578,14 +548,11 @@ class NetworkDiagramView(QWidget):
         self._lesion_marks.setData(pos=marks)
 
     def _update_links(self, weights: dict[str, np.ndarray]) -> None:
-        layout = self._layout
         self._weights = weights
         all_starts, all_ends, all_bins, shown = [], [], [], {}
         for matrix, w in weights.items():
             w = np.asarray(w, dtype=np.float64)
-            # Circles (≤ 32 units a side) show every link; a strip only its strongest ones.
-            ends_are_strips = any(layout.layers[name].strip for name in MATRICES[matrix])
-            chosen = strongest_links(w, LINK_CAP if ends_are_strips else w.size)
+            chosen = strongest_links(w, self._link_cap(matrix, w))
             starts, ends = self._endpoints[matrix]
             starts, ends = starts[chosen], ends[chosen]
             values = w.ravel()[chosen]
@@ -601,180 +568,19 @@ class NetworkDiagramView(QWidget):
         order = np.argsort(bins, kind="stable")
         bounds = np.cumsum(np.bincount(bins, minlength=2 * LINK_LEVELS))[:-1]
         self._links.set_segments(np.split(segments[order], bounds))
+        focused, self._focused = self._focused, None
+        self.focus_unit(focused)  # the hovered unit's links with the new weights
 
-    def _update_texts(self, snapshot: Snapshot) -> None:
-        key = (snapshot.hidden is None, snapshot.input_symbol, snapshot.target_symbol,
-               snapshot.predicted_symbol)
-        if key == self._texts_key:
-            return  # setHtml re-lays out the text: skip it when nothing changed
-        self._texts_key = key
-        if snapshot.hidden is None:
-            self._message.setText("press Step or Play")
-            self._message.show()
-            self._input_text.setText("")
-            self._output_text.setHtml("")
-            return
-        self._message.hide()
-        self._input_text.setText(f"input: {snapshot.input_symbol}")
-        if not snapshot.target_symbol:
-            color = palette.MUTED
-            target = "no target this step"
-        else:
-            right = snapshot.target_symbol == snapshot.predicted_symbol
-            color = palette.CORRECT if right else palette.WRONG
-            target = f"target: {snapshot.target_symbol}"
-        self._output_text.setHtml(
-            f"<span style='color:{palette.FOREGROUND}'>{_escape(target)}</span>&nbsp;&nbsp;&nbsp;"
-            f"<span style='color:{color}'>predicted: {_escape(snapshot.predicted_symbol)}</span>"
-        )
-
-    # ----------------------------------------------------------------------- mouse
-    def _on_mouse_moved(self, scene_pos) -> None:
-        if self._layout is None or not self._view.sceneBoundingRect().contains(scene_pos):
-            self._hover_text.hide()
-            return
-        point = self._view.mapSceneToView(scene_pos)
-        text = self.describe_at(point.x(), point.y())
-        if not text:
-            self._hover_text.hide()
-            return
-        self._hover_text.setText(text)
-        rect = self._view.viewRect()
-        right_half = point.x() > rect.center().x()
-        top_half = point.y() > rect.center().y()
-        self._hover_text.setAnchor((1.0 if right_half else 0.0, 0.0 if top_half else 1.0))
-        pixel_w, pixel_h = self._view.viewPixelSize()
-        offset_x = -12 * pixel_w if right_half else 12 * pixel_w
-        offset_y = -12 * pixel_h if top_half else 12 * pixel_h
-        self._hover_text.setPos(point.x() + offset_x, point.y() + offset_y)
-        self._hover_text.show()
-
-    def _on_mouse_clicked(self, event) -> None:
-        if self._layout is None or event.button() != Qt.MouseButton.LeftButton:
-            return
-        point = self._view.mapSceneToView(event.scenePos())
-        hit = self._unit_at(point.x(), point.y())
-        if hit:
-            self.unitClicked.emit(*hit)
-
-    def _unit_at(self, x: float, y: float) -> tuple[str, int] | None:
-        sx, sy = self._scale
-        for name, geometry in self._layout.layers.items():
-            radius_px = self._strip_half_px if geometry.strip else self._radius_px
-            index = geometry.index_at(x, y, radius_px / sx, radius_px / sy)
-            if index is not None:
-                return name, index
-        return None
-
-    def _describe_unit(self, layer: str, index: int) -> str:
-        geometry = self._layout.layers[layer]
-        name = geometry.labels[index]
-        if layer in ("input", "output") and name != f"{layer[0]}{index + 1}":
-            name = f"{layer} {name}"
-        values = self._values.get(layer)
-        if values is None:
-            lines = [f"{name}: no value yet"]
-        else:
-            lines = [f"{name} = {palette.format_value(float(values[index]))}"]
-        if layer == "hidden":
-            if index in self._lesioned:
-                lines.append("lesioned (held at 0)")
-            bias = self._biases.get("hidden")
-            if bias is not None:
-                lines.append(f"bias b_h[{index}] = {palette.format_value(float(bias[index]), 4)}")
-        elif layer == "context":
-            lines.append(f"copy of h{index + 1} from the previous step")
-        elif layer == "output":
-            if self._target is not None:
-                lines.append(f"target = {palette.format_value(float(self._target[index]), 4)}")
-            bias = self._biases.get("output")
-            if bias is not None:
-                lines.append(f"bias b_o[{index}] = {palette.format_value(float(bias[index]), 4)}")
-        return "\n".join(lines)
-
-    def _describe_link(self, x: float, y: float) -> str:
-        pixel_w, pixel_h = self._view.viewPixelSize()
-        scale = (1.0 / max(pixel_w, 1e-12), 1.0 / max(pixel_h, 1e-12))
-        best = None
-        for matrix, (chosen, starts, ends) in self._shown_links.items():
-            if not len(chosen):
-                continue
-            distances = distance_to_segments(x, y, starts, ends, scale)
-            i = int(np.argmin(distances))
-            if distances[i] <= _HOVER_TOLERANCE_PX and (best is None or distances[i] < best[0]):
-                best = (distances[i], matrix, int(chosen[i]))
-        if best is None:
-            return ""
-        _, matrix, flat = best
-        weights = np.asarray(self._weights[matrix])
-        row, col = divmod(flat, weights.shape[1])
-        source, destination = (self._layout.layers[name] for name in MATRICES[matrix])
-        value = palette.format_value(float(weights[row, col]), 4)
-        return (f"{matrix}[{row},{col}] = {value}\n"
-                f"{source.labels[col]} → {destination.labels[row]}")
-
-
-class _ActivationLegend(QWidget):
-    """A small colour bar: what the fill colour of a unit means."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._colors: palette.ActivationColors | None = None
-        self.setFixedSize(230, 40)
-        self.setFont(palette.font(9))
-
-    def set_colors(self, colors: palette.ActivationColors) -> None:
-        self._colors = colors
-        self.setToolTip(f"unit activation, colour range {colors.range_text}")
-        self.update()
-
-    def text(self) -> str:
-        return f"activation {self._colors.range_text}" if self._colors else ""
-
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if self._colors is None:
-            return
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        bar = QRectF(8, 4, 130, 14)
-        gradient = QLinearGradient(bar.topLeft(), bar.topRight())
-        for position, color in zip(*self._colors.colormap.getStops(mode="qcolor"),
-                                   strict=True):
-            gradient.setColorAt(float(position), color)
-        painter.setBrush(gradient)
-        painter.setPen(QPen(QColor(palette.UNIT_OUTLINE), 1))
-        painter.drawRect(bar)
-        painter.setPen(QColor(palette.FOREGROUND))
-        ticks = ((0.0, self._colors.low), (1.0, self._colors.high))
-        if self._colors.diverging:
-            ticks += ((0.5, 0.0),)
-        for fraction, value in ticks:
-            x = bar.left() + fraction * bar.width()
-            painter.drawLine(QPointF(x, bar.bottom()), QPointF(x, bar.bottom() + 3))
-            label = f"{value:+g}".replace("-", "−") if self._colors.diverging else f"{value:g}"
-            label = "0" if value == 0 else label
-            painter.drawText(QRectF(x - 20, bar.bottom() + 3, 40, 16),
-                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, label)
-        painter.drawText(QRectF(bar.right() + 8, bar.top() - 4, 90, 24),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         "activation")
-        painter.end()
-
-
-def _weight_key_html(summarised: bool) -> str:
-    def swatch(color: str, text: str, dashed: bool = False) -> str:
-        line = "╌╌╌" if dashed else "━━━"
-        return f"<span style='color:{color}'><b>{line}</b></span>&nbsp;{text}"
-
-    key = "&nbsp;&nbsp;&nbsp;".join([
-        swatch(palette.POSITIVE, "positive"),
-        swatch(palette.NEGATIVE, "negative weight"),
-        swatch(palette.COPY_LINK, "copy (weight 1)", dashed=True),
-    ])
-    note = f"strips: only the {LINK_CAP} strongest links; " if summarised else ""
-    return key + (f"<br><span style='color:{palette.MUTED}'>{note}thicker = larger |w| within "
-                  "its matrix · hover for values</span>")
-
+    def _link_cap(self, matrix: str, w: np.ndarray) -> int:
+        """How many of a matrix's links to draw: all in a small network; beyond
+        :data:`ALL_LINKS_HIDDEN` hidden units the strongest few per unit (hover a unit for all
+        of its links); LINK_CAP where a strip is involved."""
+        layout = self._layout
+        if any(layout.layers[name].strip for name in MATRICES[matrix]):
+            return LINK_CAP
+        if layout.layers["hidden"].size <= ALL_LINKS_HIDDEN:
+            return w.size
+        return min(w.size, _LINKS_PER_UNIT * max(w.shape))
 
 def _maybe(values: np.ndarray | None, n: int) -> np.ndarray | None:
     if values is None:
@@ -782,6 +588,3 @@ def _maybe(values: np.ndarray | None, n: int) -> np.ndarray | None:
     values = np.asarray(values, dtype=np.float64).ravel()
     return values if values.size == n else None
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -46,8 +46,9 @@ class SegmentsItem(pg.GraphicsObject):
             self._bounds = QRectF()
         self.update()
 
-    def segment_count(self) -> int:
-        return sum(len(g) for g in self._groups)
+    def groups(self) -> list[np.ndarray]:
+        """The segments of each pen, (n, 4) x0, y0, x1, y1."""
+        return list(self._groups)
 
     def pens(self) -> list[QPen]:
         return list(self._pens)

@@ -65,13 +65,39 @@ def test_inspector_shows_the_numbers_of_the_step_it_names(window, qtbot):
     header = window.debugger.inspector.header_text()
     assert header.startswith("epoch 0, step 2 (global 2)")
     text = window.debugger.inspector.text.toPlainText()
-    assert f"{trace.loss:.6g}" in text and f"{trace.hidden[0]:.6g}" in text
+    assert f"{trace.loss:#.4g}" in text and f"{trace.hidden[0]:#.4g}" in text
     assert "= hidden at t−1" in text
     dump = window.debugger.inspector.dump()
     assert f"{trace.dW_hh[0, 0]:.6g}" in dump
     heatmap = window.debugger.inspector.heatmaps["dW_hh"]
-    assert heatmap.value_at(1, 2) == f"[1, 2] = {float(trace.dW_hh[1, 2])!r}"
+    assert heatmap.value_at(1, 2) == f"c3 → h2: Δw = {float(trace.dW_hh[1, 2])!r}"
+    largest = float(np.abs(trace.dW_hh).max())
+    assert heatmap.scale() == (-largest, largest)  # the colour bar's range
     assert "can go back 3 steps" in window.debugger.inspector.memory.text()
+
+
+def test_inspector_wraps_between_numbers_never_inside_one(window, qtbot):
+    step_to(qtbot, window, 2)
+    window.debugger.inspector_dock.raise_()
+    text = window.debugger.inspector.text
+    text.resize(230, 400)  # narrower than a letters vector of 20 hidden units
+    qtbot.waitUntil(lambda: text.isVisible() and text.toPlainText() != "", timeout=WAIT_MS)
+    qtbot.wait(50)  # laid out at its new width
+    assert text.viewport().width() < 240
+    wrapped = 0
+    block = text.document().begin()
+    while block.isValid():
+        text.document().documentLayout().blockBoundingRect(block)  # lays the block out
+        layout = block.layout()
+        lines = [block.text()[layout.lineAt(i).textStart():][:layout.lineAt(i).textLength()]
+                 for i in range(layout.lineCount())]
+        wrapped += len(lines) > 1
+        # Cutting inside a number would split one token into two.
+        assert " ".join(lines).split() == block.text().split(), lines
+        block = block.next()
+    assert wrapped >= 3  # the hidden vectors did wrap
+    for value in window.current_snapshot.hidden:  # fixed significant digits
+        assert f"{value:#.4g}" in text.toPlainText()
 
 
 def test_phases_reach_the_same_state_as_a_whole_step(window, qtbot):
@@ -206,8 +232,8 @@ def test_zero_context_and_lesion_show_at_once(window, qtbot):
 
 def test_context_init_menu_and_task_swap_clear_the_debugger(window, qtbot):
     window.debugger.context_init[0.5].trigger()
-    qtbot.waitUntil(lambda: window._settings is not None
-                    and window._settings.context_init == 0.5, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.shown.settings is not None
+                    and window.shown.settings.context_init == 0.5, timeout=WAIT_MS)
     snapshot = step_to(qtbot, window, 2)
     assert np.all(snapshot.history.context[0] == 0.5)  # the first step starts from 0.5
     assert window.debugger.inspector.inspected is not None

@@ -231,7 +231,7 @@ def test_the_text_dialog_explains_a_bad_text(qtbot):
 
 
 def test_own_text_trains_on_that_text(window, qtbot):
-    window._text_options = {"text": "abcabcabd"}
+    window.shown.text_options = {"text": "abcabcabd"}
     window.choose_task("text")
     snapshot = rendered_where(qtbot, window, lambda s: s.task_name == "text")
     assert snapshot.n_input == 4 and window.selector.current_name() == "text"

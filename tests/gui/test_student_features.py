@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from elman_core import __version__, tasks
 from elman_gui import export
+from elman_gui.help_dialog import illustrative_network
 from elman_gui.welcome import should_show_at_startup
 from tests.gui.conftest import rendered_where as shared_rendered_where
 from tests.gui.conftest import running_window
@@ -248,10 +249,14 @@ def test_help_explains_with_the_live_diagram_and_lists_the_real_shortcuts(window
     window.actions_.reset.setShortcut("Ctrl+R")  # the sheet follows the actions
     assert "Ctrl+R" in window.student.show_help().shortcut_keys()
     assert 200 <= dialog.how_it_works_words() <= 320
-    snapshot = window.current_snapshot  # before the first step: the help computes one
-    assert snapshot.hidden is None
-    np.testing.assert_array_equal(dialog.diagram.unit_values("context"), snapshot.context)
-    expected = 1 / (1 + np.exp(-(snapshot.W_ih[:, 0] + snapshot.W_hh @ snapshot.context
-                                 + snapshot.b_h)))
+    # A fixed small example, computed by ElmanNetwork.forward, not the live network.
+    network, x, context = illustrative_network()
+    assert window.current_snapshot.n_hidden == 4 != network.n_hidden
+    np.testing.assert_array_equal(dialog.diagram.unit_values("input"), x)
+    np.testing.assert_array_equal(dialog.diagram.unit_values("context"), context)
+    expected = 1 / (1 + np.exp(-(network.W_ih @ x + network.W_hh @ context + network.b_h)))
     np.testing.assert_allclose(dialog.diagram.unit_values("hidden"), expected)
+    output = 1 / (1 + np.exp(-(network.W_ho @ expected + network.b_o)))
+    np.testing.assert_allclose(dialog.diagram.unit_values("output"), output)
+    assert dialog.diagram.unit_labels("input") == ("a", "b")
     assert __version__ in dialog.tabs.widget(2).text()

@@ -71,7 +71,8 @@ def test_hovering_a_unit_shows_its_exact_value(diagram, make_snapshot):
     diagram.show_snapshot(snapshot)
     text = _hover(diagram, "hidden", 2)
     assert f"h3 = {snapshot.hidden[2]:.6f}".replace("-", "−") in text
-    assert f"b_h[2] = {snapshot.b_h[2]:.4f}".replace("-", "−") in text
+    assert f"bias = {snapshot.b_h[2]:.4f}".replace("-", "−") in text
+    assert "b_h[" not in text  # one numbering: h3 is the third hidden unit everywhere
     assert f"{snapshot.output[4]:.6f}" in _hover(diagram, "output", 4)
     assert "copy of h5" in _hover(diagram, "context", 4)
     # Far from everything: nothing shown.
@@ -84,8 +85,8 @@ def test_hovering_a_link_shows_its_weight(diagram, make_snapshot):
     hidden = np.array(diagram.unit_position("hidden", 0))
     output = np.array(diagram.unit_position("output", 0))
     text = _hover(diagram, tuple(0.5 * (hidden + output)))
-    assert text.startswith(f"W_ho[0,0] = {snapshot.W_ho[0, 0]:.4f}".replace("-", "−"))
-    assert "h1 → next" in text
+    assert text.startswith(f"weight h1 → next = {snapshot.W_ho[0, 0]:.4f}".replace("-", "−"))
+    assert "W_ho" in text
 
 
 def test_small_network_draws_every_link_and_four_dashed_copy_links(diagram, make_snapshot):
@@ -117,6 +118,51 @@ def test_large_network_uses_strips_and_draws_only_the_strongest_links(diagram, m
     assert f"h100 = {snapshot.hidden[99]:.6f}" in _hover(diagram, "hidden", 99)
 
 
+def test_hovering_a_unit_draws_all_its_links(diagram, make_snapshot):
+    snapshot = make_snapshot(31, 150, 31)
+    diagram.show_snapshot(snapshot)
+    assert diagram.focused_link_count() == 0
+    _hover(diagram, "hidden", 99)  # in: 31 inputs and 150 context units; out: 31 outputs
+    assert diagram.focused_link_count() == 31 + 150 + 31
+    _hover(diagram, "output", 3)
+    assert diagram.focused_link_count() == 150
+    _hover(diagram, (-1000.0, -1000.0))
+    assert diagram.focused_link_count() == 0
+
+
+def test_a_mid_sized_network_draws_its_strongest_links(diagram, make_snapshot):
+    snapshot = make_snapshot(6, 20, 6)
+    diagram.show_snapshot(snapshot)
+    for matrix in ("W_ih", "W_hh", "W_ho"):
+        weights = np.abs(getattr(snapshot, matrix)).ravel()
+        assert diagram.link_count(matrix) == 60 < weights.size
+        shown = np.zeros(weights.size, dtype=bool)
+        shown[diagram._shown_links[matrix][0]] = True
+        assert weights[shown].min() >= weights[~shown].max()
+
+
+def test_every_input_and_output_unit_is_labelled(qtbot, make_snapshot):
+    features = ("consonantal", "vocalic", "interrupted", "high", "back", "voiced")
+    view = _shown(qtbot, NetworkDiagramView(), 900, 600)
+    view.show_snapshot(make_snapshot(6, 20, 6, input_labels=features, output_labels=features))
+    qtbot.wait(50)
+    rects = view.text_rects()
+    for feature in features:
+        assert f"label {feature}" in rects, feature  # all six, none thinned out
+
+
+def test_on_1_1_1_the_copy_link_is_not_drawn_on_the_context_weight(diagram, make_snapshot):
+    diagram.show_snapshot(make_snapshot(1, 1, 1))
+    hidden = np.array(diagram.unit_position("hidden", 0))
+    context = np.array(diagram.unit_position("context", 0))
+    x0, y0, x1, y1 = diagram.copy_link_segments()[0]
+    start, end = diagram.map_to_scene(x0, y0), diagram.map_to_scene(x1, y1)
+    # Pixels between the copy link's ends and the W_hh link's (centre to centre) line.
+    for point, centre in ((start, hidden), (end, context)):
+        centre = diagram.map_to_scene(*centre)
+        assert np.hypot(point.x() - centre.x(), point.y() - centre.y()) >= 3.0
+
+
 def test_swapping_to_a_bigger_network_rebuilds_with_its_labels(diagram, make_snapshot):
     diagram.show_snapshot(make_snapshot(1, 4, 1))
     bigger = make_snapshot(6, 20, 6, generation=2, input_labels=tuple("bdgiua"))
@@ -125,7 +171,8 @@ def test_swapping_to_a_bigger_network_rebuilds_with_its_labels(diagram, make_sna
     assert diagram.unit_labels("output") == bigger.output_labels
     assert len(diagram.unit_values("hidden")) == 20
     assert diagram.copy_link_count() == 20
-    assert diagram.link_count("W_hh") == 400
+    # 20 hidden units: the 3 × 20 strongest context → hidden links of 400, not a hairball.
+    assert diagram.link_count("W_hh") == 60
 
 
 def test_before_the_first_step_units_are_grey_and_the_student_is_told_what_to_do(
@@ -193,7 +240,9 @@ def test_a_diverged_network_with_nan_and_inf_still_draws(diagram, make_snapshot)
     hidden[:2] = np.nan
     diagram.show_snapshot(make_snapshot(6, 20, 6, W_hh=W_hh, hidden=hidden))
     _paint(diagram)
-    assert diagram.link_count("W_hh") == 400 - 3  # non-finite weights are not drawn
+    # 20 hidden units: the 60 strongest links are drawn, the non-finite ones never.
+    assert diagram.link_count("W_hh") == 60
+    assert np.isfinite(W_hh.ravel()[diagram._shown_links["W_hh"][0]]).all()
     assert "nan" in _hover(diagram, "hidden", 0)
 
 
@@ -326,12 +375,54 @@ def test_many_categories_get_short_tick_labels(error_bars, make_snapshot):
     assert labels[:3] == ["1", "2", "3"]  # the shared "pos " prefix is dropped
 
 
+def test_long_category_names_wrap_instead_of_being_cut(error_bars, make_snapshot):
+    names = ("predict 2nd bit (random)", "predict XOR bit", "predict next 1st bit (random)")
+    error_bars.resize(340, 260)  # the error bars at a 1024×640 window
+    error_bars.show_snapshot(make_snapshot(category_names=names))
+    error_bars._update_ticks()
+    labels = error_bars.tick_labels()
+    assert not any("…" in label for label in labels), labels
+    # Every word of every name is there (the shared "predict" is said once by the axis).
+    for name, label in zip(names, labels, strict=True):
+        assert label.split() == name.split()[1:]
+    assert any("\n" in label for label in labels)  # it had to wrap at this width
+
+
+@pytest.mark.parametrize(("task", "title"), [("letters", "letter in the stream"),
+                                             ("text", "character"),
+                                             ("xor", "position in the sequence")])
+def test_error_axis_says_what_a_category_is(error_bars, make_snapshot, task, title):
+    error_bars.show_snapshot(make_snapshot(task_name=task))
+    assert error_bars.x_label() == title
+
+
 # ------------------------------------------------------------------------ activation history
 def _history(n: int, symbols) -> ActivationHistory:
     rng = np.random.default_rng(0)
     return ActivationHistory(hidden=rng.random((n, 4)), context=rng.random((n, 4)),
                              loss=rng.random(n), steps=np.arange(1000, 1000 + n),
                              symbols=tuple(symbols[i % len(symbols)] for i in range(n)))
+
+
+def test_history_error_axis_shows_zero_and_the_largest_error_only(qtbot, make_snapshot):
+    view = _shown(qtbot, HistoryView(), 900, 180)  # a low dock: rows of a few pixels
+    history = _history(100, ("0", "1"))
+    view.show_snapshot(make_snapshot(history=history))
+    levels = view.plots["loss"].getAxis("left")._tickLevels
+    top = float(history.loss.max())
+    assert [label for _, label in levels[0]] == ["0", f"{top:.2g}"]
+    qtbot.wait(20)
+    assert view.plots["hidden"].getAxis("left").labelText in ("hidden", "h")
+
+
+def test_loss_axis_title_shortens_in_a_low_plot(qtbot):
+    view = _shown(qtbot, LossPlotView(), 500, 170)
+    view.set_loss_name("mean squared error")
+    qtbot.wait(20)
+    assert view.y_label() == "loss"
+    assert view._plot.getPlotItem().getAxis("left").toolTip() == "loss (mean squared error)"
+    view.resize(500, 500)
+    qtbot.waitUntil(lambda: view.y_label() == "loss (mean squared error)", timeout=2000)
 
 
 def test_history_labels_every_input_or_else_step_numbers(qtbot, make_snapshot):

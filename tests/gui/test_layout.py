@@ -1,0 +1,154 @@
+"""The window at a small school-laptop size: every control reachable, no text on top of another."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidgetAction
+
+from elman_gui.controls import SpeedControl, TaskSelector
+from elman_gui.views.network_diagram import NetworkDiagramView
+from tests.gui.conftest import running_window
+
+SMALL = (1024, 640)
+
+
+def menu_actions(menu_bar) -> set:
+    """Every action reachable by opening menus from the menu bar (submenus included)."""
+    found, menus = set(), [a.menu() for a in menu_bar.actions() if a.menu()]
+    while menus:
+        menu = menus.pop()
+        for action in menu.actions():
+            found.add(action)
+            if isinstance(action.menu(), QMenu):
+                menus.append(action.menu())
+    return found
+
+
+def settle(qtbot, window):
+    qtbot.waitExposed(window)
+    for _ in range(5):  # deferred dock fitting and the views' own layouts
+        QApplication.processEvents()
+        qtbot.wait(20)
+
+
+@pytest.fixture
+def small_window(qtbot):
+    with running_window(qtbot, "xor", size=SMALL) as window:
+        settle(qtbot, window)
+        yield window
+
+
+def test_every_toolbar_action_is_also_in_a_menu(small_window):
+    window = small_window
+    in_menus = menu_actions(window.menuBar())
+    toolbar = window.toolbar
+    checked = 0
+    for action in toolbar.actions():
+        if action.isSeparator():
+            continue
+        widget = action.defaultWidget() if isinstance(action, QWidgetAction) else \
+            toolbar.widgetForAction(action)
+        if isinstance(widget, TaskSelector):  # the Task menu has every task of the list
+            tasks = {a.data() for a in in_menus if a.data()}
+            assert {widget.itemData(i) for i in range(widget.count())} <= tasks
+        elif isinstance(widget, SpeedControl):  # View ▸ Speed, full speed included
+            assert set(window.speed_menu.presets.values()) <= in_menus
+            assert window.speed_menu.presets["max"].text() == "Full speed"
+        elif isinstance(widget, QLabel):
+            continue  # "Task:", "Speed:"
+        else:
+            assert action in in_menus, action.text()
+        checked += 1
+    assert checked >= 9  # step back, play, step, step epoch, reset, task, edit, speed, run to
+
+
+def test_speed_slider_and_run_to_stay_in_the_toolbar_at_1024(small_window):
+    window = small_window
+    toolbar = window.toolbar
+    bar = toolbar.rect()
+    for widget in (window.speed, window.debugger.run_to_button):
+        assert widget.isVisible(), widget
+        corner = widget.mapTo(toolbar, widget.rect().bottomRight())
+        assert bar.contains(corner), (widget, corner, bar)
+
+
+def test_speed_menu_and_slider_follow_each_other(small_window):
+    window = small_window
+    window.speed_menu.presets["10/s"].trigger()
+    assert window.speed.label() == "10/s"
+    window.speed.set_label("max")
+    assert window.speed_menu.presets["max"].isChecked()
+    assert not window.speed_menu.presets["10/s"].isChecked()
+    window.speed_menu.slower.trigger()
+    assert window.speed.label() == "100k/s" and window.speed_menu.presets["100k/s"].isChecked()
+
+
+def test_views_keep_most_of_a_small_window(small_window):
+    window = small_window
+    assert window.debugger.history_dock.height() <= 0.3 * SMALL[1]
+    assert window.task_dock.width() <= 0.3 * SMALL[0]
+    assert window.diagram.height() >= 0.3 * SMALL[1]
+
+
+def test_status_figures_are_never_cut(small_window, qtbot):
+    window = small_window
+    window.actions_.step.trigger()
+    qtbot.waitUntil(lambda: window.current_snapshot.global_step == 1, timeout=10_000)
+    for key in ("epoch", "step", "loss", "state"):
+        label = window.status_labels[key]
+        needed = label.fontMetrics().horizontalAdvance(label.text()) if key != "state" else 0
+        assert label.isVisible() and label.width() >= needed, (key, label.text())
+
+
+def overlapping(rects: dict) -> list:
+    return [(a, b) for (a, ra), (b, rb) in itertools.combinations(rects.items(), 2)
+            if ra.intersects(rb)]
+
+
+def test_diagram_texts_do_not_overlap_in_a_small_window(small_window, qtbot):
+    window = small_window
+    rects = window.diagram.text_rects()
+    assert {"output", "context", "hint"} <= set(rects)  # before the first step
+    assert not overlapping(rects)
+    window.actions_.step.trigger()
+    qtbot.waitUntil(lambda: window.current_snapshot.global_step == 1, timeout=10_000)
+    settle(qtbot, window)
+    rects = window.diagram.text_rects()
+    assert "hint" not in rects and "output text" in rects
+    assert not overlapping(rects)
+
+
+@pytest.mark.parametrize("sizes", [(1, 1, 1), (1, 4, 1), (6, 20, 6), (31, 150, 31)])
+@pytest.mark.parametrize("view_size", [(420, 260), (900, 600)])
+def test_diagram_texts_do_not_overlap_at_any_network_size(qtbot, make_snapshot, sizes,
+                                                          view_size):
+    view = NetworkDiagramView()
+    qtbot.addWidget(view)
+    view.resize(*view_size)
+    view.show()
+    qtbot.waitExposed(view)
+    n_input, n_hidden, n_output = sizes
+    labels = {} if n_input == 1 else {
+        "input_labels": tuple(f"in{k}" for k in range(n_input)),
+        "output_labels": tuple(f"out{k}" for k in range(n_output))}
+    view.show_snapshot(make_snapshot(n_input, n_hidden, n_output, **labels))
+    qtbot.wait(50)  # painted: the texts have their on-screen size
+    rects = view.text_rects()
+    assert {"input", "hidden", "context", "output"} <= set(rects)
+    assert not overlapping(rects)
+    inside = view._view.sceneBoundingRect().adjusted(-1, -1, 1, 1)
+    assert [name for name, rect in rects.items() if not inside.contains(rect)] == []
+
+
+def test_a_long_status_message_ends_in_an_ellipsis_not_off_screen(small_window):
+    window = small_window
+    long = "Trained 20,000 steps; " * 20
+    window.status.say(long)
+    QApplication.processEvents()
+    message = window.status_message
+    assert message.text() == long and message.toolTip() == long  # nothing lost
+    assert message.shown_text().endswith("…") and len(message.shown_text()) < len(long)
+    for label in window.status_labels.values():  # the figures keep their room
+        assert label.isVisible() and label.geometry().right() <= window.width()
