@@ -4,6 +4,9 @@
     uv run --group bundle python packaging/build.py --onefile    # dist/onefile/elman-lab
     uv run --group bundle python packaging/build.py --check      # build, then check_bundle.py
 
+On Windows the programs end in .exe; on macOS the folder bundle is dist/Elman Lab.app and there
+is no one-file bundle (packaging/plan.py says what each system builds).
+
 --no-excludes and --no-numba build measuring variants into dist/variants/ (never shipped). The
 one file goes to its own folder: PyInstaller would otherwise replace the dist/elman-lab folder.
 Prints the build time and the bundle's size.
@@ -18,9 +21,11 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from plan import bundle_plan  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "packaging" / "elman_lab.spec"
-NAME = "elman-lab"
 
 
 def size_bytes(path: Path) -> int:
@@ -34,12 +39,19 @@ def megabytes(count: int) -> str:
     return f"{count / 2**20:.0f} MB"
 
 
-def executable_path(dist: Path, onefile: bool) -> Path:
-    """Where the built program is: ``DIST/elman-lab/elman-lab``, or ``DIST/elman-lab`` alone."""
-    suffix = ".exe" if sys.platform == "win32" else ""
-    if onefile:
-        return dist / f"{NAME}{suffix}"
-    return dist / NAME / f"{NAME}{suffix}"
+def executable_path(dist: Path, onefile: bool, system: str | None = None) -> Path:
+    """Where the built program is: ``DIST/elman-lab/elman-lab``, or ``DIST/elman-lab`` alone
+    (with .exe on Windows; inside ``DIST/Elman Lab.app`` on macOS)."""
+    return dist / bundle_plan(system).bundle(onefile).program
+
+
+def shipped_path(dist: Path, onefile: bool, system: str | None = None) -> Path:
+    """The file or folder a student downloads (zipped): the folder, the .app or the one file."""
+    return dist / bundle_plan(system).bundle(onefile).shipped
+
+
+def shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def variant_name(args: argparse.Namespace) -> str:
@@ -72,8 +84,8 @@ def build(args: argparse.Namespace) -> Path:
     program = executable_path(dist, args.onefile)
     if not program.exists():
         raise SystemExit(f"build.py: PyInstaller finished but {program} is missing")
-    bundle = program if args.onefile else program.parent
-    print(f"built {variant} in {seconds:.0f} s: {bundle.relative_to(ROOT)} is "
+    bundle = shipped_path(dist, args.onefile)
+    print(f"built {variant} in {seconds:.0f} s: {shown(bundle)} is "
           f"{megabytes(size_bytes(bundle))}", flush=True)
     return program
 

@@ -113,7 +113,8 @@ def windows_version_resource(version: str) -> str:
         "ProductName": TITLE,
         "ProductVersion": version,
     }
-    table = ",\n          ".join(f"StringStruct({key!r}, {value!r})" for key, value in strings.items())
+    table = ",\n          ".join(f"StringStruct({key!r}, {value!r})"
+                                 for key, value in strings.items())
     return f"""\
 VSVersionInfo(
   ffi=FixedFileInfo(
