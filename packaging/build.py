@@ -35,6 +35,18 @@ def size_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
+def breakdown(bundle: Path, rows: int = 10) -> list[tuple[str, int]]:
+    """The biggest entries of a folder bundle's ``_internal`` (links count as nothing), then
+    everything else as one row: where the megabytes go."""
+    internal = bundle / "_internal"
+    if not internal.is_dir():  # macOS: Elman Lab.app/Contents/Frameworks and Resources
+        internal = bundle / "Contents" / "Frameworks"
+    sizes = sorted(((entry.name, 0 if entry.is_symlink() else size_bytes(entry))
+                    for entry in internal.iterdir()), key=lambda row: -row[1])
+    rest = sum(size for _name, size in sizes[rows:])
+    return sizes[:rows] + [(f"{len(sizes) - rows} others", rest)]
+
+
 def megabytes(count: int) -> str:
     return f"{count / 2**20:.0f} MB"
 
@@ -87,6 +99,9 @@ def build(args: argparse.Namespace) -> Path:
     bundle = shipped_path(dist, args.onefile)
     print(f"built {variant} in {seconds:.0f} s: {shown(bundle)} is "
           f"{megabytes(size_bytes(bundle))}", flush=True)
+    if args.breakdown and not args.onefile:
+        for name, size in breakdown(bundle):
+            print(f"  {megabytes(size):>7}  {name}")
     return program
 
 
@@ -97,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="then launch it under Xvfb and check its screenshot")
     parser.add_argument("--clean", action="store_true", help="empty PyInstaller's caches first")
     parser.add_argument("--dist", help="output folder (default: dist/)")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also print what the folder bundle's biggest parts weigh")
     parser.add_argument("--log-level", default="WARN", help="PyInstaller's (default: WARN)")
     parser.add_argument("--no-excludes", action="store_true",
                         help="measuring: keep every Qt module and optional library")
