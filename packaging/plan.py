@@ -25,6 +25,33 @@ SYSTEM_LABELS = {"Linux": "linux", "Windows": "windows", "Darwin": "macos"}
 MACHINE_LABELS = {"x86_64": "x64", "amd64": "x64", "arm64": "arm64", "aarch64": "arm64"}
 
 
+# Files left out of every bundle, as regular expressions searched in the destination path (with
+# "/" separators). The same Qt parts have different names on each system (libQt6Pdf.so.6 on
+# Linux, Qt6Pdf.dll on Windows, QtPdf.framework on macOS; plugins under PySide6/Qt/plugins or,
+# on Windows, PySide6/plugins). What goes: Qt libraries of modules the spec excludes, platforms
+# and formats a desktop student never meets, and Qt's translations (the app is in English). The
+# app reads and writes PNG (built into QtGui) and SVG (QtSvg, not the image plugin), so of the
+# image plugins only .ico/.icns stay. Qt's offscreen platform stays: check_bundle.py draws the
+# window with it where there is no Xvfb.
+DROPPED = re.compile("|".join((
+    r"Qt6?Pdf", r"Qt6?Quick", r"Qt6?Qml", r"Qt6?Network", r"Qt6?VirtualKeyboard", r"/qml/",
+    r"platforms/(lib)?q(vnc|minimal|minimalegl|linuxfb|vkkhrdisplay|eglfs|direct2d)\.",
+    r"egldeviceintegrations/", r"platforminputcontexts/(lib)?qtvirtualkeyboard",
+    r"imageformats/(lib)?q(pdf|svg|jpeg|webp|tiff|tga|wbmp|gif|macheif|macjp2)\.",
+    r"iconengines/(lib)?qsvgicon", r"vectorimageformats/", r"networkinformation/", r"tls/",
+    r"generic/(lib)?qtuiotouchplugin",
+    # Linux: the GTK theme plugin (the file dialogs then are Qt's own or the desktop portal's)
+    # loads GTK, cairo and pango; bundled copies next to the system's GTK only risk a mismatch.
+    r"platformthemes/libqgtk3",
+    r"(^|/)translations/",
+)))
+
+
+def dropped(destination: str) -> bool:
+    """Whether the file PyInstaller would put at ``destination`` stays out of the bundle."""
+    return DROPPED.search(destination.replace("\\", "/")) is not None
+
+
 @dataclass(frozen=True)
 class Bundle:
     """One thing to build and ship: a folder (``onefile=False``) or a single file."""

@@ -335,3 +335,54 @@ scipy.cluster.hierarchy.dendrogram(scipy.cluster.hierarchy.linkage(points), no_p
 scipy.linalg.svd(points)
 """
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+# Destinations as the PySide6-Essentials 6.11.3 wheels name them (Linux: this machine's bundle;
+# Windows and macOS: listed from their wheels), so the drop rules are checked for all three.
+KEPT = {
+    "Linux": ["PySide6/Qt/lib/libQt6Core.so.6", "PySide6/Qt/lib/libQt6Gui.so.6",
+              "PySide6/Qt/lib/libQt6OpenGL.so.6", "PySide6/Qt/lib/libQt6Svg.so.6",
+              "PySide6/Qt/lib/libQt6XcbQpa.so.6", "PySide6/Qt/plugins/platforms/libqxcb.so",
+              "PySide6/Qt/plugins/platforms/libqwayland.so",
+              "PySide6/Qt/plugins/platforms/libqoffscreen.so",
+              "PySide6/Qt/plugins/imageformats/libqico.so", "libicudata.so.73",
+              "PySide6/Qt/plugins/platformthemes/libqxdgdesktopportal.so"],
+    "Windows": [r"PySide6\Qt6Core.dll", r"PySide6\Qt6Widgets.dll", r"PySide6\Qt6OpenGL.dll",
+                r"PySide6\plugins\platforms\qwindows.dll",
+                r"PySide6\plugins\platforms\qoffscreen.dll",
+                r"PySide6\plugins\styles\qmodernwindowsstyle.dll",
+                r"PySide6\plugins\imageformats\qico.dll", r"PySide6\resources\icudtl.dat"],
+    "Darwin": ["PySide6/Qt/lib/QtCore.framework/Versions/A/QtCore",
+               "PySide6/Qt/lib/QtWidgets.framework/Versions/A/QtWidgets",
+               "PySide6/Qt/plugins/platforms/libqcocoa.dylib",
+               "PySide6/Qt/plugins/platforms/libqoffscreen.dylib",
+               "PySide6/Qt/plugins/styles/libqmacstyle.dylib",
+               "PySide6/Qt/plugins/imageformats/libqicns.dylib"],
+}
+DROPPED = {
+    "Linux": ["PySide6/Qt/lib/libQt6Pdf.so.6", "PySide6/Qt/lib/libQt6Network.so.6",
+              "PySide6/Qt/plugins/platforms/libqvnc.so",
+              "PySide6/Qt/plugins/platforms/libqminimal.so",
+              "PySide6/Qt/plugins/platformthemes/libqgtk3.so",
+              "PySide6/Qt/plugins/imageformats/libqjpeg.so",
+              "PySide6/Qt/translations/qtbase_de.qm"],
+    "Windows": [r"PySide6\Qt6Pdf.dll", r"PySide6\Qt6Quick.dll", r"PySide6\Qt6Network.dll",
+                r"PySide6\plugins\platforms\qdirect2d.dll",
+                r"PySide6\plugins\platforms\qminimal.dll",
+                r"PySide6\plugins\tls\qschannelbackend.dll",
+                r"PySide6\plugins\imageformats\qwebp.dll", r"PySide6\translations\qtbase_fr.qm"],
+    "Darwin": ["PySide6/Qt/lib/QtPdf.framework/Versions/A/QtPdf",
+               "PySide6/Qt/lib/QtNetwork.framework/Versions/A/QtNetwork",
+               "PySide6/Qt/plugins/imageformats/libqmacheif.dylib",
+               "PySide6/Qt/plugins/imageformats/libqsvg.dylib",
+               "PySide6/Qt/plugins/vectorimageformats/libqlottievectorimage.dylib",
+               "PySide6/Qt/plugins/tls/libqsecuretransportbackend.dylib",
+               "PySide6/Qt/translations/qtbase_ja.qm"],
+}
+
+
+@pytest.mark.parametrize("system", ["Linux", "Windows", "Darwin"])
+def test_drop_rules_keep_what_each_system_needs(system):
+    plan = load_packaging_module("plan")
+    assert [name for name in KEPT[system] if plan.dropped(name)] == []
+    assert [name for name in DROPPED[system] if not plan.dropped(name)] == []
