@@ -386,3 +386,10 @@ def test_drop_rules_keep_what_each_system_needs(system):
     plan = load_packaging_module("plan")
     assert [name for name in KEPT[system] if plan.dropped(name)] == []
     assert [name for name in DROPPED[system] if not plan.dropped(name)] == []
+
+
+def test_archive_version_is_the_apps_version():
+    """Archives are named from pyproject.toml; the window title shows elman_core's."""
+    import elman_core
+
+    assert load_packaging_module("plan").project_version() == elman_core.__version__
