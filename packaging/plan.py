@@ -65,7 +65,6 @@ class Bundle:
 @dataclass(frozen=True)
 class BundlePlan:
     system: str
-    exe_suffix: str  # ".exe" on Windows
     icon: Path | None  # the executable's icon (Linux executables have none)
     version_resource: bool  # Windows: file/product version in the .exe's properties
     app_bundle: bool  # macOS: wrap the folder bundle in "Elman Lab.app" (PyInstaller BUNDLE)
@@ -86,7 +85,7 @@ def bundle_plan(system: str | None = None) -> BundlePlan:
     system = system or platform.system()
     if system == "Windows":
         return BundlePlan(
-            system, ".exe", ASSETS / "icon.ico", version_resource=True, app_bundle=False,
+            system, ASSETS / "icon.ico", version_resource=True, app_bundle=False,
             bundles=(Bundle(False, f"{NAME}/{NAME}.exe", NAME, ""),
                      Bundle(True, f"{NAME}.exe", f"{NAME}.exe", "-onefile")),
             needs_xvfb=False, strip_llvmlite=False)
@@ -95,12 +94,12 @@ def bundle_plan(system: str | None = None) -> BundlePlan:
         # deprecates it (an error in PyInstaller 7). A bare one-file executable would open a
         # Terminal window when double-clicked.
         return BundlePlan(
-            system, "", ASSETS / "icon.icns", version_resource=False, app_bundle=True,
+            system, ASSETS / "icon.icns", version_resource=False, app_bundle=True,
             bundles=(Bundle(False, f"{TITLE}.app/Contents/MacOS/{NAME}", f"{TITLE}.app", ""),),
             needs_xvfb=False, strip_llvmlite=False)
     if system == "Linux":
         return BundlePlan(
-            system, "", None, version_resource=False, app_bundle=False,
+            system, None, version_resource=False, app_bundle=False,
             bundles=(Bundle(False, f"{NAME}/{NAME}", NAME, ""),
                      Bundle(True, NAME, NAME, "-onefile")),
             needs_xvfb=True, strip_llvmlite=True)

@@ -160,7 +160,7 @@ def test_bundle_plan_for_each_system():
     assert linux.icon is None and linux.needs_xvfb and not linux.app_bundle
     assert [b.program for b in windows.bundles] == ["elman-lab/elman-lab.exe", "elman-lab.exe"]
     assert windows.icon.name == "icon.ico" and windows.version_resource
-    assert not windows.needs_xvfb and windows.exe_suffix == ".exe"
+    assert not windows.needs_xvfb and not windows.app_bundle
     assert [b.program for b in mac.bundles] == ["Elman Lab.app/Contents/MacOS/elman-lab"]
     assert mac.bundles[0].shipped == "Elman Lab.app" and mac.app_bundle
     assert mac.icon.name == "icon.icns" and not mac.needs_xvfb and not mac.version_resource
