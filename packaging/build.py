@@ -4,6 +4,9 @@
     uv run --group bundle python packaging/build.py --onefile    # dist/onefile/elman-lab
     uv run --group bundle python packaging/build.py --check      # build, then check_bundle.py
 
+On Windows the programs end in .exe; on macOS the folder bundle is dist/Elman Lab.app and there
+is no one-file bundle (packaging/plan.py says what each system builds).
+
 --no-excludes and --no-numba build measuring variants into dist/variants/ (never shipped). The
 one file goes to its own folder: PyInstaller would otherwise replace the dist/elman-lab folder.
 Prints the build time and the bundle's size.
@@ -18,9 +21,11 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from plan import bundle_plan  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "packaging" / "elman_lab.spec"
-NAME = "elman-lab"
 
 
 def size_bytes(path: Path) -> int:
@@ -30,16 +35,35 @@ def size_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
+def breakdown(bundle: Path, rows: int = 10) -> list[tuple[str, int]]:
+    """The biggest entries of a folder bundle's ``_internal`` (links count as nothing), then
+    everything else as one row: where the megabytes go."""
+    internal = bundle / "_internal"
+    if not internal.is_dir():  # macOS: Elman Lab.app/Contents/Frameworks and Resources
+        internal = bundle / "Contents" / "Frameworks"
+    sizes = sorted(((entry.name, 0 if entry.is_symlink() else size_bytes(entry))
+                    for entry in internal.iterdir()), key=lambda row: -row[1])
+    rest = sum(size for _name, size in sizes[rows:])
+    return sizes[:rows] + [(f"{len(sizes) - rows} others", rest)]
+
+
 def megabytes(count: int) -> str:
     return f"{count / 2**20:.0f} MB"
 
 
-def executable_path(dist: Path, onefile: bool) -> Path:
-    """Where the built program is: ``DIST/elman-lab/elman-lab``, or ``DIST/elman-lab`` alone."""
-    suffix = ".exe" if sys.platform == "win32" else ""
-    if onefile:
-        return dist / f"{NAME}{suffix}"
-    return dist / NAME / f"{NAME}{suffix}"
+def executable_path(dist: Path, onefile: bool, system: str | None = None) -> Path:
+    """Where the built program is: ``DIST/elman-lab/elman-lab``, or ``DIST/elman-lab`` alone
+    (with .exe on Windows; inside ``DIST/Elman Lab.app`` on macOS)."""
+    return dist / bundle_plan(system).bundle(onefile).program
+
+
+def shipped_path(dist: Path, onefile: bool, system: str | None = None) -> Path:
+    """The file or folder a student downloads (zipped): the folder, the .app or the one file."""
+    return dist / bundle_plan(system).bundle(onefile).shipped
+
+
+def shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def variant_name(args: argparse.Namespace) -> str:
@@ -72,9 +96,12 @@ def build(args: argparse.Namespace) -> Path:
     program = executable_path(dist, args.onefile)
     if not program.exists():
         raise SystemExit(f"build.py: PyInstaller finished but {program} is missing")
-    bundle = program if args.onefile else program.parent
-    print(f"built {variant} in {seconds:.0f} s: {bundle.relative_to(ROOT)} is "
+    bundle = shipped_path(dist, args.onefile)
+    print(f"built {variant} in {seconds:.0f} s: {shown(bundle)} is "
           f"{megabytes(size_bytes(bundle))}", flush=True)
+    if args.breakdown and not args.onefile:
+        for name, size in breakdown(bundle):
+            print(f"  {megabytes(size):>7}  {name}")
     return program
 
 
@@ -85,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="then launch it under Xvfb and check its screenshot")
     parser.add_argument("--clean", action="store_true", help="empty PyInstaller's caches first")
     parser.add_argument("--dist", help="output folder (default: dist/)")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also print what the folder bundle's biggest parts weigh")
     parser.add_argument("--log-level", default="WARN", help="PyInstaller's (default: WARN)")
     parser.add_argument("--no-excludes", action="store_true",
                         help="measuring: keep every Qt module and optional library")
