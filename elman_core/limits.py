@@ -43,7 +43,7 @@ BOUNDS: dict[str, Bound] = {
     "--length": Bound(2, MAX_SEQUENCE_LENGTH, True, "one epoch holds the whole sequence"),
     "--seed": Bound(0, MAX_SEED, True, "the sequence generator takes 32-bit seeds"),
     "--context": Bound(-CONTEXT_RANGE, CONTEXT_RANGE, False,
-                       "hidden units are between 0 and 1 (tanh: −1 and 1)"),
+                       "sigmoid hidden units are between 0 and 1, tanh units between −1 and 1"),
     "--lr": Bound(0, None, False, "a learning rate must be a positive number"),
     "--momentum": Bound(0, 1, False, "momentum is a fraction of the last change"),
 }

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
-import math
-import os
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from elman_core import metrics, tasks
+from elman_core import atomic_io, metrics, persistence, tasks
+from elman_core.divergence import diverged
+from elman_core.runner_checks import (
+    UsageError,
+    apply_to_loaded,
+    check_bounds,
+    check_outputs,
+    check_total_steps,
+    check_writable,
+    read_text_file,
+    resume_extra,
+)
 from elman_core.session import TrainingSession, settings_for
 from elman_core.tasks.base import TaskError
 
-
-class UsageError(Exception):
-    """A bad command line; printed as one line, exit status 2."""
+__all__ = ["UsageError", "build_parser", "check_writable", "evaluation_summary", "run"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,20 +63,23 @@ def _task_and_settings(args):
     if args.text is not None and args.text_file is not None:
         raise UsageError("give either --text or --text-file, not both")
     if args.text_file is not None:
-        try:
-            options["text"] = args.text_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read text file {args.text_file}: {exc}") from exc
+        options["text"] = read_text_file(args.text_file)
     elif args.text is not None:
-        options["text"] = args.text
+        options["text"] = args.text.removeprefix("\ufeff")
     task_name = args.task
     overrides = {}
     if args.preset:
-        preset = tasks.preset(args.preset)
+        try:
+            preset = tasks.preset(args.preset)
+        except TaskError as exc:
+            raise UsageError(f"--preset {args.preset}: {exc}") from None
         task_name, overrides = preset.task, dict(preset.overrides)
     if options and task_name != "text":
         raise UsageError("--text and --text-file go with --task text")
-    task = tasks.get(task_name, **options)
+    try:
+        task = tasks.get(task_name, **options)
+    except TaskError as exc:
+        raise UsageError(f"{_task_option(args, task_name)}: {exc}") from None
     given = {
         "n_hidden": args.hidden, "learning_rate": args.learning_rate, "momentum": args.momentum,
         "epochs": args.epochs, "seed": args.seed, "sequence_length": args.sequence_length,
@@ -82,21 +93,7 @@ def _task_and_settings(args):
 
 
 def _validate(settings: dict) -> None:
-    if "n_hidden" in settings and settings["n_hidden"] < 1:
-        raise UsageError(f"--hidden must be at least 1 (got {settings['n_hidden']})")
-    lr = settings.get("learning_rate")
-    if lr is not None and not (math.isfinite(lr) and lr > 0):
-        raise UsageError(f"--lr must be a finite number above 0 (got {lr})")
-    if "epochs" in settings and settings["epochs"] < 1:
-        raise UsageError(f"--epochs must be at least 1 (got {settings['epochs']})")
-    if "sequence_length" in settings and settings["sequence_length"] < 2:
-        raise UsageError(f"--length must be at least 2 (got {settings['sequence_length']})")
-    momentum = settings.get("momentum")
-    if momentum is not None and not (0 <= momentum < 1):
-        raise UsageError(f"--momentum must be in [0, 1) (got {momentum})")
-    context = settings.get("context_init")
-    if context is not None and not math.isfinite(context):
-        raise UsageError("--context must be a finite number")
+    check_bounds(settings)  # the one table of bounds, before anything is allocated
 
 
 class Progress:
@@ -151,18 +148,31 @@ def evaluation_summary(session: TrainingSession) -> dict:
     }
 
 
+class Diverged(Exception):
+    """Training left the ±1,000,000 range; the message says where (exit status 1)."""
+
+
 def run(argv: list[str], stdout=None, stderr=None) -> int:
+    """``main.py train``: 0 done, 1 diverged or could not write, 2 bad input, 130 Ctrl-C."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    try:
+        return _run(argv, stdout, stderr)
+    except KeyboardInterrupt:
+        _end_progress_line(stdout)
+        print("error: interrupted by Ctrl-C; no output file was changed", file=stderr)
+        return 130
+
+
+def _run(argv: list[str], stdout, stderr) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.list:
             _print_catalogue(stdout)
             return 0
         task, settings = _task_and_settings(args)
-        for option, path in (("--json", args.json), ("--save", args.save)):
-            check_writable(option, path)  # now, not after a long training run
-        session = _make_session(task, settings, args.load)
+        check_outputs({"--json": args.json, "--save": args.save}, args.load)
+        session, applied = _make_session(task, settings, args)
     except (UsageError, TaskError, ValueError) as exc:
         print(f"error: {exc}", file=stderr)
         return 2
@@ -172,71 +182,119 @@ def run(argv: list[str], stdout=None, stderr=None) -> int:
         print(f"{task.title}: {net.n_input}-{net.n_hidden}-{net.n_output} network, "
               f"{session.steps_per_epoch} steps per epoch, {settings.epochs} epochs, "
               f"learning rate {net.learning_rate}", file=stdout)
-    progress = Progress(settings.epochs, stdout, args.quiet)
-    with np.errstate(over="ignore", invalid="ignore"):  # a divergence is reported below
-        session.train(on_epoch=progress.epoch_done)
-    final = session.epoch_losses[-1] if session.epoch_losses else math.nan
-    if not math.isfinite(final):
-        print("error: training diverged (the loss became NaN or infinite); "
-              "try a smaller --lr", file=stderr)
+        if applied:
+            print(f"Applied to the loaded network: {', '.join(applied)}", file=stdout)
+    try:
+        _train(session, Progress(session.settings.epochs, stdout, args.quiet))
+    except Diverged as exc:
+        _end_progress_line(stdout)
+        print(f"error: {exc}", file=stderr)
         return 1
 
     summary = evaluation_summary(session)
     print("", file=stdout)
     for line in metrics.report_lines(task, summary["sequence"], summary["outputs"]):
         print(line, file=stdout)
+    return _write_outputs(args, session, summary, stdout, stderr)
 
+
+def _train(session: TrainingSession, progress: Progress) -> None:
+    """Train to the settings' epoch count; :class:`Diverged` as soon as an epoch diverges."""
+    def after_epoch(session: TrainingSession) -> None:
+        targeted = session.latest_epoch_losses()[session.sequence.mask]
+        problem = diverged(session.network, targeted)
+        if problem is not None:
+            raise Diverged(
+                f"training diverged in epoch {session.epoch}: {problem}; nothing was saved. "
+                f"Try a smaller --lr (it was {session.network.learning_rate:g})")
+        progress.epoch_done(session)
+
+    with np.errstate(over="ignore", invalid="ignore"):  # a divergence is reported above
+        session.train(on_epoch=after_epoch)
+
+
+def _write_outputs(args, session: TrainingSession, summary: dict, stdout, stderr) -> int:
+    """Write the JSON and the network together: both complete before either is replaced."""
+    writers = {}
     if args.json is not None:
-        document = {
-            "task": task.name,
-            "config": {**session.network.config.as_dict(), "epochs": settings.epochs,
-                       "sequence_length": settings.sequence_length,
-                       "reset_context_each_epoch": settings.reset_context_each_epoch},
-            "losses": [float(x) for x in session.epoch_losses],
-            "position_errors": summary["position_errors"],
-            "feature_errors": summary["feature_errors"],
-            "accuracy": summary["accuracy"],
-        }
-        try:
-            args.json.write_text(json.dumps(document, indent=2), encoding="utf-8")
-        except OSError as exc:
-            print(f"error: could not write {args.json}: {exc.strerror or exc}", file=stderr)
-            return 1
+        text = json.dumps(_json_document(session, summary), indent=2).encode("utf-8")
+        writers[args.json] = lambda stream: stream.write(text)
+    try:
+        if args.save is not None:
+            writers[args.save] = persistence.network_writer(
+                session.network, args.save, resume_extra(session))
+        atomic_io.write_together(writers)
+    except (OSError, ValueError) as exc:  # ValueError: OutputPathError, a network with NaN
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        print(f"error: could not write the output: {reason}", file=stderr)
+        return 1
     if args.save is not None:
-        try:
-            session.network.save(args.save, extra={"task": task.name, "epochs": session.epoch})
-        except (OSError, ValueError) as exc:  # NetworkFileError is a ValueError
-            print(f"error: {exc}", file=stderr)
-            return 1
         print(f"Saved the network to {args.save}", file=stdout)
     return 0
 
 
-def check_writable(option: str, path: Path | None) -> None:
-    """A clear usage error if ``path`` cannot be written (its folder missing or read-only)."""
-    if path is None:
-        return
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise UsageError(f"{option} {path}: that is a folder; give a file name")
-    if not folder.is_dir():
-        raise UsageError(f"{option} {path}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"{option} {path}: the folder {folder} is not writable")
+def _json_document(session: TrainingSession, summary: dict) -> dict:
+    settings = session.settings
+    return {
+        "task": session.task.name,
+        "config": {**session.network.config.as_dict(), "epochs": settings.epochs,
+                   "sequence_length": settings.sequence_length,
+                   "reset_context_each_epoch": settings.reset_context_each_epoch},
+        "losses": [float(x) for x in session.epoch_losses],
+        "position_errors": summary["position_errors"],
+        "feature_errors": summary["feature_errors"],
+        "accuracy": summary["accuracy"],
+    }
 
 
-def _make_session(task, settings, load_path):
-    if load_path is None:
-        return TrainingSession(task, settings)
+def _end_progress_line(stream) -> None:
+    if getattr(stream, "isatty", lambda: False)():
+        stream.write("\n")  # leave the progress bar's line before the message
+
+
+def _task_option(args, task_name: str) -> str:
+    """The option a task error is about, for the message."""
+    if args.text_file is not None:
+        return f"--text-file {args.text_file}"
+    if args.text is not None:
+        return "--text"
+    return f"--preset {args.preset}" if args.preset else f"--task {task_name}"
+
+
+def _make_session(task, settings, args) -> tuple[TrainingSession, list[str]]:
+    """A new session, or one continuing ``--load`` exactly where it was saved."""
+    if args.load is None:
+        session = _new_session(task, settings)
+        check_total_steps(settings.epochs, session.steps_per_epoch)
+        return session, []
     from elman_core.network import ElmanNetwork
 
-    network, _extra = ElmanNetwork.load(load_path)
+    network, extra = ElmanNetwork.load(args.load)
     if (network.n_input, network.n_output) != (task.n_input, task.n_output):
         raise ValueError(
-            f"{load_path}: the saved network is {network.n_input}-{network.n_hidden}-"
+            f"{args.load}: the saved network is {network.n_input}-{network.n_hidden}-"
             f"{network.n_output} but task {task.name!r} needs {task.n_input} inputs and "
             f"{task.n_output} outputs")
-    return TrainingSession(task, settings, network=network)
+    given = {"n_hidden": args.hidden, "learning_rate": args.learning_rate,
+             "momentum": args.momentum, "context_init": args.context_init,
+             "seed": args.seed, "sequence_length": args.sequence_length}
+    settings, start_epoch, position, applied = apply_to_loaded(
+        network, given, args.no_context_reset, settings, extra, args.load)
+    settings = dataclasses.replace(settings, epochs=start_epoch + settings.epochs)
+    session = _new_session(task, settings, network)
+    check_total_steps(settings.epochs - start_epoch, session.steps_per_epoch)
+    if position >= session.steps_per_epoch:
+        raise UsageError(f"--load {args.load}: the saved place in the sequence ({position}) "
+                         f"is beyond this sequence's {session.steps_per_epoch} steps")
+    session.epoch, session.position = start_epoch, position
+    return session, applied
+
+
+def _new_session(task, settings, network=None) -> TrainingSession:
+    try:
+        return TrainingSession(task, settings, network=network)
+    except TaskError as exc:  # the only task setting that can still be wrong is the length
+        raise UsageError(f"--length {settings.sequence_length}: {exc}") from None
 
 
 def _print_catalogue(stream) -> None:
