@@ -200,6 +200,7 @@ def _json_default(value: Any) -> Any:
 ALLOWED_MEMBERS = frozenset(
     (*PARAMETER_NAMES, *(f"velocity_{name}" for name in PARAMETER_NAMES), "context", "lesioned",
      *PENDING_NAMES, "metadata"))
+MAX_MEMBERS_LISTED = 64  # more and the member list alone could take much memory: refuse early
 _READ_ERRORS = (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError, RuntimeError,
                 NotImplementedError, struct.error, zlib.error, MemoryError)
 
@@ -238,6 +239,10 @@ def _open_archive(path: Path, fail) -> zipfile.ZipFile:
         if size > limits.MAX_NETWORK_FILE_BYTES:
             raise fail(f"the file is {size:,} bytes; a network file is at most "
                        f"{limits.MAX_NETWORK_FILE_BYTES:,}")
+        members = _declared_member_count(path)
+        if members is not None and members > MAX_MEMBERS_LISTED:
+            raise fail(f"the archive has {members:,} members; a network file has "
+                       f"{len(ALLOWED_MEMBERS)} (it is not an Elman Lab network file)")
         return zipfile.ZipFile(path)
     except NetworkFileError:
         raise
@@ -248,12 +253,27 @@ def _open_archive(path: Path, fail) -> zipfile.ZipFile:
                    "truncated or another kind of file)") from exc
 
 
+def _declared_member_count(path: Path) -> int | None:
+    """The member count in the zip's end record, read before zipfile lists every member.
+
+    None if there is no end record (zipfile then says the file is not an archive). A count
+    of 0xFFFF means "see the zip64 record", which only archives far larger than a network
+    file need: it is reported as 65,535 so the caller refuses it.
+    """
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        tail_size = min(handle.tell(), 22 + 65_535)  # the end record and its longest comment
+        handle.seek(-tail_size, os.SEEK_END)
+        tail = handle.read(tail_size)
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or end + 22 > len(tail):
+        return None
+    return struct.unpack("<H", tail[end + 10:end + 12])[0]
+
+
 def _member_headers(archive: zipfile.ZipFile, fail) -> dict[str, MemberHeader]:
     """Every member's name, size, shape and dtype from the headers; refuse anything foreign."""
     infos = archive.infolist()
-    if len(infos) > len(ALLOWED_MEMBERS):
-        raise fail(f"the archive has {len(infos):,} members; a network file has at most "
-                   f"{len(ALLOWED_MEMBERS)} (it is not an Elman Lab network file)")
     headers: dict[str, MemberHeader] = {}
     budget = limits.MAX_NETWORK_FILE_BYTES
     for info in infos:
@@ -267,12 +287,10 @@ def _member_headers(archive: zipfile.ZipFile, fail) -> dict[str, MemberHeader]:
             raise fail(f"member {name!r} declares {info.file_size:,} bytes; a network file "
                        f"holds at most {limits.MAX_NETWORK_FILE_BYTES:,} in all")
         header = _read_header(archive, info, name, fail)
-        nbytes = math.prod(header.shape) * header.dtype.itemsize
-        if nbytes > budget:
-            raise fail(f"array {name!r} declares shape {_short(header.shape)} "
-                       f"({nbytes:,} bytes); a network file holds at most "
-                       f"{limits.MAX_NETWORK_FILE_BYTES:,} bytes of arrays in all")
-        budget -= nbytes
+        budget -= info.file_size  # exact: _read_header checked it against the declared shape
+        if budget < 0:
+            raise fail(f"the arrays declare more than {limits.MAX_NETWORK_FILE_BYTES:,} bytes "
+                       "in all")
         headers[name] = header
     return headers
 
@@ -298,6 +316,9 @@ def _read_header(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
         kind = {"U": "text", "b": "true/false values"}.get(wanted, "numbers")
         raise fail(f"array {name!r} must hold {kind} (found {dtype})")
     nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes > limits.MAX_NETWORK_FILE_BYTES:
+        raise fail(f"array {name!r} declares shape {_short(tuple(shape))} ({nbytes:,} bytes); "
+                   f"a network file holds at most {limits.MAX_NETWORK_FILE_BYTES:,} bytes")
     if header_size + nbytes != info.file_size:
         raise fail(f"array {name!r} is damaged: its header declares {nbytes:,} bytes of data "
                    f"but the member holds {max(info.file_size - header_size, 0):,}")
