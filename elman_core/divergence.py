@@ -25,13 +25,13 @@ def diverged(network, losses) -> str | None:
     for name in (*PARAMETER_NAMES, "context"):
         values = np.asarray(getattr(network, name))
         if not np.all(np.isfinite(values)):
-            return f"{name} became infinite or undefined"
+            return f"{name} went beyond ±{DIVERGENCE_LIMIT:,} (to infinity)"
         largest = float(np.max(np.abs(values))) if values.size else 0.0
         if largest > DIVERGENCE_LIMIT:
-            return f"{name} reached {largest:.3g} (beyond ±{DIVERGENCE_LIMIT:,})"
+            return f"{name} reached {largest:.3g}, beyond ±{DIVERGENCE_LIMIT:,}"
     losses = np.asarray(losses, dtype=np.float64)
     if not np.all(np.isfinite(losses)):
-        return "the output error became infinite or undefined"
+        return f"the output error went beyond ±{DIVERGENCE_LIMIT:,} (to infinity)"
     if losses.size and float(np.max(losses)) > LOSS_LIMIT:
         return f"the output error went beyond ±{DIVERGENCE_LIMIT:,}"
     return None
