@@ -54,6 +54,9 @@ def check_output_path(path: Path, label: str | None = None) -> None:
             raise OutputPathError(f"{name}: that is a folder; give a file name")
         if not folder.is_dir():
             raise OutputPathError(f"{name}: the folder {folder} does not exist")
+        if path.exists() and not path.is_file():
+            raise OutputPathError(f"{name}: that is not a regular file (a device or a pipe); "
+                                  "give a file name")
         if path.exists() and is_read_only(path):
             raise OutputPathError(f"{name}: the file exists and is read-only; it will not be "
                                   "replaced (make it writable or choose another name)")
@@ -104,6 +107,8 @@ def write_together(writers: dict[Path, Callable[[BinaryIO], None]]) -> None:
     try:
         for path, writer in writers.items():
             path = Path(path)
+            if path.exists() and not path.is_file():
+                raise OutputPathError(f"{path}: not a regular file; it will not be replaced")
             if path.exists() and is_read_only(path):
                 raise OutputPathError(f"{path}: the file exists and is read-only; it will not "
                                       "be replaced")

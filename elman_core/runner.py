@@ -68,7 +68,7 @@ def _task_and_settings(args):
         options["text"] = args.text.removeprefix("\ufeff")
     task_name = args.task
     overrides = {}
-    if args.preset:
+    if args.preset is not None:
         try:
             preset = tasks.preset(args.preset)
         except TaskError as exc:
@@ -258,7 +258,7 @@ def _task_option(args, task_name: str) -> str:
         return f"--text-file {args.text_file}"
     if args.text is not None:
         return "--text"
-    return f"--preset {args.preset}" if args.preset else f"--task {task_name}"
+    return f"--preset {args.preset}" if args.preset is not None else f"--task {task_name}"
 
 
 def _make_session(task, settings, args) -> tuple[TrainingSession, list[str]]:

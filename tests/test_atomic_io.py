@@ -95,3 +95,13 @@ def test_stale_temporaries_of_dead_processes_are_removed(tmp_path):
     write_bytes(tmp_path / "out.json", b"{}")  # the next run cleans up as it writes
     assert not stale.exists()
     assert live.exists() and someone_elses.exists()
+
+
+def test_a_device_or_pipe_is_never_replaced(tmp_path):
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    with pytest.raises(OutputPathError, match="--json .*not a regular file"):
+        check_output_path(pipe, "--json")
+    with pytest.raises(OutputPathError, match="not a regular file"):
+        write_bytes(pipe, b"x")
+    assert pipe.is_fifo() and sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]

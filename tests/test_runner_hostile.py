@@ -47,6 +47,7 @@ def one_error_line(err: str) -> str:
     (["--momentum", "1"], ["--momentum 1", "not including"]),
     (["--task", "xor", "--length", "2"], ["--length 2", "at least 3"]),
     (["--preset", "nope"], ["--preset nope"]),
+    (["--preset", ""], ["--preset", "Unknown preset ''"]),
     (["--task", "text", "--text-file", "/dev/zero"], ["--text-file /dev/zero", "80,000 bytes"]),
     (["--task", "text", "--text-file", "/nonexistent.txt"], ["--text-file", "cannot read"]),
     (["--task", "text", "--text-file", "/"], ["--text-file /", "folder"]),
