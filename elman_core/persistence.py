@@ -132,7 +132,7 @@ def _load_from_archive(archive: zipfile.ZipFile, fail) -> tuple[ElmanNetwork, di
     try:
         config = NetworkConfig(**metadata["config"])
     except (TypeError, ValueError) as exc:
-        raise fail(f"the network settings are invalid ({exc})") from exc
+        raise fail(f"the network settings are invalid ({_reason(exc)})") from exc
     steps_trained = metadata.get("steps_trained", 0)
     if not isinstance(steps_trained, int) or isinstance(steps_trained, bool) or steps_trained < 0:
         raise fail(f"steps_trained must be a whole number ≥ 0 (found {_short(steps_trained)})")

@@ -26,8 +26,10 @@ def arrays(path) -> dict[str, np.ndarray]:
         return {name: archive[name] for name in archive.files}
 
 
-@pytest.mark.parametrize("options", [[], ["--no-context-reset"], ["--momentum", "0.5"]],
-                         ids=["default", "no-context-reset", "momentum"])
+@pytest.mark.parametrize("options", [
+    [], ["--no-context-reset"], ["--momentum", "0.5"],
+    ["--context", "0.5", "--hidden", "3", "--seed", "7", "--lr", "0.3", "--no-context-reset"],
+], ids=["default", "no-context-reset", "momentum", "other-options"])
 @pytest.mark.parametrize("task", tasks.names())
 def test_ten_epochs_equal_five_saved_loaded_and_five_more(tmp_path, task, options):
     common = ["--task", task, "--quiet", *options]

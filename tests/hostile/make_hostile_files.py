@@ -43,6 +43,8 @@ CASES = {
     "string_hidden.npz": "n_hidden must be a whole",
     "huge_hidden_setting.npz": "n_hidden is 1,000,000",
     "metadata_not_json.npz": "not readable JSON",
+    "long_setting.npz": "the network settings are invalid",
+    "huge_number_in_metadata.npz": "the file is damaged",
     "wrong_dtype.npz": "must hold numbers",
     "huge_declared.npz": "declares shape (1000000, 1000000)",
     "lying_header.npz": "is damaged",
@@ -191,6 +193,10 @@ def make_all(folder: Path) -> dict[str, Path]:
             arrays, lambda m: m["config"].update(n_hidden="4"))),
         "huge_hidden_setting.npz": npz_bytes(with_metadata(
             arrays, lambda m: m["config"].update(n_hidden=1_000_000))),
+        "long_setting.npz": npz_bytes(with_metadata(
+            arrays, lambda m: m["config"].update(hidden_activation="x" * 100_000))),
+        "huge_number_in_metadata.npz": npz_bytes(arrays | {"metadata": np.array(str(
+            arrays["metadata"]).replace('"steps_trained": ', '"steps_trained": ' + "9" * 5000))}),
         "metadata_not_json.npz": npz_bytes(arrays | {"metadata": np.array("{'format': elman")}),
         "wrong_dtype.npz": npz_bytes(arrays | {"W_ih": np.array([["a"]] * hidden)}),
         "unrelated_member.npz": npz_bytes(arrays | {"notes": np.zeros(3)}),
