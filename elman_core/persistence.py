@@ -367,7 +367,7 @@ def _read_metadata(archive: zipfile.ZipFile, headers: dict[str, MemberHeader], f
                    "(not an Elman Lab network file)")
     try:
         metadata = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # ValueError: also a 5,000-digit number
         raise fail(f"the metadata is not readable JSON ({_reason(exc)})") from exc
     if not isinstance(metadata, dict):
         raise fail("the metadata is not a JSON object")

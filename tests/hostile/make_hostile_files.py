@@ -44,7 +44,7 @@ CASES = {
     "huge_hidden_setting.npz": "n_hidden is 1,000,000",
     "metadata_not_json.npz": "not readable JSON",
     "long_setting.npz": "the network settings are invalid",
-    "huge_number_in_metadata.npz": "the file is damaged",
+    "huge_number_in_metadata.npz": "the metadata is not readable JSON (Exceeds the limit",
     "wrong_dtype.npz": "must hold numbers",
     "huge_declared.npz": "declares shape (1000000, 1000000)",
     "lying_header.npz": "is damaged",
