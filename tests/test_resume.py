@@ -51,4 +51,9 @@ def test_ten_epochs_equal_five_saved_loaded_and_five_more(tmp_path, task, option
     assert meta_resumed["extra"]["epochs"] == 10  # not the 5 of the second run
     assert meta_resumed == meta_straight
     losses = json.loads((tmp_path / "ten.json").read_text())["losses"]
-    assert json.loads((tmp_path / "resumed.json").read_text())["losses"] == losses[5:]
+    resumed_losses = json.loads((tmp_path / "resumed.json").read_text())["losses"]
+    # The weights above are equal bit for bit; an epoch's *mean* loss was seen to differ in its
+    # last bit between two processes even without a save (see the report of issue 11), so the
+    # loss lists are compared to 1 unit in the last place.
+    np.testing.assert_array_max_ulp(np.array(resumed_losses), np.array(losses[5:]), maxulp=1)
+    assert len(resumed_losses) == 5
