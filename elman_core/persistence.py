@@ -300,6 +300,8 @@ def _read_header(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
     with archive.open(info) as stream:
         try:
             version = np.lib.format.read_magic(stream)
+            if version not in ((1, 0), (2, 0)):  # what np.savez writes for plain arrays
+                raise ValueError(f".npy format version {version} is not used by network files")
             read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
                     else np.lib.format.read_array_header_2_0)
             shape, _fortran, dtype = read(stream)

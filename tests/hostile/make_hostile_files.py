@@ -48,6 +48,7 @@ CASES = {
     "wrong_dtype.npz": "must hold numbers",
     "huge_declared.npz": "declares shape (1000000, 1000000)",
     "lying_header.npz": "is damaged",
+    "npy_version_3.npz": "'W_hh' has an unreadable header (.npy format version (3, 0)",
     "bomb_unrelated_member.npz": "unexpected member 'zeros.npy'",
     "bomb_in_weights.npz": "declares 4,294,967,",
     "many_members.npz": "members",
@@ -172,6 +173,8 @@ def make_all(folder: Path) -> dict[str, Path]:
     deep_text = str(with_metadata(arrays, deep)["metadata"]).replace(
         '"LEVELS"', "[" * 100_000 + "]" * 100_000)
     lying = npy_header((hidden, hidden)) + b"\0" * 10
+    version_3 = npy_header((hidden, hidden))
+    version_3 = version_3[:6] + b"\x03\x00" + version_3[8:]
     files = {
         "truncated_half.npz": good[: len(good) // 2],
         "truncated_tail.npz": good[:-100],
@@ -205,6 +208,9 @@ def make_all(folder: Path) -> dict[str, Path]:
                                          {"W_hh.npy": npy_header((10**6, 10**6)) + bytes(64)}),
         "lying_header.npz": add_members(npz_bytes({k: v for k, v in arrays.items()
                                                    if k != "W_hh"}), {"W_hh.npy": lying}),
+        "npy_version_3.npz": add_members(npz_bytes({k: v for k, v in arrays.items()
+                                                    if k != "W_hh"}),
+                                         {"W_hh.npy": version_3 + bytes(8 * hidden * hidden)}),
         "bomb_unrelated_member.npz": zip_with_bomb(arrays, "zeros.npy", b"", None),
         "bomb_in_weights.npz": zip_with_bomb(arrays, "W_hh.npy", npy_header((hidden, hidden)),
                                              "W_hh"),
