@@ -98,6 +98,9 @@ def test_a_text_file_with_a_byte_order_mark_is_read_without_it(tmp_path):
     assert status == 0, err  # U+FEFF would be refused as an invisible character
     document = json.loads((tmp_path / "out.json").read_text())
     assert document["config"]["n_input"] == 3  # a, b and the space: no BOM unit
+    status, _, err = run_cli("--task", "text", "--text", "\ufeffabab abba", "--epochs", "1",
+                             "--quiet")
+    assert status == 0, err  # pasted text starting with a byte-order mark, too
     (tmp_path / "latin1.txt").write_bytes("caf\xe9 caf\xe9".encode("latin-1"))
     status, _, err = run_cli("--task", "text", "--text-file", tmp_path / "latin1.txt")
     assert status == 2 and "not UTF-8" in one_error_line(err)
