@@ -9,7 +9,11 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "train":
-        from elman_core.runner import run
+        try:
+            from elman_core.runner import run  # Ctrl-C while loading numpy: no traceback either
+        except KeyboardInterrupt:
+            print("error: interrupted by Ctrl-C; no output file was changed", file=sys.stderr)
+            return 130
 
         return run(argv[1:])
     parser = argparse.ArgumentParser(

@@ -7,8 +7,9 @@ training starts, not after it.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from elman_core import atomic_io
 
 
 class UsageError(Exception):
@@ -16,13 +17,11 @@ class UsageError(Exception):
 
 
 def check_writable(option: str, path: Path | None) -> None:
-    """A clear usage error if ``path`` cannot be written (its folder missing or read-only)."""
+    """A clear usage error if ``path`` cannot be written: proven now (a temporary file is made
+    and removed beside it), not after training."""
     if path is None:
         return
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise UsageError(f"{option} {path}: that is a folder; give a file name")
-    if not folder.is_dir():
-        raise UsageError(f"{option} {path}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"{option} {path}: the folder {folder} is not writable")
+    try:
+        atomic_io.check_output_path(Path(path), option)
+    except atomic_io.OutputPathError as exc:
+        raise UsageError(str(exc)) from None

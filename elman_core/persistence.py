@@ -12,22 +12,30 @@ The file is a NumPy ``.npz`` archive (readable with ``np.load(path, allow_pickle
     {"format": "elman-lab-network", "version": 1, "config": {...NetworkConfig...},
      "steps_trained": 1234, "forget_context": false, "extra": {...caller's data...}}
 
-Writing goes to a temporary file in the same folder, then ``os.replace``: a crash leaves either
-the old file or the new one, never half a file. Loading checks everything and builds a *new*
-network, so the caller's current network is untouched when the file is bad. Every problem is a
-:class:`NetworkFileError` naming the file and what is wrong with it.
+Writing goes to a temporary file in the same folder, then a rename (:mod:`elman_core.atomic_io`):
+a crash leaves either the old file or the new one, never half a file. Loading reads the zip's
+headers first — member names, sizes, shapes, dtypes — and refuses anything that is not the
+network's (extra members, pickles, a header declaring a huge array, a zip bomb) before reading
+any array; then it checks every value and builds a *new* network, so the caller's current
+network is untouched when the file is bad. Every problem is a :class:`NetworkFileError` whose
+one-line message names the file and what is wrong with it.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
-import tempfile
+import struct
 import zipfile
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from elman_core import atomic_io, limits
 
 if TYPE_CHECKING:
     from elman_core.network import ElmanNetwork
@@ -48,9 +56,24 @@ def save_network(network: ElmanNetwork, path: str | os.PathLike, extra: dict | N
 
     Raises ValueError (before touching the disk) if the network holds NaN or infinity — such a
     file could not be loaded — or if ``extra`` cannot be stored as JSON; NetworkFileError if the
-    file cannot be written.
+    file cannot be written (a read-only existing file is never replaced).
     """
     path = Path(path)
+    writer = network_writer(network, path, extra)
+    try:
+        atomic_io.write_together({path: writer})
+    except (OSError, atomic_io.OutputPathError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise NetworkFileError(f"{path}: cannot write the file ({reason})") from exc
+    return path
+
+
+def network_writer(network: ElmanNetwork, path: Path, extra: dict | None = None):
+    """Check ``network`` and ``extra`` now; return ``writer(stream)`` that writes the ``.npz``.
+
+    For :func:`elman_core.atomic_io.write_together`, which writes several outputs of one run
+    before renaming any. Raises ValueError as :func:`save_network` does.
+    """
     arrays = _network_arrays(network)
     for name, array in arrays.items():
         if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
@@ -69,94 +92,71 @@ def save_network(network: ElmanNetwork, path: str | os.PathLike, extra: dict | N
         raise ValueError(f"cannot save to {path}: extra must be a dict, not {type(extra).__name__}")
     try:
         text = json.dumps(metadata, default=_json_default)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         raise ValueError(f"cannot save to {path}: extra is not JSON-serialisable ({exc})") from exc
     arrays["metadata"] = np.array(text)  # 0-d unicode array: loads without pickle
 
-    folder = path.parent if str(path.parent) else Path(".")
-    temporary = None
-    try:
-        handle = tempfile.NamedTemporaryFile(
-            dir=folder, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        )
-        temporary = Path(handle.name)
-        with handle:
-            np.savez(handle, **arrays)  # a file object: numpy adds no ".npz" to the name
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-        temporary = None
-    except OSError as exc:
-        raise NetworkFileError(f"{path}: cannot write the file ({exc.strerror or exc})") from exc
-    finally:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
-    return path
+    def write(stream) -> None:
+        np.savez(stream, **arrays)  # a file object: numpy adds no ".npz" to the name
+
+    return write
 
 
 def load_network(path: str | os.PathLike) -> tuple[ElmanNetwork, dict]:
-    """Read a file written by :func:`save_network`: a new network and the ``extra`` dict."""
-    from elman_core.network import ElmanNetwork, NetworkConfig
+    """Read a file written by :func:`save_network`: a new network and the ``extra`` dict.
 
+    Every member's name, shape and type is checked from the zip's headers before any array is
+    read, so a file cannot make this allocate more than the network it describes.
+    """
     path = Path(path)
 
     def fail(problem: str) -> NetworkFileError:
         return NetworkFileError(f"{path}: {problem}")
 
-    if not path.exists():
-        raise fail("no such file")
-    if not path.is_file():
-        raise fail("not a file")
-    try:
-        archive = np.load(path, allow_pickle=False)
-    except OSError as exc:
-        raise fail(f"cannot read the file ({exc.strerror or exc})") from exc
-    except (ValueError, EOFError, zipfile.BadZipFile) as exc:
-        raise fail("not an Elman Lab network file (not a readable .npz archive)") from exc
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise fail("not an Elman Lab network file (a single .npy array, not a .npz archive)")
+    archive = _open_archive(path, fail)
     with archive:
-        arrays = {}
-        for name in archive.files:
-            try:
-                arrays[name] = archive[name]
-            except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
-                raise fail(f"array {name!r} is damaged ({exc})") from exc
+        try:
+            return _load_from_archive(archive, fail)
+        except NetworkFileError:
+            raise
+        except _READ_ERRORS as exc:
+            raise fail(f"the file is damaged ({_reason(exc)})") from exc
 
-    metadata = _read_metadata(arrays, fail)
+
+def _load_from_archive(archive: zipfile.ZipFile, fail) -> tuple[ElmanNetwork, dict]:
+    from elman_core.network import ElmanNetwork, NetworkConfig
+
+    headers = _member_headers(archive, fail)
+    metadata = _read_metadata(archive, headers, fail)
+    _check_config_types(metadata["config"], fail)
     try:
         config = NetworkConfig(**metadata["config"])
     except (TypeError, ValueError) as exc:
-        raise fail(f"the network settings are invalid ({exc})") from exc
+        raise fail(f"the network settings are invalid ({_reason(exc)})") from exc
     steps_trained = metadata.get("steps_trained", 0)
     if not isinstance(steps_trained, int) or isinstance(steps_trained, bool) or steps_trained < 0:
-        raise fail(f"steps_trained must be a whole number ≥ 0 (found {steps_trained!r})")
+        raise fail(f"steps_trained must be a whole number ≥ 0 (found {_short(steps_trained)})")
     forget_context = metadata.get("forget_context", False)
     if not isinstance(forget_context, bool):
-        raise fail(f"forget_context must be true or false (found {forget_context!r})")
+        raise fail(f"forget_context must be true or false (found {_short(forget_context)})")
     extra = metadata.get("extra", {})
     if not isinstance(extra, dict):
         raise fail(f"extra must be a JSON object (found {type(extra).__name__})")
 
-    H, n_in, n_out = config.n_hidden, config.n_input, config.n_output
-    shapes = {"W_ih": (H, n_in), "W_hh": (H, H), "W_ho": (n_out, H), "b_h": (H,), "b_o": (n_out,)}
-    expected = dict(shapes)
-    expected |= {f"velocity_{name}": shape for name, shape in shapes.items()}
-    expected |= {"context": (H,), "lesioned": (H,)}
+    expected = _expected_shapes(config)
     for name, shape in expected.items():
-        _check_shape(arrays, name, shape, config, fail)
-    pending_rows = _pending_rows(arrays, config, fail)
+        _check_shape(headers, name, shape, config, fail)
+    pending_rows = _pending_rows(headers, config, fail)
 
     values = {}
     for name in expected:
-        array = arrays[name]
+        array = _read_member(archive, headers[name])
         if name == "lesioned":
-            if array.dtype != np.bool_:
-                raise fail(f"array 'lesioned' must be boolean (found {array.dtype})")
             values[name] = array.copy()
             continue
         values[name] = _finite_float(array, name, fail)
-    pending = [_finite_float(arrays[name], name, fail) for name in PENDING_NAMES]
+    pending = [_finite_float(_read_member(archive, headers[name]), name, fail)
+               for name in PENDING_NAMES]
 
     network = ElmanNetwork.from_config(config)
     for name in PARAMETER_NAMES:
@@ -196,70 +196,273 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON-serialisable")
 
 
-def _read_metadata(arrays: dict[str, np.ndarray], fail) -> dict:
-    if "metadata" not in arrays:
-        raise fail("missing array 'metadata' (not an Elman Lab network file?)")
-    raw = arrays["metadata"]
-    if raw.ndim != 0 or raw.dtype.kind != "U":
-        raise fail("array 'metadata' is not a text string")
+# The only members a network file holds, as stored by np.savez (name + ".npy").
+ALLOWED_MEMBERS = frozenset(
+    (*PARAMETER_NAMES, *(f"velocity_{name}" for name in PARAMETER_NAMES), "context", "lesioned",
+     *PENDING_NAMES, "metadata"))
+MAX_MEMBERS_LISTED = 64  # more and the member list alone could take much memory: refuse early
+_READ_ERRORS = (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError, RuntimeError,
+                NotImplementedError, struct.error, zlib.error, MemoryError)
+
+
+@dataclass(frozen=True)
+class MemberHeader:
+    """What a member's zip entry and ``.npy`` header declare, read before its data."""
+
+    info: zipfile.ZipInfo
+    shape: tuple[int, ...]
+    dtype: np.dtype
+
+
+def _reason(exc: BaseException) -> str:
+    text = (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or \
+        type(exc).__name__
+    return " ".join(text.split())[:120]
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _open_archive(path: Path, fail) -> zipfile.ZipFile:
+    if not path.exists():
+        raise fail("no such file")
+    if not path.is_file():
+        raise fail("not a file")
     try:
-        metadata = json.loads(str(raw))
-    except json.JSONDecodeError as exc:
-        raise fail(f"the metadata is not readable JSON ({exc})") from exc
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            start = handle.read(6)
+        if start == b"\x93NUMPY":
+            raise fail("not an Elman Lab network file (a single .npy array, not a .npz archive)")
+        if size > limits.MAX_NETWORK_FILE_BYTES:
+            raise fail(f"the file is {size:,} bytes; a network file is at most "
+                       f"{limits.MAX_NETWORK_FILE_BYTES:,}")
+        members = _declared_member_count(path)
+        if members is not None and members > MAX_MEMBERS_LISTED:
+            raise fail(f"the archive has {members:,} members; a network file has "
+                       f"{len(ALLOWED_MEMBERS)} (it is not an Elman Lab network file)")
+        return zipfile.ZipFile(path)
+    except NetworkFileError:
+        raise
+    except OSError as exc:
+        raise fail(f"cannot read the file ({_reason(exc)})") from exc
+    except (ValueError, EOFError, zipfile.BadZipFile, RuntimeError, struct.error) as exc:
+        raise fail("not an Elman Lab network file (not a readable .npz archive; "
+                   "truncated or another kind of file)") from exc
+
+
+def _declared_member_count(path: Path) -> int | None:
+    """The member count in the zip's end record, read before zipfile lists every member.
+
+    None if there is no end record (zipfile then says the file is not an archive). A count
+    of 0xFFFF means "see the zip64 record", which only archives far larger than a network
+    file need: it is reported as 65,535 so the caller refuses it.
+    """
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        tail_size = min(handle.tell(), 22 + 65_535)  # the end record and its longest comment
+        handle.seek(-tail_size, os.SEEK_END)
+        tail = handle.read(tail_size)
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or end + 22 > len(tail):
+        return None
+    return struct.unpack("<H", tail[end + 10:end + 12])[0]
+
+
+def _member_headers(archive: zipfile.ZipFile, fail) -> dict[str, MemberHeader]:
+    """Every member's name, size, shape and dtype from the headers; refuse anything foreign."""
+    infos = archive.infolist()
+    headers: dict[str, MemberHeader] = {}
+    budget = limits.MAX_NETWORK_FILE_BYTES
+    for info in infos:
+        name = info.filename.removesuffix(".npy")
+        if not info.filename.endswith(".npy") or name not in ALLOWED_MEMBERS:
+            raise fail(f"unexpected member {_short(info.filename)} (a network file holds only "
+                       "the network's arrays)")
+        if name in headers:
+            raise fail(f"member {name!r} appears twice")
+        if info.file_size > budget:
+            raise fail(f"member {name!r} declares {info.file_size:,} bytes; a network file "
+                       f"holds at most {limits.MAX_NETWORK_FILE_BYTES:,} in all")
+        header = _read_header(archive, info, name, fail)
+        budget -= info.file_size  # exact: _read_header checked it against the declared shape
+        if budget < 0:
+            raise fail(f"the arrays declare more than {limits.MAX_NETWORK_FILE_BYTES:,} bytes "
+                       "in all")
+        headers[name] = header
+    return headers
+
+
+def _read_header(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
+                 fail) -> MemberHeader:
+    with archive.open(info) as stream:
+        try:
+            version = np.lib.format.read_magic(stream)
+            if version not in ((1, 0), (2, 0)):  # what np.savez writes for plain arrays
+                raise ValueError(f".npy format version {version} is not used by network files")
+            read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                    else np.lib.format.read_array_header_2_0)
+            shape, _fortran, dtype = read(stream)
+            header_size = stream.tell()
+        except ValueError as exc:
+            raise fail(f"array {name!r} has an unreadable header ({_reason(exc)})") from exc
+    if dtype.hasobject:
+        raise fail(f"array {name!r} holds pickled Python objects, which are never loaded "
+                   "(they could run code)")
+    if dtype.fields is not None or dtype.subdtype is not None:
+        raise fail(f"array {name!r} has a structured type ({dtype}); numbers were expected")
+    wanted = {"metadata": "U", "lesioned": "b"}.get(name, "fiu")
+    if dtype.kind not in wanted or (wanted == "fiu" and dtype.itemsize > 8):
+        kind = {"U": "text", "b": "true/false values"}.get(wanted, "numbers")
+        raise fail(f"array {name!r} must hold {kind} (found {dtype})")
+    nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes > limits.MAX_NETWORK_FILE_BYTES:
+        raise fail(f"array {name!r} declares shape {_short(tuple(shape))} ({nbytes:,} bytes); "
+                   f"a network file holds at most {limits.MAX_NETWORK_FILE_BYTES:,} bytes")
+    if header_size + nbytes != info.file_size:
+        raise fail(f"array {name!r} is damaged: its header declares {nbytes:,} bytes of data "
+                   f"but the member holds {max(info.file_size - header_size, 0):,}")
+    return MemberHeader(info, tuple(shape), dtype)
+
+
+def _read_member(archive: zipfile.ZipFile, header: MemberHeader) -> np.ndarray:
+    """The array of a member whose header was checked (so its size is known and bounded)."""
+    with archive.open(header.info) as stream:
+        return np.lib.format.read_array(stream, allow_pickle=False)
+
+
+def _json_depth(text: str) -> int:
+    """The deepest nesting of [ and { in JSON text, counted without parsing (no recursion)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _read_metadata(archive: zipfile.ZipFile, headers: dict[str, MemberHeader], fail) -> dict:
+    if "metadata" not in headers:
+        raise fail("missing array 'metadata' (not an Elman Lab network file?)")
+    header = headers["metadata"]
+    chars = header.dtype.itemsize // 4
+    if header.shape != () or chars > limits.MAX_METADATA_CHARS:
+        raise fail(f"array 'metadata' is not one text of at most "
+                   f"{limits.MAX_METADATA_CHARS:,} characters")
+    text = str(_read_member(archive, header))
+    if _json_depth(text) > limits.MAX_METADATA_DEPTH:
+        raise fail(f"the metadata is nested more than {limits.MAX_METADATA_DEPTH} levels deep "
+                   "(not an Elman Lab network file)")
+    try:
+        metadata = json.loads(text)
+    except (ValueError, RecursionError) as exc:  # ValueError: also a 5,000-digit number
+        raise fail(f"the metadata is not readable JSON ({_reason(exc)})") from exc
     if not isinstance(metadata, dict):
         raise fail("the metadata is not a JSON object")
     if metadata.get("format") != FORMAT:
         raise fail(
-            f"not an Elman Lab network file (format is {metadata.get('format')!r}, "
+            f"not an Elman Lab network file (format is {_short(metadata.get('format'))}, "
             f"expected {FORMAT!r})"
         )
     version = metadata.get("version")
     if version not in SUPPORTED_VERSIONS or isinstance(version, bool):
         supported = ", ".join(str(v) for v in SUPPORTED_VERSIONS)
         raise fail(
-            f"unsupported file version {version!r}; this Elman Lab reads version {supported} "
-            "(the file may come from a newer Elman Lab)"
+            f"unsupported file version {_short(version)}; this Elman Lab reads version "
+            f"{supported} (the file may come from a newer Elman Lab)"
         )
     if not isinstance(metadata.get("config"), dict):
         raise fail("the metadata has no network settings ('config')")
     return metadata
 
 
+# The JSON type each setting must have; NetworkConfig then checks the values.
+_CONFIG_TYPES = {
+    "n_input": "whole", "n_hidden": "whole", "n_output": "whole", "learning_rate": "number",
+    "momentum": "number", "hidden_activation": "text", "output_activation": "text",
+    "rule": "text", "bptt_window": "whole or null", "context_init": "number",
+    "weight_scale": "number", "seed": "whole or null",
+}
+
+
+def _check_config_types(config: dict, fail) -> None:
+    for key, value in config.items():
+        kind = _CONFIG_TYPES.get(key)
+        if kind is None:
+            raise fail(f"the network settings are invalid (unknown setting {_short(key)})")
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        ok = {"whole": whole, "number": whole or isinstance(value, float),
+              "text": isinstance(value, str),
+              "whole or null": value is None or whole}[kind]
+        if not ok:
+            raise fail(f"the network settings are invalid ({key} must be a {kind}, "
+                       f"found {_short(value)})")
+    for key in ("n_input", "n_hidden", "n_output"):
+        value = config.get(key)
+        if isinstance(value, int) and value > limits.MAX_UNITS:
+            raise fail(f"the network settings are invalid ({key} is {value:,}; at most "
+                       f"{limits.MAX_UNITS:,})")
+    seed = config.get("seed")
+    if seed is not None and not 0 <= seed <= limits.MAX_SEED:
+        raise fail(f"the network settings are invalid (seed {_short(seed)} is not from 0 to "
+                   f"{limits.MAX_SEED})")
+
+
+def _expected_shapes(config) -> dict[str, tuple[int, ...]]:
+    H, n_in, n_out = config.n_hidden, config.n_input, config.n_output
+    shapes = {"W_ih": (H, n_in), "W_hh": (H, H), "W_ho": (n_out, H), "b_h": (H,), "b_o": (n_out,)}
+    expected = dict(shapes)
+    expected |= {f"velocity_{name}": shape for name, shape in shapes.items()}
+    return expected | {"context": (H,), "lesioned": (H,)}
+
+
 def _architecture(config) -> str:
     return f"{config.n_input}-{config.n_hidden}-{config.n_output}"
 
 
-def _check_shape(arrays, name: str, shape: tuple, config, fail) -> None:
-    if name not in arrays:
+def _check_shape(headers, name: str, shape: tuple, config, fail) -> None:
+    if name not in headers:
         raise fail(f"missing array {name!r}")
-    found = arrays[name].shape
+    found = headers[name].shape
     if found != shape:
         raise fail(
-            f"array {name!r} has shape {found} but the {_architecture(config)} network in the "
-            f"settings needs {shape}"
+            f"array {name!r} has shape {_short(found)} but the {_architecture(config)} network "
+            f"in the settings needs {shape}"
         )
 
 
-def _pending_rows(arrays, config, fail) -> int:
+def _pending_rows(headers, config, fail) -> int:
     """Rows of the unfinished BPTT window; all four arrays must agree."""
     widths = (config.n_input, config.n_hidden, config.n_hidden, config.n_output)
     rows = None
     for name, width in zip(PENDING_NAMES, widths, strict=True):
-        if name not in arrays:
+        if name not in headers:
             raise fail(f"missing array {name!r}")
-        array = arrays[name]
-        if array.ndim != 2 or array.shape[1] != width or rows not in (None, array.shape[0]):
+        shape = headers[name].shape
+        if len(shape) != 2 or shape[1] != width or rows not in (None, shape[0]):
             expected = f"({rows if rows is not None else 'n'}, {width})"
-            raise fail(f"array {name!r} has shape {array.shape} but should be {expected}")
-        rows = array.shape[0]
+            raise fail(f"array {name!r} has shape {_short(shape)} but should be {expected}")
+        rows = shape[0]
     if rows and config.rule != "bptt":
         raise fail("an unfinished BPTT window is stored but the learning rule is not 'bptt'")
     return rows or 0
 
 
 def _finite_float(array: np.ndarray, name: str, fail) -> np.ndarray:
-    if array.dtype.kind not in "fiu" or array.dtype.kind == "b":
-        raise fail(f"array {name!r} must hold numbers (found {array.dtype})")
     values = np.ascontiguousarray(array, dtype=np.float64).copy()
     if not np.all(np.isfinite(values)):
         raise fail(f"array {name!r} contains NaN or infinity")

@@ -10,17 +10,35 @@ from pathlib import Path
 
 import numpy as np
 
-from elman_core import divergence, metrics, tasks
+from elman_core import atomic_io, divergence, limits, metrics, persistence, tasks
 from elman_core.command_line import UsageError, check_writable
-from elman_core.persistence import save_network
+from elman_core.runner_checks import (
+    apply_to_loaded,
+    check_outputs,
+    check_total_steps,
+    read_text_file,
+    resume_extra,
+)
 from elman_core.session import TrainingSession
 from elman_core.settings import RunSettings, SettingsError
 from elman_core.tasks.base import TaskError
+
+__all__ = ["UsageError", "build_parser", "check_writable", "evaluation_summary", "run"]
 
 # The option that sets each setting, to name it in an error message.
 OPTIONS = {"n_hidden": "--hidden", "learning_rate": "--lr", "momentum": "--momentum",
            "epochs": "--epochs", "seed": "--seed", "sequence_length": "--length",
            "context_init": "--context"}
+
+
+def settings_error(error: SettingsError, given: dict | None = None) -> UsageError:
+    """The settings model's message, led by the option (and the value) that set the field."""
+    option = OPTIONS.get(error.field)
+    if option is None:
+        return UsageError(str(error))
+    value = (given or {}).get(error.field)
+    return UsageError(f"{option} {limits.shown(value)}: {error}" if value is not None
+                      else f"{option}: {error}")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,20 +75,23 @@ def _task_and_settings(args):
     if args.text is not None and args.text_file is not None:
         raise UsageError("give either --text or --text-file, not both")
     if args.text_file is not None:
-        try:
-            options["text"] = args.text_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read text file {args.text_file}: {exc}") from exc
+        options["text"] = read_text_file(args.text_file)
     elif args.text is not None:
-        options["text"] = args.text
+        options["text"] = args.text.removeprefix("\ufeff")
     task_name = args.task
     overrides = {}
-    if args.preset:
-        preset = tasks.preset(args.preset)
+    if args.preset is not None:
+        try:
+            preset = tasks.preset(args.preset)
+        except TaskError as exc:
+            raise UsageError(f"--preset {args.preset}: {exc}") from None
         task_name, overrides = preset.task, dict(preset.overrides)
     if options and task_name != "text":
         raise UsageError("--text and --text-file go with --task text")
-    task = tasks.get(task_name, **options)
+    try:
+        task = tasks.get(task_name, **options)
+    except TaskError as exc:
+        raise UsageError(f"{_task_option(args, task_name)}: {exc}") from None
     given = {
         "n_hidden": args.hidden, "learning_rate": args.learning_rate, "momentum": args.momentum,
         "epochs": args.epochs, "seed": args.seed, "sequence_length": args.sequence_length,
@@ -79,11 +100,10 @@ def _task_and_settings(args):
     overrides.update({k: v for k, v in given.items() if v is not None})
     if args.no_context_reset:
         overrides["reset_context_each_epoch"] = False
-    try:
+    try:  # the settings model checks every bound before anything is allocated
         return task, RunSettings.for_task(task, **overrides)
-    except SettingsError as error:  # checked by the settings model; named by the option
-        option = OPTIONS.get(error.field)
-        raise UsageError(f"{option}: {error}" if option else str(error)) from None
+    except SettingsError as error:
+        raise settings_error(error, given) from None
 
 
 class Progress:
@@ -138,18 +158,31 @@ def evaluation_summary(session: TrainingSession) -> dict:
     }
 
 
+class Diverged(Exception):
+    """Training left the ±1,000,000 range; the message says where (exit status 1)."""
+
+
 def run(argv: list[str], stdout=None, stderr=None) -> int:
+    """``main.py train``: 0 done, 1 diverged or could not write, 2 bad input, 130 Ctrl-C."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    try:
+        return _run(argv, stdout, stderr)
+    except KeyboardInterrupt:
+        _end_progress_line(stdout)
+        print("error: interrupted by Ctrl-C; no output file was changed", file=stderr)
+        return 130
+
+
+def _run(argv: list[str], stdout, stderr) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.list:
             _print_catalogue(stdout)
             return 0
         task, settings = _task_and_settings(args)
-        for option, path in (("--json", args.json), ("--save", args.save)):
-            check_writable(option, path)  # now, not after a long training run
-        session = _make_session(task, settings, args.load)
+        check_outputs({"--json": args.json, "--save": args.save}, args.load)
+        session, applied = _make_session(task, settings, args)
     except (UsageError, TaskError, ValueError) as exc:
         print(f"error: {exc}", file=stderr)
         return 2
@@ -159,52 +192,117 @@ def run(argv: list[str], stdout=None, stderr=None) -> int:
         print(f"{task.title}: {net.n_input}-{net.n_hidden}-{net.n_output} network, "
               f"{session.steps_per_epoch} steps per epoch, {settings.epochs} epochs, "
               f"learning rate {net.learning_rate}", file=stdout)
-    progress = Progress(settings.epochs, stdout, args.quiet)
-    with np.errstate(over="ignore", invalid="ignore"):  # a divergence is reported below
-        while not session.finished:
-            session.run_epoch()
-            if not divergence.epoch_sane(session):  # the app's rule: stop, never print nan
-                print(f"error: {divergence.message(session)}; try a smaller --lr",
-                      file=stderr)
-                return 1
-            progress.epoch_done(session)
+        if applied:
+            print(f"Applied to the loaded network: {', '.join(applied)}", file=stdout)
+    try:
+        _train(session, Progress(session.settings.epochs, stdout, args.quiet))
+    except Diverged as exc:
+        _end_progress_line(stdout)
+        print(f"error: {exc}", file=stderr)
+        return 1
 
     summary = evaluation_summary(session)
     print("", file=stdout)
     for line in metrics.report_lines(task, summary["sequence"], summary["outputs"]):
         print(line, file=stdout)
+    return _write_outputs(args, session, summary, stdout, stderr)
 
+
+def _train(session: TrainingSession, progress: Progress) -> None:
+    """Train to the settings' epoch count; :class:`Diverged` as soon as an epoch diverges."""
+    def after_epoch(session: TrainingSession) -> None:
+        if not divergence.epoch_sane(session):  # the app's rule: stop, never print nan
+            raise Diverged(f"{divergence.message(session)}; nothing was saved. "
+                           "Try a smaller --lr")
+        progress.epoch_done(session)
+
+    with np.errstate(over="ignore", invalid="ignore"):  # a divergence is reported above
+        session.train(on_epoch=after_epoch)
+
+
+def _write_outputs(args, session: TrainingSession, summary: dict, stdout, stderr) -> int:
+    """Write the JSON and the network together: both complete before either is replaced."""
+    writers = {}
     if args.json is not None:
-        document = {
-            "task": task.name,
-            "config": {**session.network.config.as_dict(), "epochs": settings.epochs,
-                       "sequence_length": settings.sequence_length,
-                       "reset_context_each_epoch": settings.reset_context_each_epoch},
-            "losses": [float(x) for x in session.epoch_losses],
-            "position_errors": summary["position_errors"],
-            "feature_errors": summary["feature_errors"],
-            "accuracy": summary["accuracy"],
-        }
-        try:
-            args.json.write_text(json.dumps(document, indent=2), encoding="utf-8")
-        except OSError as exc:
-            print(f"error: could not write {args.json}: {exc.strerror or exc}", file=stderr)
-            return 1
+        text = json.dumps(_json_document(session, summary), indent=2).encode("utf-8")
+        writers[args.json] = lambda stream: stream.write(text)
+    try:
+        if args.save is not None:
+            writers[args.save] = persistence.network_writer(
+                session.network, args.save, resume_extra(session))
+        atomic_io.write_together(writers)
+    except (OSError, ValueError) as exc:  # ValueError: OutputPathError, a network with NaN
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        print(f"error: could not write the output: {reason}", file=stderr)
+        return 1
     if args.save is not None:
-        try:
-            save_network(session.network, args.save,
-                         extra={"task": task.name, "epochs": session.epoch})
-        except (OSError, ValueError) as exc:  # NetworkFileError is a ValueError
-            print(f"error: {exc}", file=stderr)
-            return 1
         print(f"Saved the network to {args.save}", file=stdout)
     return 0
 
 
-def _make_session(task, settings, load_path):
-    if load_path is None:
-        return TrainingSession(task, settings)
-    return TrainingSession.from_file(task, settings, load_path)
+def _json_document(session: TrainingSession, summary: dict) -> dict:
+    settings = session.settings
+    return {
+        "task": session.task.name,
+        "config": {**session.network.config.as_dict(), "epochs": settings.epochs,
+                   "sequence_length": settings.sequence_length,
+                   "reset_context_each_epoch": settings.reset_context_each_epoch},
+        "losses": [float(x) for x in session.epoch_losses],
+        "position_errors": summary["position_errors"],
+        "feature_errors": summary["feature_errors"],
+        "accuracy": summary["accuracy"],
+    }
+
+
+def _end_progress_line(stream) -> None:
+    if getattr(stream, "isatty", lambda: False)():
+        stream.write("\n")  # leave the progress bar's line before the message
+
+
+def _task_option(args, task_name: str) -> str:
+    """The option a task error is about, for the message."""
+    if args.text_file is not None:
+        return f"--text-file {args.text_file}"
+    if args.text is not None:
+        return "--text"
+    return f"--preset {args.preset}" if args.preset is not None else f"--task {task_name}"
+
+
+def _make_session(task, settings, args) -> tuple[TrainingSession, list[str]]:
+    """A new session, or one continuing ``--load`` exactly where it was saved."""
+    if args.load is None:
+        session = _new_session(task, settings)
+        check_total_steps(settings.epochs, session.steps_per_epoch)
+        return session, []
+    network, extra = persistence.load_network(args.load)
+    if (network.n_input, network.n_output) != (task.n_input, task.n_output):
+        raise ValueError(
+            f"{args.load}: the saved network is {network.n_input}-{network.n_hidden}-"
+            f"{network.n_output} but task {task.name!r} needs {task.n_input} inputs and "
+            f"{task.n_output} outputs")
+    given = {"n_hidden": args.hidden, "learning_rate": args.learning_rate,
+             "momentum": args.momentum, "context_init": args.context_init,
+             "seed": args.seed, "sequence_length": args.sequence_length}
+    settings, start_epoch, position, applied = apply_to_loaded(
+        network, given, args.no_context_reset, settings, extra, args.load)
+    try:
+        settings = settings.replace(epochs=start_epoch + settings.epochs)
+    except SettingsError as error:
+        raise settings_error(error) from None
+    session = _new_session(task, settings, network)
+    check_total_steps(settings.epochs - start_epoch, session.steps_per_epoch)
+    if position >= session.steps_per_epoch:
+        raise UsageError(f"--load {args.load}: the saved place in the sequence ({position}) "
+                         f"is beyond this sequence's {session.steps_per_epoch} steps")
+    session.epoch, session.position = start_epoch, position
+    return session, applied
+
+
+def _new_session(task, settings, network=None) -> TrainingSession:
+    try:
+        return TrainingSession(task, settings, network=network)
+    except TaskError as exc:  # the only task setting that can still be wrong is the length
+        raise UsageError(f"--length {settings.sequence_length}: {exc}") from None
 
 
 def _print_catalogue(stream) -> None:

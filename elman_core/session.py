@@ -147,7 +147,7 @@ def build_network(task: Task, settings: RunSettings) -> ElmanNetwork:
 
 
 # The fields a saved network brings with it (the rest of the settings stay the caller's).
-_NETWORK_FIELDS = ("n_hidden", "learning_rate", "momentum", "hidden_activation",
+NETWORK_FIELDS = ("n_hidden", "learning_rate", "momentum", "hidden_activation",
                    "output_activation", "rule", "bptt_window", "context_init", "weight_scale")
 
 
@@ -199,7 +199,7 @@ class TrainingSession:
                 f"network was trained on {saved_for}; {task.title} needs "
                 f"{task.n_input} inputs and {task.n_output} outputs. Choose that task first.")
         config = network.config
-        settings = settings.replace(**{name: getattr(config, name) for name in _NETWORK_FIELDS})
+        settings = settings.replace(**{name: getattr(config, name) for name in NETWORK_FIELDS})
         return cls(task, settings, network=network)
 
     @property

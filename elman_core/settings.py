@@ -54,6 +54,15 @@ class Bound(NamedTuple):
         return f"{kind} {low} and {high}"
 
 
+def shown(value: object) -> str:
+    """A value as typed, shortened if it is absurdly long (a 10**30 stays readable)."""
+    if isinstance(value, float):
+        text = f"{value:.12g}"
+    else:
+        text = f"{value}" if isinstance(value, int) else repr(value)
+    return text if len(text) <= 24 else f"{text[:10]}…({len(text)} digits)"
+
+
 def _number(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:g}"
 
@@ -93,21 +102,21 @@ def check(name: str, value):
     if name == "reset_context_each_epoch":
         if not isinstance(value, bool):
             raise SettingsError(name, f"reset_context_each_epoch must be True or False "
-                                      f"(got {value!r})")
+                                      f"(got {shown(value)})")
         return value
     bound = BOUNDS[name]
     where = f"{bound.label} ({name}) must be {bound.describe()}"
     if isinstance(value, bool | str) or not hasattr(value, "__float__"):
-        raise SettingsError(name, f"{where} (got {value!r})")
+        raise SettingsError(name, f"{where} (got {shown(value)})")
     number = float(value)
     if bound.integer and math.isfinite(number) and number == int(number):
         number = int(value)
     elif bound.integer:
-        raise SettingsError(name, f"{where} (got {value!r})")
+        raise SettingsError(name, f"{where} (got {shown(value)})")
     too_low = number <= bound.minimum if bound.above_minimum else number < bound.minimum
     too_high = number >= bound.maximum if bound.below_maximum else number > bound.maximum
     if not math.isfinite(number) or too_low or too_high:
-        raise SettingsError(name, f"{where} (got {value!r})")
+        raise SettingsError(name, f"{where} (got {shown(value)})")
     return number
 
 
