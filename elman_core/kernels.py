@@ -23,14 +23,13 @@ profile of the compiled loop), on 1-4-1, 6-20-6 and 31-150-31 networks:
   check before every division.
 * The sigmoid's exp is a polynomial LLVM can vectorise (see _exp): math.exp is a library call,
   one unit at a time, and was a third of a 6-20-6 step.
-* The online rule touches each weight matrix as few times as possible — on a big network
-  moving the matrices between cache and core costs more than the arithmetic:
-    - the output weights are read for the backward sum and updated in one pass;
-    - the input and context weights are updated in the same pass that computes the *next*
-      step's hidden net input from the new weights (the next input and context are known:
-      X[t+1] and hidden(t), or the reset value), four rows at a time without momentum;
-    - without momentum the velocity arrays are not written every step: step() leaves the last
-      change in them, so that is written once at the end of the call.
+* The online rule reads the output weights for the backward sum and updates them in one pass.
+  Each step computes its own hidden net input from the current weights (an earlier version
+  computed it in the pass that updated the previous step's weights, which saved a pass over
+  them but made a step round differently when it happened to start a call; now training split
+  into calls anywhere equals one call bit for bit). Without momentum the velocity arrays are not
+  written every step: step() leaves the last change in them, so that is written once at the
+  end of the call.
 """
 
 from __future__ import annotations
@@ -263,88 +262,31 @@ def _descend_bias(b, V, gradient, lr, momentum):
 
 
 @njit(**HELPER)
-def _descend_row_and_dot(W, V, j, g, A, a, B, b, lr, momentum):
-    """Row j of W takes its step, W[j] −= lr·g·A[a], and returns the new row · B[b].
-
-    With momentum V[j] is updated too. The returned dot product is the next step's share of
-    the net input, computed while the row is in cache anyway.
-    """
-    s = 0.0
+def _descend_row(W, V, j, g, A, a, lr, momentum):
+    """Row j of W takes its step, W[j] −= lr·g·A[a] (with momentum V[j] is updated too)."""
     if momentum == 0.0:
         for k in range(W.shape[1]):
-            w = W[j, k] - lr * (g * A[a, k])
-            W[j, k] = w
-            s += w * B[b, k]
+            W[j, k] -= lr * (g * A[a, k])  # seeds/000: W -= lr·grad
     else:
         for k in range(W.shape[1]):
             change = momentum * V[j, k] - lr * (g * A[a, k])
             V[j, k] = change
-            w = W[j, k] + change
-            W[j, k] = w
-            s += w * B[b, k]
-    return s
+            W[j, k] += change
 
 
 @njit(**HELPER)
-def _descend_hidden_and_next_net(W_ih, W_hh, b_h, V_ih, V_hh, V_bh, dz, X, t, t_next, contexts,
-                                 lr, momentum, net):
-    """Update the weights into the hidden layer and compute the next step's net input.
+def _descend_hidden(W_ih, W_hh, b_h, V_ih, V_hh, V_bh, dz, X, t, contexts, lr, momentum):
+    """Update the weights into the hidden layer; ``contexts[0]`` is the context step t used.
 
-    ``contexts[0]`` is the context step t used (its W_hh gradient), ``contexts[1]`` the one
-    step t_next will use; ``net`` receives W_ih·x(t_next) + W_hh·contexts[1] + b_h with the
-    updated parameters — exactly what the next step would compute from scratch.
+    The next step computes its net input from the new weights itself (_hidden_net), never
+    here: then every step's arithmetic is the same wherever a call to the kernel starts or
+    ends, and training split into calls at any points equals one call bit for bit.
     """
     _descend_bias(b_h, V_bh, dz, lr, momentum)
-    H = W_hh.shape[0]
-    if momentum != 0.0:
-        for j in range(H):
-            g = dz[j]
-            s = _descend_row_and_dot(W_ih, V_ih, j, g, X, t, X, t_next, lr, momentum)
-            r = _descend_row_and_dot(W_hh, V_hh, j, g, contexts, 0, contexts, 1, lr, momentum)
-            net[j] = s + r + b_h[j]
-        return
-    # Without momentum (seeds/000's rule, the common case) four rows go through together: one
-    # row's dot product ends in a chain of dependent additions, four independent ones overlap.
-    # (Measured: about −20 % on 6-20-6, −15 % on 31-150-31. This exact loop shape vectorises; a
-    # `for block in range(H // 4)` version did not, so benchmark after touching it.)
-    first = 0
-    while first + 4 <= H:
-        j = first
-        s0, s1, s2, s3 = _descend_4_rows_and_dot(W_ih, j, dz, X, t, X, t_next, lr)
-        r0, r1, r2, r3 = _descend_4_rows_and_dot(W_hh, j, dz, contexts, 0, contexts, 1, lr)
-        net[j] = s0 + r0 + b_h[j]
-        net[j + 1] = s1 + r1 + b_h[j + 1]
-        net[j + 2] = s2 + r2 + b_h[j + 2]
-        net[j + 3] = s3 + r3 + b_h[j + 3]
-        first += 4
-    for j in range(first, H):  # the last H mod 4 rows
+    for j in range(W_hh.shape[0]):
         g = dz[j]
-        s = _descend_row_and_dot(W_ih, V_ih, j, g, X, t, X, t_next, lr, momentum)
-        r = _descend_row_and_dot(W_hh, V_hh, j, g, contexts, 0, contexts, 1, lr, momentum)
-        net[j] = s + r + b_h[j]
-
-
-@njit(**HELPER)
-def _descend_4_rows_and_dot(W, j, dz, A, a, B, b, lr):
-    """_descend_row_and_dot without momentum for rows j..j+3 at once; returns the four sums."""
-    g0, g1, g2, g3 = dz[j], dz[j + 1], dz[j + 2], dz[j + 3]
-    s0 = s1 = s2 = s3 = 0.0
-    for k in range(W.shape[1]):
-        x = A[a, k]
-        y = B[b, k]
-        w = W[j, k] - lr * (g0 * x)
-        W[j, k] = w
-        s0 += w * y
-        w = W[j + 1, k] - lr * (g1 * x)
-        W[j + 1, k] = w
-        s1 += w * y
-        w = W[j + 2, k] - lr * (g2 * x)
-        W[j + 2, k] = w
-        s2 += w * y
-        w = W[j + 3, k] - lr * (g3 * x)
-        W[j + 3, k] = w
-        s3 += w * y
-    return s0, s1, s2, s3
+        _descend_row(W_ih, V_ih, j, g, X, t, lr, momentum)
+        _descend_row(W_hh, V_hh, j, g, contexts, 0, lr, momentum)
 
 
 @njit(**HELPER)
@@ -382,19 +324,16 @@ def _online_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, conte
     """train_online's loop; the arrays after ``output_record`` are scratch.
 
     ``hidden`` is 1×H so helpers read it like a row of X; ``contexts`` row 0 is the context of
-    this step, row 1 the next step's; the ``last_*`` arrays keep the ingredients of the last
+    this step (row 1 is unused); the ``last_*`` arrays keep the ingredients of the last
     update without momentum, whose change is the velocity left at the end.
     """
     T = X.shape[0]
     H = W_hh.shape[0]
     n_out = W_ho.shape[0]
-    net_ready = False  # True when the previous step's update already computed `net`
     last_t = -1
     for t in range(T):
         _prepare_context(context, resets[t], context_init, forget_context)
-        if not net_ready:
-            _hidden_net(W_ih, W_hh, b_h, X, t, context, net)
-        net_ready = False
+        _hidden_net(W_ih, W_hh, b_h, X, t, context, net)
         _activate_hidden(net, hidden_kind, lesioned, hidden, 0)
         _output_layer(W_ho, b_o, hidden, 0, output_kind, output)
         if mask[t]:
@@ -403,18 +342,9 @@ def _online_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, conte
             _backprop_and_descend_output(W_ho, V_ho, delta_output, hidden, lr, momentum, dz)
             _times_hidden_derivative(dz, hidden, 0, hidden_kind, lesioned)
             _descend_bias(b_o, V_bo, delta_output, lr, momentum)
-            # The next step's context, exactly as _prepare_context will make it.
-            t_next = min(t + 1, T - 1)  # (after the last row the next net is simply unused)
             for k in range(H):
                 contexts[0, k] = context[k]
-                contexts[1, k] = hidden[0, k]
-            if t + 1 < T and resets[t + 1]:
-                contexts[1, :] = context_init
-            if forget_context:
-                contexts[1, :] = 0.0
-            _descend_hidden_and_next_net(W_ih, W_hh, b_h, V_ih, V_hh, V_bh, dz, X, t, t_next,
-                                         contexts, lr, momentum, net)
-            net_ready = True
+            _descend_hidden(W_ih, W_hh, b_h, V_ih, V_hh, V_bh, dz, X, t, contexts, lr, momentum)
             if momentum == 0.0:
                 last_t = t
                 for o in range(n_out):
@@ -489,14 +419,16 @@ def _descend_vector(b, V, gradient, lr, momentum):
 
 
 @njit(**LOOP)
-def _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, X, contexts, hiddens,
-                 deltas, start, stop, lr, momentum, hidden_kind, lesioned, forget_context,
+def _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, inputs, contexts,
+                 hiddens, deltas, filled, lr, momentum, hidden_kind, lesioned, forget_context,
                  G_ih, G_hh, G_ho, g_bh, g_bo, from_future, dz):
-    """Backpropagate through rows start..stop−1 (weights fixed meanwhile), then update once.
+    """Backpropagate through the window's ``filled`` steps (weights fixed meanwhile), then
+    update once: the gradients of the steps are summed.
 
-    ``contexts``/``hiddens``/``deltas`` hold the window's steps at rows 0..stop−start−1; the
-    G/g arrays, ``from_future`` and ``dz`` are scratch buffers owned by the caller. Not
-    inlined: it runs once per window, and one copy keeps compilation short.
+    ``inputs``/``contexts``/``hiddens``/``deltas`` hold the window's steps at rows
+    0..filled−1 (the first ones may come from an earlier call); the G/g arrays,
+    ``from_future`` and ``dz`` are scratch buffers owned by the caller. Not inlined: it runs
+    once per window, and one copy keeps compilation short.
     """
     H = W_hh.shape[0]
     n_out = W_ho.shape[0]
@@ -506,8 +438,7 @@ def _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, X, co
     g_bh[:] = 0.0
     g_bo[:] = 0.0
     from_future[:] = 0.0  # dE/dh(t) arriving from later steps through the context copy
-    for t in range(stop - 1, start - 1, -1):
-        s = t - start
+    for s in range(filled - 1, -1, -1):
         # dz = (W_hoᵀ δo + from_future) · f'(h), and the output layer's gradient.
         for j in range(H):
             dz[j] = from_future[j]
@@ -525,7 +456,7 @@ def _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, X, co
             d = dz[j]
             g_bh[j] += d
             for i in range(G_ih.shape[1]):
-                G_ih[j, i] += d * X[t, i]
+                G_ih[j, i] += d * inputs[s, i]
             if forget_context:
                 for k in range(H):
                     G_hh[j, k] += d * contexts[s, k]
@@ -543,48 +474,48 @@ def _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, X, co
 @njit(**ENTRY)
 def train_bptt(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context, X, Y, mask,
                resets, lr, momentum, context_init, hidden_kind, output_kind, lesioned,
-               forget_context, window, losses, hidden_record, output_record):
+               forget_context, window, flush, inputs, contexts, hiddens, deltas, n_pending,
+               losses, hidden_record, output_record):
     """Backpropagation through time in windows of ``window`` rows (0: whole segments).
 
-    A window also ends before a context reset and at the last row, as ``step(flush=True)`` does.
+    The window buffers ``inputs``/``contexts``/``hiddens``/``deltas`` (one row per step of a
+    window, room for a whole window) start with the ``n_pending`` steps of a window an earlier
+    call left open. A window ends when it is full, after a row whose ``flush`` is set, and
+    before a context reset, as ``step()`` does; returns how many steps of the last window are
+    still open (at rows 0.. of the buffers), for the next call to continue.
     """
-    T = X.shape[0]
     H = W_hh.shape[0]
     n_out = W_ho.shape[0]
-    # The steps of the current window, at rows t − start; a fixed window needs `window` rows.
-    span = T if window <= 0 else min(window, T)
-    _bptt_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context, X, Y, mask,
-               resets, lr, momentum, context_init, hidden_kind, output_kind, lesioned,
-               forget_context, window, losses, hidden_record, output_record,
-               np.empty((span, H)), np.empty((span, H)), np.empty((span, n_out)), np.empty(H),
-               np.empty(n_out), np.empty(n_out), np.empty(W_ih.shape), np.empty(W_hh.shape),
-               np.empty(W_ho.shape), np.empty(H), np.empty(n_out), np.empty(H), np.empty(H))
+    return _bptt_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context, X, Y,
+                      mask, resets, lr, momentum, context_init, hidden_kind, output_kind,
+                      lesioned, forget_context, window, flush, inputs, contexts, hiddens, deltas,
+                      n_pending, losses, hidden_record, output_record,
+                      np.empty(H), np.empty(n_out), np.empty(n_out), np.empty(W_ih.shape),
+                      np.empty(W_hh.shape), np.empty(W_ho.shape), np.empty(H), np.empty(n_out),
+                      np.empty(H), np.empty(H))
 
 
 @njit(**LOOP)
 def _bptt_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context, X, Y, mask,
                resets, lr, momentum, context_init, hidden_kind, output_kind, lesioned,
-               forget_context, window, losses, hidden_record, output_record,
-               contexts, hiddens, deltas, net, output, delta_output,
-               G_ih, G_hh, G_ho, g_bh, g_bo, from_future, dz):
+               forget_context, window, flush, inputs, contexts, hiddens, deltas, filled,
+               losses, hidden_record, output_record,
+               net, output, delta_output, G_ih, G_hh, G_ho, g_bh, g_bo, from_future, dz):
     """train_bptt's loop; the arrays after ``output_record`` are scratch (see _bptt_window)."""
     T = X.shape[0]
     H = W_hh.shape[0]
+    n_in = X.shape[1]
     n_out = W_ho.shape[0]
-    start = 0
-    for t in range(T + 1):
-        # Close the window before step t when it is full, when the context is reset (the old
-        # window must not leak into the new segment) and after the last row.
-        if t > start and (t == T or resets[t] or (window > 0 and t - start >= window)):
-            _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, X, contexts,
-                         hiddens, deltas, start, t, lr, momentum, hidden_kind, lesioned,
+    for t in range(T):
+        if filled > 0 and resets[t]:
+            # A new segment starts: the old window must not leak into it.
+            _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, inputs,
+                         contexts, hiddens, deltas, filled, lr, momentum, hidden_kind, lesioned,
                          forget_context, G_ih, G_hh, G_ho, g_bh, g_bo, from_future, dz)
-            start = t
-        if t == T:
-            break
+            filled = 0
         _prepare_context(context, resets[t], context_init, forget_context)
         _hidden_net(W_ih, W_hh, b_h, X, t, context, net)
-        s = t - start
+        s = filled
         _activate_hidden(net, hidden_kind, lesioned, hiddens, s)
         _output_layer(W_ho, b_o, hiddens, s, output_kind, output)
         if mask[t]:
@@ -594,7 +525,16 @@ def _bptt_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context
             delta_output[:] = 0.0  # no error enters here; gradient from later steps still passes
         for o in range(n_out):
             deltas[s, o] = delta_output[o]
+        for i in range(n_in):
+            inputs[s, i] = X[t, i]
         for k in range(H):
             contexts[s, k] = context[k]
             context[k] = hiddens[s, k]
+        filled += 1
         _record(hidden_record, output_record, t, T, hiddens, s, output)
+        if flush[t] or (window > 0 and filled >= window):
+            _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, inputs,
+                         contexts, hiddens, deltas, filled, lr, momentum, hidden_kind, lesioned,
+                         forget_context, G_ih, G_hh, G_ho, g_bh, g_bo, from_future, dz)
+            filled = 0
+    return filled

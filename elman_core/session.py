@@ -247,15 +247,7 @@ class TrainingSession:
         start = self.position
         stop = min(start + max(int(max_steps), 0), self.steps_per_epoch)
         network = self.network
-        if network.rule == "bptt":
-            stop = self._bptt_safe_stop(start, stop)
         if stop <= start:
-            if max_steps > 0 and network.rule == "bptt":
-                # Mid-window (after single steps): finish the window the traced way.
-                trace = self.step()
-                return RunResult(1, start, np.array([trace.loss]), trace.hidden[None],
-                                 trace.output[None], trace.context[None], self.position == 0,
-                                 trace)
             return RunResult(0, start, np.empty(0), np.empty((0, network.n_hidden)),
                              np.empty((0, network.n_output)), np.empty((0, network.n_hidden)),
                              False)
@@ -263,9 +255,11 @@ class TrainingSession:
         resets = self.resets_for_current_epoch()
         self.history.push(self.capture())
         context_before = network.context.copy()
+        # BPTT windows end where the stream says (_flush_after), never where a call ends: a
+        # window left open here continues in the next call, so slices train like one call.
         losses, hidden, output = network.train(
             seq.inputs[start:stop], seq.targets[start:stop], seq.mask[start:stop],
-            resets[start:stop], record=True,
+            resets[start:stop], flush=self._flush_after[start:stop], record=True,
         )
         contexts = self._contexts_used(resets[start:stop], hidden, context_before)
         self._record(start, losses, output)
@@ -352,15 +346,6 @@ class TrainingSession:
             if on_epoch is not None:
                 on_epoch(self)
         return self.epoch_losses
-
-    def _bptt_safe_stop(self, start: int, stop: int) -> int:
-        """The furthest row ≤ stop at which a BPTT window ends (train() always flushes)."""
-        if self.network._bptt_pending:
-            return start
-        if stop == self.steps_per_epoch:
-            return stop
-        ends = np.flatnonzero(self._flush_after[start:stop])
-        return start + int(ends[-1]) + 1 if len(ends) else start
 
     def _advance(self, steps: int) -> None:
         self.position += steps
