@@ -23,8 +23,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.spatial.distance import cdist
 
-from elman_core.clustering import DEFAULT_METHOD, Dendrogram, cluster, split_purity
+from elman_core.clustering import (
+    DEFAULT_METHOD,
+    DEFAULT_METRIC,
+    Dendrogram,
+    cluster,
+    split_purity,
+    standardise,
+)
 from elman_core.network import ElmanNetwork
 from elman_core.tasks import base
 
@@ -140,9 +148,10 @@ def mean_hidden_by_word(network: ElmanNetwork, sequence: base.Sequence,
 
 
 def cluster_words(means: dict[str, np.ndarray], method: str = DEFAULT_METHOD,
-                  metric: str = "euclidean") -> Dendrogram:
-    """The hierarchical clustering of the words' mean hidden vectors (scipy linkage)."""
-    return cluster(list(means), np.array(list(means.values())), method, metric)
+                  metric: str = DEFAULT_METRIC, standardised: bool = True) -> Dendrogram:
+    """The hierarchical clustering of the words' mean hidden vectors (scipy linkage; by
+    default each hidden unit standardised over the words, cosine distance, average linkage)."""
+    return cluster(list(means), np.array(list(means.values())), method, metric, standardised)
 
 
 def top_split_purity(dendrogram: Dendrogram, has_property: Callable[[str], bool],
@@ -213,15 +222,14 @@ class NovelWordResult:
 
     word: str
     vector: np.ndarray  # its mean hidden vector in the new sentences
-    nearest: tuple[tuple[str, float], ...]  # the trained words by Euclidean distance, nearest first
+    nearest: tuple[tuple[str, float], ...]  # trained words by the dendrogram's distance
     dendrogram: Dendrogram  # the trained words' means plus the novel word's
     siblings: tuple[str, ...]  # the words in the branch the novel word joins first
 
 
 def novel_word_test(network: ElmanNetwork, sequence_of: Callable[[list], base.Sequence],
                     sentences: Sequence[Sequence[str]], trained_means: dict[str, np.ndarray],
-                    replaced: str = "man", novel: str = "zog",
-                    method: str = DEFAULT_METHOD) -> NovelWordResult:
+                    replaced: str = "man", novel: str = "zog") -> NovelWordResult:
     """Put ``novel`` wherever ``replaced`` occurs in ``sentences``, run the frozen network over
     them (``sequence_of`` turns sentences into a Sequence), average the novel word's hidden
     vectors and cluster that mean with the ``trained_means`` of the training corpus."""
@@ -231,9 +239,12 @@ def novel_word_test(network: ElmanNetwork, sequence_of: Callable[[list], base.Se
     if novel not in means:
         raise ValueError(f"{replaced!r} never occurs in the sentences, so {novel!r} cannot")
     vector = means[novel]
-    distances = {w: float(np.linalg.norm(v - vector)) for w, v in trained_means.items()}
-    nearest = tuple(sorted(distances.items(), key=lambda item: item[1]))
-    dendrogram = cluster_words({**trained_means, novel: vector}, method)
+    dendrogram = cluster_words({**trained_means, novel: vector})
+    # Nearest in the space the dendrogram joins (standardised units, cosine distance).
+    space = standardise(np.array([*trained_means.values(), vector]))
+    distances = cdist(space[-1:], space[:-1], metric=DEFAULT_METRIC)[0]
+    nearest = tuple(sorted(zip(trained_means, map(float, distances), strict=True),
+                           key=lambda item: item[1]))
     leaf = dendrogram.labels.index(novel)
     parent = _parent_of(dendrogram.root(), leaf)
     branches = dendrogram.top_split(parent)
@@ -251,7 +262,7 @@ def _parent_of(node, leaf_id: int):
 
 
 def token_dendrogram(run: FrozenPass, sequence: base.Sequence, words: Sequence[str] = ("boy",
-                     "girl"), per_word: int = 12, method: str = DEFAULT_METHOD) -> Dendrogram:
+                     "girl"), per_word: int = 12) -> Dendrogram:
     """Fig. 9: single occurrences (tokens) of ``words`` clustered by their hidden vectors.
 
     The first ``per_word`` tokens of each word, labelled "previous word → word → next word"
@@ -265,7 +276,7 @@ def token_dendrogram(run: FrozenPass, sequence: base.Sequence, words: Sequence[s
             before = symbols[t - 1] if t > 0 else "·"
             labels.append(f"{before} → {word} → {sequence.target_symbols[t]} (step {t})")
             vectors.append(run.hidden[t])
-    return cluster(labels, np.array(vectors), method)
+    return cluster(labels, np.array(vectors))
 
 
 # ------------------------------------------------------------------------------ hidden space

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from elman_core import metrics, tasks
+from elman_core import activations, metrics, paper_report, tasks
 from elman_core.session import TrainingSession, settings_for
 from elman_core.tasks.base import TaskError
 
@@ -47,7 +47,38 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--save", type=Path, help="save the trained network (.npz)")
     parser.add_argument("--load", type=Path, help="start from a saved network (.npz)")
     parser.add_argument("--quiet", action="store_true", help="print only the final report")
+    add_model_options(parser)
     return parser
+
+
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    """The settings the app's parameter panel and Memory menu have beyond the basic ones."""
+    parser.add_argument("--weight-scale", type=float,
+                        help="starting weights: this × a standard normal draw")
+    parser.add_argument("--rule", choices=activations.RULES,
+                        help="online (Elman's: update after every step) or bptt")
+    parser.add_argument("--window", type=int, help="BPTT: steps per update (0: whole segment "
+                        "between context resets); windows do not overlap, gradients are summed")
+    parser.add_argument("--hidden-activation", choices=activations.HIDDEN_ACTIVATIONS)
+    parser.add_argument("--output-activation", choices=activations.OUTPUT_ACTIVATIONS)
+    parser.add_argument("--forget-context", action="store_true",
+                        help="zero the context before every step (a network without memory)")
+
+
+def model_overrides(args) -> dict:
+    """TaskDefaults fields given by :func:`add_model_options`' options (a UsageError if bad)."""
+    overrides = {"weight_scale": args.weight_scale, "rule": args.rule,
+                 "hidden_activation": args.hidden_activation,
+                 "output_activation": args.output_activation}
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    scale = overrides.get("weight_scale")
+    if scale is not None and not (math.isfinite(scale) and scale >= 0):
+        raise UsageError(f"--weight-scale must be a finite number ≥ 0 (got {scale})")
+    if args.window is not None:
+        if args.window < 0:
+            raise UsageError(f"--window must be 0 (whole segment) or more (got {args.window})")
+        overrides["bptt_window"] = args.window or None
+    return overrides
 
 
 def _task_and_settings(args):
@@ -75,6 +106,7 @@ def _task_and_settings(args):
         "context_init": args.context_init,
     }
     overrides.update({k: v for k, v in given.items() if v is not None})
+    overrides.update(model_overrides(args))
     if args.no_context_reset:
         overrides["reset_context_each_epoch"] = False
     _validate(overrides)
@@ -163,6 +195,8 @@ def run(argv: list[str], stdout=None, stderr=None) -> int:
         for option, path in (("--json", args.json), ("--save", args.save)):
             check_writable(option, path)  # now, not after a long training run
         session = _make_session(task, settings, args.load)
+        if args.forget_context:
+            session.network.forget_context = True
     except (UsageError, TaskError, ValueError) as exc:
         print(f"error: {exc}", file=stderr)
         return 2
@@ -185,17 +219,22 @@ def run(argv: list[str], stdout=None, stderr=None) -> int:
     print("", file=stdout)
     for line in metrics.report_lines(task, summary["sequence"], summary["outputs"]):
         print(line, file=stdout)
+    paper_fields, paper_lines = paper_report.figures(session)
+    for line in paper_lines:
+        print(line, file=stdout)
 
     if args.json is not None:
         document = {
             "task": task.name,
             "config": {**session.network.config.as_dict(), "epochs": settings.epochs,
                        "sequence_length": settings.sequence_length,
-                       "reset_context_each_epoch": settings.reset_context_each_epoch},
+                       "reset_context_each_epoch": settings.reset_context_each_epoch,
+                       "forget_context": session.network.forget_context},
             "losses": [float(x) for x in session.epoch_losses],
             "position_errors": summary["position_errors"],
             "feature_errors": summary["feature_errors"],
             "accuracy": summary["accuracy"],
+            **paper_fields,
         }
         try:
             args.json.write_text(json.dumps(document, indent=2), encoding="utf-8")
