@@ -270,18 +270,17 @@ class TrainingSession:
     def run_epochs(self, max_steps: int) -> RunResult:
         """Like :meth:`run`, but the whole epochs that fit in ``max_steps`` share one kernel call.
 
-        Only from an epoch boundary, with the online rule and a context reset at every epoch
-        start (anything else is :meth:`run`): then the result is bit-for-bit that of one run()
-        per epoch. (Carrying the context across a boundary inside one call rounds differently in
-        the last bit.) For a trainer thread next to a busy GUI thread: each return from the
+        Only from an epoch boundary and with the online rule (anything else is :meth:`run`):
+        the result is bit-for-bit that of one run() per epoch, with or without a context reset
+        at each epoch start, because a step computes the same wherever a call starts. For a
+        trainer thread next to a busy GUI thread: each return from the
         GIL-free kernel may wait for the GIL, so short epochs are better trained many at a time.
         """
         T = self.steps_per_epoch
         epochs = max(int(max_steps), 0) // T
         network = self.network
         resets = [self.resets_for_epoch(self.epoch + e) for e in range(min(epochs, 2))]
-        if (epochs < 2 or self.position != 0 or network.rule != "online"
-                or not resets[1][0]):
+        if epochs < 2 or self.position != 0 or network.rule != "online":
             return self.run(max_steps)
         seq = self.sequence
         inputs, targets, mask = (_read_only(np.concatenate([a] * epochs))

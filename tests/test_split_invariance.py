@@ -105,3 +105,18 @@ def test_session_runs_in_random_slices_equal_whole_epochs(rule, reset_each_epoch
     assert_identical(gui.network, runner.network)
     assert gui.epoch_losses == runner.epoch_losses
     assert np.max(np.abs(gui.network.W_hh - TrainingSession(task, settings).network.W_hh)) > 1e-4
+
+
+@pytest.mark.parametrize("reset_each_epoch", [True, False])
+def test_many_epochs_in_one_call_equal_one_call_per_epoch(reset_each_epoch):
+    """The app books many short epochs per kernel call (run_epochs): the same bits as one call
+    per epoch, also when the context runs on across epochs."""
+    task = tasks.get("xor")
+    settings = settings_for(task, epochs=7, seed=3, sequence_length=300,
+                            reset_context_each_epoch=reset_each_epoch)
+    batched, single = TrainingSession(task, settings), TrainingSession(task, settings)
+    result = batched.run_epochs(7 * batched.steps_per_epoch)
+    assert result.steps == 7 * batched.steps_per_epoch  # really one call for all seven
+    single.train()
+    assert_identical(batched.network, single.network)
+    assert batched.epoch_losses == single.epoch_losses
