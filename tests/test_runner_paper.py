@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from elman_core.network import ElmanNetwork
+from elman_core.persistence import load_network
 from elman_core.runner import run
 from elman_core.tasks import sentences
 
@@ -64,7 +65,7 @@ def test_model_options_reach_the_network(tmp_path):
     assert (config["weight_scale"], config["rule"], config["bptt_window"]) == (0.3, "bptt", 3)
     assert (config["hidden_activation"], config["output_activation"]) == ("tanh", "linear")
     assert config["forget_context"] is True
-    trained, _ = ElmanNetwork.load(net_path)
+    trained, _ = load_network(net_path)
     fresh = ElmanNetwork(1, 4, 1, seed=config["seed"], weight_scale=0.3)
     # A network that never sees a context never changes its context weights; the rest learns.
     np.testing.assert_array_equal(trained.W_hh, fresh.W_hh)
