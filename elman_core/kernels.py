@@ -26,9 +26,11 @@ profile of the compiled loop), on 1-4-1, 6-20-6 and 31-150-31 networks:
 * The online rule touches each weight matrix as few times as possible — on a big network
   moving the matrices between cache and core costs more than the arithmetic:
     - the output weights are read for the backward sum and updated in one pass;
-    - the input and context weights are updated in the same pass that computes the *next*
-      step's hidden net input from the new weights (the next input and context are known:
-      X[t+1] and hidden(t), or the reset value), four rows at a time without momentum;
+    - the input and context weights take a step's update in the same pass that computes the
+      *next* step's hidden net input from the new weights, four rows at a time without
+      momentum. That pass has one call site, also used with a zero update at the start of a
+      call and after a step without target, so a step computes the same bits wherever a call
+      starts: training split into calls anywhere equals one call;
     - without momentum the velocity arrays are not written every step: step() leaves the last
       change in them, so that is written once at the end of the call.
 """
@@ -189,18 +191,34 @@ def _output_layer(W_ho, b_o, hidden, r, output_kind, output):
 def _output_delta_and_loss(output, Y, t, output_kind, delta_output):
     """Fill δo for row t's target and return the reported loss (MSE, or cross-entropy)."""
     n_out = output.shape[0]
-    loss = 0.0
     if output_kind == OUT_SOFTMAX:
         for o in range(n_out):
             delta_output[o] = output[o] - Y[t, o]  # cross-entropy through softmax
+    else:
+        for o in range(n_out):
+            error = output[o] - Y[t, o]
+            if output_kind == OUT_SIGMOID:
+                delta_output[o] = error * output[o] * (1.0 - output[o])
+            else:
+                delta_output[o] = error
+    return _loss(output, Y, t, output_kind)
+
+
+# Not inlined and without 'reassoc' (as _exp): the sum is taken in one fixed order. Summed in
+# the loop that also wrote δo, a vectorised sum came out a bit different from one call of the
+# kernel to the next (the weights never did), so the loss curve depended on how training was
+# split into calls.
+@njit(cache=True, nogil=True, fastmath={"contract"}, error_model="numpy")
+def _loss(output, Y, t, output_kind):
+    """The reported loss of row t: mean squared error, or cross-entropy for softmax outputs."""
+    n_out = output.shape[0]
+    loss = 0.0
+    if output_kind == OUT_SOFTMAX:
+        for o in range(n_out):
             loss -= Y[t, o] * math.log(max(output[o], LOG_FLOOR))
         return loss
     for o in range(n_out):
         error = output[o] - Y[t, o]
-        if output_kind == OUT_SIGMOID:
-            delta_output[o] = error * output[o] * (1.0 - output[o])
-        else:
-            delta_output[o] = error
         loss += error * error
     return loss / n_out
 
@@ -287,13 +305,15 @@ def _descend_row_and_dot(W, V, j, g, A, a, B, b, lr, momentum):
 
 
 @njit(**HELPER)
-def _descend_hidden_and_next_net(W_ih, W_hh, b_h, V_ih, V_hh, V_bh, dz, X, t, t_next, contexts,
-                                 lr, momentum, net):
-    """Update the weights into the hidden layer and compute the next step's net input.
+def _descend_hidden_and_net(W_ih, W_hh, b_h, V_ih, V_hh, V_bh, dz, X, t, t_next, contexts,
+                            lr, momentum, net):
+    """Give the weights into the hidden layer the update of step t and compute step t_next's
+    net input from the updated weights, in one pass over them.
 
     ``contexts[0]`` is the context step t used (its W_hh gradient), ``contexts[1]`` the one
-    step t_next will use; ``net`` receives W_ih·x(t_next) + W_hh·contexts[1] + b_h with the
-    updated parameters — exactly what the next step would compute from scratch.
+    step t_next uses; ``net`` receives W_ih·x(t_next) + W_hh·contexts[1] + b_h. With ``dz``
+    and the velocities all zero the weights stay as they are and only ``net`` is computed —
+    by the very same arithmetic.
     """
     _descend_bias(b_h, V_bh, dz, lr, momentum)
     H = W_hh.shape[0]
@@ -370,8 +390,9 @@ def train_online(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, conte
     _online_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context, X, Y, mask,
                  resets, lr, momentum, context_init, hidden_kind, output_kind, lesioned,
                  forget_context, losses, hidden_record, output_record,
-                 np.empty(H), np.empty((1, H)), np.empty(n_out), np.empty(n_out), np.empty(H),
-                 np.empty((2, H)), np.zeros(n_out), np.zeros(H), np.zeros((2, H)))
+                 np.empty(H), np.empty((1, H)), np.empty(n_out), np.empty(n_out), np.zeros(H),
+                 np.zeros((2, H)), np.zeros(n_out), np.zeros(H), np.zeros((2, H)),
+                 np.zeros(H), np.zeros(W_ih.shape), np.zeros(W_hh.shape), np.zeros(H))
 
 
 @njit(**LOOP)
@@ -379,43 +400,57 @@ def _online_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, conte
                  resets, lr, momentum, context_init, hidden_kind, output_kind, lesioned,
                  forget_context, losses, hidden_record, output_record,
                  net, hidden, output, delta_output, dz, contexts, last_delta_output, last_dz,
-                 last_vectors):
-    """train_online's loop; the arrays after ``output_record`` are scratch.
+                 last_vectors, no_dz, no_V_ih, no_V_hh, no_V_bh):
+    """train_online's loop; the arrays after ``output_record`` are scratch (``no_*`` zeros).
+
+    The weights into the hidden layer take step t's update at the start of step t+1, in the
+    pass that computes step t+1's net input (see _descend_hidden_and_net); after a step
+    without update, and at the start of a call, the same pass runs with a zero update, and at
+    the end of a call it applies the last update. That pass has a single call site, so every
+    step's net input is computed by the same machine code wherever a call starts or ends:
+    training split into calls anywhere equals one call bit for bit.
 
     ``hidden`` is 1×H so helpers read it like a row of X; ``contexts`` row 0 is the context of
-    this step, row 1 the next step's; the ``last_*`` arrays keep the ingredients of the last
-    update without momentum, whose change is the velocity left at the end.
+    the step whose update is pending, row 1 this step's; the ``last_*`` arrays keep the
+    ingredients of the last update without momentum, whose change is the velocity left at the
+    end.
     """
     T = X.shape[0]
     H = W_hh.shape[0]
     n_out = W_ho.shape[0]
-    net_ready = False  # True when the previous step's update already computed `net`
+    pending = False  # step `updated`'s update of the hidden layer's weights is still to come
+    updated = 0
     last_t = -1
-    for t in range(T):
-        _prepare_context(context, resets[t], context_init, forget_context)
-        if not net_ready:
-            _hidden_net(W_ih, W_hh, b_h, X, t, context, net)
-        net_ready = False
+    for t in range(T + 1):
+        if t < T:
+            _prepare_context(context, resets[t], context_init, forget_context)
+            row = t
+        elif pending:
+            row = T - 1  # only the update matters: the net input computed here is not used
+        else:
+            break
+        for k in range(H):
+            contexts[1, k] = context[k]
+        g = dz if pending else no_dz
+        v_ih = V_ih if pending else no_V_ih
+        v_hh = V_hh if pending else no_V_hh
+        v_bh = V_bh if pending else no_V_bh
+        _descend_hidden_and_net(W_ih, W_hh, b_h, v_ih, v_hh, v_bh, g, X,
+                                updated if pending else row, row, contexts, lr, momentum, net)
+        if t == T:
+            break
         _activate_hidden(net, hidden_kind, lesioned, hidden, 0)
         _output_layer(W_ho, b_o, hidden, 0, output_kind, output)
-        if mask[t]:
+        pending = mask[t]
+        if pending:
             losses[t] = _output_delta_and_loss(output, Y, t, output_kind, delta_output)
             # δh uses the output weights *before* this step's update, as in seeds/000.
             _backprop_and_descend_output(W_ho, V_ho, delta_output, hidden, lr, momentum, dz)
             _times_hidden_derivative(dz, hidden, 0, hidden_kind, lesioned)
             _descend_bias(b_o, V_bo, delta_output, lr, momentum)
-            # The next step's context, exactly as _prepare_context will make it.
-            t_next = min(t + 1, T - 1)  # (after the last row the next net is simply unused)
+            updated = t
             for k in range(H):
                 contexts[0, k] = context[k]
-                contexts[1, k] = hidden[0, k]
-            if t + 1 < T and resets[t + 1]:
-                contexts[1, :] = context_init
-            if forget_context:
-                contexts[1, :] = 0.0
-            _descend_hidden_and_next_net(W_ih, W_hh, b_h, V_ih, V_hh, V_bh, dz, X, t, t_next,
-                                         contexts, lr, momentum, net)
-            net_ready = True
             if momentum == 0.0:
                 last_t = t
                 for o in range(n_out):
@@ -423,7 +458,7 @@ def _online_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, conte
                 for k in range(H):
                     last_dz[k] = dz[k]
                     last_vectors[0, k] = hidden[0, k]
-                    last_vectors[1, k] = contexts[0, k]
+                    last_vectors[1, k] = context[k]
         else:
             losses[t] = np.nan
         for k in range(H):
@@ -490,14 +525,16 @@ def _descend_vector(b, V, gradient, lr, momentum):
 
 
 @njit(**LOOP)
-def _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, X, contexts, hiddens,
-                 deltas, start, stop, lr, momentum, hidden_kind, lesioned, forget_context,
+def _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, inputs, contexts,
+                 hiddens, deltas, filled, lr, momentum, hidden_kind, lesioned, forget_context,
                  G_ih, G_hh, G_ho, g_bh, g_bo, from_future, dz):
-    """Backpropagate through rows start..stop−1 (weights fixed meanwhile), then update once.
+    """Backpropagate through the window's ``filled`` steps (weights fixed meanwhile), then
+    update once: the gradients of the steps are summed.
 
-    ``contexts``/``hiddens``/``deltas`` hold the window's steps at rows 0..stop−start−1; the
-    G/g arrays, ``from_future`` and ``dz`` are scratch buffers owned by the caller. Not
-    inlined: it runs once per window, and one copy keeps compilation short.
+    ``inputs``/``contexts``/``hiddens``/``deltas`` hold the window's steps at rows
+    0..filled−1 (the first ones may come from an earlier call); the G/g arrays,
+    ``from_future`` and ``dz`` are scratch buffers owned by the caller. Not inlined: it runs
+    once per window, and one copy keeps compilation short.
     """
     H = W_hh.shape[0]
     n_out = W_ho.shape[0]
@@ -507,8 +544,7 @@ def _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, X, co
     g_bh[:] = 0.0
     g_bo[:] = 0.0
     from_future[:] = 0.0  # dE/dh(t) arriving from later steps through the context copy
-    for t in range(stop - 1, start - 1, -1):
-        s = t - start
+    for s in range(filled - 1, -1, -1):
         # dz = (W_hoᵀ δo + from_future) · f'(h), and the output layer's gradient.
         for j in range(H):
             dz[j] = from_future[j]
@@ -526,7 +562,7 @@ def _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, X, co
             d = dz[j]
             g_bh[j] += d
             for i in range(G_ih.shape[1]):
-                G_ih[j, i] += d * X[t, i]
+                G_ih[j, i] += d * inputs[s, i]
             if forget_context:
                 for k in range(H):
                     G_hh[j, k] += d * contexts[s, k]
@@ -544,48 +580,48 @@ def _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, X, co
 @njit(**ENTRY)
 def train_bptt(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context, X, Y, mask,
                resets, lr, momentum, context_init, hidden_kind, output_kind, lesioned,
-               forget_context, window, losses, hidden_record, output_record):
+               forget_context, window, flush, inputs, contexts, hiddens, deltas, n_pending,
+               losses, hidden_record, output_record):
     """Backpropagation through time in windows of ``window`` rows (0: whole segments).
 
-    A window also ends before a context reset and at the last row, as ``step(flush=True)`` does.
+    The window buffers ``inputs``/``contexts``/``hiddens``/``deltas`` (one row per step of a
+    window, room for a whole window) start with the ``n_pending`` steps of a window an earlier
+    call left open. A window ends when it is full, after a row whose ``flush`` is set, and
+    before a context reset, as ``step()`` does; returns how many steps of the last window are
+    still open (at rows 0.. of the buffers), for the next call to continue.
     """
-    T = X.shape[0]
     H = W_hh.shape[0]
     n_out = W_ho.shape[0]
-    # The steps of the current window, at rows t − start; a fixed window needs `window` rows.
-    span = T if window <= 0 else min(window, T)
-    _bptt_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context, X, Y, mask,
-               resets, lr, momentum, context_init, hidden_kind, output_kind, lesioned,
-               forget_context, window, losses, hidden_record, output_record,
-               np.empty((span, H)), np.empty((span, H)), np.empty((span, n_out)), np.empty(H),
-               np.empty(n_out), np.empty(n_out), np.empty(W_ih.shape), np.empty(W_hh.shape),
-               np.empty(W_ho.shape), np.empty(H), np.empty(n_out), np.empty(H), np.empty(H))
+    return _bptt_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context, X, Y,
+                      mask, resets, lr, momentum, context_init, hidden_kind, output_kind,
+                      lesioned, forget_context, window, flush, inputs, contexts, hiddens, deltas,
+                      n_pending, losses, hidden_record, output_record,
+                      np.empty(H), np.empty(n_out), np.empty(n_out), np.empty(W_ih.shape),
+                      np.empty(W_hh.shape), np.empty(W_ho.shape), np.empty(H), np.empty(n_out),
+                      np.empty(H), np.empty(H))
 
 
 @njit(**LOOP)
 def _bptt_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context, X, Y, mask,
                resets, lr, momentum, context_init, hidden_kind, output_kind, lesioned,
-               forget_context, window, losses, hidden_record, output_record,
-               contexts, hiddens, deltas, net, output, delta_output,
-               G_ih, G_hh, G_ho, g_bh, g_bo, from_future, dz):
+               forget_context, window, flush, inputs, contexts, hiddens, deltas, filled,
+               losses, hidden_record, output_record,
+               net, output, delta_output, G_ih, G_hh, G_ho, g_bh, g_bo, from_future, dz):
     """train_bptt's loop; the arrays after ``output_record`` are scratch (see _bptt_window)."""
     T = X.shape[0]
     H = W_hh.shape[0]
+    n_in = X.shape[1]
     n_out = W_ho.shape[0]
-    start = 0
-    for t in range(T + 1):
-        # Close the window before step t when it is full, when the context is reset (the old
-        # window must not leak into the new segment) and after the last row.
-        if t > start and (t == T or resets[t] or (window > 0 and t - start >= window)):
-            _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, X, contexts,
-                         hiddens, deltas, start, t, lr, momentum, hidden_kind, lesioned,
+    for t in range(T):
+        if filled > 0 and resets[t]:
+            # A new segment starts: the old window must not leak into it.
+            _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, inputs,
+                         contexts, hiddens, deltas, filled, lr, momentum, hidden_kind, lesioned,
                          forget_context, G_ih, G_hh, G_ho, g_bh, g_bo, from_future, dz)
-            start = t
-        if t == T:
-            break
+            filled = 0
         _prepare_context(context, resets[t], context_init, forget_context)
         _hidden_net(W_ih, W_hh, b_h, X, t, context, net)
-        s = t - start
+        s = filled
         _activate_hidden(net, hidden_kind, lesioned, hiddens, s)
         _output_layer(W_ho, b_o, hiddens, s, output_kind, output)
         if mask[t]:
@@ -595,7 +631,16 @@ def _bptt_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context
             delta_output[:] = 0.0  # no error enters here; gradient from later steps still passes
         for o in range(n_out):
             deltas[s, o] = delta_output[o]
+        for i in range(n_in):
+            inputs[s, i] = X[t, i]
         for k in range(H):
             contexts[s, k] = context[k]
             context[k] = hiddens[s, k]
+        filled += 1
         _record(hidden_record, output_record, t, T, hiddens, s, output)
+        if flush[t] or (window > 0 and filled >= window):
+            _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, inputs,
+                         contexts, hiddens, deltas, filled, lr, momentum, hidden_kind, lesioned,
+                         forget_context, G_ih, G_hh, G_ho, g_bh, g_bo, from_future, dz)
+            filled = 0
+    return filled

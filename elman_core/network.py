@@ -272,13 +272,16 @@ class ElmanNetwork:
         return changes | {name: self.velocity[name].copy() for name in gradients}
 
     # ------------------------------------------------------------------ train
-    def train(self, X, Y, mask=None, resets=None, *, record: bool = False):
+    def train(self, X, Y, mask=None, resets=None, *, flush=None, record: bool = False):
         """Train on every row of a sequence with the compiled kernel; returns per-step losses.
 
-        Leaves the network as calling :meth:`step` for each row would (with ``flush`` at the
-        last row and before each reset), to rounding error: see :mod:`elman_core.kernels`.
-        Losses are NaN on steps without a target. With ``record`` returns
-        ``(losses, hidden, output)``, the activations of every step.
+        Leaves the network exactly as calling :meth:`step` for each row would, with ``flush``
+        (BPTT only): ``flush[t]`` ends the window after row t. By default only the last row
+        does, so no window spans two calls; pass a flush array to let a window continue into
+        the next call — then training split into calls at any points equals one call bit for
+        bit (a window also ends when full and before a reset). Losses are NaN on steps without
+        a target. With ``record`` returns ``(losses, hidden, output)``, the activations of
+        every step.
         """
         from elman_core import kernels
 
@@ -290,11 +293,13 @@ class ElmanNetwork:
         mask = np.ones(len(X), dtype=np.bool_) if mask is None else mask
         mask = np.ascontiguousarray(mask, dtype=np.bool_)
         resets = np.ascontiguousarray(_default_resets(resets, len(X), first=False))
+        if flush is None:
+            flush = np.zeros(len(X), dtype=np.bool_)
+            flush[-1:] = True
+        flush = np.ascontiguousarray(flush, dtype=np.bool_)
         self.lesioned = np.ascontiguousarray(self.lesioned, dtype=np.bool_)
-        if len(mask) != len(X) or len(resets) != len(X):
-            raise ValueError("mask and resets need one entry per row of X")
-        if self._bptt_pending:
-            raise RuntimeError("train() must start on a BPTT window boundary; step() to it first")
+        if len(mask) != len(X) or len(resets) != len(X) or len(flush) != len(X):
+            raise ValueError("mask, resets and flush need one entry per row of X")
         losses = np.empty(len(X))
         rows = len(X) if record else 1
         hidden_record = np.zeros((max(rows, 1), self.n_hidden))
@@ -312,9 +317,28 @@ class ElmanNetwork:
             kernels.train_online(*arguments, losses, hidden_record, output_record)
         else:
             window = self.bptt_window if self.bptt_window is not None else 0
-            kernels.train_bptt(*arguments, window, losses, hidden_record, output_record)
+            buffers, n_pending = self._bptt_buffers(len(X))
+            still_open = kernels.train_bptt(*arguments, window, flush, *buffers, n_pending,
+                                            losses, hidden_record, output_record)
+            # Row views of fresh buffers: nothing writes them again.
+            self._bptt_pending = list(zip(*(buffer[:still_open] for buffer in buffers),
+                                          strict=True))
         self.steps_trained += len(X)
         return (losses, hidden_record, output_record) if record else losses
+
+    def _bptt_buffers(self, steps: int) -> tuple[tuple[np.ndarray, ...], int]:
+        """Window buffers (inputs, contexts, hiddens, output deltas) for a call of ``steps``
+        rows, holding the steps of the window left open so far at their first rows."""
+        pending = self._bptt_pending
+        rows = len(pending) + steps
+        if self.bptt_window is not None:  # a window closes when full (after one more step at
+            rows = min(rows, max(self.bptt_window, len(pending) + 1))  # most, if shrunk since)
+        widths = (self.n_input, self.n_hidden, self.n_hidden, self.n_output)
+        buffers = tuple(np.empty((rows, width)) for width in widths)
+        if pending:
+            for index, buffer in enumerate(buffers):
+                buffer[:len(pending)] = [step[index] for step in pending]
+        return buffers, len(pending)
 
 
 def _default_resets(resets, length: int, first: bool = True) -> np.ndarray:

@@ -10,7 +10,16 @@ from pathlib import Path
 
 import numpy as np
 
-from elman_core import atomic_io, divergence, limits, metrics, persistence, tasks
+from elman_core import (
+    activations,
+    atomic_io,
+    divergence,
+    limits,
+    metrics,
+    paper_report,
+    persistence,
+    tasks,
+)
 from elman_core.command_line import UsageError, check_writable
 from elman_core.runner_checks import (
     apply_to_loaded,
@@ -28,7 +37,9 @@ __all__ = ["UsageError", "build_parser", "check_writable", "evaluation_summary",
 # The option that sets each setting, to name it in an error message.
 OPTIONS = {"n_hidden": "--hidden", "learning_rate": "--lr", "momentum": "--momentum",
            "epochs": "--epochs", "seed": "--seed", "sequence_length": "--length",
-           "context_init": "--context"}
+           "context_init": "--context", "weight_scale": "--weight-scale",
+           "bptt_window": "--window", "rule": "--rule",
+           "hidden_activation": "--hidden-activation", "output_activation": "--output-activation"}
 
 
 def settings_error(error: SettingsError, given: dict | None = None) -> UsageError:
@@ -67,7 +78,33 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--save", type=Path, help="save the trained network (.npz)")
     parser.add_argument("--load", type=Path, help="start from a saved network (.npz)")
     parser.add_argument("--quiet", action="store_true", help="print only the final report")
+    add_model_options(parser)
     return parser
+
+
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    """The settings the app's parameter panel and Memory menu have beyond the basic ones."""
+    parser.add_argument("--weight-scale", type=float,
+                        help="starting weights: this × a standard normal draw")
+    parser.add_argument("--rule", choices=activations.RULES,
+                        help="online (Elman's: update after every step) or bptt")
+    parser.add_argument("--window", type=int, help="BPTT: steps per update (0: whole segment "
+                        "between context resets); windows do not overlap, gradients are summed")
+    parser.add_argument("--hidden-activation", choices=activations.HIDDEN_ACTIVATIONS)
+    parser.add_argument("--output-activation", choices=activations.OUTPUT_ACTIVATIONS)
+    parser.add_argument("--forget-context", action="store_true",
+                        help="zero the context before every step (a network without memory)")
+
+
+def model_overrides(args) -> dict:
+    """RunSettings fields given by :func:`add_model_options`' options (checked with the rest)."""
+    overrides = {"weight_scale": args.weight_scale, "rule": args.rule,
+                 "hidden_activation": args.hidden_activation,
+                 "output_activation": args.output_activation}
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    if args.window is not None:
+        overrides["bptt_window"] = args.window or None  # 0: the whole segment
+    return overrides
 
 
 def _task_and_settings(args):
@@ -97,6 +134,7 @@ def _task_and_settings(args):
         "epochs": args.epochs, "seed": args.seed, "sequence_length": args.sequence_length,
         "context_init": args.context_init,
     }
+    given.update(model_overrides(args))
     overrides.update({k: v for k, v in given.items() if v is not None})
     if args.no_context_reset:
         overrides["reset_context_each_epoch"] = False
@@ -183,6 +221,8 @@ def _run(argv: list[str], stdout, stderr) -> int:
         task, settings = _task_and_settings(args)
         check_outputs({"--json": args.json, "--save": args.save}, args.load)
         session, applied = _make_session(task, settings, args)
+        if args.forget_context:
+            session.network.forget_context = True
     except (UsageError, TaskError, ValueError) as exc:
         print(f"error: {exc}", file=stderr)
         return 2
@@ -204,6 +244,9 @@ def _run(argv: list[str], stdout, stderr) -> int:
     summary = evaluation_summary(session)
     print("", file=stdout)
     for line in metrics.report_lines(task, summary["sequence"], summary["outputs"]):
+        print(line, file=stdout)
+    summary["paper"], paper_lines = paper_report.figures(session)
+    for line in paper_lines:
         print(line, file=stdout)
     return _write_outputs(args, session, summary, stdout, stderr)
 
@@ -246,11 +289,13 @@ def _json_document(session: TrainingSession, summary: dict) -> dict:
         "task": session.task.name,
         "config": {**session.network.config.as_dict(), "epochs": settings.epochs,
                    "sequence_length": settings.sequence_length,
-                   "reset_context_each_epoch": settings.reset_context_each_epoch},
+                   "reset_context_each_epoch": settings.reset_context_each_epoch,
+                   "forget_context": session.network.forget_context},
         "losses": [float(x) for x in session.epoch_losses],
         "position_errors": summary["position_errors"],
         "feature_errors": summary["feature_errors"],
         "accuracy": summary["accuracy"],
+        **summary["paper"],
     }
 
 

@@ -279,15 +279,7 @@ class TrainingSession:
         start = self.position
         stop = min(start + max(int(max_steps), 0), self.steps_per_epoch)
         network = self.network
-        if network.rule == "bptt":
-            stop = self._bptt_safe_stop(start, stop)
         if stop <= start:
-            if max_steps > 0 and network.rule == "bptt":
-                # Mid-window (after single steps): finish the window the traced way.
-                trace = self.step()
-                return RunResult(1, start, np.array([trace.loss]), trace.hidden[None],
-                                 trace.output[None], trace.context[None], self.position == 0,
-                                 trace)
             return RunResult(0, start, np.empty(0), np.empty((0, network.n_hidden)),
                              np.empty((0, network.n_output)), np.empty((0, network.n_hidden)),
                              False)
@@ -295,9 +287,11 @@ class TrainingSession:
         resets = self.resets_for_current_epoch()
         self.history.push(self.capture())
         context_before = network.context.copy()
+        # BPTT windows end where the stream says (_flush_after), never where a call ends: a
+        # window left open here continues in the next call, so slices train like one call.
         losses, hidden, output = network.train(
             seq.inputs[start:stop], seq.targets[start:stop], seq.mask[start:stop],
-            resets[start:stop], record=True,
+            resets[start:stop], flush=self._flush_after[start:stop], record=True,
         )
         contexts = self._contexts_used(resets[start:stop], hidden, context_before)
         self._record(start, losses, output)
@@ -308,18 +302,17 @@ class TrainingSession:
     def run_epochs(self, max_steps: int) -> RunResult:
         """Like :meth:`run`, but the whole epochs that fit in ``max_steps`` share one kernel call.
 
-        Only from an epoch boundary, with the online rule and a context reset at every epoch
-        start (anything else is :meth:`run`): then the result is bit-for-bit that of one run()
-        per epoch. (Carrying the context across a boundary inside one call rounds differently in
-        the last bit.) For a trainer thread next to a busy GUI thread: each return from the
+        Only from an epoch boundary and with the online rule (anything else is :meth:`run`):
+        the result is bit-for-bit that of one run() per epoch, with or without a context reset
+        at each epoch start, because a step computes the same wherever a call starts. For a
+        trainer thread next to a busy GUI thread: each return from the
         GIL-free kernel may wait for the GIL, so short epochs are better trained many at a time.
         """
         T = self.steps_per_epoch
         epochs = max(int(max_steps), 0) // T
         network = self.network
         resets = [self.resets_for_epoch(self.epoch + e) for e in range(min(epochs, 2))]
-        if (epochs < 2 or self.position != 0 or network.rule != "online"
-                or not resets[1][0]):
+        if epochs < 2 or self.position != 0 or network.rule != "online":
             return self.run(max_steps)
         seq = self.sequence
         inputs, targets, mask = (_read_only(np.concatenate([a] * epochs))
@@ -384,15 +377,6 @@ class TrainingSession:
             if on_epoch is not None:
                 on_epoch(self)
         return self.epoch_losses
-
-    def _bptt_safe_stop(self, start: int, stop: int) -> int:
-        """The furthest row ≤ stop at which a BPTT window ends (train() always flushes)."""
-        if self.network._bptt_pending:
-            return start
-        if stop == self.steps_per_epoch:
-            return stop
-        ends = np.flatnonzero(self._flush_after[start:stop])
-        return start + int(ends[-1]) + 1 if len(ends) else start
 
     def _advance(self, steps: int) -> None:
         self.position += steps

@@ -20,6 +20,7 @@ from elman_core import tasks
 WIDTH = 560
 FONT = "DejaVu Sans, Verdana, sans-serif"
 MAX_STEPS = 15
+UNIFORM_STEPS = 9  # boxes of one size while this many fit; otherwise sized by their words
 
 # The app's colours (the same values as elman_gui/views/palette.py, which needs Qt to import).
 FOREGROUND = "#222222"
@@ -116,12 +117,12 @@ def _hatch(x: float, y: float, w: float, h: float, spacing: float = 6.0) -> list
     return lines
 
 
-def _steps_shown(sequence: tasks.Sequence, box_pitch: float, available: float) -> int:
+def _steps_shown(sequence: tasks.Sequence, box_pitches: list[float], available: float) -> int:
     """How many of the first steps fit (at most MAX_STEPS), ending at a sequence boundary."""
     n = 0
     used = 0.0
     while n < min(MAX_STEPS, len(sequence)):
-        extra = box_pitch + (RESET_GAP if n > 0 and sequence.resets[n] else 0.0)
+        extra = box_pitches[n] + (RESET_GAP if n > 0 and sequence.resets[n] else 0.0)
         if used + extra - STEP_GAP > available:
             break
         used += extra
@@ -140,13 +141,18 @@ def task_svg(name: str) -> str:
     sequence = task.make_sequence(task.defaults.sequence_length, task.defaults.seed)
     colors = category_colors(task.category_names)
 
-    longest = max(sequence.input_symbols[:MAX_STEPS], key=len)
+    first = range(min(MAX_STEPS, len(sequence)))
+    longest = max((sequence.input_symbols[t] for t in first), key=len)
     symbol_size = 15.0 if len(longest) <= 2 else 12.0
-    box_width = max(26.0, text_width(longest, symbol_size) + 10)
-    box_pitch = box_width + STEP_GAP
     left = MARGIN + GUTTER
     available = WIDTH - MARGIN - left - ELLIPSIS_WIDTH
-    n = _steps_shown(sequence, box_pitch, available)
+    widths = [max(26.0, text_width(longest, symbol_size) + 10)] * len(first)
+    if (available + STEP_GAP) // (widths[0] + STEP_GAP) < UNIFORM_STEPS:
+        # Long words: each box as wide as its own word (and the word it must predict).
+        symbol_size = 11.0
+        widths = [max(26.0, text_width(sequence.input_symbols[t], symbol_size) + 8,
+                      text_width(sequence.target_symbols[t], 11.0) + 2) for t in first]
+    n = _steps_shown(sequence, [w + STEP_GAP for w in widths], available)
     whole = n == len(sequence)
     any_masked = not bool(sequence.mask[:n].all())
 
@@ -172,6 +178,7 @@ def task_svg(name: str) -> str:
                         ' stroke-dasharray="4 3"/>')
             body.append(_text(mid, BOX_TOP - 8, "reset", 9.5, fill=COPY_LINK, anchor="middle"))
             x += RESET_GAP
+        box_width = widths[t]
         center = x + box_width / 2
         symbol = sequence.input_symbols[t]
         if sequence.mask[t]:
@@ -197,7 +204,7 @@ def task_svg(name: str) -> str:
         size = 14.0 if len(target) <= 2 else 11.0
         body.append(_text(center, TARGET_BASELINE, target, size, fill=target_fill,
                           anchor="middle", weight="bold"))
-        x += box_pitch
+        x += box_width + STEP_GAP
     if whole:
         body.append(_text(x + 8, BOX_TOP + BOX_HEIGHT / 2 + 4, "… and every epoch repeats them",
                           11, fill=MUTED, style="italic"))

@@ -398,6 +398,8 @@ def test_registry_names_and_unknown_name():
     assert tasks.names() == [
         "xor",
         "letters",
+        "words",
+        "sentences",
         "alternating",
         "counting",
         "end-of-sequence",

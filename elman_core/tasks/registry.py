@@ -5,13 +5,15 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 
-from . import alternating, counting, end_of_sequence, letters, text, xor
+from . import alternating, counting, end_of_sequence, letters, sentences, text, words, xor
 from .base import Task, TaskError
 
-# Display order: Elman's two experiments first, then the small warm-ups, then free text.
+# Display order: Elman's four experiments first, then the small warm-ups, then free text.
 _FACTORIES: dict[str, Callable[..., Task]] = {
     "xor": xor.make_task,
     "letters": letters.make_task,
+    "words": words.make_task,
+    "sentences": sentences.make_task,
     "alternating": alternating.make_task,
     "counting": counting.make_task,
     "end-of-sequence": end_of_sequence.make_task,
