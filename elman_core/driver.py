@@ -45,7 +45,8 @@ from elman_core.trace import (
 )
 
 DIVERGED_HINT = "The run diverged. Lower the learning rate, then press Reset (R)."
-__all__ = ["DIVERGENCE_LIMIT", "TrainingDriver", "PendingCommands", "warm_up_kernels"]
+__all__ = ["DIVERGENCE_LIMIT", "TrainingDriver", "PendingCommands", "kernels_cached",
+           "warm_up_kernels"]
 
 
 class Notice(NamedTuple):
@@ -78,6 +79,20 @@ def warm_up_kernels() -> None:
         settings = RunSettings.for_task(task, rule=rule, n_hidden=1, sequence_length=4, epochs=1)
         session = TrainingSession(task, settings)
         session.run(session.steps_per_epoch)
+
+
+def kernels_cached() -> bool:
+    """Whether numba's disk cache already holds both training kernels (a start then only loads
+    them, in about a second, and "compiling" would be untrue). Imports numba."""
+    import os
+
+    from elman_core import kernels
+
+    try:
+        return all(os.path.exists(entry._cache._cache_file._index_path)
+                   for entry in (kernels.train_online, kernels.train_bptt))
+    except AttributeError:  # another numba's private layout: assume a compile
+        return False
 
 
 class TrainingDriver(StepThrough):

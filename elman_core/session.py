@@ -182,6 +182,7 @@ class TrainingSession:
         self.previous_unit_errors: np.ndarray | None = None
         self.running_loss = BinnedLoss(len(self.sequence))
         self.history = History()
+        self._furthest_step = 0  # the furthest step trained (step-back reach is counted from it)
         self._flush_after = _window_ends(self.sequence.resets, self.network.bptt_window)
 
     @classmethod
@@ -440,8 +441,15 @@ class TrainingSession:
         self.running_loss.restore(state.running_loss)
 
     def steps_back_available(self) -> int:
+        """How many steps back from here can be reached: back to ``max_steps`` before the
+        furthest step trained (not before *here*, so the count goes down one by one while
+        stepping back), and no further than the oldest checkpoint the memory cap keeps."""
         oldest = self.history.oldest_step()
-        return 0 if oldest is None else min(self.global_step - oldest, self.history.max_steps)
+        if oldest is None:
+            return 0
+        self._furthest_step = max(self._furthest_step, self.global_step)
+        earliest = max(oldest, self._furthest_step - self.history.max_steps)
+        return max(0, self.global_step - earliest)
 
     def step_back(self, steps: int = 1) -> int:
         """Go back ``steps`` timesteps (as far as the history reaches); returns how many."""

@@ -12,7 +12,15 @@ import dataclasses
 
 import numpy as np
 
-from elman_core.trace import PARAMETER_NAMES, InspectedStep, LatestStep, Phase, RunState, StepTrace
+from elman_core.trace import (
+    PARAMETER_NAMES,
+    InspectedStep,
+    LatestStep,
+    Phase,
+    RunState,
+    StepTrace,
+    describe_step,
+)
 
 
 class StepThrough:
@@ -72,7 +80,7 @@ class StepThrough:
             return None
         self.ring.trim(session.global_step)
         self.latest, self.inspected, trace = None, None, None
-        place = f"epoch {session.epoch}, step {session.position}"
+        place = describe_step(session.global_step, session.steps_per_epoch)
         moved = f"{done} step{'s' if done != 1 else ''}"
         if session.steps_back_available() >= 1:
             inspected = self.peek(session.global_step - 1)

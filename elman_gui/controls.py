@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from elman_core import tasks
 from elman_core.tasks.base import TaskError
+from elman_core.trace import next_phase, phase_name
 from elman_gui.actions import make_action
 
 # (label, steps per second); None is "as fast as the computer can".
@@ -85,6 +86,10 @@ class TrainingActions:
     def _action(parent, text, keys, tip, icon=None) -> QAction:
         # Added to parent: shortcuts work even when the toolbar is hidden.
         return make_action(parent, text, tip, keys, icon=icon)
+
+    def show_phase(self, phase_mode: bool, phase) -> None:
+        """In phase mode the Step button names the phase it will show ("Step: 2/4 error ▸")."""
+        self.step.setText(f"Step: {phase_name(next_phase(phase))} ▸" if phase_mode else "Step")
 
     def show_running(self, running: bool) -> None:
         self.play_pause.setText("Pause" if running else "Play")

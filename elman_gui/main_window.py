@@ -39,7 +39,7 @@ from elman_gui.controls import (
 )
 from elman_gui.debugger import Debugger
 from elman_gui.parameter_panel import ParameterPanel
-from elman_gui.snapshot import RUNNING, Snapshot
+from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING, Snapshot
 from elman_gui.status import NoticeBar, StatusBar
 from elman_gui.student_menus import StudentFeatures
 from elman_gui.views.error_bars import ErrorBarsView
@@ -393,9 +393,11 @@ class MainWindow(QMainWindow):
     def _update_controls(self, previous: Snapshot | None, snapshot: Snapshot) -> None:
         running = snapshot.state == RUNNING
         was_running = previous is not None and previous.state == RUNNING
-        if running or was_running or previous is None:
+        # A finished or diverged run cannot be playing: Play again (Space then says why not).
+        if running or was_running or previous is None or snapshot.state in (FINISHED, DIVERGED):
             self._running_intent = running
         self.actions_.show_running(self._running_intent)
+        self.actions_.show_phase(snapshot.phase_mode, snapshot.phase)
         self.selector.show_task(snapshot.task_name)
 
     # ------------------------------------------------------------------ closing

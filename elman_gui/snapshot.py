@@ -80,6 +80,7 @@ class Snapshot:
     # Step-through debugging (all optional: defaults describe "nothing to inspect").
     inspected: InspectedStep | None = None  # the step the inspector shows, with its own place
     phase: Phase | None = None  # forward, error, backward + update, copy; None: whole steps
+    phase_mode: bool = False  # Step goes phase by phase (P)
     history: ActivationHistory | None = None  # the last N timesteps (hidden, context, loss)
     steps_back: int = 0  # how many steps back the checkpoints reach
     history_bytes: int = 0  # memory the checkpoints use
@@ -127,7 +128,8 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         position_errors=frozen(session.position_errors()),
         feature_errors=frozen(session.feature_errors()),
         lesioned=tuple(sorted(driver.lesioned)), message=driver.message,
-        inspected=driver.inspected, phase=driver.phase, history=driver.activation_history(),
+        inspected=driver.inspected, phase=driver.phase, phase_mode=driver.phase_mode,
+        history=driver.activation_history(),
         steps_back=session.steps_back_available(), history_bytes=history.nbytes,
         history_limit=history.memory_limit, input_symbols=driver.input_symbols,
     )

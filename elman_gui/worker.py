@@ -26,6 +26,7 @@ from elman_core.driver import (
     DIVERGENCE_LIMIT,
     PendingCommands,
     TrainingDriver,
+    kernels_cached,
     warm_up_kernels,
 )
 from elman_core.session import TrainingSession
@@ -90,7 +91,6 @@ class TrainerWorker(QObject):
         self.driver.message = "Ready: press Play (Space) or Step (→)."
         self._publish()
         self.settingsChanged.emit(self.generation, self.session.settings)
-        self.status.emit(COMPILING_MESSAGE)
         # Importing numba holds the GIL for about a second: let the window paint its first
         # picture before that. A command arriving meanwhile runs first (and compiles if needed).
         QTimer.singleShot(WARM_UP_DELAY_MS, self, self._warm_up)
@@ -100,6 +100,8 @@ class TrainerWorker(QObject):
         if self.pending.stopping:
             return
         try:
+            if not kernels_cached():  # a warm cache only loads: nothing to announce
+                self.status.emit(COMPILING_MESSAGE)
             warm_up_kernels()
         except Exception as error:  # the app stays usable: single steps need no kernel
             self.notice.emit("error", f"The fast trainer could not be prepared: {error}")

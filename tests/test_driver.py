@@ -131,8 +131,8 @@ def test_step_back_restores_everything_and_shows_the_step_that_led_there():
     steps = driver.activation_history().steps
     assert list(steps) == list(range(410, 460))  # nothing after the present is shown
     session = driver.session
-    assert driver.message == (f"Stepped back 50 steps to epoch {session.epoch}, "
-                               f"step {session.position}.")
+    epoch, step = divmod(460 - 1, session.steps_per_epoch)  # the step just done, from 1
+    assert driver.message == f"Stepped back 50 steps to epoch {epoch + 1}, step {step + 1}."
     assert (session.epoch, session.position) == divmod(460, session.steps_per_epoch)
 
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
+from elman_core.trace import describe_step
 from elman_gui.snapshot import ActivationHistory, Snapshot
 from elman_gui.views import palette
 
@@ -78,6 +79,7 @@ class HistoryView(QWidget):
         layout.addWidget(self.graphics, 1)
         self.history: ActivationHistory | None = None
         self._generation: int | None = None
+        self.steps_per_epoch = 1
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         history = snapshot.history
@@ -85,6 +87,7 @@ class HistoryView(QWidget):
             return
         self._generation = snapshot.generation
         self.history = history
+        self.steps_per_epoch = snapshot.steps_per_epoch
         if history is None or len(history) == 0:
             for image in self.images.values():
                 image.clear()
@@ -144,7 +147,8 @@ class HistoryView(QWidget):
             hint = CLICK_HINT
         else:
             every = max(1, int(np.ceil(STEP_LABEL_PX / max(column_px, 1e-9))))
-            ticks = [(i + 0.5, f"{int(history.steps[i]):,}") for i in range(0, n, every)]
+            # Steps counted from 1, as in the status bar (the step just done is step 1 of a run).
+            ticks = [(i + 0.5, f"{int(history.steps[i]) + 1:,}") for i in range(0, n, every)]
             hint = STEPS_HINT
         axis.setTicks([ticks])
         if not self.info.text().startswith("Inspecting"):
@@ -162,7 +166,8 @@ class HistoryView(QWidget):
         """Ask for the step of ``column`` (0 = oldest shown)."""
         if self.history is not None and 0 <= column < len(self.history):
             step = int(self.history.steps[column])
-            self.info.setText(f"Inspecting step {step:,} (input {self.history.symbols[column]!r})")
+            place = describe_step(step + 1, self.steps_per_epoch)
+            self.info.setText(f"Inspecting {place} (input {self.history.symbols[column]!r})")
             self.stepClicked.emit(step)
 
     def _on_clicked(self, event) -> None:

@@ -63,7 +63,7 @@ def test_inspector_shows_the_numbers_of_the_step_it_names(window, qtbot):
     assert inspected.trace.loss == trace.loss
     assert inspected.input_symbol == reference.sequence.input_symbols[2]
     header = window.debugger.inspector.header_text()
-    assert header.startswith("epoch 0, step 2 (global 2)")
+    assert header.startswith("epoch 1, step 3 (step 3 of the run)")  # the third step, done
     text = window.debugger.inspector.text.toPlainText()
     assert f"{trace.loss:#.4g}" in text and f"{trace.hidden[0]:#.4g}" in text
     assert "= hidden at t−1" in text
@@ -150,7 +150,7 @@ def test_run_to_the_next_b(window, qtbot):
     assert snapshot.inspected.input_symbol == "b"
     assert snapshot.inspected.position == first_b
     assert snapshot.position == first_b + 1 and snapshot.global_step == first_b + 1
-    assert window.debugger.inspector.header_text().startswith(f"epoch 0, step {first_b}")
+    assert window.debugger.inspector.header_text().startswith(f"epoch 1, step {first_b + 1},")
 
 
 def test_run_to_error_threshold_and_epoch(window, qtbot):
