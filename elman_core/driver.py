@@ -25,6 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from elman_core import divergence, run_to, tasks
+from elman_core.comparison import ComparisonRun
 from elman_core.divergence import DIVERGENCE_LIMIT
 from elman_core.pacing import SLICE_SECONDS, Pacer
 from elman_core.pending import PendingCommands
@@ -110,6 +111,7 @@ class TrainingDriver(StepThrough):
         self.memory_limit: int | None = None  # checkpoint memory cap set by the student
         self.phase_mode = False
         self.ring = ActivationRing()
+        self.comparison: ComparisonRun | None = None  # the run an experiment compares with
         self.thinner = CurveThinner()
         self.message = ""
         self._notices: list[Notice] = []
@@ -137,6 +139,7 @@ class TrainingDriver(StepThrough):
         self.thinner.reset()
         self._epoch_losses = np.empty(0)
         self.input_symbols = tuple(dict.fromkeys(session.sequence.input_symbols))
+        self.task_description = session.task.describe(session.sequence)  # About this run
 
     def swap_in(self, session: TrainingSession, message: str) -> None:
         """Install ``session`` and keep playing if a run was playing."""
@@ -161,8 +164,17 @@ class TrainingDriver(StepThrough):
         except (TaskError, ValueError) as error:
             self._notify("error", str(error))
             return False
+        self.comparison = None  # it belonged to the task left
         self.swap_in(session, f"{task.title}: a new network.")
         return True
+
+    def set_comparison(self, changes: dict | None, label: str = "") -> None:
+        """Compute a run of this task's defaults changed by ``changes`` beside the main run
+        (an experiment's "compare with the 4-unit default"); None: no comparison."""
+        self.comparison = None if changes is None else ComparisonRun(
+            self.session.task, dict(changes), label)
+        if self.comparison is not None:
+            self.comparison.keep_level_with(self.session.global_step)
 
     def apply_settings(self, changes: dict) -> SettingsOutcome:
         """Settings that apply at once change the live run; the others build a new network.
@@ -293,6 +305,12 @@ class TrainingDriver(StepThrough):
         """One timer tick of a running session: a time slice of training."""
         if self.state != RunState.RUNNING:
             return TickResult(False, None)
+        result = self._training_tick()
+        if self.comparison is not None:
+            self.comparison.keep_level_with(self.session.global_step)
+        return result
+
+    def _training_tick(self) -> TickResult:
         if self._condition is not None:
             return self._run_to_tick()
         if self.pacer.traced:

@@ -64,6 +64,8 @@ class StepThrough:
         while session.epoch < target and self.state != RunState.DIVERGED:
             if not self._train_steps(session.steps_per_epoch - session.position):
                 break
+        if self.comparison is not None:
+            self.comparison.keep_level_with(session.global_step)
         self._after_manual_step()
 
     def step_back(self, steps: int) -> StepTrace | None:

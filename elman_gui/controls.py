@@ -5,6 +5,7 @@ Every control here only emits; the main window decides what a click means.
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QFont, QPainter
 from PySide6.QtWidgets import (
@@ -30,10 +31,11 @@ from elman_gui.actions import make_action
 
 # (label, steps per second); None is "as fast as the computer can".
 SPEED_STOPS: tuple[tuple[str, float | None], ...] = (
-    ("1/s", 1), ("3/s", 3), ("10/s", 10), ("30/s", 30), ("100/s", 100), ("1k/s", 1_000),
+    ("1/s", 1), ("3/s", 3), ("10/s", 10), ("30/s", 30), ("100/s", 100), ("300/s", 300),
+    ("1k/s", 1_000),
     ("10k/s", 10_000), ("100k/s", 100_000), ("max", None),
 )
-DEFAULT_SPEED = "100k/s"  # XOR's 600 epochs take about 20 s: long enough to watch it learn
+DEFAULT_SPEED = "100k/s"  # until the task's own opening pace (Task.opening_speed) arrives
 
 
 class TrainingActions:
@@ -176,6 +178,15 @@ class SpeedControl(QWidget):
 
     def set_label(self, label: str) -> None:
         self.slider.setValue(self.index_of(label))
+
+    def set_speed(self, steps_per_second: float | None) -> None:
+        """The stop closest to ``steps_per_second`` (None: full speed)."""
+        if steps_per_second is None:
+            self.set_label("max")
+            return
+        finite = [(abs(np.log(speed / steps_per_second)), index)
+                  for index, (_, speed) in enumerate(SPEED_STOPS) if speed is not None]
+        self.slider.setValue(min(finite)[1])
 
     def _emit(self, _index: int) -> None:
         self._labels.update()

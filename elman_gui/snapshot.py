@@ -86,6 +86,10 @@ class Snapshot:
     history_bytes: int = 0  # memory the checkpoints use
     history_limit: int = 0  # their memory cap (bytes)
     input_symbols: tuple[str, ...] = ()  # the distinct inputs of the training sequence
+    opening_speed: float | None = None  # the task's watchable pace (steps/s); None: full speed
+    length_unit: str = "steps"  # what the sequence length setting counts
+    comparison_losses: np.ndarray | None = None  # epoch losses of the run an experiment names
+    comparison_label: str = ""
 
 
 
@@ -114,7 +118,7 @@ def build_snapshot(driver: TrainingDriver, generation: int,
     history = session.history
     return Snapshot(
         generation=generation,
-        task_name=task.name, task_title=task.title, task_description=task.description,
+        task_name=task.name, task_title=task.title, task_description=driver.task_description,
         input_labels=tuple(task.input_labels), output_labels=tuple(task.output_labels),
         category_names=tuple(task.category_names),
         n_input=network.n_input, n_hidden=network.n_hidden, n_output=network.n_output,
@@ -132,6 +136,9 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         history=driver.activation_history(),
         steps_back=session.steps_back_available(), history_bytes=history.nbytes,
         history_limit=history.memory_limit, input_symbols=driver.input_symbols,
+        opening_speed=task.opening_speed, length_unit=task.length_unit,
+        comparison_losses=None if driver.comparison is None else driver.comparison.curve(),
+        comparison_label="" if driver.comparison is None else driver.comparison.label,
     )
 
 

@@ -187,7 +187,7 @@ class NoticeBar(QFrame):
         self.level = ""
         self.hide()
 
-    def show_notice(self, level: str, text: str) -> None:
+    def show_notice(self, level: str, text: str, persistent: bool = False) -> None:
         background, foreground = NOTICE_COLORS.get(level, NOTICE_COLORS["info"])
         self.setStyleSheet(f"NoticeBar {{ background: {background}; border: 1px solid "
                            f"{foreground}; border-radius: 4px; }} QLabel {{ color: {foreground}; "
@@ -196,7 +196,7 @@ class NoticeBar(QFrame):
         self.label.setText(text)
         self.setToolTip(text)
         self.show()
-        if level == "info":
+        if level == "info" and not persistent:
             self._timer.start(8000)
         else:
             self._timer.stop()  # warnings and errors stay until dismissed or replaced

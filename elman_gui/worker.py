@@ -43,7 +43,7 @@ COMPILING_MESSAGE = "Compiling the fast trainer (first run only)…"
 # Commands the driver does alone; the worker's own methods add signals or merged counts.
 DRIVER_COMMANDS = frozenset({
     "play", "pause", "step_epoch", "run_steps", "set_lesion", "set_forget_context",
-    "set_history_length", "set_memory_limit", "run_to"})
+    "set_history_length", "set_memory_limit", "run_to", "set_comparison"})
 WORKER_COMMANDS = frozenset({
     "step", "step_back", "reset", "set_task", "set_settings", "set_speed", "save_network",
     "load_network", "set_phase_mode", "inspect_step"})
@@ -344,6 +344,10 @@ class Trainer(QObject):
 
     def inspect_step(self, global_step: int) -> None:
         self._send("inspect_step", int(global_step))
+
+    def set_comparison(self, changes: dict | None, label: str = "") -> None:
+        """Train the task's defaults changed by ``changes`` beside the run, to compare with."""
+        self._send("set_comparison", None if changes is None else dict(changes), str(label))
 
     def set_phase_mode(self, on: bool) -> None:
         self._send("set_phase_mode", bool(on))

@@ -150,7 +150,7 @@ def test_run_to_the_next_b(window, qtbot):
     assert snapshot.inspected.input_symbol == "b"
     assert snapshot.inspected.position == first_b
     assert snapshot.position == first_b + 1 and snapshot.global_step == first_b + 1
-    assert window.debugger.inspector.header_text().startswith(f"epoch 1, step {first_b + 1},")
+    assert window.debugger.inspector.header_text().startswith(f"epoch 1, step {first_b + 1} (")
 
 
 def test_run_to_error_threshold_and_epoch(window, qtbot):
@@ -173,6 +173,16 @@ def test_run_to_error_threshold_and_epoch(window, qtbot):
     assert snapshot.position == 0
     assert (snapshot.inspected.epoch, snapshot.inspected.position) == (
         target - 1, snapshot.steps_per_epoch - 1)
+    # One numbering: the status bar, the inspector and the history name the same step.
+    n = snapshot.steps_per_epoch
+    status = window.status_labels
+    assert status["epoch"].text().startswith(f"Epoch {target} /")
+    assert status["step"].text() == f"Step {n} / {n}"
+    assert window.debugger.inspector.header_text().startswith(f"epoch {target}, step {n} (")
+    history = window.debugger.history
+    qtbot.waitUntil(lambda: history.history is snapshot.history)
+    history.click_column(len(snapshot.history) - 1)
+    assert history.info.text().startswith(f"Inspecting epoch {target}, step {n} ")
     at = snapshot.global_step
     window.trainer.run_to("epoch", 1)
     window.trainer.run_to("symbol", "z")
