@@ -118,6 +118,7 @@ def test_experiments_menu_runs_a_preset_and_keeps_the_earlier_curve(window, qtbo
     rendered_where(qtbot, window, lambda s: s.state == FINISHED)
     window.notice_bar.hide()
     assert "Watch:" in window.watch_bar.text()
+    assert not window.watch_bar._timer.isActive()  # no 8-second fade: it stays with the run
 
     # An experiment that names no comparison keeps the run before, and names it.
     actions["xor-100-epochs"].trigger()
