@@ -283,3 +283,30 @@ def test_the_activation_ring_keeps_the_newest_and_forgets_the_future():
     assert list(ring.view().steps) == [103, 104]
     ring.add(hidden[:1] + 50, hidden[:1], [9.0], 105, ["z"])
     assert list(ring.view().steps) == [103, 104, 105] and ring.view().symbols[-1] == "z"
+
+
+def test_loading_another_tasks_file_switches_task_and_says_how_far_it_trained(tmp_path):
+    from elman_core.persistence import save_network
+
+    xor = TrainingDriver(TrainingSession(tasks.get("xor")))
+    xor.step_epoch()
+    xor.step_epoch()
+    path = tmp_path / "xor.npz"
+    assert xor.save_network(str(path)).ok
+    driver = TrainingDriver(TrainingSession(tasks.get("letters")))
+    outcome = driver.load_network(str(path))
+    assert outcome.ok and driver.session.task.name == "xor"
+    assert "switched to Temporal XOR" in outcome.message
+    assert "had trained 2 epochs" in outcome.message and driver.message == outcome.message
+    np.testing.assert_array_equal(driver.session.network.W_hh, xor.session.network.W_hh)
+    # Metadata is read defensively: odd values are ignored, the runner's "epochs" is read.
+    network = xor.session.network
+    for extra, told in (({"task": 5, "epochs": "x"}, None), ({"task": "nope", "epochs": 3}, 3),
+                        ({"epoch": True}, None)):
+        odd = tmp_path / "odd.npz"
+        save_network(network, odd, extra)
+        outcome = driver.load_network(str(odd))
+        assert outcome.ok and driver.session.task.name == "xor", extra
+        assert ("had trained" in outcome.message) == (told is not None), extra
+        if told is not None:
+            assert f"had trained {told} epochs" in outcome.message

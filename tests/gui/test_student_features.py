@@ -199,8 +199,9 @@ def test_save_then_load_round_trips_the_weights(window, qtbot, tmp_path):
     rendered_where(qtbot, window, lambda s: s.global_step == 1)
 
 
-def test_a_broken_or_mismatched_file_changes_nothing(window, qtbot, tmp_path):
+def test_a_broken_or_mismatched_file_changes_nothing_another_tasks_file_switches(window, qtbot, tmp_path):
     path = tmp_path / "net.npz"
+    saved = weights(window.current_snapshot)
     save(qtbot, window, path)
     data = path.read_bytes()
     broken = tmp_path / "broken.npz"
@@ -218,14 +219,27 @@ def test_a_broken_or_mismatched_file_changes_nothing(window, qtbot, tmp_path):
         np.testing.assert_array_equal(getattr(after, name), value, err_msg=name)
     np.testing.assert_array_equal(after.epoch_losses, before.epoch_losses)
 
-    window.choose_task("letters")  # a 1-4-1 XOR network does not fit the 6-20-6 letters task
-    letters = rendered_where(qtbot, window, lambda s: s.task_name == "letters")
+    # A file that does not say its task and does not fit this one is refused.
+    from elman_core.network import ElmanNetwork
+    from elman_core.persistence import save_network
+
+    anonymous = tmp_path / "anonymous.npz"
+    save_network(ElmanNetwork(2, 3, 2), anonymous)
+    with qtbot.waitSignal(window.trainer.fileDone, timeout=WAIT_MS) as blocker:
+        window.student.load_network(str(anonymous))
+    assert blocker.args[:2] == ["load", False] and "needs 1 inputs" in blocker.args[2]
+    same = rendered_where(qtbot, window, newest(window))
+    assert same.task_name == "xor" and same.n_hidden == 4
+
+    window.choose_task("letters")  # the 1-4-1 XOR file, loaded on letters: back to XOR
+    rendered_where(qtbot, window, lambda s: s.task_name == "letters" and newest(window)(s))
     with qtbot.waitSignal(window.trainer.fileDone, timeout=WAIT_MS) as blocker:
         window.student.load_network(str(path))
-    assert blocker.args[:2] == ["load", False] and "Temporal XOR" in blocker.args[2]
-    after = rendered_where(qtbot, window, newest(window))
-    assert after.task_name == "letters" and after.n_hidden == 20
-    np.testing.assert_array_equal(after.W_ih, letters.W_ih)
+    assert blocker.args[:2] == ["load", True] and "switched to Temporal XOR" in blocker.args[2]
+    after = rendered_where(qtbot, window, lambda s: s.task_name == "xor" and newest(window)(s))
+    assert window.selector.current_name() == "xor" and after.n_hidden == 4
+    for name, value in saved.items():
+        np.testing.assert_array_equal(getattr(after, name), value, err_msg=name)
 
 
 # ------------------------------------------------------------------------------ help
