@@ -29,6 +29,7 @@ from elman_core.comparison import ComparisonRun
 from elman_core.divergence import DIVERGENCE_LIMIT
 from elman_core.pacing import SLICE_SECONDS, Pacer
 from elman_core.pending import PendingCommands
+from elman_core.persistence import load_network as read_network_file
 from elman_core.persistence import save_network
 from elman_core.recording import ActivationRing, CurveThinner
 from elman_core.session import RunResult, TrainingSession
@@ -80,6 +81,17 @@ def warm_up_kernels() -> None:
         settings = RunSettings.for_task(task, rule=rule, n_hidden=1, sequence_length=4, epochs=1)
         session = TrainingSession(task, settings)
         session.run(session.steps_per_epoch)
+
+
+def _trained_so_far(extra: dict) -> str:
+    """", which had trained 12 epochs" from a file's metadata (older files may lack it; the
+    headless runner writes ``epochs``, the app ``epoch``); "" when the file does not say."""
+    for key in ("epoch", "epochs"):
+        value = extra.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return (f" (the file had trained {value:,} epoch{'s' if value != 1 else ''}; this "
+                    "run counts from 0)")
+    return ""
 
 
 def kernels_cached() -> bool:
@@ -217,21 +229,39 @@ class TrainingDriver(StepThrough):
         return FileOutcome("save", True, text)
 
     def load_network(self, path: str) -> FileOutcome:
-        """Continue from a network read from ``path`` if it fits the task; else change nothing.
+        """Continue from a network read from ``path``; else change nothing.
 
-        The loaded network keeps its weights; the epoch count of the new run starts at 0.
+        A network saved on another task switches to that task (the file names it). The loaded
+        network keeps its weights; the new run counts epochs from 0 and says how far the file
+        had trained.
         """
         try:
-            session = TrainingSession.from_file(self.session.task, self.session.settings, path)
+            _, extra = read_network_file(path)
+            task = self._task_of_file(extra)
+            settings = (self.session.settings if task.name == self.session.task.name
+                        else RunSettings.for_task(task))
+            session = TrainingSession.from_file(task, settings, path)
         except (ValueError, TaskError, OSError) as error:
             self._notify("error", f"The network was not loaded: {error} Nothing changed.")
             return FileOutcome("load", False, str(error))
         network = session.network
+        switched = f" (switched to {task.title})" if task.name != self.session.task.name else ""
         text = (f"Loaded the {network.n_input}-{network.n_hidden}-{network.n_output} network "
-                f"from {path}: training continues from its weights.")
+                f"from {path}{switched}: training continues from its weights"
+                f"{_trained_so_far(extra)}.")
+        if switched:
+            self.comparison = None
         self.swap_in(session, text)
         self._notify("info", text)
         return FileOutcome("load", True, text)
+
+    def _task_of_file(self, extra: dict):
+        """The task a network file was saved on (read defensively), else the current one."""
+        name = extra.get("task")
+        current = self.session.task
+        if not isinstance(name, str) or name == current.name or name not in tasks.names():
+            return current
+        return tasks.get(name)
 
     # ------------------------------------------------------------------ experiments
     def set_lesion(self, unit: int, on: bool) -> None:
