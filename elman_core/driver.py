@@ -27,10 +27,9 @@ import numpy as np
 from elman_core import divergence, run_to, tasks
 from elman_core.comparison import ComparisonRun
 from elman_core.divergence import DIVERGENCE_LIMIT
+from elman_core.network_files import FileOutcome, NetworkFiles
 from elman_core.pacing import SLICE_SECONDS, Pacer
 from elman_core.pending import PendingCommands
-from elman_core.persistence import load_network as read_network_file
-from elman_core.persistence import save_network
 from elman_core.recording import ActivationRing, CurveThinner
 from elman_core.session import RunResult, TrainingSession
 from elman_core.settings import RunSettings
@@ -45,10 +44,11 @@ from elman_core.trace import (
     StepTrace,
     frozen,
 )
+from elman_core.warm_up import kernels_cached, warm_up_kernels
 
 DIVERGED_HINT = "The run diverged. Lower the learning rate, then press Reset (R)."
-__all__ = ["DIVERGENCE_LIMIT", "TrainingDriver", "PendingCommands", "kernels_cached",
-           "warm_up_kernels"]
+__all__ = ["DIVERGENCE_LIMIT", "FileOutcome", "TrainingDriver", "PendingCommands",
+           "kernels_cached", "warm_up_kernels"]
 
 
 class Notice(NamedTuple):
@@ -62,53 +62,12 @@ class SettingsOutcome(NamedTuple):
     error: str | None  # why nothing changed, or None
 
 
-class FileOutcome(NamedTuple):
-    kind: str  # "save" / "load"
-    ok: bool
-    message: str
-
-
 class TickResult(NamedTuple):
     publish: bool  # a snapshot is due
     trace: StepTrace | None  # the traced step this tick took, if any
 
 
-def warm_up_kernels() -> None:
-    """Compile (or load from numba's disk cache) the training kernels for both learning rules,
-    on a tiny real session, so they are specialised for exactly the app's argument types."""
-    task = tasks.get("alternating")
-    for rule in ("online", "bptt"):
-        settings = RunSettings.for_task(task, rule=rule, n_hidden=1, sequence_length=4, epochs=1)
-        session = TrainingSession(task, settings)
-        session.run(session.steps_per_epoch)
-
-
-def _trained_so_far(extra: dict) -> str:
-    """", which had trained 12 epochs" from a file's metadata (older files may lack it; the
-    headless runner writes ``epochs``, the app ``epoch``); "" when the file does not say."""
-    for key in ("epoch", "epochs"):
-        value = extra.get(key)
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return (f" (the file had trained {value:,} epoch{'s' if value != 1 else ''}; this "
-                    "run counts from 0)")
-    return ""
-
-
-def kernels_cached() -> bool:
-    """Whether numba's disk cache already holds both training kernels (a start then only loads
-    them, in about a second, and "compiling" would be untrue). Imports numba."""
-    import os
-
-    from elman_core import kernels
-
-    try:
-        return all(os.path.exists(entry._cache._cache_file._index_path)
-                   for entry in (kernels.train_online, kernels.train_bptt))
-    except AttributeError:  # another numba's private layout: assume a compile
-        return False
-
-
-class TrainingDriver(StepThrough):
+class TrainingDriver(StepThrough, NetworkFiles):
     """The training a student commands, on one session at a time; returns plain data.
 
     After every command the caller reads :attr:`state`, :attr:`message`, :meth:`take_notices`
@@ -212,56 +171,6 @@ class TrainingDriver(StepThrough):
         elif self.state in (RunState.PAUSED, RunState.RUNNING) and session.finished:
             self._finish()
         return SettingsOutcome(settings, False, None)
-
-    def save_network(self, path: str) -> FileOutcome:
-        """Write the live network (and which task it learned) to ``path``."""
-        session, network = self.session, self.session.network
-        extra = {"task": session.task.name, "task_title": session.task.title,
-                 "epoch": session.epoch, "global_step": session.global_step}
-        try:
-            save_network(network, path, extra)
-        except (ValueError, OSError) as error:  # NetworkFileError is a ValueError
-            self._notify("error", f"The network was not saved: {error}")
-            return FileOutcome("save", False, str(error))
-        text = (f"Saved the {network.n_input}-{network.n_hidden}-{network.n_output} network "
-                f"(epoch {session.epoch}) to {path}.")
-        self._notify("info", text)
-        return FileOutcome("save", True, text)
-
-    def load_network(self, path: str) -> FileOutcome:
-        """Continue from a network read from ``path``; else change nothing.
-
-        A network saved on another task switches to that task (the file names it). The loaded
-        network keeps its weights; the new run counts epochs from 0 and says how far the file
-        had trained.
-        """
-        try:
-            _, extra = read_network_file(path)
-            task = self._task_of_file(extra)
-            settings = (self.session.settings if task.name == self.session.task.name
-                        else RunSettings.for_task(task))
-            session = TrainingSession.from_file(task, settings, path)
-        except (ValueError, TaskError, OSError) as error:
-            self._notify("error", f"The network was not loaded: {error} Nothing changed.")
-            return FileOutcome("load", False, str(error))
-        network = session.network
-        switched = f" (switched to {task.title})" if task.name != self.session.task.name else ""
-        text = (f"Loaded the {network.n_input}-{network.n_hidden}-{network.n_output} network "
-                f"from {path}{switched}: training continues from its weights"
-                f"{_trained_so_far(extra)}.")
-        if switched:
-            self.comparison = None
-        self.swap_in(session, text)
-        self._notify("info", text)
-        return FileOutcome("load", True, text)
-
-    def _task_of_file(self, extra: dict):
-        """The task a network file was saved on (read defensively), else the current one."""
-        name = extra.get("task")
-        current = self.session.task
-        if not isinstance(name, str) or name == current.name or name not in tasks.names():
-            return current
-        return tasks.get(name)
 
     # ------------------------------------------------------------------ experiments
     def set_lesion(self, unit: int, on: bool) -> None:
