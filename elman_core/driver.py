@@ -67,6 +67,11 @@ class TickResult(NamedTuple):
     trace: StepTrace | None  # the traced step this tick took, if any
 
 
+def _targets(sequence, rows) -> list[str]:
+    """The symbol each of ``rows`` must predict, "" where it has no target."""
+    return [sequence.target_symbols[r] if sequence.mask[r] else "" for r in rows]
+
+
 class TrainingDriver(StepThrough, NetworkFiles):
     """The training a student commands, on one session at a time; returns plain data.
 
@@ -107,6 +112,7 @@ class TrainingDriver(StepThrough, NetworkFiles):
         self._stop_at: int | None = None  # global step at which run_steps pauses
         self.pacer.seconds_per_step = 1e-6  # a new network: measure again
         self.ring.clear()
+        self.ring.decode = session.task.decode
         self.thinner.reset()
         self._epoch_losses = np.empty(0)
         self.input_symbols = tuple(dict.fromkeys(session.sequence.input_symbols))
@@ -325,6 +331,7 @@ class TrainingDriver(StepThrough, NetworkFiles):
             self._halt()
             self.state = RunState.FINISHED if session.finished else RunState.PAUSED
             self.message = f"Stopped at {condition.describe()}."
+            self.refill_history()
             return TickResult(True, trace)
         return TickResult(self.pacer.publish_due(), None)
 
@@ -391,10 +398,15 @@ class TrainingDriver(StepThrough, NetworkFiles):
         kept = min(result.steps, self.ring.size)
         rows = (result.first_step + np.arange(result.steps - kept, result.steps)
                 ) % session.steps_per_epoch
-        symbols = session.sequence.input_symbols
-        self.ring.add(result.hidden[-kept:], result.context[-kept:], result.losses[-kept:],
-                      session.global_step - kept, [symbols[r] for r in rows])
+        self._record(result, session.global_step - kept, rows)
         return result
+
+    def _record(self, result: RunResult, first_step: int, rows: np.ndarray) -> None:
+        """The last ``len(rows)`` steps of ``result`` into the activation history."""
+        sequence, kept = self.session.sequence, len(rows)
+        self.ring.add(result.hidden[-kept:], result.context[-kept:], result.losses[-kept:],
+                      first_step, [sequence.input_symbols[r] for r in rows],
+                      result.output[-kept:], _targets(sequence, rows))
 
     def _traced_step(self) -> StepTrace:
         session = self.session
@@ -407,7 +419,8 @@ class TrainingDriver(StepThrough, NetworkFiles):
             self.inspected = self._inspected_of(trace, epoch, row)
             self.ring.add(trace.hidden[None], trace.context[None], np.array([trace.loss]),
                           epoch * session.steps_per_epoch + row,
-                          [session.sequence.input_symbols[row]])
+                          [session.sequence.input_symbols[row]], trace.output[None],
+                          _targets(session.sequence, [row]))
         else:
             divergence.restore_before(session, session.global_step - 1)
             self._diverge()

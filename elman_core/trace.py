@@ -114,6 +114,11 @@ class ActivationHistory:
     loss: np.ndarray  # (n,) NaN where no target
     steps: np.ndarray  # (n,) global step of each
     symbols: tuple[str, ...]  # input symbol of each
+    # What the sequence tape shows (empty when not recorded): the symbol each step had to
+    # predict ("" without a target) and the one the network predicted.
+    targets: tuple[str, ...] = ()
+    predicted: tuple[str, ...] = ()
+    outputs: np.ndarray | None = None  # (n, O) outputs (the ring keeps them; views get None)
 
     def __len__(self) -> int:
         return len(self.steps)
