@@ -50,7 +50,6 @@ class HistoryView(QWidget):
             plot = self.graphics.addPlot(row=index, col=0)
             plot.setLabel("left", name)
             plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" on an empty range
-            plot.getAxis("left").setStyle(showValues=False)
             plot.hideAxis("bottom")
             image = pg.ImageItem(axisOrder="col-major")
             plot.addItem(image)
@@ -72,6 +71,16 @@ class HistoryView(QWidget):
             plot.getAxis("left").setWidth(58)  # room for "0.010" beside the axis label
             if plot is not loss:
                 plot.setXLink(loss)
+        # The clicked column, outlined in every row while it is in view.
+        self.selected_step: int | None = None
+        self.marks = {}
+        for name, plot in self.plots.items():
+            mark = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(255, 200, 0, 70),
+                                       pen=pg.mkPen("#d68910", width=1.5))
+            mark.setZValue(10)
+            mark.hide()
+            plot.addItem(mark, ignoreBounds=True)
+            self.marks[name] = mark
         self.graphics.scene().sigMouseClicked.connect(self._on_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -85,6 +94,8 @@ class HistoryView(QWidget):
         history = snapshot.history
         if history is self.history and snapshot.generation == self._generation:
             return
+        if snapshot.generation != self._generation:
+            self.selected_step = None  # a new run: the clicked step is gone
         self._generation = snapshot.generation
         self.history = history
         self.steps_per_epoch = snapshot.steps_per_epoch
@@ -118,6 +129,35 @@ class HistoryView(QWidget):
             [[(0.0, "0"), (top, f"{top:.2g}")]] if top > 0 else [[(0.0, "0")]])
         for name in ("hidden", "context"):
             self.plots[name].setYRange(0, history.hidden.shape[1], padding=0)
+        self._label_rows(history.hidden.shape[1])
+        self._mark_selected()
+
+    def _label_rows(self, units: int) -> None:
+        """h1, h2… and c1, c2… beside the rows, as many as fit (every k-th when rows are low)."""
+        for name, prefix in (("hidden", "h"), ("context", "c")):
+            axis = self.plots[name].getAxis("left")
+            row_px = self.plots[name].getViewBox().height() / max(units, 1)
+            line = QFontMetrics(axis.style["tickFont"] or QFont()).height()
+            every = max(1, int(np.ceil(line / max(row_px, 1e-9))))
+            axis.setTicks([[(i + 0.5, f"{prefix}{i + 1}") for i in range(0, units, every)]])
+
+    def row_labels(self, name: str) -> list[str]:
+        """The unit names beside a row plot as shown now (tests)."""
+        levels = self.plots[name].getAxis("left")._tickLevels
+        return [label for _, label in levels[0]] if levels else []
+
+    def _mark_selected(self) -> None:
+        history, step = self.history, self.selected_step
+        where = [] if history is None or step is None else np.flatnonzero(history.steps == step)
+        for mark in self.marks.values():
+            if len(where):
+                mark.setRegion((float(where[0]), float(where[0]) + 1.0))
+            mark.setVisible(bool(len(where)))
+
+    def marked_column(self) -> int | None:
+        """The column outlined as clicked, if it is in view (tests)."""
+        mark = self.marks["hidden"]
+        return int(round(mark.getRegion()[0])) if mark.isVisible() else None
 
     def _fit_row_titles(self) -> None:
         """Each row's title whole, or shortened (h, c, err) when the row is too low for it."""
@@ -135,13 +175,22 @@ class HistoryView(QWidget):
         other label reads 0 0 0 0.)"""
         self._fit_row_titles()
         history, axis = self.history, self.plots["loss"].getAxis("bottom")
+        if history is not None and len(history):
+            self._label_rows(history.hidden.shape[1])
         if history is None or len(history) == 0:
             axis.setTicks([[]])
             return
         n = len(history)
         column_px = self.plots["loss"].getViewBox().width() / n
-        metrics = QFontMetrics(axis.style["tickFont"] or QFont())
-        widest = max(metrics.horizontalAdvance(symbol) for symbol in history.symbols)
+        font = QFont()
+        widest = max(QFontMetrics(font).horizontalAdvance(symbol) for symbol in history.symbols)
+        if widest + LABEL_GAP_PX > column_px and all(len(s) <= 1 for s in history.symbols):
+            # Single characters (the text task's) still read in a smaller font, side by side
+            # (a character's advance already holds its spacing).
+            font.setPointSizeF(max(font.pointSizeF() - 2, 6.0))
+            widest = max(QFontMetrics(font).horizontalAdvance(s) for s in history.symbols)
+            widest -= LABEL_GAP_PX
+        axis.setStyle(tickFont=font)
         if widest + LABEL_GAP_PX <= column_px:
             ticks = [(i + 0.5, symbol) for i, symbol in enumerate(history.symbols)]
             hint = CLICK_HINT
@@ -166,6 +215,8 @@ class HistoryView(QWidget):
         """Ask for the step of ``column`` (0 = oldest shown)."""
         if self.history is not None and 0 <= column < len(self.history):
             step = int(self.history.steps[column])
+            self.selected_step = step
+            self._mark_selected()
             place = describe_step(step + 1, self.steps_per_epoch)
             self.info.setText(f"Inspecting {place} (input {self.history.symbols[column]!r})")
             self.stepClicked.emit(step)
