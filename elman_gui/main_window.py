@@ -45,6 +45,7 @@ from elman_gui.student_menus import StudentFeatures
 from elman_gui.views.error_bars import ErrorBarsView
 from elman_gui.views.loss_plot import LossPlotView
 from elman_gui.views.network_diagram import NetworkDiagramView
+from elman_gui.views.sequence_tape import SequenceTape
 from elman_gui.window_parts import PreviousRun, Shown, WindowParts
 from elman_gui.worker import COMPILING_MESSAGE, Trainer
 
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.loss_plot.setToolTip("The loss: faint, per step; bold, the mean of each epoch.")
         self.error_bars.setToolTip("Where the network still errs, over the latest epoch: by "
                                    "position in the sequence, or by output unit.")
+        self.tape = SequenceTape(self)  # what the network reads, must predict and guesses
         self.views = (self.diagram, self.loss_plot, self.error_bars)
         self.notice_bar = NoticeBar(self)
         self.watch_bar = NoticeBar(self)  # an experiment's "Watch:", kept through its run
@@ -123,8 +125,14 @@ class MainWindow(QMainWindow):
         plots.addWidget(self.loss_plot)
         plots.addWidget(self.error_bars)
         plots.setSizes([500, 400])
+        left = QWidget(self)
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.diagram, 1)
+        column.addWidget(self.tape)
         main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(self.diagram)
+        main.addWidget(left)
         main.addWidget(plots)
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 2)
@@ -381,6 +389,7 @@ class MainWindow(QMainWindow):
         self.diagram.show_snapshot(snapshot)
         self.loss_plot.show_snapshot(snapshot)
         self.error_bars.show_snapshot(snapshot)
+        self.tape.show_snapshot(snapshot)
         self.debugger.show_snapshot(snapshot)
         self._update_controls(previous, snapshot)
         self.status.show_snapshot(snapshot)

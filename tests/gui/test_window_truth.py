@@ -170,3 +170,27 @@ def test_sequence_length_says_what_it_counts_and_apply_when_a_network_is_built(w
     panel.apply_button.click()
     rendered_where(qtbot, window, lambda s: s.n_hidden == 7 and newest(window)(s))
     qtbot.waitUntil(lambda: panel.apply_button.text() == APPLY_IDLE, timeout=WAIT_MS)
+
+
+def test_the_sequence_tape_shows_inputs_targets_and_guesses_as_training_goes(window, qtbot):
+    window.choose_task("letters")
+    rendered_where(qtbot, window, lambda s: s.task_name == "letters" and newest(window)(s))
+    assert window.tape.cells() == []
+    window.trainer.run_steps(500)
+    snapshot = rendered_where(qtbot, window, lambda s: s.global_step == 500 and s.state == PAUSED)
+    cells = window.tape.cells()
+    assert 10 <= len(cells) <= 100
+    session = TrainingSession(tasks.get("letters"))
+    outputs = []
+    while session.global_step < 500:
+        outputs.extend(session.run(500 - session.global_step).output)
+    sequence, task = session.sequence, session.task
+    for k, (seen, target, guess) in enumerate(cells):
+        step = 500 - len(cells) + k
+        assert seen == sequence.input_symbols[step]
+        assert target == sequence.target_symbols[step]
+        assert guess == task.decode(outputs[step])
+    assert cells[-1] == (snapshot.input_symbol, snapshot.target_symbol, snapshot.predicted_symbol)
+    window.actions_.step.trigger()  # it moves with the training
+    rendered_where(qtbot, window, lambda s: s.global_step == 501)
+    assert window.tape.cells()[:-1] == cells[1:]
