@@ -171,8 +171,11 @@ def test_run_to_error_threshold_and_epoch(window, qtbot):
     snapshot = rendered_where(qtbot, window, lambda s, e=target: s.state == PAUSED
                               and s.epoch == e)
     assert snapshot.position == 0
+    at_end = snapshot.global_step
     assert (snapshot.inspected.epoch, snapshot.inspected.position) == (
         target - 1, snapshot.steps_per_epoch - 1)
+    # The history shows the 100 steps up to there (it was refilled, never one stretched column).
+    assert len(snapshot.history) == 100 and snapshot.history.steps[-1] == at_end - 1
     # One numbering: the status bar, the inspector and the history name the same step.
     n = snapshot.steps_per_epoch
     status = window.status_labels
