@@ -154,3 +154,17 @@ def test_a_long_status_message_ends_in_an_ellipsis_not_off_screen(small_window):
         if key == "phase":  # shown only in phase mode (P)
             continue
         assert label.isVisible() and label.geometry().right() <= window.width()
+
+
+def test_the_phase_figure_fits_the_status_bar_of_a_small_window(small_window, qtbot):
+    window = small_window
+    window.debugger.phases.trigger()
+    for _ in range(4):  # to the widest phase name, 4/4 copy hidden → context
+        window.actions_.step.trigger()
+    qtbot.waitUntil(lambda: window.current_snapshot is not None
+                    and window.current_snapshot.phase == 4, timeout=15_000)
+    QApplication.processEvents()
+    assert window.status_labels["phase"].isVisible()
+    for label in window.status_labels.values():
+        assert label.isVisible() and label.geometry().right() <= window.width(), label.text()
+        assert label.width() >= label.sizeHint().width(), label.text()  # never cut
