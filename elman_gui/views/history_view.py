@@ -121,7 +121,10 @@ class HistoryView(QWidget):
         loss = np.nan_to_num(history.loss, nan=0.0)
         self.bars.setOpts(x=np.arange(n) + 0.5, height=loss, width=0.8)
         self._update_ticks()
-        self.plots["loss"].setXRange(0, n, padding=0)
+        # Always room for the steps asked for: a short history (just after a reset) fills the
+        # right end at the usual column width, never one column stretched across the view.
+        span = self._span()
+        self.plots["loss"].setXRange(n - span, n, padding=0)
         top = float(loss.max()) if n else 1.0
         self.plots["loss"].setYRange(0, top if top > 0 else 1.0, padding=0.05)
         # Two numbers on a row this low: 0 and the largest error (more would overlap).
@@ -181,7 +184,7 @@ class HistoryView(QWidget):
             axis.setTicks([[]])
             return
         n = len(history)
-        column_px = self.plots["loss"].getViewBox().width() / n
+        column_px = self.plots["loss"].getViewBox().width() / self._span()
         font = QFont()
         widest = max(QFontMetrics(font).horizontalAdvance(symbol) for symbol in history.symbols)
         if widest + LABEL_GAP_PX > column_px and all(len(s) <= 1 for s in history.symbols):
@@ -210,6 +213,15 @@ class HistoryView(QWidget):
 
     def column_labels(self) -> tuple[str, ...]:
         return () if self.history is None else self.history.symbols
+
+    def _span(self) -> int:
+        """Columns of room in the view: the steps asked for, or more if more are shown."""
+        return max(len(self.history) if self.history is not None else 0, self.length.value())
+
+    def shown_x_range(self) -> tuple[float, float]:
+        """The x range of the rows (tests)."""
+        low, high = self.plots["loss"].getViewBox().viewRange()[0]
+        return float(low), float(high)
 
     def click_column(self, column: int) -> None:
         """Ask for the step of ``column`` (0 = oldest shown)."""

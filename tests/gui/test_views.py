@@ -467,3 +467,12 @@ def test_history_labels_the_text_tasks_characters_at_a_laptop_width(qtbot, make_
     view.show_snapshot(make_snapshot(history=_history(100, tuple(text))))
     qtbot.wait(20)
     assert view.axis_labels() == [text[i % len(text)] for i in range(100)]
+
+
+def test_a_short_history_keeps_the_usual_column_width(qtbot, make_snapshot):
+    """Right after a reset a few steps fill the right end; no column stretches across."""
+    view = _shown(qtbot, HistoryView(), 1000, 260)
+    view.show_snapshot(make_snapshot(history=_history(3, ("0", "1"))))
+    assert view.shown_x_range() == pytest.approx((-97.0, 3.0))
+    view.show_snapshot(make_snapshot(history=_history(100, ("0", "1"))))
+    assert view.shown_x_range() == pytest.approx((0.0, 100.0))
