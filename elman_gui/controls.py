@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QFont, QPainter
+from PySide6.QtGui import QAction, QActionGroup, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -251,6 +251,7 @@ class _TickLabels(QWidget):
         super().__init__(parent)
         self.slider = slider
         self.labels = labels
+        self.drawn: list[str] = []  # the labels painted last time (some leave room to others)
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF() - 1.5, 7.0))
         self.setFont(font)
@@ -269,11 +270,33 @@ class _TickLabels(QWidget):
         offset = self.slider.x() - self.x() + groove.x() + handle.width() / 2
         bold = QFont(self.font())
         bold.setBold(True)
+        self.drawn = []
+        last_right = -1e9
         for index, text in enumerate(self.labels):
             x = offset + QStyle.sliderPositionFromValue(0, len(self.labels) - 1, index, span)
-            painter.setFont(bold if index == self.slider.value() else self.font())
+            current = index == self.slider.value()
+            font = bold if current else self.font()
+            half = QFontMetrics(font).horizontalAdvance(text) / 2
+            following = self._left_of(index + 1, offset, span)
+            # A label that would touch its neighbour is left out (the chosen one never is).
+            if not current and (x - half < last_right + 3
+                                or (index + 1 == self.slider.value() and x + half + 3
+                                    > following)):
+                continue
+            painter.setFont(font)
             rect = QRect(int(x) - 30, 0, 60, self.height())
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+            self.drawn.append(text)
+            last_right = x + half
+
+    def _left_of(self, index: int, offset: float, span: int) -> float:
+        """Where the label of stop ``index`` (in bold) would begin; +inf past the last."""
+        if index >= len(self.labels):
+            return float("inf")
+        bold = QFont(self.font())
+        bold.setBold(True)
+        x = offset + QStyle.sliderPositionFromValue(0, len(self.labels) - 1, index, span)
+        return x - QFontMetrics(bold).horizontalAdvance(self.labels[index]) / 2
 
 
 class TextTaskDialog(QDialog):

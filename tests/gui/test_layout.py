@@ -168,3 +168,19 @@ def test_the_phase_figure_fits_the_status_bar_of_a_small_window(small_window, qt
     for label in window.status_labels.values():
         assert label.isVisible() and label.geometry().right() <= window.width(), label.text()
         assert label.width() >= label.sizeHint().width(), label.text()  # never cut
+
+
+def test_speed_labels_leave_out_what_would_overlap_never_the_chosen_one(qtbot):
+    speed = SpeedControl()
+    qtbot.addWidget(speed)
+    speed.show()
+    labels = speed._labels
+    for width, chosen in ((460, "100k/s"), (250, "100k/s"), (250, "300/s")):
+        speed.resize(width, speed.sizeHint().height())
+        speed.set_label(chosen)
+        speed.grab()  # paints
+        assert chosen in labels.drawn and labels.drawn[-1] in ("max", chosen)
+        if width == 460:
+            assert labels.drawn == labels.labels  # room for all
+        else:
+            assert len(labels.drawn) < len(labels.labels)
