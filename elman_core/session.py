@@ -182,7 +182,7 @@ class TrainingSession:
         self.previous_unit_errors: np.ndarray | None = None
         self.running_loss = BinnedLoss(len(self.sequence))
         self.history = History()
-        self._furthest_step = 0  # the furthest step trained (step-back reach is counted from it)
+        self._furthest_step = 0  # step-back reach is counted from the furthest step trained
         self._flush_after = _window_ends(self.sequence.resets, self.network.bptt_window)
 
     @classmethod
@@ -441,15 +441,11 @@ class TrainingSession:
         self.running_loss.restore(state.running_loss)
 
     def steps_back_available(self) -> int:
-        """How many steps back from here can be reached: back to ``max_steps`` before the
-        furthest step trained (not before *here*, so the count goes down one by one while
-        stepping back), and no further than the oldest checkpoint the memory cap keeps."""
-        oldest = self.history.oldest_step()
-        if oldest is None:
-            return 0
+        """Reach: ``max_steps`` before the furthest step trained, within the checkpoints kept."""
         self._furthest_step = max(self._furthest_step, self.global_step)
-        earliest = max(oldest, self._furthest_step - self.history.max_steps)
-        return max(0, self.global_step - earliest)
+        oldest = self.history.oldest_step()
+        reach_from = self._furthest_step - self.history.max_steps
+        return 0 if oldest is None else max(0, self.global_step - max(oldest, reach_from))
 
     def step_back(self, steps: int = 1) -> int:
         """Go back ``steps`` timesteps (as far as the history reaches); returns how many."""

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from elman_core.trace import next_phase, phase_name
 from elman_gui.snapshot import Snapshot
 from elman_gui.views import palette
 from elman_gui.views.diagram_hover import DiagramHover
@@ -39,7 +38,7 @@ from elman_gui.views.diagram_layout import (
     link_levels,
     strongest_links,
 )
-from elman_gui.views.diagram_legend import ActivationLegend, weight_key_html
+from elman_gui.views.diagram_legend import ActivationLegend, PhaseBanner, weight_key_html
 from elman_gui.views.diagram_texts import TEXT_LINE_PX, DiagramTexts, text_width, tight
 from elman_gui.views.segments_item import SegmentsItem
 
@@ -64,7 +63,7 @@ class NetworkDiagramView(DiagramTexts, DiagramHover, QWidget):
 
     def phase_banner(self) -> str:
         """The phase-mode line above the picture ("" when phase mode is off; tests)."""
-        return self._phase_banner.text() if not self._phase_banner.isHidden() else ""
+        return self._phase_banner.shown_text()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -79,12 +78,7 @@ class NetworkDiagramView(DiagramTexts, DiagramHover, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        # Phase mode (P) said in words above the picture: which phase is drawn, what Step does.
-        self._phase_banner = QLabel(self)
-        self._phase_banner.setStyleSheet(
-            "QLabel { background: #fff4e5; color: #8a4b00; font-weight: bold; padding: 2px 6px; }")
-        self._phase_banner.setWordWrap(True)
-        self._phase_banner.hide()
+        self._phase_banner = PhaseBanner(self)  # phase mode (P) said in words above the picture
         layout.addWidget(self._phase_banner)
         layout.addWidget(self._plot, 1)
         layout.addLayout(self._make_legend_row())
@@ -188,11 +182,7 @@ class NetworkDiagramView(DiagramTexts, DiagramHover, QWidget):
         1 forward and 3 backward use the weights; 2 (error) uses none; 4 copies hidden →
         context, so the copy links glow and the weights are dimmed.
         """
-        if phase_mode:
-            now = f"Shown: phase {phase_name(phase)}. " if phase is not None else ""
-            self._phase_banner.setText(f"Step through phases (P) is on. {now}Step (→) shows: "
-                                       f"{phase_name(next_phase(phase))}.")
-        self._phase_banner.setVisible(phase_mode)
+        self._phase_banner.show_phase(phase, phase_mode)
         self._links_opacity = 0.15 if phase in (2, 4) else 1.0
         self._links.setOpacity(self._links_opacity)
         copy = getattr(self, "_copy_links", None)
