@@ -13,7 +13,7 @@ import numpy as np
 
 from elman_core.network import ElmanNetwork
 from elman_core.session import RunResult, TrainingSession
-from elman_core.trace import LatestStep, StepTrace
+from elman_core.trace import LatestStep, StepTrace, describe_step
 
 DIVERGENCE_LIMIT = 1e6
 REPLAY_CHUNK = 256  # after a divergence: replay in pieces this long, then step by step
@@ -49,7 +49,8 @@ def epoch_sane(session: TrainingSession) -> bool:
 
 def message(session: TrainingSession) -> str:
     """What the student reads when a run has diverged."""
-    return (f"Training diverged: at epoch {session.epoch}, step {session.position} the weights "
+    place = describe_step(session.global_step + 1, session.steps_per_epoch)  # the next step
+    return (f"Training diverged: at {place} the weights "
             f"or errors would pass ±{DIVERGENCE_LIMIT:,.0f} (learning rate "
             f"{session.network.learning_rate:g})")
 

@@ -25,10 +25,11 @@ from typing import NamedTuple
 import numpy as np
 
 from elman_core import divergence, run_to, tasks
+from elman_core.comparison import ComparisonRun
 from elman_core.divergence import DIVERGENCE_LIMIT
+from elman_core.network_files import FileOutcome, NetworkFiles
 from elman_core.pacing import SLICE_SECONDS, Pacer
 from elman_core.pending import PendingCommands
-from elman_core.persistence import save_network
 from elman_core.recording import ActivationRing, CurveThinner
 from elman_core.session import RunResult, TrainingSession
 from elman_core.settings import RunSettings
@@ -43,9 +44,11 @@ from elman_core.trace import (
     StepTrace,
     frozen,
 )
+from elman_core.warm_up import kernels_cached, warm_up_kernels
 
 DIVERGED_HINT = "The run diverged. Lower the learning rate, then press Reset (R)."
-__all__ = ["DIVERGENCE_LIMIT", "TrainingDriver", "PendingCommands", "warm_up_kernels"]
+__all__ = ["DIVERGENCE_LIMIT", "FileOutcome", "TrainingDriver", "PendingCommands",
+           "kernels_cached", "warm_up_kernels"]
 
 
 class Notice(NamedTuple):
@@ -59,28 +62,17 @@ class SettingsOutcome(NamedTuple):
     error: str | None  # why nothing changed, or None
 
 
-class FileOutcome(NamedTuple):
-    kind: str  # "save" / "load"
-    ok: bool
-    message: str
-
-
 class TickResult(NamedTuple):
     publish: bool  # a snapshot is due
     trace: StepTrace | None  # the traced step this tick took, if any
 
 
-def warm_up_kernels() -> None:
-    """Compile (or load from numba's disk cache) the training kernels for both learning rules,
-    on a tiny real session, so they are specialised for exactly the app's argument types."""
-    task = tasks.get("alternating")
-    for rule in ("online", "bptt"):
-        settings = RunSettings.for_task(task, rule=rule, n_hidden=1, sequence_length=4, epochs=1)
-        session = TrainingSession(task, settings)
-        session.run(session.steps_per_epoch)
+def _targets(sequence, rows) -> list[str]:
+    """The symbol each of ``rows`` must predict, "" where it has no target."""
+    return [sequence.target_symbols[r] if sequence.mask[r] else "" for r in rows]
 
 
-class TrainingDriver(StepThrough):
+class TrainingDriver(StepThrough, NetworkFiles):
     """The training a student commands, on one session at a time; returns plain data.
 
     After every command the caller reads :attr:`state`, :attr:`message`, :meth:`take_notices`
@@ -95,6 +87,7 @@ class TrainingDriver(StepThrough):
         self.memory_limit: int | None = None  # checkpoint memory cap set by the student
         self.phase_mode = False
         self.ring = ActivationRing()
+        self.comparison: ComparisonRun | None = None  # the run an experiment compares with
         self.thinner = CurveThinner()
         self.message = ""
         self._notices: list[Notice] = []
@@ -119,9 +112,11 @@ class TrainingDriver(StepThrough):
         self._stop_at: int | None = None  # global step at which run_steps pauses
         self.pacer.seconds_per_step = 1e-6  # a new network: measure again
         self.ring.clear()
+        self.ring.decode = session.task.decode
         self.thinner.reset()
         self._epoch_losses = np.empty(0)
         self.input_symbols = tuple(dict.fromkeys(session.sequence.input_symbols))
+        self.task_description = session.task.describe(session.sequence)  # About this run
 
     def swap_in(self, session: TrainingSession, message: str) -> None:
         """Install ``session`` and keep playing if a run was playing."""
@@ -146,8 +141,17 @@ class TrainingDriver(StepThrough):
         except (TaskError, ValueError) as error:
             self._notify("error", str(error))
             return False
+        self.comparison = None  # it belonged to the task left
         self.swap_in(session, f"{task.title}: a new network.")
         return True
+
+    def set_comparison(self, changes: dict | None, label: str = "") -> None:
+        """Compute a run of this task's defaults changed by ``changes`` beside the main run
+        (an experiment's "compare with the 4-unit default"); None: no comparison."""
+        self.comparison = None if changes is None else ComparisonRun(
+            self.session.task, dict(changes), label)
+        if self.comparison is not None:
+            self.comparison.keep_level_with(self.session.global_step)
 
     def apply_settings(self, changes: dict) -> SettingsOutcome:
         """Settings that apply at once change the live run; the others build a new network.
@@ -173,38 +177,6 @@ class TrainingDriver(StepThrough):
         elif self.state in (RunState.PAUSED, RunState.RUNNING) and session.finished:
             self._finish()
         return SettingsOutcome(settings, False, None)
-
-    def save_network(self, path: str) -> FileOutcome:
-        """Write the live network (and which task it learned) to ``path``."""
-        session, network = self.session, self.session.network
-        extra = {"task": session.task.name, "task_title": session.task.title,
-                 "epoch": session.epoch, "global_step": session.global_step}
-        try:
-            save_network(network, path, extra)
-        except (ValueError, OSError) as error:  # NetworkFileError is a ValueError
-            self._notify("error", f"The network was not saved: {error}")
-            return FileOutcome("save", False, str(error))
-        text = (f"Saved the {network.n_input}-{network.n_hidden}-{network.n_output} network "
-                f"(epoch {session.epoch}) to {path}.")
-        self._notify("info", text)
-        return FileOutcome("save", True, text)
-
-    def load_network(self, path: str) -> FileOutcome:
-        """Continue from a network read from ``path`` if it fits the task; else change nothing.
-
-        The loaded network keeps its weights; the epoch count of the new run starts at 0.
-        """
-        try:
-            session = TrainingSession.from_file(self.session.task, self.session.settings, path)
-        except (ValueError, TaskError, OSError) as error:
-            self._notify("error", f"The network was not loaded: {error} Nothing changed.")
-            return FileOutcome("load", False, str(error))
-        network = session.network
-        text = (f"Loaded the {network.n_input}-{network.n_hidden}-{network.n_output} network "
-                f"from {path}: training continues from its weights.")
-        self.swap_in(session, text)
-        self._notify("info", text)
-        return FileOutcome("load", True, text)
 
     # ------------------------------------------------------------------ experiments
     def set_lesion(self, unit: int, on: bool) -> None:
@@ -278,6 +250,12 @@ class TrainingDriver(StepThrough):
         """One timer tick of a running session: a time slice of training."""
         if self.state != RunState.RUNNING:
             return TickResult(False, None)
+        result = self._training_tick()
+        if self.comparison is not None:
+            self.comparison.keep_level_with(self.session.global_step)
+        return result
+
+    def _training_tick(self) -> TickResult:
         if self._condition is not None:
             return self._run_to_tick()
         if self.pacer.traced:
@@ -353,6 +331,7 @@ class TrainingDriver(StepThrough):
             self._halt()
             self.state = RunState.FINISHED if session.finished else RunState.PAUSED
             self.message = f"Stopped at {condition.describe()}."
+            self.refill_history()
             return TickResult(True, trace)
         return TickResult(self.pacer.publish_due(), None)
 
@@ -419,10 +398,15 @@ class TrainingDriver(StepThrough):
         kept = min(result.steps, self.ring.size)
         rows = (result.first_step + np.arange(result.steps - kept, result.steps)
                 ) % session.steps_per_epoch
-        symbols = session.sequence.input_symbols
-        self.ring.add(result.hidden[-kept:], result.context[-kept:], result.losses[-kept:],
-                      session.global_step - kept, [symbols[r] for r in rows])
+        self._record(result, session.global_step - kept, rows)
         return result
+
+    def _record(self, result: RunResult, first_step: int, rows: np.ndarray) -> None:
+        """The last ``len(rows)`` steps of ``result`` into the activation history."""
+        sequence, kept = self.session.sequence, len(rows)
+        self.ring.add(result.hidden[-kept:], result.context[-kept:], result.losses[-kept:],
+                      first_step, [sequence.input_symbols[r] for r in rows],
+                      result.output[-kept:], _targets(sequence, rows))
 
     def _traced_step(self) -> StepTrace:
         session = self.session
@@ -435,7 +419,8 @@ class TrainingDriver(StepThrough):
             self.inspected = self._inspected_of(trace, epoch, row)
             self.ring.add(trace.hidden[None], trace.context[None], np.array([trace.loss]),
                           epoch * session.steps_per_epoch + row,
-                          [session.sequence.input_symbols[row]])
+                          [session.sequence.input_symbols[row]], trace.output[None],
+                          _targets(session.sequence, [row]))
         else:
             divergence.restore_before(session, session.global_step - 1)
             self._diverge()

@@ -55,28 +55,38 @@ class CurveThinner:
 
 
 class ActivationRing:
-    """The hidden and context activations, loss and input of the last ``size`` steps."""
+    """The hidden and context activations, loss, input, target and output of the last ``size``
+    steps. Predictions are decoded (``decode``: the task's) once per change, for the views."""
 
     def __init__(self, size: int = 100) -> None:
         self.size = size
+        self.decode = None  # output vector -> symbol; None: no predictions
         self.clear()
+
+    def __len__(self) -> int:
+        return 0 if self._rows is None else len(self._rows)
 
     def clear(self) -> None:
         self._rows: ActivationHistory | None = None
         self._view: ActivationHistory | None = None
 
-    def add(self, hidden, context, losses, first_step: int, symbols) -> None:
+    def add(self, hidden, context, losses, first_step: int, symbols, outputs=None,
+            targets=()) -> None:
         """Steps ``first_step``, ``first_step + 1``…; any kept from there on are replaced."""
         n = len(losses)
         keep = min(n, self.size)
+        outputs = np.zeros((n, 0)) if outputs is None else outputs
+        targets = tuple(targets) or ("",) * n
         new = ActivationHistory(
             np.asarray(hidden[n - keep:], dtype=np.float64),
             np.asarray(context[n - keep:], dtype=np.float64),
             np.asarray(losses[n - keep:], dtype=np.float64),
-            first_step + np.arange(n - keep, n), tuple(symbols[n - keep:]))
+            first_step + np.arange(n - keep, n), tuple(symbols[n - keep:]),
+            targets[n - keep:], (), np.asarray(outputs[n - keep:], dtype=np.float64))
         self.trim(first_step)
         old = self._rows
-        if old is not None and old.hidden.shape[1] == new.hidden.shape[1]:
+        if old is not None and old.hidden.shape[1] == new.hidden.shape[1] \
+                and old.outputs.shape[1] == new.outputs.shape[1]:
             new = ActivationHistory(*(
                 a + b if isinstance(a, tuple) else np.concatenate([a, b])
                 for a, b in zip(dataclasses.astuple(old), dataclasses.astuple(new), strict=True)))
@@ -93,15 +103,19 @@ class ActivationRing:
         if (start, end) != (0, len(rows)):
             self._rows = ActivationHistory(
                 rows.hidden[start:end], rows.context[start:end], rows.loss[start:end],
-                rows.steps[start:end], rows.symbols[start:end])
+                rows.steps[start:end], rows.symbols[start:end], rows.targets[start:end], (),
+                rows.outputs[start:end])
 
     def view(self) -> ActivationHistory | None:
-        """Read-only copies for the views (made once per change)."""
+        """Read-only copies for the views (made once per change), with the predictions."""
         if self._rows is None:
             return None
         if self._view is None:
             rows = self._rows
+            predicted = () if self.decode is None or rows.outputs.shape[1] == 0 else tuple(
+                self.decode(output) for output in rows.outputs)
             self._view = ActivationHistory(
                 frozen(rows.hidden), frozen(rows.context), frozen(rows.loss),
-                frozen(rows.steps).astype(np.int64), tuple(rows.symbols))
+                frozen(rows.steps).astype(np.int64), tuple(rows.symbols), tuple(rows.targets),
+                predicted)
         return self._view

@@ -182,6 +182,7 @@ class TrainingSession:
         self.previous_unit_errors: np.ndarray | None = None
         self.running_loss = BinnedLoss(len(self.sequence))
         self.history = History()
+        self._furthest_step = 0  # step-back reach is counted from the furthest step trained
         self._flush_after = _window_ends(self.sequence.resets, self.network.bptt_window)
 
     @classmethod
@@ -424,8 +425,11 @@ class TrainingSession:
         self.running_loss.restore(state.running_loss)
 
     def steps_back_available(self) -> int:
+        """Reach: ``max_steps`` before the furthest step trained, within the checkpoints kept."""
+        self._furthest_step = max(self._furthest_step, self.global_step)
         oldest = self.history.oldest_step()
-        return 0 if oldest is None else min(self.global_step - oldest, self.history.max_steps)
+        reach_from = self._furthest_step - self.history.max_steps
+        return 0 if oldest is None else max(0, self.global_step - max(oldest, reach_from))
 
     def step_back(self, steps: int = 1) -> int:
         """Go back ``steps`` timesteps (as far as the history reaches); returns how many."""

@@ -12,7 +12,15 @@ import dataclasses
 
 import numpy as np
 
-from elman_core.trace import PARAMETER_NAMES, InspectedStep, LatestStep, Phase, RunState, StepTrace
+from elman_core.trace import (
+    PARAMETER_NAMES,
+    InspectedStep,
+    LatestStep,
+    Phase,
+    RunState,
+    StepTrace,
+    describe_step,
+)
 
 
 class StepThrough:
@@ -56,6 +64,8 @@ class StepThrough:
         while session.epoch < target and self.state != RunState.DIVERGED:
             if not self._train_steps(session.steps_per_epoch - session.position):
                 break
+        if self.comparison is not None:
+            self.comparison.keep_level_with(session.global_step)
         self._after_manual_step()
 
     def step_back(self, steps: int) -> StepTrace | None:
@@ -71,8 +81,9 @@ class StepThrough:
                                     "(raise the memory cap in the Memory menu).")
             return None
         self.ring.trim(session.global_step)
+        self.refill_history()
         self.latest, self.inspected, trace = None, None, None
-        place = f"epoch {session.epoch}, step {session.position}"
+        place = describe_step(session.global_step, session.steps_per_epoch)
         moved = f"{done} step{'s' if done != 1 else ''}"
         if session.steps_back_available() >= 1:
             inspected = self.peek(session.global_step - 1)
@@ -95,6 +106,32 @@ class StepThrough:
         self.inspected = dataclasses.replace(
             self.peek(int(global_step)), note="a past step, recomputed; training is unchanged")
         return True
+
+    def refill_history(self) -> None:
+        """Give the activation history back the steps just before here that it no longer holds
+        (after a step back, or a run-to that stopped in a short piece): recomputed from the
+        checkpoints with the kernel that took them, then everything is put back exactly."""
+        session, ring = self.session, self.ring
+        wanted = min(ring.size, session.steps_back_available())
+        if wanted <= len(ring):
+            return
+        end = session.global_step
+        state, saved = session.capture(), session.history.saved()
+        epoch_losses = list(session.epoch_losses)
+        try:
+            with np.errstate(all="ignore"):
+                session.step_back(wanted)
+                while session.global_step < end:
+                    first = session.global_step
+                    result = session.run(end - first)
+                    if result.steps == 0:
+                        break
+                    rows = (first + np.arange(result.steps)) % session.steps_per_epoch
+                    self._record(result, first, rows)
+        finally:
+            session.restore(state)
+            session.history.put_back(saved)
+            session.epoch_losses[:] = epoch_losses
 
     def peek(self, global_step: int) -> InspectedStep:
         """Recompute the trace of a past step, then put everything back exactly as it was."""

@@ -73,6 +73,20 @@ class Phase(IntEnum):
     COPY = 4  # hidden copied into the context
 
 
+PHASE_WORDS = {Phase.FORWARD: "forward", Phase.ERROR: "error",
+               Phase.BACKWARD: "backward + update", Phase.COPY: "copy hidden → context"}
+
+
+def phase_name(phase: int) -> str:
+    """"2/4 error": a phase as the status bar, the diagram and the inspector name it."""
+    return f"{int(phase)}/4 {PHASE_WORDS[Phase(phase)]}"
+
+
+def next_phase(phase: int | None) -> Phase:
+    """The phase the next Step shows in phase mode (after the copy, a new timestep begins)."""
+    return Phase.FORWARD if phase in (None, Phase.COPY) else Phase(int(phase) + 1)
+
+
 @dataclass(frozen=True)
 class InspectedStep:
     """One timestep's trace and where it was taken (the inspector names exactly this step)."""
@@ -86,6 +100,10 @@ class InspectedStep:
     predicted_symbol: str
     note: str = ""  # e.g. "stepped back to …", "past step (training unchanged)"
 
+    def place(self) -> str:
+        """"epoch e, step s", numbered as everywhere (:func:`step_place`): this step is done."""
+        return f"epoch {self.epoch + 1:,}, step {self.position + 1:,}"
+
 
 @dataclass(frozen=True)
 class ActivationHistory:
@@ -96,6 +114,11 @@ class ActivationHistory:
     loss: np.ndarray  # (n,) NaN where no target
     steps: np.ndarray  # (n,) global step of each
     symbols: tuple[str, ...]  # input symbol of each
+    # What the sequence tape shows (empty when not recorded): the symbol each step had to
+    # predict ("" without a target) and the one the network predicted.
+    targets: tuple[str, ...] = ()
+    predicted: tuple[str, ...] = ()
+    outputs: np.ndarray | None = None  # (n, O) outputs (the ring keeps them; views get None)
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -122,3 +145,21 @@ class LatestStep:
         row = (result.first_step + result.steps - 1) % steps_per_epoch
         return cls(row, inputs[row], result.last_context, result.hidden[-1], result.output[-1],
                    result.trace)
+
+
+def step_place(steps_done: int, steps_per_epoch: int) -> tuple[int, int]:
+    """The one numbering every view uses: (epoch, step) of the step *just done*, both from 1.
+
+    After 3 steps of epoch 1 that is (1, 3); the last step of epoch 450 is (450, n); before any
+    step it is (0, 0). ``steps_done`` counts the steps trained since the run's start.
+    """
+    steps_done, n = int(steps_done), max(int(steps_per_epoch), 1)
+    if steps_done <= 0:
+        return 0, 0
+    return (steps_done - 1) // n + 1, (steps_done - 1) % n + 1
+
+
+def describe_step(steps_done: int, steps_per_epoch: int) -> str:
+    """"epoch e, step s" of the step just done (see :func:`step_place`)."""
+    epoch, step = step_place(steps_done, steps_per_epoch)
+    return f"epoch {epoch:,}, step {step:,}"

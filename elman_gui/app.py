@@ -43,6 +43,7 @@ def create_window(task_name: str, task_options: dict, full_speed: bool = False,
     trainer = Trainer(task_name, task_options)
     window = MainWindow(trainer)
     if full_speed:
+        window.follow_task_pace = False  # a screenshot trains at full speed, whatever the pace
         window.speed.set_label("max")
     trainer.set_speed(window.speed.speed())
     screen = app.primaryScreen().availableGeometry()

@@ -5,8 +5,9 @@ Every control here only emits; the main window decides what a click means.
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QFont, QPainter
+from PySide6.QtGui import QAction, QActionGroup, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,14 +26,16 @@ from PySide6.QtWidgets import (
 
 from elman_core import tasks
 from elman_core.tasks.base import TaskError
+from elman_core.trace import next_phase, phase_name
 from elman_gui.actions import make_action
 
 # (label, steps per second); None is "as fast as the computer can".
 SPEED_STOPS: tuple[tuple[str, float | None], ...] = (
-    ("1/s", 1), ("3/s", 3), ("10/s", 10), ("30/s", 30), ("100/s", 100), ("1k/s", 1_000),
+    ("1/s", 1), ("3/s", 3), ("10/s", 10), ("30/s", 30), ("100/s", 100), ("300/s", 300),
+    ("1k/s", 1_000),
     ("10k/s", 10_000), ("100k/s", 100_000), ("max", None),
 )
-DEFAULT_SPEED = "100k/s"  # XOR's 600 epochs take about 20 s: long enough to watch it learn
+DEFAULT_SPEED = "100k/s"  # until the task's own opening pace (Task.opening_speed) arrives
 
 
 class TrainingActions:
@@ -85,6 +88,10 @@ class TrainingActions:
     def _action(parent, text, keys, tip, icon=None) -> QAction:
         # Added to parent: shortcuts work even when the toolbar is hidden.
         return make_action(parent, text, tip, keys, icon=icon)
+
+    def show_phase(self, phase_mode: bool, phase) -> None:
+        """In phase mode the Step button names the phase it will show ("Step: 2/4 error ▸")."""
+        self.step.setText(f"Step: {phase_name(next_phase(phase))} ▸" if phase_mode else "Step")
 
     def show_running(self, running: bool) -> None:
         self.play_pause.setText("Pause" if running else "Play")
@@ -172,6 +179,15 @@ class SpeedControl(QWidget):
     def set_label(self, label: str) -> None:
         self.slider.setValue(self.index_of(label))
 
+    def set_speed(self, steps_per_second: float | None) -> None:
+        """The stop closest to ``steps_per_second`` (None: full speed)."""
+        if steps_per_second is None:
+            self.set_label("max")
+            return
+        finite = [(abs(np.log(speed / steps_per_second)), index)
+                  for index, (_, speed) in enumerate(SPEED_STOPS) if speed is not None]
+        self.slider.setValue(min(finite)[1])
+
     def _emit(self, _index: int) -> None:
         self._labels.update()
         self.speedChanged.emit(self.speed())
@@ -235,6 +251,7 @@ class _TickLabels(QWidget):
         super().__init__(parent)
         self.slider = slider
         self.labels = labels
+        self.drawn: list[str] = []  # the labels painted last time (some leave room to others)
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF() - 1.5, 7.0))
         self.setFont(font)
@@ -253,11 +270,33 @@ class _TickLabels(QWidget):
         offset = self.slider.x() - self.x() + groove.x() + handle.width() / 2
         bold = QFont(self.font())
         bold.setBold(True)
+        self.drawn = []
+        last_right = -1e9
         for index, text in enumerate(self.labels):
             x = offset + QStyle.sliderPositionFromValue(0, len(self.labels) - 1, index, span)
-            painter.setFont(bold if index == self.slider.value() else self.font())
+            current = index == self.slider.value()
+            font = bold if current else self.font()
+            half = QFontMetrics(font).horizontalAdvance(text) / 2
+            following = self._left_of(index + 1, offset, span)
+            # A label that would touch its neighbour is left out (the chosen one never is).
+            if not current and (x - half < last_right + 3
+                                or (index + 1 == self.slider.value() and x + half + 3
+                                    > following)):
+                continue
+            painter.setFont(font)
             rect = QRect(int(x) - 30, 0, 60, self.height())
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+            self.drawn.append(text)
+            last_right = x + half
+
+    def _left_of(self, index: int, offset: float, span: int) -> float:
+        """Where the label of stop ``index`` (in bold) would begin; +inf past the last."""
+        if index >= len(self.labels):
+            return float("inf")
+        bold = QFont(self.font())
+        bold.setBold(True)
+        x = offset + QStyle.sliderPositionFromValue(0, len(self.labels) - 1, index, span)
+        return x - QFontMetrics(bold).horizontalAdvance(self.labels[index]) / 2
 
 
 class TextTaskDialog(QDialog):

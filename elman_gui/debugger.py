@@ -207,4 +207,4 @@ class Debugger(QObject):
         if snapshot.state != RUNNING or now - self._history_painted_at >= HISTORY_RUNNING_PERIOD:
             self._history_painted_at = now
             self.history.show_snapshot(snapshot)
-        self.parts.diagram.set_phase(snapshot.phase)
+        self.parts.diagram.set_phase(snapshot.phase, snapshot.phase_mode)

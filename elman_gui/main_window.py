@@ -39,12 +39,13 @@ from elman_gui.controls import (
 )
 from elman_gui.debugger import Debugger
 from elman_gui.parameter_panel import ParameterPanel
-from elman_gui.snapshot import RUNNING, Snapshot
+from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING, Snapshot
 from elman_gui.status import NoticeBar, StatusBar
 from elman_gui.student_menus import StudentFeatures
 from elman_gui.views.error_bars import ErrorBarsView
 from elman_gui.views.loss_plot import LossPlotView
 from elman_gui.views.network_diagram import NetworkDiagramView
+from elman_gui.views.sequence_tape import SequenceTape
 from elman_gui.window_parts import PreviousRun, Shown, WindowParts
 from elman_gui.worker import COMPILING_MESSAGE, Trainer
 
@@ -66,6 +67,10 @@ class MainWindow(QMainWindow):
         self.frames_painted = 0
         self._pending: Snapshot | None = None
         self._running_intent = False
+        # The task's opening pace (Task.opening_speed) is applied to the first picture of a
+        # task opened or reset; --screenshot turns this off (it trains at full speed).
+        self.follow_task_pace = True
+        self._pace_due = True
         self._task_sources = {name: tasks.get(name).source for name in tasks.names()}
 
         self.actions_ = TrainingActions(self)
@@ -82,8 +87,10 @@ class MainWindow(QMainWindow):
         self.loss_plot.setToolTip("The loss: faint, per step; bold, the mean of each epoch.")
         self.error_bars.setToolTip("Where the network still errs, over the latest epoch: by "
                                    "position in the sequence, or by output unit.")
+        self.tape = SequenceTape(self)  # what the network reads, must predict and guesses
         self.views = (self.diagram, self.loss_plot, self.error_bars)
         self.notice_bar = NoticeBar(self)
+        self.watch_bar = NoticeBar(self)  # an experiment's "Watch:", kept through its run
         self._build_central()
 
         self.parameters = ParameterPanel(self)
@@ -100,7 +107,8 @@ class MainWindow(QMainWindow):
             trainer=trainer, shown=self.shown, menu_bar=self.menuBar(), toolbar=self.toolbar,
             diagram=self.diagram, loss_plot=self.loss_plot, error_bars=self.error_bars,
             host=self.centralWidget(), notify=self.show_notice, choose_task=self.choose_task,
-            refresh_task=self._refresh_task, all_actions=self._all_actions)
+            refresh_task=self._refresh_task, all_actions=self._all_actions,
+            watch=self._show_watch)
         self.student = StudentFeatures(parts)  # File export/save/load, Experiments, Help
         self.debugger = Debugger(parts)  # inspector, history, step back, phases, run to
         self._place_debugger_docks()
@@ -117,8 +125,14 @@ class MainWindow(QMainWindow):
         plots.addWidget(self.loss_plot)
         plots.addWidget(self.error_bars)
         plots.setSizes([500, 400])
+        left = QWidget(self)
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.diagram, 1)
+        column.addWidget(self.tape)
         main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(self.diagram)
+        main.addWidget(left)
         main.addWidget(plots)
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 2)
@@ -126,6 +140,7 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
+        layout.addWidget(self.watch_bar)
         layout.addWidget(self.notice_bar)
         layout.addWidget(main, 1)
         self.setCentralWidget(central)
@@ -267,16 +282,19 @@ class MainWindow(QMainWindow):
     def reset(self) -> None:
         self._remember_run()
         self._running_intent = False
+        self._pace_due = True
         self.trainer.reset()
 
     def choose_task(self, name: str) -> None:
         options = self.shown.text_options if name == "text" else {}
         self.shown.previous_run = None
         self.student.task_left()
+        self._pace_due = True
         self.trainer.set_task(name, options)
 
     def edit_text(self) -> None:
-        text = self.shown.text_options.get("text") or tasks.options("text").get("text") or ""
+        # The text being learned (or the built-in sample): visible and editable.
+        text = self.shown.text_options.get("text") or tasks.get("text").text
         dialog = TextTaskDialog(str(text), self)
         if dialog.exec():
             self.shown.text_options = {"text": dialog.text()}
@@ -307,6 +325,12 @@ class MainWindow(QMainWindow):
     def show_notice(self, level: str, text: str) -> None:
         self.notice_bar.show_notice(level, text)
         self.status.say(text)
+
+    def _show_watch(self, text: str) -> None:
+        if text:
+            self.watch_bar.show_notice("info", text, persistent=True)
+        else:
+            self.watch_bar.hide()
 
     def _on_reset_each_epoch(self, on: bool) -> None:
         self.trainer.set_settings({"reset_context_each_epoch": bool(on)})
@@ -352,12 +376,20 @@ class MainWindow(QMainWindow):
         new_run = previous is None or previous.generation != snapshot.generation
         if new_run:  # the views notice a new generation themselves; no clear() needed
             self._show_previous_run(snapshot)
+            self.parameters.show_run(snapshot.length_unit, snapshot.steps_per_epoch)
+            if self._pace_due and self.follow_task_pace:
+                self.speed.set_speed(snapshot.opening_speed)  # the slider tells the trainer
+            self._pace_due = False
         if previous is None or previous.task_name != snapshot.task_name:
             self._show_task(snapshot)
+        elif previous.task_description != snapshot.task_description:
+            self._describe_task(snapshot)  # same task, another text or sequence length
+        self._show_comparison(previous, snapshot, new_run)
         self.shown.snapshot = snapshot
         self.diagram.show_snapshot(snapshot)
         self.loss_plot.show_snapshot(snapshot)
         self.error_bars.show_snapshot(snapshot)
+        self.tape.show_snapshot(snapshot)
         self.debugger.show_snapshot(snapshot)
         self._update_controls(previous, snapshot)
         self.status.show_snapshot(snapshot)
@@ -370,6 +402,15 @@ class MainWindow(QMainWindow):
             self.loss_plot.set_previous_run(run.x, run.y, run.label)
         else:
             self.loss_plot.clear_previous_run()
+
+    def _show_comparison(self, previous: Snapshot | None, snapshot: Snapshot,
+                         new_run: bool) -> None:
+        """The run an experiment names (computed beside this one), dashed in the loss plot."""
+        losses = snapshot.comparison_losses
+        if losses is None or (not new_run and previous.comparison_losses is losses):
+            return
+        x = np.arange(1, len(losses) + 1, dtype=np.float64)
+        self.loss_plot.set_previous_run(x, losses, f"compare: {snapshot.comparison_label}")
 
     def _show_task(self, snapshot: Snapshot) -> None:
         self.selector.show_task(snapshot.task_name)
@@ -385,17 +426,24 @@ class MainWindow(QMainWindow):
         source = self._task_sources.get(snapshot.task_name, "")
         paragraphs = "".join(f"<p>{escape(p)}</p>"
                              for p in snapshot.task_description.split("\n\n") if p.strip())
+        pace = snapshot.opening_speed
+        steps = snapshot.steps_per_epoch * snapshot.epochs_total
+        opening = (f"<p style='color:#555'>Opens at {pace:,.0f} steps a second, so the "
+                   f"{steps:,} steps of the run take about {steps / pace:,.0f} s to watch; "
+                   "F trains at full speed.</p>" if pace else "")
         self.description.setHtml(
-            f"<h3>{escape(snapshot.task_title)}</h3>{paragraphs}"
+            f"<h3>{escape(snapshot.task_title)}</h3>{paragraphs}{opening}"
             + (f"<p style='color:#666'><i>Source: {escape(source)}</i></p>" if source else "")
             + self.shown.experiment_html)
 
     def _update_controls(self, previous: Snapshot | None, snapshot: Snapshot) -> None:
         running = snapshot.state == RUNNING
         was_running = previous is not None and previous.state == RUNNING
-        if running or was_running or previous is None:
+        # A finished or diverged run cannot be playing: Play again (Space then says why not).
+        if running or was_running or previous is None or snapshot.state in (FINISHED, DIVERGED):
             self._running_intent = running
         self.actions_.show_running(self._running_intent)
+        self.actions_.show_phase(snapshot.phase_mode, snapshot.phase)
         self.selector.show_task(snapshot.task_name)
 
     # ------------------------------------------------------------------ closing

@@ -35,6 +35,9 @@ from elman_core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from elman_core.settings import BOUNDS, STRUCTURAL, RunSettings
 
 RULES = (("online", "Elman (1-step)"), ("bptt", "BPTT"))
+APPLY_IDLE = "Apply (no network change)"
+APPLY_PENDING = "Apply — builds a new network"
+CHANGED_STYLE = "background: #fff4c2;"  # a network field edited but not applied
 FIELD_WIDTH = 130
 
 
@@ -124,7 +127,15 @@ class ParameterPanel(QWidget):
         self.weight_scale = _double(0.0, 5.0, 3, 0.05, "Starting weights are drawn from a normal "
                                     "distribution with this standard deviation. Needs Apply.")
 
-        self.apply_button = QPushButton("Apply — new network")
+        self.length_note = QLabel()  # what the sequence length counts, and steps per epoch
+        self.length_note.setWordWrap(True)
+        self.length_note.setStyleSheet("color: #555;")
+        self.live_note = QLabel("Each change here applies at once, even while training.")
+        self.live_note.setWordWrap(True)
+        self.live_note.setStyleSheet("color: #555;")
+        self._run_shape = ("steps", 0)  # (what the length counts, steps per epoch)
+
+        self.apply_button = QPushButton(APPLY_IDLE)
         self.apply_button.setToolTip(
             "Network settings (hidden units, seed, sequence, rule, activations, weight scale) "
             "need a new network: Apply builds it and starts again from epoch 0. Learning "
@@ -150,6 +161,7 @@ class ParameterPanel(QWidget):
         form.addRow("Epochs", self.epochs)
         form.addRow("Context start value", self.context_init)
         form.addRow(self.reset_each_epoch)
+        form.addRow(self.live_note)
 
         network = QGroupBox("Network — press Apply")
         network.setToolTip("These need a new network: change them, then press Apply.")
@@ -157,6 +169,7 @@ class ParameterPanel(QWidget):
         form.addRow("Hidden units", self.n_hidden)
         form.addRow("Seed", self.seed)
         form.addRow("Sequence length", self.sequence_length)
+        form.addRow(self.length_note)
         form.addRow("Learning rule", self.rule)
         form.addRow("BPTT window", self.bptt_window)
         form.addRow("Hidden activation", self.hidden_activation)
@@ -208,6 +221,12 @@ class ParameterPanel(QWidget):
         }
         assert set(values) == STRUCTURAL, "the panel must edit every network setting"
         return values
+
+    def _network_fields(self) -> dict[str, QWidget]:
+        return {"n_hidden": self.n_hidden, "seed": self.seed,
+                "sequence_length": self.sequence_length, "rule": self.rule,
+                "bptt_window": self.bptt_window, "hidden_activation": self.hidden_activation,
+                "output_activation": self.output_activation, "weight_scale": self.weight_scale}
 
     def pending(self) -> dict:
         """Network settings edited but not applied yet."""
@@ -263,8 +282,26 @@ class ParameterPanel(QWidget):
             self.show_message("")
             self.liveChanged.emit({name: value})
 
+    def show_run(self, length_unit: str, steps_per_epoch: int) -> None:
+        """Say what the sequence length counts and how many steps an epoch has."""
+        self._run_shape = (length_unit, int(steps_per_epoch))
+        self._update_length_note()
+
+    def _update_length_note(self) -> None:
+        unit, steps = self._run_shape
+        length = self.sequence_length.value()
+        applied = self._settings is not None and self._settings.sequence_length == length
+        epoch = (f": an epoch has {steps:,} steps" if applied and steps
+                 else " (steps per epoch once applied)")
+        self.length_note.setText(f"{length:,} {unit} per sequence{epoch}.")
+
     def _update_buttons(self, *_args) -> None:
-        pending = bool(self.pending())
+        changed = self.pending()
+        pending = bool(changed)
+        for name, box in self._network_fields().items():
+            box.setStyleSheet(CHANGED_STYLE if name in changed else "")
+        self.apply_button.setText(APPLY_PENDING if pending else APPLY_IDLE)
+        self._update_length_note()
         self.apply_button.setEnabled(pending)
         self.revert_button.setEnabled(pending)
         self.apply_button.setStyleSheet("font-weight: bold;" if pending else "")

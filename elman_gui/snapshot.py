@@ -80,11 +80,16 @@ class Snapshot:
     # Step-through debugging (all optional: defaults describe "nothing to inspect").
     inspected: InspectedStep | None = None  # the step the inspector shows, with its own place
     phase: Phase | None = None  # forward, error, backward + update, copy; None: whole steps
+    phase_mode: bool = False  # Step goes phase by phase (P)
     history: ActivationHistory | None = None  # the last N timesteps (hidden, context, loss)
     steps_back: int = 0  # how many steps back the checkpoints reach
     history_bytes: int = 0  # memory the checkpoints use
     history_limit: int = 0  # their memory cap (bytes)
     input_symbols: tuple[str, ...] = ()  # the distinct inputs of the training sequence
+    opening_speed: float | None = None  # the task's watchable pace (steps/s); None: full speed
+    length_unit: str = "steps"  # what the sequence length setting counts
+    comparison_losses: np.ndarray | None = None  # epoch losses of the run an experiment names
+    comparison_label: str = ""
 
 
 
@@ -113,7 +118,7 @@ def build_snapshot(driver: TrainingDriver, generation: int,
     history = session.history
     return Snapshot(
         generation=generation,
-        task_name=task.name, task_title=task.title, task_description=task.description,
+        task_name=task.name, task_title=task.title, task_description=driver.task_description,
         input_labels=tuple(task.input_labels), output_labels=tuple(task.output_labels),
         category_names=tuple(task.category_names),
         n_input=network.n_input, n_hidden=network.n_hidden, n_output=network.n_output,
@@ -127,9 +132,13 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         position_errors=frozen(session.position_errors()),
         feature_errors=frozen(session.feature_errors()),
         lesioned=tuple(sorted(driver.lesioned)), message=driver.message,
-        inspected=driver.inspected, phase=driver.phase, history=driver.activation_history(),
+        inspected=driver.inspected, phase=driver.phase, phase_mode=driver.phase_mode,
+        history=driver.activation_history(),
         steps_back=session.steps_back_available(), history_bytes=history.nbytes,
         history_limit=history.memory_limit, input_symbols=driver.input_symbols,
+        opening_speed=task.opening_speed, length_unit=task.length_unit,
+        comparison_losses=None if driver.comparison is None else driver.comparison.curve(),
+        comparison_label="" if driver.comparison is None else driver.comparison.label,
     )
 
 

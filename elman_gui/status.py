@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from elman_core.trace import phase_name, step_place
 from elman_gui.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING, Snapshot
 
 STATE_STYLE = {
@@ -29,6 +30,11 @@ STATE_STYLE = {
 NOTICE_COLORS = {"info": ("#e8f0fe", "#1f4e99"), "warning": ("#fff4e5", "#8a4b00"),
                  "error": ("#fdecea", "#b00020")}
 READY_MESSAGE = "Ready: press Play (Space) or Step (→)."
+STATE_MESSAGES = {
+    RUNNING: "Training — Space pauses, F is full speed.",
+    PAUSED: "Paused — Play (Space), Step (→) or Step back (←).",
+    FINISHED: "Finished — Reset (R) to train again, or raise Epochs.",
+}
 
 
 def format_rate(steps_per_second: float) -> str:
@@ -71,11 +77,15 @@ class StatusBar:
 
     TIPS = {
         "task": "The task being learned",
-        "epoch": "Completed passes through the training sequence / passes to train",
-        "step": "Timestep within the current epoch / steps per epoch",
+        "epoch": "The epoch (pass through the training sequence) of the step just done / "
+                 "epochs to train",
+        "step": "The step just done within its epoch / steps per epoch (the inspector, the "
+                "history and Run to count the same way)",
         "rate": "Training speed actually reached",
         "loss": "Mean loss of the latest complete epoch (per step loss before the first)",
         "state": "Running, paused, finished or diverged",
+        "phase": "Step through phases (P) is on: the phase the diagram shows; Step goes on to "
+                 "the next one",
     }
 
     def __init__(self, bar: QStatusBar, compiling_message: str) -> None:
@@ -83,6 +93,7 @@ class StatusBar:
         self.compiling_message = compiling_message
         self.message = ElidedLabel(bar)
         bar.addWidget(self.message, 1)
+        self._said_from_snapshot = ""
         self.labels: dict[str, QLabel] = {}
         for key, tip in self.TIPS.items():
             label = QLabel(bar)
@@ -90,6 +101,7 @@ class StatusBar:
             label.setContentsMargins(6, 0, 6, 0)
             bar.addPermanentWidget(label)
             self.labels[key] = label
+        self.labels["phase"].hide()  # only in phase mode
 
     def say(self, text: str) -> None:
         self.message.setText(text)
@@ -105,10 +117,12 @@ class StatusBar:
     def show_snapshot(self, snapshot: Snapshot) -> None:
         labels = self.labels
         labels["task"].setText(snapshot.task_title)
-        labels["epoch"].setText(f"Epoch {snapshot.epoch:,} / {snapshot.epochs_total:,}")
+        epoch, step = step_place(snapshot.epoch * snapshot.steps_per_epoch + snapshot.position,
+                                 snapshot.steps_per_epoch)
+        labels["epoch"].setText(f"Epoch {epoch:,} / {snapshot.epochs_total:,}")
         self._set_fixed(labels["epoch"], f"Epoch {snapshot.epochs_total:,} / "
                                          f"{snapshot.epochs_total:,}")
-        labels["step"].setText(f"Step {snapshot.position:,} / {snapshot.steps_per_epoch:,}")
+        labels["step"].setText(f"Step {step:,} / {snapshot.steps_per_epoch:,}")
         self._set_fixed(labels["step"], f"Step {snapshot.steps_per_epoch:,} / "
                                         f"{snapshot.steps_per_epoch:,}")
         labels["rate"].setText(format_rate(snapshot.steps_per_second)
@@ -122,8 +136,17 @@ class StatusBar:
             labels["loss"].setText("Loss —")
         text, color = STATE_STYLE.get(snapshot.state, (snapshot.state, "#555555"))
         labels["state"].setText(f"<b style='color:{color}'>● {text}</b>")
-        if snapshot.message and self.message.text() != self.compiling_message:
-            self.say(snapshot.message)
+        phase = snapshot.phase
+        labels["phase"].setText(f"Phase {phase_name(phase)}" if phase is not None
+                                else "Phases: next is 1/4 forward")
+        labels["phase"].setVisible(snapshot.phase_mode)
+        # The trainer's message, or what the state means when it says nothing: never a stale
+        # one ("a new network." while running). Said once per change, so a notice the window
+        # said meanwhile (a lesion, …) stays until the run's message really changes.
+        text = snapshot.message or STATE_MESSAGES.get(snapshot.state, "")
+        if text != self._said_from_snapshot and self.message.text() != self.compiling_message:
+            self._said_from_snapshot = text
+            self.say(text)
 
     @staticmethod
     def _set_fixed(label: QLabel, widest: str) -> None:
@@ -164,7 +187,7 @@ class NoticeBar(QFrame):
         self.level = ""
         self.hide()
 
-    def show_notice(self, level: str, text: str) -> None:
+    def show_notice(self, level: str, text: str, persistent: bool = False) -> None:
         background, foreground = NOTICE_COLORS.get(level, NOTICE_COLORS["info"])
         self.setStyleSheet(f"NoticeBar {{ background: {background}; border: 1px solid "
                            f"{foreground}; border-radius: 4px; }} QLabel {{ color: {foreground}; "
@@ -173,7 +196,7 @@ class NoticeBar(QFrame):
         self.label.setText(text)
         self.setToolTip(text)
         self.show()
-        if level == "info":
+        if level == "info" and not persistent:
             self._timer.start(8000)
         else:
             self._timer.stop()  # warnings and errors stay until dismissed or replaced

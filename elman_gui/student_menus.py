@@ -176,7 +176,11 @@ class StudentFeatures(QObject):
         """Switch to the preset's task and settings; keep the run on screen as a dashed curve."""
         shown = self.shown
         snapshot = shown.snapshot
-        if snapshot is not None and len(snapshot.epoch_losses):
+        compared = preset.compare_with is not None  # the run its text names, computed
+        if compared:
+            shown.previous_run = None
+            self.parts.loss_plot.clear_previous_run()
+        elif snapshot is not None and len(snapshot.epoch_losses):
             y = np.array(snapshot.epoch_losses, dtype=np.float64)
             x = np.arange(1, len(y) + 1, dtype=np.float64)
             label = f"before: {self.run_name()}"
@@ -186,22 +190,29 @@ class StudentFeatures(QObject):
         shown.experiment_html = (
             f"<hr><h4>Experiment: {escape(preset.title)}</h4>"
             f"<p><b>What to watch:</b> {escape(preset.watch)}</p>"
-            "<p style='color:#666'>The dashed curve in the loss plot is the run before "
-            "(Experiments ▸ Clear comparison removes it).</p>")
+            + (f"<p style='color:#666'>The dashed curve in the loss plot is "
+               f"{escape(preset.compare_label)}, trained beside this run for the comparison.</p>"
+               if compared else
+               "<p style='color:#666'>The dashed curve in the loss plot is the run before "
+               "(Experiments ▸ Clear comparison removes it).</p>"))
         options = shown.text_options if preset.task == "text" else {}
         self.trainer.set_task(preset.task, options)
         if preset.overrides:
             self.trainer.set_settings(dict(preset.overrides))
+        if compared:
+            self.trainer.set_comparison(preset.compare_with, preset.compare_label)
         if snapshot is not None and snapshot.task_name == preset.task:
             self.parts.refresh_task()  # same task: show the note now
-        self.parts.notify("info", f"Experiment “{preset.title}”. Watch: {preset.watch}")
+        self.parts.watch(f"Experiment “{preset.title}”. Watch: {preset.watch}")
 
     def task_left(self) -> None:
         """The student chose a task by hand: the experiment note goes."""
         self.experiment = None
         self.shown.experiment_html = ""
+        self.parts.watch("")
 
     def clear_comparison(self) -> None:
+        self.trainer.set_comparison(None)
         self.shown.previous_run = None
         self.parts.loss_plot.clear_previous_run()
 

@@ -48,7 +48,8 @@ class WindowParts:
     ``host`` parents dialogs and owns keyboard shortcuts (the window's central widget);
     ``notify(level, text)`` shows a notice; ``choose_task(name)`` switches task as the Task
     menu does; ``refresh_task()`` re-renders the task's description (after an experiment note
-    changed); ``all_actions()`` lists every action of the window (for the shortcut sheet).
+    changed); ``all_actions()`` lists every action of the window (for the shortcut sheet);
+    ``watch(text)`` shows an experiment's "Watch:" line until the student leaves it.
     """
 
     trainer: object
@@ -63,3 +64,4 @@ class WindowParts:
     choose_task: Callable[[str], None]
     refresh_task: Callable[[], None]
     all_actions: Callable[[], list[QAction]]
+    watch: Callable[[str], None]  # the experiment's "Watch:" line above the views ("" hides it)

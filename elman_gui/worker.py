@@ -26,6 +26,7 @@ from elman_core.driver import (
     DIVERGENCE_LIMIT,
     PendingCommands,
     TrainingDriver,
+    kernels_cached,
     warm_up_kernels,
 )
 from elman_core.session import TrainingSession
@@ -42,7 +43,7 @@ COMPILING_MESSAGE = "Compiling the fast trainer (first run only)…"
 # Commands the driver does alone; the worker's own methods add signals or merged counts.
 DRIVER_COMMANDS = frozenset({
     "play", "pause", "step_epoch", "run_steps", "set_lesion", "set_forget_context",
-    "set_history_length", "set_memory_limit", "run_to"})
+    "set_history_length", "set_memory_limit", "run_to", "set_comparison"})
 WORKER_COMMANDS = frozenset({
     "step", "step_back", "reset", "set_task", "set_settings", "set_speed", "save_network",
     "load_network", "set_phase_mode", "inspect_step"})
@@ -90,7 +91,6 @@ class TrainerWorker(QObject):
         self.driver.message = "Ready: press Play (Space) or Step (→)."
         self._publish()
         self.settingsChanged.emit(self.generation, self.session.settings)
-        self.status.emit(COMPILING_MESSAGE)
         # Importing numba holds the GIL for about a second: let the window paint its first
         # picture before that. A command arriving meanwhile runs first (and compiles if needed).
         QTimer.singleShot(WARM_UP_DELAY_MS, self, self._warm_up)
@@ -100,6 +100,8 @@ class TrainerWorker(QObject):
         if self.pending.stopping:
             return
         try:
+            if not kernels_cached():  # a warm cache only loads: nothing to announce
+                self.status.emit(COMPILING_MESSAGE)
             warm_up_kernels()
         except Exception as error:  # the app stays usable: single steps need no kernel
             self.notice.emit("error", f"The fast trainer could not be prepared: {error}")
@@ -342,6 +344,10 @@ class Trainer(QObject):
 
     def inspect_step(self, global_step: int) -> None:
         self._send("inspect_step", int(global_step))
+
+    def set_comparison(self, changes: dict | None, label: str = "") -> None:
+        """Train the task's defaults changed by ``changes`` beside the run, to compare with."""
+        self._send("set_comparison", None if changes is None else dict(changes), str(label))
 
     def set_phase_mode(self, on: bool) -> None:
         self._send("set_phase_mode", bool(on))

@@ -122,6 +122,8 @@ def test_step_back_restores_everything_and_shows_the_step_that_led_there():
     driver.run_steps(50)
     ticks_until(driver, lambda: driver.state != RunState.RUNNING)
     assert driver.session.global_step == 510
+    before = driver.activation_history()
+    assert list(before.steps) == list(range(410, 510))
     assert driver.step_back(50) is not None
     assert driver.state == RunState.PAUSED and driver.session.global_step == 460
     assert_same_network(driver.session.network, then)  # bit for bit, steps_trained too
@@ -129,10 +131,16 @@ def test_step_back_restores_everything_and_shows_the_step_that_led_there():
     inspected = driver.inspected
     assert inspected.global_step == 459 and "stepped back 50 steps" in inspected.note
     steps = driver.activation_history().steps
-    assert list(steps) == list(range(410, 460))  # nothing after the present is shown
+    # Nothing after the present is shown, and the history is full again: the 50 steps before
+    # 410 are recomputed from the checkpoints (issue 12: it emptied after ~100 steps back).
+    history = driver.activation_history()
+    assert list(steps) == list(range(360, 460))
+    np.testing.assert_allclose(history.hidden[50:], before.hidden[:50], rtol=0, atol=1e-12)
+    assert history.symbols[50:] == before.symbols[:50]
+    assert history.predicted[50:] == before.predicted[:50] and len(history.predicted) == 100
     session = driver.session
-    assert driver.message == (f"Stepped back 50 steps to epoch {session.epoch}, "
-                               f"step {session.position}.")
+    epoch, step = divmod(460 - 1, session.steps_per_epoch)  # the step just done, from 1
+    assert driver.message == f"Stepped back 50 steps to epoch {epoch + 1}, step {step + 1}."
     assert (session.epoch, session.position) == divmod(460, session.steps_per_epoch)
 
 
@@ -283,3 +291,50 @@ def test_the_activation_ring_keeps_the_newest_and_forgets_the_future():
     assert list(ring.view().steps) == [103, 104]
     ring.add(hidden[:1] + 50, hidden[:1], [9.0], 105, ["z"])
     assert list(ring.view().steps) == [103, 104, 105] and ring.view().symbols[-1] == "z"
+
+
+def test_loading_another_tasks_file_switches_task_and_says_how_far_it_trained(tmp_path):
+    from elman_core.persistence import save_network
+
+    xor = TrainingDriver(TrainingSession(tasks.get("xor")))
+    xor.step_epoch()
+    xor.step_epoch()
+    path = tmp_path / "xor.npz"
+    assert xor.save_network(str(path)).ok
+    driver = TrainingDriver(TrainingSession(tasks.get("letters")))
+    outcome = driver.load_network(str(path))
+    assert outcome.ok and driver.session.task.name == "xor"
+    assert "switched to Temporal XOR" in outcome.message
+    assert "had trained 2 epochs" in outcome.message and driver.message == outcome.message
+    np.testing.assert_array_equal(driver.session.network.W_hh, xor.session.network.W_hh)
+    # Metadata is read defensively: odd values are ignored, the runner's "epochs" is read.
+    network = xor.session.network
+    for extra, told in (({"task": 5, "epochs": "x"}, None), ({"task": "nope", "epochs": 3}, 3),
+                        ({"epoch": True}, None)):
+        odd = tmp_path / "odd.npz"
+        save_network(network, odd, extra)
+        outcome = driver.load_network(str(odd))
+        assert outcome.ok and driver.session.task.name == "xor", extra
+        assert ("had trained" in outcome.message) == (told is not None), extra
+        if told is not None:
+            assert f"had trained {told} epochs" in outcome.message
+
+
+def test_history_stays_full_while_stepping_back_and_records_the_predictions():
+    driver = make_driver("letters")
+    driver.run_steps(1500)
+    ticks_until(driver, lambda: driver.state != RunState.RUNNING)
+    for pressed in range(1, 151):  # issue 12: it emptied after about 105 Shift+← presses
+        driver.step_back(1)
+        history = driver.activation_history()
+        assert len(history) == 100 and history.steps[-1] == 1499 - pressed, pressed
+    session = reference("letters")
+    while session.global_step < history.steps[0]:
+        session.run(int(history.steps[0]) - session.global_step)
+    sequence, task = session.sequence, session.task
+    for k, step in enumerate(history.steps[:20]):
+        trace = session.step()
+        row = int(step) % session.steps_per_epoch
+        assert history.symbols[k] == sequence.input_symbols[row]
+        assert history.targets[k] == sequence.target_symbols[row]
+        assert history.predicted[k] == task.decode(trace.output)

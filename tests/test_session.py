@@ -326,3 +326,21 @@ def test_the_sample_text_becomes_predictable_at_the_defaults():
           f"loss {session.epoch_losses[0]:.4f} → {session.epoch_losses[-1]:.4f}")
     assert accuracy > 2.5 * commonest
     assert session.epoch_losses[-1] < 0.6 * session.epoch_losses[0]
+
+
+@pytest.mark.parametrize("trained_by", ["steps", "kernel"])
+def test_steps_back_count_down_one_by_one_while_stepping_back(trained_by):
+    """The reach is counted from the furthest step trained, so it never stays put (issue 12)."""
+    session = TrainingSession(tasks.get("xor"))
+    if trained_by == "steps":
+        for _ in range(1100):
+            session.step()
+    else:
+        session.run(5000)
+    furthest = session.global_step
+    assert session.steps_back_available() == 1000
+    reach = [session.step_back(1) and session.steps_back_available() for _ in range(3)]
+    assert reach == [999, 998, 997]
+    assert session.step_back(10) == 10 and session.steps_back_available() == 987
+    assert session.step_back(5000) == 987 and session.global_step == furthest - 1000
+    assert session.steps_back_available() == 0

@@ -69,6 +69,10 @@ class Task:
     category_names: tuple[str, ...]  # position categories, in display order
     defaults: TaskDefaults
     extra: dict = field(default_factory=dict, compare=False)
+    # Steps per second the app opens the task at: slow enough to watch it learn (a run of tens
+    # of seconds, or epochs one can follow); None is full speed. Headless runs ignore it.
+    opening_speed: float | None = 100_000
+    length_unit: str = "steps"  # what the sequence length counts ("consonants", "bits"…)
 
     def make_sequence(self, length: int, seed: int) -> Sequence:
         raise NotImplementedError
@@ -76,6 +80,10 @@ class Task:
     def evaluation_sequence(self, length: int, seed: int) -> Sequence:
         """The stream the report and the error bars are measured on (default: the training one)."""
         return self.make_sequence(length, seed)
+
+    def describe(self, sequence: Sequence) -> str:
+        """What the app's About panel says for a run on ``sequence`` (default: the description)."""
+        return self.description
 
     def decode(self, output: np.ndarray) -> str:
         """The symbol an output vector stands for (the predicted symbol)."""

@@ -65,6 +65,8 @@ def make_task() -> CountingTask:
         input_labels=SYMBOLS,
         output_labels=SYMBOLS,
         category_names=CATEGORY_NAMES,
+        length_unit="symbols",  # what the sequence length counts
+        opening_speed=30,  # 800 steps in about 27 s: one update per 4-step sequence, seen
         defaults=TaskDefaults(
             n_hidden=10,
             learning_rate=0.1,

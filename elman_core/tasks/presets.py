@@ -17,6 +17,10 @@ class Preset:
     title: str
     overrides: dict = field(default_factory=dict)
     watch: str = ""  # what to look for when running it
+    # The run the text says to compare with: changes to the task's defaults ({} is the default
+    # network itself) and its name in the plot; None compares with the run before.
+    compare_with: dict | None = None
+    compare_label: str = ""
 
     def __post_init__(self) -> None:
         valid = {f.name for f in fields(TaskDefaults)}
@@ -60,6 +64,8 @@ _PRESETS = (
             "Does the network still single out the XOR bit with one hidden unit fewer? Compare "
             "the loss curve and the XOR bar with the 4-unit default."
         ),
+        compare_with={},
+        compare_label="the 4-unit default",
     ),
     Preset(
         name="xor-20-hidden",
@@ -70,6 +76,8 @@ _PRESETS = (
             "With many more hidden units, does the loss reach its plateau in fewer than 100 "
             "epochs? Compare the shape of the loss curve with the 4-unit default."
         ),
+        compare_with={},
+        compare_label="the 4-unit default",
     ),
     Preset(
         name="xor-no-context-reset",
@@ -80,6 +88,8 @@ _PRESETS = (
             "Each epoch now starts with the context the previous one ended with instead of a "
             "fresh one; see whether the loss curve or the XOR bar changes at all."
         ),
+        compare_with={},
+        compare_label="the default (context reset each epoch)",
     ),
     Preset(
         name="letters-paper",

@@ -117,11 +117,33 @@ class TextTask(Task):
         symbols = [label(c) for c in chars]
         return prediction_sequence(one_hot(codes, len(self.alphabet)), symbols, categories)
 
+    def describe(self, sequence: Sequence) -> str:
+        """About this run: the characters actually read (the sequence length may cut the text)."""
+        read = self.text[:len(sequence) + 1]
+        return describe_text(len(read), len(set(read)))
+
     def decode(self, output: np.ndarray) -> str:
         return label(self.alphabet[int(np.argmax(output))])
 
     def is_correct(self, output: np.ndarray, target: np.ndarray) -> bool:
         return int(np.argmax(output)) == int(np.argmax(target))
+
+
+def describe_text(n_chars: int, n_distinct: int) -> str:
+    """The task's About text for a text of ``n_chars`` characters, ``n_distinct`` different."""
+    return (
+        f"The network reads your text ({n_chars:,} characters, {n_distinct} different "
+        "ones) one character at a time, each character with its own input unit, and predicts "
+        "the next character; the predicted character is the output unit with the highest "
+        "activation. Watch which error bars fall first: characters that almost always follow "
+        "the same thing (a space after a full stop, u after q) become predictable, while the "
+        "first letter of a word stays hard. Like Elman's (1990) letter and word experiments, "
+        "the output units are independent sigmoids trained after every character (not a "
+        "softmax), so their activations need not add up to 1. Limits: at most "
+        f"{MAX_TEXT_CHARS:,} characters and {MAX_ALPHABET} different ones, no control "
+        "characters except newline and tab, and the error bars show the "
+        f'{MAX_CATEGORIES} most frequent characters with the rest grouped as "other".'
+    )
 
 
 def make_task(text: str | None = None) -> TextTask:
@@ -133,25 +155,15 @@ def make_task(text: str | None = None) -> TextTask:
     return TextTask(
         name="text",
         title="Your own text",
-        description=(
-            f"The network reads your text ({len(text):,} characters, {len(alphabet)} different "
-            "ones) one character at a time, each character with its own input unit, and predicts "
-            "the next character; the predicted character is the output unit with the highest "
-            "activation. Watch which error bars fall first: characters that almost always follow "
-            "the same thing (a space after a full stop, u after q) become predictable, while the "
-            "first letter of a word stays hard. Like Elman's (1990) letter and word experiments, "
-            "the output units are independent sigmoids trained after every character (not a "
-            "softmax), so their activations need not add up to 1. Limits: at most "
-            f"{MAX_TEXT_CHARS:,} characters and {MAX_ALPHABET} different ones, no control "
-            "characters except newline and tab, and the error bars show the "
-            f'{MAX_CATEGORIES} most frequent characters with the rest grouped as "other".'
-        ),
+        description=describe_text(len(text), len(alphabet)),
         source="Elman (1990), experiments 3 and 4 (the idea: prediction error marks structure)",
         n_input=len(alphabet),
         n_output=len(alphabet),
         input_labels=labels,
         output_labels=labels,
         category_names=category_names,
+        length_unit="characters",  # what the sequence length counts
+        opening_speed=1_000,  # about 4 epochs a second: the predictions can be read
         defaults=TaskDefaults(
             n_hidden=20,
             # Higher than the paper's tasks: with one output unit per character each unit sees

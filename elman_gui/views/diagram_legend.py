@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
+from elman_core.trace import next_phase, phase_name
 from elman_gui.views import palette
 
 
@@ -70,3 +71,24 @@ def weight_key_html(summarised: bool) -> str:
     note = "only the strongest links · " if summarised else ""
     return key + (f"<br><span style='color:{palette.MUTED}'>{note}<nobr>thicker = larger "
                   "|w|</nobr> · <nobr>hover a unit for its links</nobr></span>")
+
+
+class PhaseBanner(QLabel):
+    """Above the diagram in phase mode (P): which phase is drawn and what Step shows next."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setStyleSheet(
+            "QLabel { background: #fff4e5; color: #8a4b00; font-weight: bold; padding: 2px 6px; }")
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_phase(self, phase: int | None, phase_mode: bool) -> None:
+        if phase_mode:
+            now = f"Shown: phase {phase_name(phase)}. " if phase is not None else ""
+            self.setText(f"Step through phases (P) is on. {now}Step (→) shows: "
+                         f"{phase_name(next_phase(phase))}.")
+        self.setVisible(phase_mode)
+
+    def shown_text(self) -> str:
+        return self.text() if not self.isHidden() else ""

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
+from elman_core.trace import describe_step
 from elman_gui.snapshot import ActivationHistory, Snapshot
 from elman_gui.views import palette
 
@@ -49,7 +50,6 @@ class HistoryView(QWidget):
             plot = self.graphics.addPlot(row=index, col=0)
             plot.setLabel("left", name)
             plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" on an empty range
-            plot.getAxis("left").setStyle(showValues=False)
             plot.hideAxis("bottom")
             image = pg.ImageItem(axisOrder="col-major")
             plot.addItem(image)
@@ -71,6 +71,16 @@ class HistoryView(QWidget):
             plot.getAxis("left").setWidth(58)  # room for "0.010" beside the axis label
             if plot is not loss:
                 plot.setXLink(loss)
+        # The clicked column, outlined in every row while it is in view.
+        self.selected_step: int | None = None
+        self.marks = {}
+        for name, plot in self.plots.items():
+            mark = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(255, 200, 0, 70),
+                                       pen=pg.mkPen("#d68910", width=1.5))
+            mark.setZValue(10)
+            mark.hide()
+            plot.addItem(mark, ignoreBounds=True)
+            self.marks[name] = mark
         self.graphics.scene().sigMouseClicked.connect(self._on_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -78,13 +88,17 @@ class HistoryView(QWidget):
         layout.addWidget(self.graphics, 1)
         self.history: ActivationHistory | None = None
         self._generation: int | None = None
+        self.steps_per_epoch = 1
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         history = snapshot.history
         if history is self.history and snapshot.generation == self._generation:
             return
+        if snapshot.generation != self._generation:
+            self.selected_step = None  # a new run: the clicked step is gone
         self._generation = snapshot.generation
         self.history = history
+        self.steps_per_epoch = snapshot.steps_per_epoch
         if history is None or len(history) == 0:
             for image in self.images.values():
                 image.clear()
@@ -107,7 +121,10 @@ class HistoryView(QWidget):
         loss = np.nan_to_num(history.loss, nan=0.0)
         self.bars.setOpts(x=np.arange(n) + 0.5, height=loss, width=0.8)
         self._update_ticks()
-        self.plots["loss"].setXRange(0, n, padding=0)
+        # Always room for the steps asked for: a short history (just after a reset) fills the
+        # right end at the usual column width, never one column stretched across the view.
+        span = self._span()
+        self.plots["loss"].setXRange(n - span, n, padding=0)
         top = float(loss.max()) if n else 1.0
         self.plots["loss"].setYRange(0, top if top > 0 else 1.0, padding=0.05)
         # Two numbers on a row this low: 0 and the largest error (more would overlap).
@@ -115,6 +132,35 @@ class HistoryView(QWidget):
             [[(0.0, "0"), (top, f"{top:.2g}")]] if top > 0 else [[(0.0, "0")]])
         for name in ("hidden", "context"):
             self.plots[name].setYRange(0, history.hidden.shape[1], padding=0)
+        self._label_rows(history.hidden.shape[1])
+        self._mark_selected()
+
+    def _label_rows(self, units: int) -> None:
+        """h1, h2… and c1, c2… beside the rows, as many as fit (every k-th when rows are low)."""
+        for name, prefix in (("hidden", "h"), ("context", "c")):
+            axis = self.plots[name].getAxis("left")
+            row_px = self.plots[name].getViewBox().height() / max(units, 1)
+            line = QFontMetrics(axis.style["tickFont"] or QFont()).height()
+            every = max(1, int(np.ceil(line / max(row_px, 1e-9))))
+            axis.setTicks([[(i + 0.5, f"{prefix}{i + 1}") for i in range(0, units, every)]])
+
+    def row_labels(self, name: str) -> list[str]:
+        """The unit names beside a row plot as shown now (tests)."""
+        levels = self.plots[name].getAxis("left")._tickLevels
+        return [label for _, label in levels[0]] if levels else []
+
+    def _mark_selected(self) -> None:
+        history, step = self.history, self.selected_step
+        where = [] if history is None or step is None else np.flatnonzero(history.steps == step)
+        for mark in self.marks.values():
+            if len(where):
+                mark.setRegion((float(where[0]), float(where[0]) + 1.0))
+            mark.setVisible(bool(len(where)))
+
+    def marked_column(self) -> int | None:
+        """The column outlined as clicked, if it is in view (tests)."""
+        mark = self.marks["hidden"]
+        return int(round(mark.getRegion()[0])) if mark.isVisible() else None
 
     def _fit_row_titles(self) -> None:
         """Each row's title whole, or shortened (h, c, err) when the row is too low for it."""
@@ -132,19 +178,29 @@ class HistoryView(QWidget):
         other label reads 0 0 0 0.)"""
         self._fit_row_titles()
         history, axis = self.history, self.plots["loss"].getAxis("bottom")
+        if history is not None and len(history):
+            self._label_rows(history.hidden.shape[1])
         if history is None or len(history) == 0:
             axis.setTicks([[]])
             return
         n = len(history)
-        column_px = self.plots["loss"].getViewBox().width() / n
-        metrics = QFontMetrics(axis.style["tickFont"] or QFont())
-        widest = max(metrics.horizontalAdvance(symbol) for symbol in history.symbols)
+        column_px = self.plots["loss"].getViewBox().width() / self._span()
+        font = QFont()
+        widest = max(QFontMetrics(font).horizontalAdvance(symbol) for symbol in history.symbols)
+        if widest + LABEL_GAP_PX > column_px and all(len(s) <= 1 for s in history.symbols):
+            # Single characters (the text task's) still read in a smaller font, side by side
+            # (a character's advance already holds its spacing).
+            font.setPointSizeF(max(font.pointSizeF() - 2, 6.0))
+            widest = max(QFontMetrics(font).horizontalAdvance(s) for s in history.symbols)
+            widest -= LABEL_GAP_PX
+        axis.setStyle(tickFont=font)
         if widest + LABEL_GAP_PX <= column_px:
             ticks = [(i + 0.5, symbol) for i, symbol in enumerate(history.symbols)]
             hint = CLICK_HINT
         else:
             every = max(1, int(np.ceil(STEP_LABEL_PX / max(column_px, 1e-9))))
-            ticks = [(i + 0.5, f"{int(history.steps[i]):,}") for i in range(0, n, every)]
+            # Steps counted from 1, as in the status bar (the step just done is step 1 of a run).
+            ticks = [(i + 0.5, f"{int(history.steps[i]) + 1:,}") for i in range(0, n, every)]
             hint = STEPS_HINT
         axis.setTicks([ticks])
         if not self.info.text().startswith("Inspecting"):
@@ -158,11 +214,23 @@ class HistoryView(QWidget):
     def column_labels(self) -> tuple[str, ...]:
         return () if self.history is None else self.history.symbols
 
+    def _span(self) -> int:
+        """Columns of room in the view: the steps asked for, or more if more are shown."""
+        return max(len(self.history) if self.history is not None else 0, self.length.value())
+
+    def shown_x_range(self) -> tuple[float, float]:
+        """The x range of the rows (tests)."""
+        low, high = self.plots["loss"].getViewBox().viewRange()[0]
+        return float(low), float(high)
+
     def click_column(self, column: int) -> None:
         """Ask for the step of ``column`` (0 = oldest shown)."""
         if self.history is not None and 0 <= column < len(self.history):
             step = int(self.history.steps[column])
-            self.info.setText(f"Inspecting step {step:,} (input {self.history.symbols[column]!r})")
+            self.selected_step = step
+            self._mark_selected()
+            place = describe_step(step + 1, self.steps_per_epoch)
+            self.info.setText(f"Inspecting {place} (input {self.history.symbols[column]!r})")
             self.stepClicked.emit(step)
 
     def _on_clicked(self, event) -> None:

@@ -48,7 +48,7 @@ def _vector(values: np.ndarray | None, number=fmt) -> str:
 
 
 def describe_place(step: InspectedStep) -> str:
-    return f"epoch {step.epoch}, step {step.position} (global {step.global_step:,})"
+    return f"{step.place()} (step {step.global_step + 1:,} of the run)"
 
 
 def step_text(step: InspectedStep, phase: int | None = None, full: bool = False) -> str:

@@ -38,7 +38,7 @@ from elman_gui.views.diagram_layout import (
     link_levels,
     strongest_links,
 )
-from elman_gui.views.diagram_legend import ActivationLegend, weight_key_html
+from elman_gui.views.diagram_legend import ActivationLegend, PhaseBanner, weight_key_html
 from elman_gui.views.diagram_texts import TEXT_LINE_PX, DiagramTexts, text_width, tight
 from elman_gui.views.segments_item import SegmentsItem
 
@@ -61,6 +61,10 @@ class NetworkDiagramView(DiagramTexts, DiagramHover, QWidget):
 
     unitClicked = Signal(str, int)
 
+    def phase_banner(self) -> str:
+        """The phase-mode line above the picture ("" when phase mode is off; tests)."""
+        return self._phase_banner.shown_text()
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._plot = self._make_plot()
@@ -74,6 +78,8 @@ class NetworkDiagramView(DiagramTexts, DiagramHover, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        self._phase_banner = PhaseBanner(self)  # phase mode (P) said in words above the picture
+        layout.addWidget(self._phase_banner)
         layout.addWidget(self._plot, 1)
         layout.addLayout(self._make_legend_row())
 
@@ -169,12 +175,14 @@ class NetworkDiagramView(DiagramTexts, DiagramHover, QWidget):
         self._message.show()
         self._view.setRange(QRectF(-5, -3, 10, 6), padding=0)
 
-    def set_phase(self, phase: int | None) -> None:
-        """Highlight the links active in a phase of a timestep (None: all as usual).
+    def set_phase(self, phase: int | None, phase_mode: bool = False) -> None:
+        """Highlight the links active in a phase of a timestep (None: all as usual), and in
+        phase mode say above the picture which phase it shows and what Step does next.
 
         1 forward and 3 backward use the weights; 2 (error) uses none; 4 copies hidden →
         context, so the copy links glow and the weights are dimmed.
         """
+        self._phase_banner.show_phase(phase, phase_mode)
         self._links_opacity = 0.15 if phase in (2, 4) else 1.0
         self._links.setOpacity(self._links_opacity)
         copy = getattr(self, "_copy_links", None)

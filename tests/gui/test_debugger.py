@@ -63,7 +63,7 @@ def test_inspector_shows_the_numbers_of_the_step_it_names(window, qtbot):
     assert inspected.trace.loss == trace.loss
     assert inspected.input_symbol == reference.sequence.input_symbols[2]
     header = window.debugger.inspector.header_text()
-    assert header.startswith("epoch 0, step 2 (global 2)")
+    assert header.startswith("epoch 1, step 3 (step 3 of the run)")  # the third step, done
     text = window.debugger.inspector.text.toPlainText()
     assert f"{trace.loss:#.4g}" in text and f"{trace.hidden[0]:#.4g}" in text
     assert "= hidden at t−1" in text
@@ -150,7 +150,7 @@ def test_run_to_the_next_b(window, qtbot):
     assert snapshot.inspected.input_symbol == "b"
     assert snapshot.inspected.position == first_b
     assert snapshot.position == first_b + 1 and snapshot.global_step == first_b + 1
-    assert window.debugger.inspector.header_text().startswith(f"epoch 0, step {first_b}")
+    assert window.debugger.inspector.header_text().startswith(f"epoch 1, step {first_b + 1} (")
 
 
 def test_run_to_error_threshold_and_epoch(window, qtbot):
@@ -171,8 +171,21 @@ def test_run_to_error_threshold_and_epoch(window, qtbot):
     snapshot = rendered_where(qtbot, window, lambda s, e=target: s.state == PAUSED
                               and s.epoch == e)
     assert snapshot.position == 0
+    at_end = snapshot.global_step
     assert (snapshot.inspected.epoch, snapshot.inspected.position) == (
         target - 1, snapshot.steps_per_epoch - 1)
+    # The history shows the 100 steps up to there (it was refilled, never one stretched column).
+    assert len(snapshot.history) == 100 and snapshot.history.steps[-1] == at_end - 1
+    # One numbering: the status bar, the inspector and the history name the same step.
+    n = snapshot.steps_per_epoch
+    status = window.status_labels
+    assert status["epoch"].text().startswith(f"Epoch {target} /")
+    assert status["step"].text() == f"Step {n} / {n}"
+    assert window.debugger.inspector.header_text().startswith(f"epoch {target}, step {n} (")
+    history = window.debugger.history
+    qtbot.waitUntil(lambda: history.history is snapshot.history)
+    history.click_column(len(snapshot.history) - 1)
+    assert history.info.text().startswith(f"Inspecting epoch {target}, step {n} ")
     at = snapshot.global_step
     window.trainer.run_to("epoch", 1)
     window.trainer.run_to("symbol", "z")

@@ -150,5 +150,37 @@ def test_a_long_status_message_ends_in_an_ellipsis_not_off_screen(small_window):
     message = window.status_message
     assert message.text() == long and message.toolTip() == long  # nothing lost
     assert message.shown_text().endswith("…") and len(message.shown_text()) < len(long)
-    for label in window.status_labels.values():  # the figures keep their room
+    for key, label in window.status_labels.items():  # the figures keep their room
+        if key == "phase":  # shown only in phase mode (P)
+            continue
         assert label.isVisible() and label.geometry().right() <= window.width()
+
+
+def test_the_phase_figure_fits_the_status_bar_of_a_small_window(small_window, qtbot):
+    window = small_window
+    window.debugger.phases.trigger()
+    for _ in range(4):  # to the widest phase name, 4/4 copy hidden → context
+        window.actions_.step.trigger()
+    qtbot.waitUntil(lambda: window.current_snapshot is not None
+                    and window.current_snapshot.phase == 4, timeout=15_000)
+    QApplication.processEvents()
+    assert window.status_labels["phase"].isVisible()
+    for label in window.status_labels.values():
+        assert label.isVisible() and label.geometry().right() <= window.width(), label.text()
+        assert label.width() >= label.sizeHint().width(), label.text()  # never cut
+
+
+def test_speed_labels_leave_out_what_would_overlap_never_the_chosen_one(qtbot):
+    speed = SpeedControl()
+    qtbot.addWidget(speed)
+    speed.show()
+    labels = speed._labels
+    for width, chosen in ((460, "100k/s"), (250, "100k/s"), (250, "300/s")):
+        speed.resize(width, speed.sizeHint().height())
+        speed.set_label(chosen)
+        speed.grab()  # paints
+        assert chosen in labels.drawn and labels.drawn[-1] in ("max", chosen)
+        if width == 460:
+            assert labels.drawn == labels.labels  # room for all
+        else:
+            assert len(labels.drawn) < len(labels.labels)

@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core import __version__, tasks
+from elman_core.session import TrainingSession
 from elman_gui import export
 from elman_gui.help_dialog import illustrative_network
+from elman_gui.snapshot import FINISHED
 from elman_gui.welcome import should_show_at_startup
 from tests.gui.conftest import rendered_where as shared_rendered_where
 from tests.gui.conftest import running_window
@@ -86,25 +88,39 @@ def test_experiments_menu_runs_a_preset_and_keeps_the_earlier_curve(window, qtbo
     assert list(actions) == [p.name for p in tasks.presets()]
     assert [a.data() for a in window.student.experiments_menu.actions() if a.data()] \
         == [p.name for p in tasks.presets()]
+    window.on_unit_clicked("hidden", 0)  # a lesion in the run before: not the comparison
     before = train_epochs(qtbot, window, 2)
     earlier = np.array(before.epoch_losses)
     assert len(earlier) == 2
+    window.on_unit_clicked("hidden", 0)  # restored
 
     actions["xor-3-hidden"].trigger()
     snapshot = rendered_where(qtbot, window, lambda s: s.n_hidden == 3 and newest(window)(s))
     assert snapshot.task_name == "xor" and snapshot.epoch == 0
     assert window.diagram.unit_values("hidden").shape == (3,)
-    label = window.loss_plot.previous_run_label()
-    assert label is not None and label.startswith("before: Temporal XOR")
-    x, y = window.loss_plot._previous.getOriginalDataset()
-    np.testing.assert_array_equal(x, [1.0, 2.0])
-    np.testing.assert_array_equal(y, earlier)
     preset = tasks.preset("xor-3-hidden")
     assert preset.watch[:40] in window.description.toPlainText()
-    assert "XOR with 3 hidden units" in window.notice_bar.text()
+    assert "XOR with 3 hidden units" in window.watch_bar.text()
+    # The dashed curve is what the text names, the 4-unit default, computed beside this run.
+    snapshot = train_epochs(qtbot, window, 3)
+    qtbot.waitUntil(lambda: window.loss_plot.previous_run_label() is not None, timeout=WAIT_MS)
+    assert window.loss_plot.previous_run_label() == "compare: the 4-unit default"
+    x, y = window.loss_plot._previous.getOriginalDataset()
+    default = TrainingSession(tasks.get("xor"))
+    while default.epoch < len(y):
+        default.run(default.steps_per_epoch - default.position)
+    assert len(y) >= 3
+    np.testing.assert_allclose(y, default.epoch_losses, rtol=1e-9)
+    assert not np.allclose(y[:2], earlier)  # not the lesioned run before
+    # The "Watch:" line stays after the run finishes (and after 8 s notices have gone).
+    window.trainer.set_settings({"epochs": snapshot.epoch + 1})
+    window.trainer.play()
+    rendered_where(qtbot, window, lambda s: s.state == FINISHED)
+    window.notice_bar.hide()
+    assert "Watch:" in window.watch_bar.text()
+    assert not window.watch_bar._timer.isActive()  # no 8-second fade: it stays with the run
 
-    # The comparison stays with the next experiment and names the run it came from.
-    train_epochs(qtbot, window, 1)
+    # An experiment that names no comparison keeps the run before, and names it.
     actions["xor-100-epochs"].trigger()
     snapshot = rendered_where(qtbot, window, lambda s: s.epochs_total == 100
                               and s.n_hidden == 4 and newest(window)(s))
@@ -183,8 +199,9 @@ def test_save_then_load_round_trips_the_weights(window, qtbot, tmp_path):
     rendered_where(qtbot, window, lambda s: s.global_step == 1)
 
 
-def test_a_broken_or_mismatched_file_changes_nothing(window, qtbot, tmp_path):
+def test_a_broken_file_changes_nothing_another_tasks_file_switches(window, qtbot, tmp_path):
     path = tmp_path / "net.npz"
+    saved = weights(window.current_snapshot)
     save(qtbot, window, path)
     data = path.read_bytes()
     broken = tmp_path / "broken.npz"
@@ -202,14 +219,27 @@ def test_a_broken_or_mismatched_file_changes_nothing(window, qtbot, tmp_path):
         np.testing.assert_array_equal(getattr(after, name), value, err_msg=name)
     np.testing.assert_array_equal(after.epoch_losses, before.epoch_losses)
 
-    window.choose_task("letters")  # a 1-4-1 XOR network does not fit the 6-20-6 letters task
-    letters = rendered_where(qtbot, window, lambda s: s.task_name == "letters")
+    # A file that does not say its task and does not fit this one is refused.
+    from elman_core.network import ElmanNetwork
+    from elman_core.persistence import save_network
+
+    anonymous = tmp_path / "anonymous.npz"
+    save_network(ElmanNetwork(2, 3, 2), anonymous)
+    with qtbot.waitSignal(window.trainer.fileDone, timeout=WAIT_MS) as blocker:
+        window.student.load_network(str(anonymous))
+    assert blocker.args[:2] == ["load", False] and "needs 1 inputs" in blocker.args[2]
+    same = rendered_where(qtbot, window, newest(window))
+    assert same.task_name == "xor" and same.n_hidden == 4
+
+    window.choose_task("letters")  # the 1-4-1 XOR file, loaded on letters: back to XOR
+    rendered_where(qtbot, window, lambda s: s.task_name == "letters" and newest(window)(s))
     with qtbot.waitSignal(window.trainer.fileDone, timeout=WAIT_MS) as blocker:
         window.student.load_network(str(path))
-    assert blocker.args[:2] == ["load", False] and "Temporal XOR" in blocker.args[2]
-    after = rendered_where(qtbot, window, newest(window))
-    assert after.task_name == "letters" and after.n_hidden == 20
-    np.testing.assert_array_equal(after.W_ih, letters.W_ih)
+    assert blocker.args[:2] == ["load", True] and "switched to Temporal XOR" in blocker.args[2]
+    after = rendered_where(qtbot, window, lambda s: s.task_name == "xor" and newest(window)(s))
+    assert window.selector.current_name() == "xor" and after.n_hidden == 4
+    for name, value in saved.items():
+        np.testing.assert_array_equal(getattr(after, name), value, err_msg=name)
 
 
 # ------------------------------------------------------------------------------ help

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -434,6 +436,43 @@ def test_history_labels_every_input_or_else_step_numbers(qtbot, make_snapshot):
     labels = view.axis_labels()
     assert 0 < len(labels) < 100 and all(label.replace(",", "").isdigit() for label in labels)
     assert "timesteps" in view.info.text()
-    view.resize(400, 260)  # narrower: even one-character inputs no longer fit
+    view.resize(400, 260)  # narrower, more steps: even one-character inputs no longer fit
+    view.show_snapshot(make_snapshot(history=_history(300, ("0", "1"))))
+    # Steps counted from 1 as everywhere: the step at index 1000 is the run's 1,001st.
+    qtbot.waitUntil(lambda: view.axis_labels() and view.axis_labels()[0] == "1,001")
+
+
+def test_history_rows_are_named_and_a_clicked_column_is_outlined(qtbot, make_snapshot):
+    view = _shown(qtbot, HistoryView(), 1300, 400)
+    history = _history(100, ("0", "1"))
+    view.show_snapshot(make_snapshot(history=history))
+    qtbot.wait(20)
+    assert view.row_labels("hidden") == ["h1", "h2", "h3", "h4"]
+    assert view.row_labels("context") == ["c1", "c2", "c3", "c4"]
+    assert view.marked_column() is None
+    with qtbot.waitSignal(view.stepClicked) as clicked:
+        view.click_column(40)
+    assert clicked.args == [1040] and view.marked_column() == 40
+    later = _history(100, ("0", "1"))  # ten steps later: the same step, ten columns left
+    later = dataclasses.replace(later, steps=later.steps + 10)
+    view.show_snapshot(make_snapshot(history=later))
+    assert view.marked_column() == 30
+    view.show_snapshot(make_snapshot(history=later, generation=2))  # a new run: no mark
+    assert view.marked_column() is None
+
+
+def test_history_labels_the_text_tasks_characters_at_a_laptop_width(qtbot, make_snapshot):
+    view = _shown(qtbot, HistoryView(), 1000, 260)
+    text = "the net reads one letter at a time␣"
+    view.show_snapshot(make_snapshot(history=_history(100, tuple(text))))
+    qtbot.wait(20)
+    assert view.axis_labels() == [text[i % len(text)] for i in range(100)]
+
+
+def test_a_short_history_keeps_the_usual_column_width(qtbot, make_snapshot):
+    """Right after a reset a few steps fill the right end; no column stretches across."""
+    view = _shown(qtbot, HistoryView(), 1000, 260)
+    view.show_snapshot(make_snapshot(history=_history(3, ("0", "1"))))
+    assert view.shown_x_range() == pytest.approx((-97.0, 3.0))
     view.show_snapshot(make_snapshot(history=_history(100, ("0", "1"))))
-    qtbot.waitUntil(lambda: view.axis_labels() and view.axis_labels()[0] == "1,000")
+    assert view.shown_x_range() == pytest.approx((0.0, 100.0))

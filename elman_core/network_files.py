@@ -1,0 +1,87 @@
+"""The driver's File commands: save the live network, load one (switching to its task).
+
+:class:`NetworkFiles` is mixed into :class:`~elman_core.driver.TrainingDriver` and works on its
+``session``, ``comparison``, ``swap_in`` and ``_notify``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from elman_core import tasks
+from elman_core.persistence import load_network as read_network_file
+from elman_core.persistence import save_network
+from elman_core.session import TrainingSession
+from elman_core.settings import RunSettings
+from elman_core.tasks.base import TaskError
+
+
+class FileOutcome(NamedTuple):
+    kind: str  # "save" / "load"
+    ok: bool
+    message: str
+
+
+def _trained_so_far(extra: dict) -> str:
+    """", which had trained 12 epochs" from a file's metadata (older files may lack it; the
+    headless runner writes ``epochs``, the app ``epoch``); "" when the file does not say."""
+    for key in ("epoch", "epochs"):
+        value = extra.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return (f" (the file had trained {value:,} epoch{'s' if value != 1 else ''}; this "
+                    "run counts from 0)")
+    return ""
+
+
+class NetworkFiles:
+    """Save and load of the driver (see the module docstring)."""
+
+    def save_network(self, path: str) -> FileOutcome:
+        """Write the live network (and which task it learned) to ``path``."""
+        session, network = self.session, self.session.network
+        extra = {"task": session.task.name, "task_title": session.task.title,
+                 "epoch": session.epoch, "global_step": session.global_step}
+        try:
+            save_network(network, path, extra)
+        except (ValueError, OSError) as error:  # NetworkFileError is a ValueError
+            self._notify("error", f"The network was not saved: {error}")
+            return FileOutcome("save", False, str(error))
+        text = (f"Saved the {network.n_input}-{network.n_hidden}-{network.n_output} network "
+                f"(epoch {session.epoch}) to {path}.")
+        self._notify("info", text)
+        return FileOutcome("save", True, text)
+
+    def load_network(self, path: str) -> FileOutcome:
+        """Continue from a network read from ``path``; else change nothing.
+
+        A network saved on another task switches to that task (the file names it). The loaded
+        network keeps its weights; the new run counts epochs from 0 and says how far the file
+        had trained.
+        """
+        try:
+            _, extra = read_network_file(path)
+            task = self._task_of_file(extra)
+            settings = (self.session.settings if task.name == self.session.task.name
+                        else RunSettings.for_task(task))
+            session = TrainingSession.from_file(task, settings, path)
+        except (ValueError, TaskError, OSError) as error:
+            self._notify("error", f"The network was not loaded: {error} Nothing changed.")
+            return FileOutcome("load", False, str(error))
+        network = session.network
+        switched = f" (switched to {task.title})" if task.name != self.session.task.name else ""
+        text = (f"Loaded the {network.n_input}-{network.n_hidden}-{network.n_output} network "
+                f"from {path}{switched}: training continues from its weights"
+                f"{_trained_so_far(extra)}.")
+        if switched:
+            self.comparison = None
+        self.swap_in(session, text)
+        self._notify("info", text)
+        return FileOutcome("load", True, text)
+
+    def _task_of_file(self, extra: dict):
+        """The task a network file was saved on (read defensively), else the current one."""
+        name = extra.get("task")
+        current = self.session.task
+        if not isinstance(name, str) or name == current.name or name not in tasks.names():
+            return current
+        return tasks.get(name)

@@ -1,0 +1,99 @@
+"""The sequence tape: what the network has just read, what it had to predict and what it guessed.
+
+A strip under the diagram, like the welcome picker's task pictures but live: one column per
+recent step (newest on the right), three rows — the input it saw, the target it had to predict and
+its prediction, the prediction green when right and red when wrong — and each column tinted by that
+step's error. It moves as training goes, so a student sees *what* the network guesses, not only
+how wrong it is on average. A view: it knows only the snapshot's activation history.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from elman_gui.snapshot import ActivationHistory, Snapshot
+from elman_gui.views import palette
+
+ROWS = ("sees", "target", "guess")
+GUTTER_PX = 46  # the row names
+MIN_COLUMN_PX = 18  # a column is never narrower: fewer steps shown instead
+PADDING_PX = 4
+
+
+class SequenceTape(QWidget):
+    """The last steps as a strip of input / target / prediction, tinted by error."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFont(palette.font(9))
+        line = self.fontMetrics().height()
+        self.setFixedHeight(3 * (line + 2) + 2 * PADDING_PX)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setToolTip("The sequence tape: the last steps, newest on the right — what the "
+                        "network saw, what it had to predict and what it guessed (green: "
+                        "right, red: wrong); the redder the column, the larger that step's "
+                        "error.")
+        self.history: ActivationHistory | None = None
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        if snapshot.history is not self.history:
+            self.history = snapshot.history
+            self.update()
+
+    def columns_shown(self) -> int:
+        """How many of the latest steps fit in the width now."""
+        if self.history is None or len(self.history) == 0:
+            return 0
+        widest = max(self.fontMetrics().horizontalAdvance(s) for s in
+                     (*self.history.symbols, *self.history.targets, *self.history.predicted, "0"))
+        column = max(MIN_COLUMN_PX, widest + 6)
+        return int(min(len(self.history), max(0, (self.width() - GUTTER_PX) // column)))
+
+    def cells(self) -> list[tuple[str, str, str]]:
+        """(input, target, guess) of each shown column, oldest first (tests)."""
+        n = self.columns_shown()
+        if n == 0:
+            return []
+        history = self.history
+        predicted = history.predicted or ("",) * len(history)
+        targets = history.targets or ("",) * len(history)
+        return list(zip(history.symbols[-n:], targets[-n:], predicted[-n:], strict=True))
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(palette.BACKGROUND))
+        line = (self.height() - 2 * PADDING_PX) / 3
+        painter.setPen(QColor(palette.MUTED))
+        for r, name in enumerate(ROWS):
+            painter.drawText(QRectF(2, PADDING_PX + r * line, GUTTER_PX - 6, line),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
+        cells = self.cells()
+        if not cells:
+            painter.drawText(QRectF(GUTTER_PX, 0, self.width() - GUTTER_PX, self.height()),
+                             Qt.AlignmentFlag.AlignVCenter,
+                             "Step or Play: the inputs, targets and guesses appear here.")
+            return
+        n = len(cells)
+        width = (self.width() - GUTTER_PX) / n
+        losses = np.nan_to_num(self.history.loss[-n:], nan=0.0)
+        largest = float(losses.max()) if n else 0.0
+        relative = losses / largest if largest > 0 else np.zeros(n)
+        # Light tints (the letters stay readable on them), darker for larger errors.
+        tints = [palette.faded(palette.WRONG, 0.06 + 0.4 * r) for r in relative]
+        for k, ((seen, target, guess), tint) in enumerate(zip(cells, tints, strict=True)):
+            x = GUTTER_PX + k * width
+            column = QRectF(x + 1, PADDING_PX, width - 2, 3 * line)
+            painter.fillRect(column, tint)
+            if k == n - 1:  # the step just done
+                painter.setPen(QPen(QColor(palette.FOREGROUND), 1.5))
+                painter.drawRect(column)
+            for r, text in enumerate((seen, target, guess)):
+                color = palette.FOREGROUND
+                if r == 2 and target:
+                    color = palette.CORRECT if guess == target else palette.WRONG
+                painter.setPen(QColor(color))
+                painter.drawText(QRectF(x, PADDING_PX + r * line, width, line),
+                                 Qt.AlignmentFlag.AlignCenter, text)
