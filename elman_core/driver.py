@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+import zipfile
 from typing import NamedTuple
 
 import numpy as np
@@ -45,6 +46,10 @@ from elman_core.trace import (
 )
 
 DIVERGED_HINT = "The run diverged. Lower the learning rate, then press Reset (R)."
+# What reading a broken or hostile file can raise: persistence turns what it foresees into a
+# NetworkFileError (a ValueError); the rest (numpy's, json's) still only mean "a bad file".
+FILE_ERRORS = (ValueError, OSError, EOFError, zipfile.BadZipFile, TypeError, KeyError,
+               RecursionError, MemoryError)
 __all__ = ["DIVERGENCE_LIMIT", "TrainingDriver", "PendingCommands", "warm_up_kernels"]
 
 
@@ -196,9 +201,12 @@ class TrainingDriver(StepThrough):
         """
         try:
             session = TrainingSession.from_file(self.session.task, self.session.settings, path)
-        except (ValueError, TaskError, OSError) as error:
-            self._notify("error", f"The network was not loaded: {error} Nothing changed.")
-            return FileOutcome("load", False, str(error))
+        except FILE_ERRORS as error:  # NetworkFileError and TaskError are ValueErrors
+            problem = str(error) if isinstance(error, ValueError) and str(error) else (
+                f"{path}: not a usable Elman Lab network file ({type(error).__name__}: "
+                f"{str(error)[:200]})")
+            self._notify("error", f"The network was not loaded: {problem} Nothing changed.")
+            return FileOutcome("load", False, problem)
         network = session.network
         text = (f"Loaded the {network.n_input}-{network.n_hidden}-{network.n_output} network "
                 f"from {path}: training continues from its weights.")

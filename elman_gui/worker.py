@@ -39,7 +39,7 @@ from elman_core.session import TrainingSession
 from elman_core.settings import RunSettings
 from elman_core.tasks.base import TaskError
 from elman_core.trace import StepTrace
-from elman_gui.garbage import collect_garbage_in_gui_thread
+from elman_gui.garbage import collect_garbage_in_gui_thread, freeze_long_lived_objects
 from elman_gui.snapshot import DIVERGED, RUNNING, Snapshot, build_snapshot, diverged_copy
 
 __all__ = ["COMPILING_MESSAGE", "DIVERGENCE_LIMIT", "Trainer", "TrainerWorker"]
@@ -411,6 +411,8 @@ class Trainer(QObject):
 
     @Slot(str)
     def _on_status(self, text: str) -> None:
+        if not text and not self.ready:
+            freeze_long_lived_objects()  # the kernels are loaded: the long-lived objects exist
         self.ready = not text
         self.status.emit(text)
 

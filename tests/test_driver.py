@@ -283,3 +283,23 @@ def test_the_activation_ring_keeps_the_newest_and_forgets_the_future():
     assert list(ring.view().steps) == [103, 104]
     ring.add(hidden[:1] + 50, hidden[:1], [9.0], 105, ["z"])
     assert list(ring.view().steps) == [103, 104, 105] and ring.view().symbols[-1] == "z"
+
+
+# ------------------------------------------------------------------------ hostile files
+def test_every_broken_file_is_refused_with_one_line_and_changes_nothing(tmp_path):
+    from tests.hostile_files import write_hostile_files
+
+    driver = make_driver("xor")
+    driver.step(5)
+    weights = {name: getattr(driver.session.network, name).copy() for name in PARAMETER_NAMES}
+    session = driver.session
+    for name, path in write_hostile_files(tmp_path).items():
+        outcome = driver.load_network(str(path))
+        assert not outcome.ok, name
+        assert "\n" not in outcome.message and str(path) in outcome.message, name
+        (notice,) = driver.take_notices()
+        assert notice.level == "error" and "Nothing changed" in notice.text, name
+        assert "internal error" not in notice.text
+        assert driver.session is session and session.global_step == 5, name
+    for name, value in weights.items():
+        np.testing.assert_array_equal(getattr(session.network, name), value)
