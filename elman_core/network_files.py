@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from typing import NamedTuple
 
 from elman_core import tasks
@@ -14,6 +15,11 @@ from elman_core.persistence import save_network
 from elman_core.session import TrainingSession
 from elman_core.settings import RunSettings
 from elman_core.tasks.base import TaskError
+
+# What reading a broken or hostile file can raise: persistence turns what it foresees into a
+# NetworkFileError (a ValueError); the rest (numpy's, json's) still only mean "a bad file".
+FILE_ERRORS = (ValueError, TaskError, OSError, EOFError, zipfile.BadZipFile, TypeError, KeyError,
+               RecursionError, MemoryError)
 
 
 class FileOutcome(NamedTuple):
@@ -64,9 +70,12 @@ class NetworkFiles:
             settings = (self.session.settings if task.name == self.session.task.name
                         else RunSettings.for_task(task))
             session = TrainingSession.from_file(task, settings, path)
-        except (ValueError, TaskError, OSError) as error:
-            self._notify("error", f"The network was not loaded: {error} Nothing changed.")
-            return FileOutcome("load", False, str(error))
+        except FILE_ERRORS as error:  # NetworkFileError and TaskError are ValueErrors
+            problem = str(error) if isinstance(error, ValueError) and str(error) else (
+                f"{path}: not a usable Elman Lab network file ({type(error).__name__}: "
+                f"{str(error)[:200]})")
+            self._notify("error", f"The network was not loaded: {problem} Nothing changed.")
+            return FileOutcome("load", False, problem)
         network = session.network
         switched = f" (switched to {task.title})" if task.name != self.session.task.name else ""
         text = (f"Loaded the {network.n_input}-{network.n_hidden}-{network.n_output} network "

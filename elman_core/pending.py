@@ -30,6 +30,15 @@ class PendingCommands:
         with self._lock:
             return 0 if self.stopping else self._counts.pop(kind, 0)
 
+    def unless_stopping(self, action) -> bool:
+        """Call ``action()`` only if no stop was requested, with the stop held off meanwhile
+        (another thread then knows the worker still exists). True if it was called."""
+        with self._lock:
+            if self.stopping:
+                return False
+            action()
+            return True
+
     def stop(self) -> None:
         with self._lock:
             self.stopping = True

@@ -13,10 +13,17 @@ publishes afterwards, and :class:`Trainer` drops any snapshot older than the las
 
 Step commands that pile up (holding ← or →) are merged by
 :class:`~elman_core.pending.PendingCommands`, and closing overtakes anything still queued.
+
+The numba kernels compile (or load from the disk cache) in a daemon Python thread, not in the
+trainer thread: a compile can take half a minute with an empty cache, and closing must neither
+wait for it nor for a trainer thread stuck behind it. Until the kernels are ready, commands
+wait in order in the worker (they would otherwise block on numba's compiler lock), so the
+trainer thread's event loop stays free to take a stop at once.
 """
 
 from __future__ import annotations
 
+import threading
 import traceback
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
@@ -33,7 +40,7 @@ from elman_core.session import TrainingSession
 from elman_core.settings import RunSettings
 from elman_core.tasks.base import TaskError
 from elman_core.trace import StepTrace
-from elman_gui.garbage import collect_garbage_in_gui_thread
+from elman_gui.garbage import collect_garbage_in_gui_thread, freeze_long_lived_objects
 from elman_gui.snapshot import DIVERGED, RUNNING, Snapshot, build_snapshot, diverged_copy
 
 __all__ = ["COMPILING_MESSAGE", "DIVERGENCE_LIMIT", "Trainer", "TrainerWorker"]
@@ -60,6 +67,7 @@ class TrainerWorker(QObject):
     status = Signal(str)  # background work in progress ("" when done)
     fileDone = Signal(str, bool, str)  # "save" / "load", succeeded, message
     stopped = Signal()
+    _compiled = Signal(str)  # from the compiling thread: "" or why it failed
 
     def __init__(self, task_name: str = "xor", task_options: dict | None = None,
                  speed: float | None = None, pending: PendingCommands | None = None) -> None:
@@ -70,6 +78,8 @@ class TrainerWorker(QObject):
         self.generation = 0
         self._timer: QTimer | None = None
         self._last_snapshot: Snapshot | None = None
+        self._waiting: list[tuple[str, tuple]] | None = []  # commands held until compiled
+        self._compiled.connect(self._on_compiled)
 
     @property
     def session(self) -> TrainingSession:
@@ -92,23 +102,41 @@ class TrainerWorker(QObject):
         self._publish()
         self.settingsChanged.emit(self.generation, self.session.settings)
         # Importing numba holds the GIL for about a second: let the window paint its first
-        # picture before that. A command arriving meanwhile runs first (and compiles if needed).
+        # picture before that. Commands arriving meanwhile wait for the kernels (_on_compiled).
         QTimer.singleShot(WARM_UP_DELAY_MS, self, self._warm_up)
 
     @Slot()
     def _warm_up(self) -> None:
         if self.pending.stopping:
             return
+        threading.Thread(target=self._compile_kernels, name="compile-kernels",
+                         daemon=True).start()
+
+    def _compile_kernels(self) -> None:
+        """In a daemon thread: the process can exit without waiting for it."""
         try:
             if not kernels_cached():  # a warm cache only loads: nothing to announce
                 self.status.emit(COMPILING_MESSAGE)
             warm_up_kernels()
-        except Exception as error:  # the app stays usable: single steps need no kernel
+            error = ""
+        except Exception as exception:  # the app stays usable: single steps need no kernel
+            error = str(exception) or repr(exception)
+        # Not once closing began: the worker may be deleted as soon as its thread ends.
+        self.pending.unless_stopping(lambda: self._compiled.emit(error))
+
+    @Slot(str)
+    def _on_compiled(self, error: str) -> None:
+        """The kernels are ready: run the commands that waited for them, in order."""
+        if error:
             self.notice.emit("error", f"The fast trainer could not be prepared: {error}")
         self.status.emit("")
+        waiting, self._waiting = self._waiting or [], None
+        for name, args in waiting:
+            self.command(name, args)
 
     def stop(self) -> None:
         """Stop the timer here, in its own thread, and end the thread's event loop."""
+        self.pending.stop()  # (already set by Trainer.close; here for any other caller)
         if self._timer is not None:
             self._timer.stop()
         if self.driver is not None:
@@ -127,6 +155,9 @@ class TrainerWorker(QObject):
         if name == "stop":
             return self.stop()
         if self.pending.stopping or self.driver is None:
+            return None
+        if self._waiting is not None:  # the kernels are still compiling
+            self._waiting.append((name, args))
             return None
         trace = None
         try:
@@ -386,6 +417,8 @@ class Trainer(QObject):
 
     @Slot(str)
     def _on_status(self, text: str) -> None:
+        if not text and not self.ready:
+            freeze_long_lived_objects()  # the kernels are loaded: the long-lived objects exist
         self.ready = not text
         self.status.emit(text)
 

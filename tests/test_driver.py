@@ -338,3 +338,23 @@ def test_history_stays_full_while_stepping_back_and_records_the_predictions():
         assert history.symbols[k] == sequence.input_symbols[row]
         assert history.targets[k] == sequence.target_symbols[row]
         assert history.predicted[k] == task.decode(trace.output)
+
+
+# ------------------------------------------------------------------------ hostile files
+def test_every_broken_file_is_refused_with_one_line_and_changes_nothing(tmp_path):
+    from tests.hostile_files import write_hostile_files
+
+    driver = make_driver("xor")
+    driver.step(5)
+    weights = {name: getattr(driver.session.network, name).copy() for name in PARAMETER_NAMES}
+    session = driver.session
+    for name, path in write_hostile_files(tmp_path).items():
+        outcome = driver.load_network(str(path))
+        assert not outcome.ok, name
+        assert "\n" not in outcome.message and str(path) in outcome.message, name
+        (notice,) = driver.take_notices()
+        assert notice.level == "error" and "Nothing changed" in notice.text, name
+        assert "internal error" not in notice.text
+        assert driver.session is session and session.global_step == 5, name
+    for name, value in weights.items():
+        np.testing.assert_array_equal(getattr(session.network, name), value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -389,3 +391,61 @@ def test_held_step_backs_are_merged_and_closing_overtakes_queued_commands(make_t
         trainer.step()
         trainer.run_steps(10_000)
     assert trainer.close(5000)
+
+
+@pytest.fixture
+def slow_compile(monkeypatch):
+    """The kernels' compile replaced by one that lasts until released (or 60 s)."""
+    import elman_gui.worker as worker_module
+
+    release, finished = threading.Event(), threading.Event()
+
+    def compile_until_released():
+        release.wait(60)
+        finished.set()
+
+    monkeypatch.setattr(worker_module, "warm_up_kernels", compile_until_released)
+    yield release, finished
+    release.set()
+
+
+def compile_running() -> bool:
+    return any(thread.name == "compile-kernels" for thread in threading.enumerate())
+
+
+@pytest.fixture
+def compiling_trainer(qtbot, slow_compile):
+    """A trainer whose (slow) compile is running; closed afterwards."""
+    trainer = Trainer("xor")
+    recorder = Recorder(trainer)
+    trainer.start()
+    try:
+        qtbot.waitUntil(lambda: bool(recorder.snapshots) and compile_running(), timeout=WAIT_MS)
+        yield trainer, recorder, *slow_compile
+    finally:
+        assert trainer.close(2000)
+
+
+def test_commands_sent_while_the_kernels_compile_run_afterwards_in_order(qtbot,
+                                                                        compiling_trainer):
+    trainer, recorder, release, _ = compiling_trainer
+    for _ in range(3):
+        trainer.step()  # traced steps: no kernel needed, yet they wait too (simpler)
+    trainer.step_back(1)
+    qtbot.wait(300)
+    assert recorder.last.global_step == 0 and not trainer.ready  # held, not lost
+    release.set()
+    qtbot.waitUntil(lambda: trainer.ready and recorder.last.global_step == 2, timeout=WAIT_MS)
+    assert recorder.last.state == PAUSED and "Stepped back 1 step" in recorder.last.message
+
+
+def test_closing_while_the_kernels_compile_does_not_wait_for_the_compile(qtbot,
+                                                                         compiling_trainer):
+    trainer, recorder, release, finished = compiling_trainer
+    trainer.step()
+    assert trainer.close(2000)
+    assert trainer.thread.isFinished() and not finished.is_set()  # the compile goes on alone
+    release.set()
+    qtbot.waitUntil(lambda: not compile_running(), timeout=WAIT_MS)
+    qtbot.wait(100)
+    assert not trainer.ready and recorder.last.global_step == 0  # nothing ran after the stop

@@ -1,0 +1,251 @@
+"""Random student actions — every kind the app has — with a fixed seed, on the real window.
+
+Fails on any Qt warning (a message handler records them), on a stall of the GUI thread over
+0.5 s (a watchdog timer measures the gaps between its ticks), on an "internal error" notice or
+a traceback on stderr, and on an inconsistent end state. ``benchmarks/chaos.py`` runs the same
+engine longer (``--actions 4000 --seed N``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, QtMsgType, qInstallMessageHandler
+
+from elman_core import tasks
+from elman_gui.snapshot import PAUSED
+from tests.gui.conftest import running_window
+
+STALL_LIMIT_SECONDS = 0.5
+WATCHDOG_MS = 20
+TASKS = ("xor", "letters", "alternating", "counting", "end-of-sequence", "text")
+
+
+class QtWarnings:
+    """Records every Qt warning, critical and fatal message while installed."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self._previous = None
+
+    def __enter__(self) -> QtWarnings:
+        self._previous = qInstallMessageHandler(self._handle)
+        return self
+
+    def __exit__(self, *_) -> None:
+        qInstallMessageHandler(self._previous)
+
+    def _handle(self, kind, _context, message) -> None:
+        if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+            self.messages.append(message)
+
+
+class StallWatchdog(QObject):
+    """A GUI-thread timer: the longest gap between two of its ticks is the longest stall."""
+
+    def __init__(self, label=lambda: "") -> None:
+        super().__init__()
+        self.longest = 0.0
+        self.during = ""  # what ``label()`` said at the end of the longest stall
+        self._label = label
+        self._last = time.perf_counter()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start(WATCHDOG_MS)
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        gap = now - self._last - WATCHDOG_MS / 1000
+        if gap > self.longest:
+            self.longest, self.during = gap, self._label()
+        self._last = now
+
+
+class Chaos:
+    """Every kind of student action, each a method; :meth:`run` picks them at random."""
+
+    def __init__(self, window, folder: Path, rng: np.random.Generator, broken: list[Path],
+                 good: dict[str, Path]) -> None:
+        self.window, self.trainer = window, window.trainer
+        self.folder, self.rng = folder, rng
+        self.broken, self.good = broken, good  # broken files; a good file per task
+        self.done: Counter = Counter()
+        self.recent: list[str] = []  # the last few actions, to name a stall
+        self.kinds = [name[4:] for name in dir(self) if name.startswith("act_")]
+
+    def run(self, actions: int, wait) -> None:
+        for _ in range(actions):
+            kind = self.kinds[self.rng.integers(len(self.kinds))]
+            self.recent = [*self.recent[-4:], kind]
+            getattr(self, "act_" + kind)()
+            self.done[kind] += 1
+            wait(int(self.rng.integers(0, 4)))
+
+    def choice(self, values):
+        return values[self.rng.integers(len(values))]
+
+    @property
+    def snapshot(self):
+        return self.window.current_snapshot
+
+    # ------------------------------------------------------------ run control
+    def act_play_pause(self):
+        self.window.actions_.play_pause.trigger()
+
+    def act_pause(self):
+        self.trainer.pause()
+
+    def act_step(self):
+        self.window.actions_.step.trigger()
+
+    def act_step_epoch(self):
+        self.window.actions_.step_epoch.trigger()
+
+    def act_step_back(self):
+        self.window.debugger.step_back.trigger()
+
+    def act_step_back_10(self):
+        self.window.debugger.step_back_10.trigger()
+
+    def act_run_to_epoch_end(self):
+        self.window.debugger.run_to_epoch_end.trigger()
+
+    def act_run_to_symbol(self):  # the menu item asks in a modal dialog: its answer, direct
+        symbols = self.snapshot.input_symbols if self.snapshot else ()
+        if symbols:
+            self.trainer.run_to("symbol", self.choice(list(symbols)))
+
+    def act_run_to_error(self):
+        self.trainer.run_to("error", float(self.choice([0.01, 0.2, 0.5, 1e6])))
+
+    def act_run_to_epoch(self):
+        epoch = self.snapshot.epoch if self.snapshot else 0
+        self.trainer.run_to("epoch", int(epoch + self.rng.integers(0, 3)))
+
+    def act_reset(self):
+        self.window.actions_.reset.trigger()
+
+    def act_speed(self):
+        slider = self.window.speed.slider
+        slider.setValue(int(self.rng.integers(slider.maximum() + 1)))
+
+    # ------------------------------------------------------------ tasks and settings
+    def act_task(self):
+        self.window.choose_task(self.choice(TASKS))
+
+    def act_experiment(self):
+        self.window.student.run_experiment(self.choice(list(tasks.presets())))
+
+    def act_learning_rate(self):
+        self.window.parameters.learning_rate.setValue(
+            float(self.choice([0.01, 0.1, 0.5, 1.0, 50.0])))
+
+    def act_hidden_size(self):
+        panel = self.window.parameters
+        panel.n_hidden.setValue(int(self.choice([1, 3, 20, 200])))
+        panel.apply_button.click()
+
+    # ------------------------------------------------------------ memory experiments
+    def act_lesion(self):
+        n_hidden = self.snapshot.n_hidden if self.snapshot else 1
+        self.window.on_unit_clicked("hidden", int(self.rng.integers(n_hidden)))
+
+    def act_restore_lesions(self):
+        self.window.actions_.restore_lesions.trigger()
+
+    def act_zero_context(self):
+        self.window.actions_.forget_context.toggle()
+
+    def act_reset_each_epoch(self):
+        self.window.actions_.reset_each_epoch.toggle()
+
+    def act_context_init(self):
+        self.window.debugger.context_init[self.choice([0.0, 0.5])].trigger()
+
+    def act_phase_mode(self):
+        self.window.debugger.phases.toggle()
+
+    def act_history_length(self):
+        self.window.debugger.history.length.setValue(int(self.choice([1, 10, 50, 200])))
+
+    def act_memory_cap(self):  # the menu item asks in a modal dialog: its answer, direct
+        self.trainer.set_memory_limit(float(self.choice([1.0, 8.0, 64.0])))
+
+    def act_inspect_history_column(self):
+        snapshot = self.snapshot
+        if snapshot is not None and snapshot.global_step > 0:
+            back = int(self.rng.integers(1, 30))
+            self.trainer.inspect_step(max(snapshot.global_step - back, 0))
+
+    # ------------------------------------------------------------ files, export, help
+    def act_save_network(self):
+        self.window.student.save_network(str(self.folder / "saved.npz"))
+
+    def act_load_good_network(self):
+        name = self.snapshot.task_name if self.snapshot else "xor"
+        path = self.folder / "saved.npz"
+        self.window.student.load_network(str(self.good.get(name, path)))
+
+    def act_load_broken_network(self):
+        self.window.student.load_network(str(self.choice(self.broken)))
+
+    def act_export(self):
+        student = self.window.student
+        kind = self.choice(["loss-png", "errors-svg", "diagram-png", "loss-csv", "errors-csv"])
+        if kind.endswith("csv"):
+            student.export_csv(kind, str(self.folder / f"{kind}.csv"))
+        else:
+            key, fmt = kind.split("-")
+            student.export_view(key, fmt, str(self.folder / f"{kind}.{fmt}"))
+
+    def act_help(self):
+        dialog = self.window.student.show_help(tab=int(self.rng.integers(2)))
+        dialog.close()
+
+
+def run_chaos(window, folder: Path, seed: int, actions: int, wait
+              ) -> tuple[Chaos, StallWatchdog]:
+    """Play ``actions`` random actions on ``window`` (files go to ``folder``) under a stall
+    watchdog, which is left running: stop it when the end state has been checked."""
+    from tests.hostile_files import write_good_file, write_hostile_files
+
+    broken = write_hostile_files(folder / "hostile")
+    good = {"xor": folder / "hostile" / "good.npz", "letters": folder / "hostile/letters.npz"}
+    write_good_file(folder / "saved.npz")
+    chaos = Chaos(window, folder, np.random.default_rng(seed), list(broken.values()), good)
+    watchdog = StallWatchdog(lambda: " → ".join(chaos.recent))
+    watchdog.start()
+    chaos.run(actions, wait)
+    return chaos, watchdog
+
+
+def test_random_actions_of_every_kind(qtbot, tmp_path, capfd):
+    notices = []
+    with QtWarnings() as warnings, running_window(qtbot, "xor") as window:
+        window.trainer.notice.connect(lambda level, text: notices.append(text))
+        chaos, watchdog = run_chaos(window, tmp_path, seed=11, actions=700, wait=qtbot.wait)
+        window.trainer.pause()
+        window.actions_.reset.trigger()
+        qtbot.waitUntil(lambda: window.current_snapshot.generation
+                        == window.trainer.requested_generation, timeout=30_000)
+        qtbot.wait(300)  # anything still in flight arrives and is painted
+        window.paint_newest()
+        watchdog.stop()
+        final = window.current_snapshot
+        assert (final.epoch, final.position, final.global_step) == (0, 0, 0)
+        assert final.state == PAUSED
+        assert window.trainer.thread.isRunning()
+    assert set(chaos.done) == set(chaos.kinds) and len(chaos.kinds) >= 30  # every kind ran
+    assert not [text for text in notices if "internal error" in text]
+    assert "Traceback" not in capfd.readouterr().err
+    assert not warnings.messages
+    assert watchdog.longest < STALL_LIMIT_SECONDS, f"stalled during {watchdog.during}"
