@@ -93,7 +93,7 @@ def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
 
     def poll() -> None:
         snapshot = window.current_snapshot
-        trained = snapshot is not None and (
+        trained = snapshot is not None and not snapshot.clustering and (
             (snapshot.global_step >= steps and snapshot.state != RUNNING)
             or snapshot.state in (FINISHED, DIVERGED))
         if (trained and trainer.ready and not window.has_unpainted_snapshot()

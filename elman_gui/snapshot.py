@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from elman_core.figure_records import HiddenSpace, PaperFigure, WordClusters
 from elman_core.trace import (
     PARAMETER_NAMES,
     ActivationHistory,
@@ -85,6 +86,11 @@ class Snapshot:
     history_bytes: int = 0  # memory the checkpoints use
     history_limit: int = 0  # their memory cap (bytes)
     input_symbols: tuple[str, ...] = ()  # the distinct inputs of the training sequence
+    # The figure views (elman_core.figures, elman_core.word_clusters): None until computed.
+    paper_figure: PaperFigure | None = None  # the task's figure from the latest epoch
+    hidden_space: HiddenSpace | None = None  # the recent hidden states on two components
+    word_clusters: WordClusters | None = None  # Figs. 7 and 8, computed on demand
+    clustering: bool = False  # the word clusters are being computed now
 
 
 
@@ -111,6 +117,7 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         step["context"] = frozen(network.context)  # hidden copied into the context
     loss_x, loss_y = driver.loss_curve()
     history = session.history
+    paper_figure, hidden_space = driver.figure_data()
     return Snapshot(
         generation=generation,
         task_name=task.name, task_title=task.title, task_description=task.description,
@@ -130,6 +137,8 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         inspected=driver.inspected, phase=driver.phase, history=driver.activation_history(),
         steps_back=session.steps_back_available(), history_bytes=history.nbytes,
         history_limit=history.memory_limit, input_symbols=driver.input_symbols,
+        paper_figure=paper_figure, hidden_space=hidden_space,
+        word_clusters=driver.figures.clusters, clustering=driver.figures.clustering,
     )
 
 
