@@ -28,6 +28,7 @@ LETTER_STEPS = 20  # Figs. 4 and 5: twenty timesteps
 WORD_LETTERS = 60  # Fig. 6: about the paper's stretch "manyyearsagoaboyandgirllived…"
 SENTENCE_WORDS = 24
 STRIP_STEPS = 30  # the seed tasks
+SETTLE_STEPS = 12  # Figs. 4-6 start after this many steps (see _first_mark_after)
 CONSONANTAL, HIGH = 0, 3  # Fig. 5: bit 1 and bit 4 of the letters' features
 XOR_ROLES = ("2nd bit", "XOR", "1st bit")  # what row t predicts, by t % 3
 
@@ -78,35 +79,47 @@ def _xor(sequence, rms, unit_errors):
     return [panel], ""
 
 
+def _first_mark_after(marks: np.ndarray, step: int) -> int:
+    """The first marked step from ``step`` on (0 if none): the strips of Figs. 4-6 start at a
+    consonant or a word, past the first steps after the epoch's context reset, which the
+    network sees once an epoch and predicts worse than the rest of the stream."""
+    later = np.flatnonzero(np.asarray(marks, bool)[step:])
+    return step + int(later[0]) if len(later) else 0
+
+
 def _letters(sequence, rms, unit_errors):
-    strip = analysis.error_strip(rms, sequence.target_symbols, 0, LETTER_STEPS)
+    start = _first_mark_after([s in "bdg" for s in sequence.target_symbols], SETTLE_STEPS)
+    strip = analysis.error_strip(rms, sequence.target_symbols, start, LETTER_STEPS)
     consonant = np.array([s in "bdg" for s in strip.labels])
     fig4 = _panel(
         "Fig. 4", "Root mean squared error over all six features in predicting the next "
         "letter, each point labelled with the letter to predict: high on the consonants, "
         "which are random, low on the vowels that follow them.",
-        "line", strip.errors, ["RMS error"], strip.labels, consonant, "consonant")
-    bits = np.sqrt(np.asarray(unit_errors, dtype=np.float64)[:LETTER_STEPS][:, [CONSONANTAL,
-                                                                               HIGH]]).T
+        "line", strip.errors, ["RMS error"], strip.labels, consonant, "consonant",
+        first_step=start)
+    rows = slice(start, start + LETTER_STEPS)
+    bits = np.sqrt(np.asarray(unit_errors, dtype=np.float64)[rows][:, [CONSONANTAL, HIGH]]).T
     fig5 = _panel(
         "Fig. 5", "The error on single features over the same 20 timesteps: bit 1, "
         "Consonantal, is predicted well throughout, since the vowels' count tells when a "
         "consonant comes (5a), while bit 4, High, is wrong at each new consonant, whose "
         "identity is random (5b).",
         "line", bits, ["bit 1 Consonantal (5a)", "bit 4 High (5b)"], strip.labels, consonant,
-        "consonant", y_label="|error| on the bit")
+        "consonant", y_label="|error| on the bit", first_step=start)
     return [fig4, fig5], ""
 
 
 def _words(sequence, rms, unit_errors):
-    strip = analysis.error_strip(rms, sequence.target_symbols, 0, WORD_LETTERS,
-                                 marks=words.onset_steps(sequence))
+    onsets = words.onset_steps(sequence)
+    start = _first_mark_after(onsets, SETTLE_STEPS)
+    strip = analysis.error_strip(rms, sequence.target_symbols, start, WORD_LETTERS,
+                                 marks=onsets)
     panel = _panel(
         "Fig. 6", "Root mean squared error in predicting the next letter of sentences run "
         "together, each bar labelled with the letter to predict: the error is high at the "
         "first letter of a word and falls inside it, so it marks the word boundaries.",
         "bars", strip.errors, ["RMS error"], strip.labels, strip.marks, "word onset",
-        x_label="letter to predict")
+        x_label="letter to predict", first_step=start)
     return [panel], ""
 
 

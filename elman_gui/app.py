@@ -57,7 +57,7 @@ def create_window(task_name: str, task_options: dict, full_speed: bool = False,
 
 
 def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | None,
-            size: tuple[int, int] | None = None) -> int:
+            size: tuple[int, int] | None = None, view: str | None = None) -> int:
     """Open Elman Lab (``size``: the window's, else fit the screen). With ``screenshot``: train
     ``steps`` timesteps at full speed (whatever the task's opening pace), save a PNG, exit."""
     try:
@@ -68,6 +68,8 @@ def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | No
         print(f"elman-lab: {error}", file=sys.stderr)
         return 2
     app, window = create_window(name, options, full_speed=bool(screenshot), size=size)
+    if view:
+        window.figure_tabs.show_view(view)  # the paper figure, hidden space or dendrogram
     if screenshot:
         return _screenshot(app, window, screenshot, max(int(steps or 0), 0),
                            size or WINDOW_SIZE)
