@@ -405,8 +405,8 @@ class TrainingDriver(StepThrough):
             clusters = self.figures.cluster(self.session)
         finally:
             self.figures.clustering = False
-        self.message = (f"Clustered the hidden states at epoch {clusters.epoch}: see the "
-                        "Dendrogram tab.")
+        self.message = (f"Clustered the hidden states at step {clusters.global_step:,}: "
+                        "see the Dendrogram tab.")
 
     def clusters_due(self) -> bool:
         """A words or sentences run has just finished: cluster it once, automatically."""

@@ -132,7 +132,8 @@ class DendrogramView(QWidget):
                     "\u201cCluster the hidden states\u201d.")
         else:
             since = snapshot.global_step - clusters.global_step
-            text = (f"Clustered after epoch {clusters.epoch} (step {clusters.global_step:,})"
+            when = (f"after epoch {clusters.epoch}" if clusters.epoch else "during epoch 1")
+            text = (f"Clustered at step {clusters.global_step:,} ({when})"
                     + (f"; the network has trained {since:,} steps since." if since > 0
                        else "."))
         if text != self.status.text():
