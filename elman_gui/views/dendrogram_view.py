@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from elman_core.figure_records import DendrogramDrawing, WordClusters
 from elman_gui.snapshot import Snapshot
-from elman_gui.views import category_colors, palette
+from elman_gui.views import category_colors, figure_parts, palette
 from elman_gui.views.segments_item import SegmentsItem
 
 LEAF_SPACING = 10.0  # scipy puts leaf k at 10·k + 5
@@ -57,16 +57,9 @@ class DendrogramView(QWidget):
         header.addWidget(self.novel_box)
         header.addWidget(self.cluster_button)
 
-        self._plot = palette.make_plot_widget(self)
-        item = self._plot.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.showGrid(x=True, y=False, alpha=palette.GRID_ALPHA)
+        self._plot, item, self._view = figure_parts.still_plot(self, grid_x=True, grid_y=False)
         item.hideAxis("left")
         item.setLabel("bottom", "distance at which the branches join (cosine, average linkage)")
-        self._view = item.getViewBox()
-        self._view.setMouseEnabled(x=False, y=False)
-        self._view.disableAutoRange()
         self._view.invertX(True)  # the root on the left, the leaves on the right
         self._view.invertY(True)  # the first leaf at the top
         self._segments = SegmentsItem([pg.mkPen(palette.FOREGROUND, width=1.5)])

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from elman_core.figure_records import HiddenSpace
 from elman_gui.snapshot import Snapshot
-from elman_gui.views import category_colors, palette
+from elman_gui.views import category_colors, figure_parts, palette
 from elman_gui.views.steady_range import steady_range
 
 TRAJECTORY_STEPS = 20
@@ -34,22 +34,14 @@ class HiddenSpaceView(QWidget):
         self.legend = QLabel(self)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
-        self._plot = palette.make_plot_widget(self)
-        item = self._plot.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        self._view = item.getViewBox()
-        self._view.disableAutoRange()
-        self._view.setAspectLocked(False)
+        self._plot, item, self._view = figure_parts.still_plot(self, grid_x=True)
         self._trajectory = pg.PlotDataItem(pen=pg.mkPen(palette.FOREGROUND, width=1.2))
         self._points = pg.ScatterPlotItem(size=8, pen=pg.mkPen(255, 255, 255, 160))
         self._latest = pg.ScatterPlotItem(size=16, brush=pg.mkBrush(None),
                                           pen=pg.mkPen(palette.FOREGROUND, width=2))
         for part in (self._points, self._trajectory, self._latest):
             item.addItem(part)
-        self._message = pg.TextItem("", color=palette.MUTED, anchor=(0.5, 0.5))
-        self._message.setFont(palette.font(11))
-        item.addItem(self._message, ignoreBounds=True)
+        self._message = figure_parts.message(item)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)

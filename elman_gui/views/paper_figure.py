@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from elman_core.figure_records import FigurePanel, PaperFigure
 from elman_gui.snapshot import Snapshot
-from elman_gui.views import palette
+from elman_gui.views import figure_parts, palette
 
 MIN_STEP_PX = 13  # narrower than this, the labels cannot be read: show fewer steps
 _CHAR_PX = 7
@@ -63,14 +63,7 @@ class PaperFigureView(QWidget):
         notes.addWidget(self.note, 1)
         notes.addWidget(self.open_dendrogram)
 
-        self._plot = palette.make_plot_widget(self)
-        item = self._plot.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.showGrid(x=False, y=True, alpha=palette.GRID_ALPHA)
-        self._view = item.getViewBox()
-        self._view.setMouseEnabled(x=False, y=False)
-        self._view.disableAutoRange()
+        self._plot, item, self._view = figure_parts.still_plot(self)
         self._bands = pg.BarGraphItem(x=np.empty(0), height=np.empty(0), width=1.0, y0=0,
                                       brush=pg.mkBrush(MARK_COLOR), pen=pg.mkPen(None))
         self._bars = pg.BarGraphItem(x=np.empty(0), height=np.empty(0), width=0.7,
@@ -86,9 +79,7 @@ class PaperFigureView(QWidget):
         self._legend = pg.LegendItem(offset=(-10, 5), labelTextColor=palette.FOREGROUND,
                                      brush=pg.mkBrush(255, 255, 255, 220))
         self._legend.setParentItem(self._view)
-        self._message = pg.TextItem("", color=palette.MUTED, anchor=(0.5, 0.5))
-        self._message.setFont(palette.font(11))
-        item.addItem(self._message, ignoreBounds=True)
+        self._message = figure_parts.message(item)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -15,14 +15,7 @@ from elman_gui.views.dendrogram_view import DendrogramView
 from elman_gui.views.hidden_space import TRAJECTORY_STEPS, HiddenSpaceView
 from elman_gui.views.paper_figure import PaperFigureView
 from tests.gui.conftest import rendered_where, running_window
-
-
-def _shown(qtbot, view, width=900, height=600):
-    qtbot.addWidget(view)
-    view.resize(width, height)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+from tests.gui.test_views import _shown  # shown at a size, exposed
 
 
 def _figure(task_name, length, seed=0):
