@@ -96,7 +96,7 @@ def _letters(sequence, rms, unit_errors):
         "letter, each point labelled with the letter to predict: high on the consonants, "
         "which are random, low on the vowels that follow them.",
         "line", strip.errors, ["RMS error"], strip.labels, consonant, "consonant",
-        first_step=start)
+        x_label="letter to predict", first_step=start)
     rows = slice(start, start + LETTER_STEPS)
     bits = np.sqrt(np.asarray(unit_errors, dtype=np.float64)[rows][:, [CONSONANTAL, HIGH]]).T
     fig5 = _panel(
@@ -105,7 +105,8 @@ def _letters(sequence, rms, unit_errors):
         "consonant comes (5a), while bit 4, High, is wrong at each new consonant, whose "
         "identity is random (5b).",
         "line", bits, ["bit 1 Consonantal (5a)", "bit 4 High (5b)"], strip.labels, consonant,
-        "consonant", y_label="|error| on the bit", first_step=start)
+        "consonant", x_label="letter to predict", y_label="|error| on the bit",
+        first_step=start)
     return [fig4, fig5], ""
 
 

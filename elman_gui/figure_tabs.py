@@ -34,6 +34,8 @@ class FigureTabs(QTabWidget):
     def __init__(self, diagram: QWidget, cluster, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setDocumentMode(True)
+        # Narrow tabs: all four fit beside the plots in a 1024-pixel window.
+        self.setStyleSheet("QTabBar::tab { padding: 3px 7px; }")
         self.paper_figure = PaperFigureView(self)
         self.hidden_space = HiddenSpaceView(self)
         self.dendrogram = DendrogramView(self)

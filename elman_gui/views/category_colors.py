@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-# Tableau 20's strong colours first, then its light ones: neighbours in a legend stay apart.
+# Tableau 10, then darker tones: every one readable as text on white, neighbours apart.
 _COLORS = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-    "#bcbd22", "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94",
-    "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5",
+    "#bcbd22", "#17becf", "#393b79", "#e6550d", "#637939", "#843c39", "#7b4173", "#8c6d31",
+    "#3182bd", "#31a354", "#756bb1", "#636363",
 )
 NOVEL = "#000000"  # Fig. 8's novel word: black, apart from every class
 NONE = "#555555"  # a leaf or point without a class

@@ -12,7 +12,16 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from elman_core.figure_records import DendrogramDrawing, WordClusters
 from elman_gui.snapshot import Snapshot
@@ -21,6 +30,7 @@ from elman_gui.views.segments_item import SegmentsItem
 
 LEAF_SPACING = 10.0  # scipy puts leaf k at 10·k + 5
 _CHAR_PX = 8  # rough width of a label character at the labels' font
+MIN_LEAF_PX = 15  # the tree is never squeezed below this many pixels per leaf (it scrolls)
 
 
 class DendrogramView(QWidget):
@@ -30,8 +40,8 @@ class DendrogramView(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.title = QLabel("<b>Dendrogram</b> of the words' mean hidden vectors "
-                            "(Figs. 7 and 8)", self)
+        self.title = QLabel("<b>Figs. 7 and 8</b>: the words' mean hidden vectors, "
+                            "clustered", self)
         self.title.setWordWrap(True)
         self.cluster_button = QPushButton("Cluster the hidden states", self)
         self.cluster_button.setToolTip(
@@ -51,11 +61,11 @@ class DendrogramView(QWidget):
         self.legend = QLabel(self)
         self.legend.setWordWrap(True)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        header = QHBoxLayout()
-        header.setContentsMargins(8, 4, 8, 0)
-        header.addWidget(self.title, 1)
-        header.addWidget(self.novel_box)
-        header.addWidget(self.cluster_button)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(8, 0, 8, 0)
+        buttons.addWidget(self.cluster_button)
+        buttons.addWidget(self.novel_box)
+        buttons.addStretch(1)
 
         self._plot, item, self._view = figure_parts.still_plot(self, grid_x=True, grid_y=False)
         item.hideAxis("left")
@@ -68,14 +78,28 @@ class DendrogramView(QWidget):
         item.addItem(self._dots)
         self._labels: list[pg.TextItem] = []
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addLayout(header)
-        for label in (self.status, self.summary, self.legend):
+        # Everything scrolls as one page: on a small screen the tree keeps a readable row per
+        # leaf (MIN_LEAF_PX) instead of squeezing its labels on top of each other.
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(3)
+        for label in (self.title, self.status):
+            label.setContentsMargins(8, 0, 8, 0)
+            layout.addWidget(label)
+        layout.addLayout(buttons)
+        for label in (self.summary, self.legend):
             label.setContentsMargins(8, 0, 8, 0)
             layout.addWidget(label)
         layout.addWidget(self._plot, 1)
+        self._scroll = QScrollArea(self)
+        self._scroll.setWidget(page)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._scroll)
 
         self._clusters: WordClusters | None = None
         self._task_name = ""
@@ -151,6 +175,7 @@ class DendrogramView(QWidget):
             self._segments.set_segments([np.empty((0, 4))])
             self._dots.setData([], [])
             self._set_label_count(0)
+            self._plot.setMinimumHeight(0)
             self._fit_range()
             return
         x, y = np.asarray(drawing.dcoord), np.asarray(drawing.icoord)
@@ -179,6 +204,7 @@ class DendrogramView(QWidget):
             label.setFont(palette.font(10, bold=is_novel))
             label.setPos(0.0, float(leaf_y[k]))
         self._dots.setData(x=np.zeros(n), y=leaf_y, brush=brushes, symbol=symbols, size=sizes)
+        self._plot.setMinimumHeight(MIN_LEAF_PX * n + 50)  # 50: the distance axis
         self._fit_range()
 
     def _set_label_count(self, n: int) -> None:
@@ -209,5 +235,6 @@ class DendrogramView(QWidget):
         items = []
         for k, name in enumerate(clusters.class_names):
             color = category_colors.NOVEL if name == "NOVEL" else category_colors.color(k).name()
-            items.append(f"<span style='color:{color}'>\u25a0</span>&nbsp;{name}")
+            name = name.replace("-", "\u2011")  # a non-breaking hyphen: VERB-TRAN stays whole
+            items.append(f"<nobr><span style='color:{color}'>\u25a0</span>&nbsp;{name}</nobr>")
         return " &nbsp; ".join(items)

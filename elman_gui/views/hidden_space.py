@@ -35,7 +35,8 @@ class HiddenSpaceView(QWidget):
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
         self._plot, item, self._view = figure_parts.still_plot(self, grid_x=True)
-        self._trajectory = pg.PlotDataItem(pen=pg.mkPen(palette.FOREGROUND, width=1.2))
+        self._trajectory = pg.PlotDataItem(pen=pg.mkPen(palette.faded(palette.FOREGROUND, 0.55),
+                                                      width=1))
         self._points = pg.ScatterPlotItem(size=8, pen=pg.mkPen(255, 255, 255, 160))
         self._latest = pg.ScatterPlotItem(size=16, brush=pg.mkBrush(None),
                                           pen=pg.mkPen(palette.FOREGROUND, width=2))
@@ -91,7 +92,8 @@ class HiddenSpaceView(QWidget):
         self.title.setText(
             f"<b>Hidden space</b>: the last {n:,} hidden states ({space.n_hidden} units) on "
             f"their first two principal components, coloured by {space.colour_by}; the line "
-            f"joins the last {min(n, TRAJECTORY_STEPS)} steps, the ring is the latest.")
+            f"joins the last {min(n, TRAJECTORY_STEPS)} steps, the ring is the latest. (How many "
+            "steps: the Activation history's length.)")
         if space.groups != self._groups:
             self._groups = space.groups
             self._brushes = [pg.mkBrush(category_colors.color(k))
@@ -118,5 +120,6 @@ def _legend_html(groups: tuple[str, ...]) -> str:
     if len(groups) > LEGEND_LIMIT:
         return ""
     return " &nbsp; ".join(
-        f"<span style='color:{category_colors.color(k).name()}'>\u25cf</span>&nbsp;{name}"
+        f"<nobr><span style='color:{category_colors.color(k).name()}'>\u25cf</span>&nbsp;"
+        f"{name.replace('-', chr(0x2011))}</nobr>"  # a non-breaking hyphen
         for k, name in enumerate(groups))
