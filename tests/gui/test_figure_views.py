@@ -7,9 +7,11 @@ import numpy as np
 import pytest
 
 from elman_core import figures, tasks, word_clusters
+from elman_core.live_figures import LiveFigures
 from elman_core.session import TrainingSession
 from elman_core.settings import RunSettings
 from elman_core.tasks import sentences
+from elman_core.trace import ActivationHistory
 from elman_gui.snapshot import FINISHED
 from elman_gui.views.dendrogram_view import DendrogramView
 from elman_gui.views.hidden_space import TRAJECTORY_STEPS, HiddenSpaceView
@@ -120,6 +122,23 @@ def test_hidden_space_draws_the_projection_coloured_with_a_trajectory(qtbot, mak
     assert "the last 80 hidden states (4 units)" in view.title.text()
     assert "input symbol" in view.title.text()
     assert view.legend.text().count("\u25cf") == 2  # one dot per symbol in the legend
+
+
+def test_hidden_space_keeps_its_orientation_across_two_recomputations(qtbot, make_snapshot):
+    """States along (0.6, −0.8), then along (0.8, −0.6): recomputed alone, PC 1 would flip; the
+    trainer thread's LiveFigures hands over the previous projection, and the picture holds."""
+    view = _shown(qtbot, HiddenSpaceView())
+    live = LiveFigures()
+    t = np.linspace(-1, 1, 40)
+    drawn = []
+    for direction in ([0.6, -0.8], [0.8, -0.6]):
+        hidden = np.outer(t, direction)
+        history = ActivationHistory(hidden, hidden, np.zeros(40), np.arange(40), ("0",) * 40)
+        view.show_snapshot(make_snapshot(hidden_space=live.hidden_space("xor", history, ("0",),
+                                                                        running=False)))
+        drawn.append(view.drawn_points())
+    assert np.sign(drawn[0][-1, 0]) == np.sign(drawn[1][-1, 0]) != 0
+    np.testing.assert_allclose(np.abs(drawn[0][:, 0]), np.abs(drawn[1][:, 0]), rtol=1e-9)
 
 
 def test_sentences_train_in_the_app_with_every_view_live(qtbot):
