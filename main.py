@@ -29,10 +29,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="timesteps to train before the screenshot")
     parser.add_argument("--size", type=window_size, metavar="WxH",
                         help="the window's size in pixels, e.g. 1024x640")
+    parser.add_argument("--view", choices=("network", "paper-figure", "hidden-space",
+                                           "dendrogram"),
+                        help="the tab to show in the centre (default: network)")
     args = parser.parse_args(argv)
     from elman_gui.app import run_gui
 
-    return run_gui(args.task, args.screenshot, args.steps, args.text, args.size)
+    return run_gui(args.task, args.screenshot, args.steps, args.text, args.size, args.view)
 
 
 def window_size(text: str) -> tuple[int, int]:

@@ -24,9 +24,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from elman_core import divergence, run_to, tasks
+from elman_core import divergence, run_to, tasks, word_clusters
 from elman_core.comparison import ComparisonRun
 from elman_core.divergence import DIVERGENCE_LIMIT
+from elman_core.live_figures import LiveFigures
 from elman_core.network_files import FileOutcome, NetworkFiles
 from elman_core.pacing import SLICE_SECONDS, Pacer
 from elman_core.pending import PendingCommands
@@ -89,6 +90,7 @@ class TrainingDriver(StepThrough, NetworkFiles):
         self.ring = ActivationRing()
         self.comparison: ComparisonRun | None = None  # the run an experiment compares with
         self.thinner = CurveThinner()
+        self.figures = LiveFigures()  # the paper figure, hidden space and word clusters
         self.message = ""
         self._notices: list[Notice] = []
         self.install(session)
@@ -114,6 +116,7 @@ class TrainingDriver(StepThrough, NetworkFiles):
         self.ring.clear()
         self.ring.decode = session.task.decode
         self.thinner.reset()
+        self.figures.clear()
         self._epoch_losses = np.empty(0)
         self.input_symbols = tuple(dict.fromkeys(session.sequence.input_symbols))
         self.task_description = session.task.describe(session.sequence)  # About this run
@@ -352,6 +355,41 @@ class TrainingDriver(StepThrough, NetworkFiles):
         if len(self._epoch_losses) != len(self.session.epoch_losses):
             self._epoch_losses = frozen(self.session.epoch_losses)
         return self._epoch_losses
+
+    def figure_data(self):
+        """The paper figure and the hidden space now (recomputed at most a few times a second
+        while running): ``(PaperFigure | None, HiddenSpace | None)``."""
+        running = self.state == RunState.RUNNING
+        figure = self.figures.paper_figure(self.session, running)
+        space = self.figures.hidden_space(self.session.task.name, self.activation_history(),
+                                          self.input_symbols, running)
+        return figure, space
+
+    # ------------------------------------------------------------------ word clusters
+    def begin_clustering(self) -> bool:
+        """Say that the words are about to be clustered; False (with a notice) if the task
+        has no words. The caller publishes, then calls :meth:`cluster_hidden_states`."""
+        if not word_clusters.supports(self.session.task.name):
+            self._notify("info", "Clustering the hidden states is for the word tasks "
+                                 "(Word boundaries, Lexical classes).")
+            return False
+        self.figures.clustering = True
+        self.message = "Clustering the hidden states: one frozen pass over the corpus…"
+        return True
+
+    def cluster_hidden_states(self) -> None:
+        """Figs. 7 and 8: freeze the weights, run the training stream once more, average the
+        hidden vectors per word and cluster them (a second or two for the sentences)."""
+        try:
+            clusters = self.figures.cluster(self.session)
+        finally:
+            self.figures.clustering = False
+        self.message = (f"Clustered the hidden states at step {clusters.global_step:,}: "
+                        "see the Dendrogram tab.")
+
+    def clusters_due(self) -> bool:
+        """A words or sentences run has just finished: cluster it once, automatically."""
+        return self.state == RunState.FINISHED and self.figures.clusters_due(self.session)
 
     def weights_sane(self) -> bool:
         return divergence.weights_sane(self.session.network)

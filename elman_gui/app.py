@@ -60,7 +60,7 @@ def create_window(task_name: str, task_options: dict, full_speed: bool = False,
 
 
 def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | None,
-            size: tuple[int, int] | None = None) -> int:
+            size: tuple[int, int] | None = None, view: str | None = None) -> int:
     """Open Elman Lab (``size``: the window's, else fit the screen). With ``screenshot``: train
     ``steps`` timesteps at full speed (whatever the task's opening pace), save a PNG, exit."""
     try:
@@ -74,6 +74,8 @@ def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | No
         app, window = create_window(name, options, full_speed=bool(screenshot), size=size)
     except KeyboardInterrupt:  # Ctrl-C before the window was up
         return interrupt.INTERRUPTED_EXIT_CODE
+    if view:
+        window.figure_tabs.show_view(view)  # the paper figure, hidden space or dendrogram
     if screenshot:
         code = _screenshot(app, window, screenshot, max(int(steps or 0), 0),
                            size or WINDOW_SIZE)
@@ -112,7 +114,7 @@ def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
 
     def poll() -> None:
         snapshot = window.current_snapshot
-        trained = snapshot is not None and (
+        trained = snapshot is not None and not snapshot.clustering and (
             (snapshot.global_step >= steps and snapshot.state != RUNNING)
             or snapshot.state in (FINISHED, DIVERGED))
         if (trained and trainer.ready and not window.has_unpainted_snapshot()

@@ -38,6 +38,7 @@ from elman_gui.controls import (
     build_toolbar,
 )
 from elman_gui.debugger import Debugger
+from elman_gui.figure_tabs import FigureTabs
 from elman_gui.parameter_panel import ParameterPanel
 from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING, Snapshot
 from elman_gui.status import NoticeBar, StatusBar
@@ -125,11 +126,14 @@ class MainWindow(QMainWindow):
         plots.addWidget(self.loss_plot)
         plots.addWidget(self.error_bars)
         plots.setSizes([500, 400])
+        # The diagram shares its place with the paper figure, hidden space and dendrogram;
+        # the sequence tape runs beneath them all.
+        self.figure_tabs = FigureTabs(self.diagram, self.trainer.cluster_hidden_states, self)
         left = QWidget(self)
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        column.addWidget(self.diagram, 1)
+        column.addWidget(self.figure_tabs, 1)
         column.addWidget(self.tape)
         main = QSplitter(Qt.Orientation.Horizontal)
         main.addWidget(left)
@@ -178,6 +182,9 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         for dock in (self.task_dock, self.parameter_dock):
             view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        view.addActions(self.figure_tabs.view_actions)
+        view.addSeparator()
 
     def _place_debugger_docks(self) -> None:
         # The inspector is tabbed with the parameters (the tall dock): it gets room when raised.
@@ -390,6 +397,7 @@ class MainWindow(QMainWindow):
         self.loss_plot.show_snapshot(snapshot)
         self.error_bars.show_snapshot(snapshot)
         self.tape.show_snapshot(snapshot)
+        self.figure_tabs.show_snapshot(snapshot)
         self.debugger.show_snapshot(snapshot)
         self._update_controls(previous, snapshot)
         self.status.show_snapshot(snapshot)

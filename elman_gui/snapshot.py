@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from elman_core.figure_records import HiddenSpace, PaperFigure, WordClusters
 from elman_core.trace import (
     PARAMETER_NAMES,
     ActivationHistory,
@@ -90,6 +91,11 @@ class Snapshot:
     length_unit: str = "steps"  # what the sequence length setting counts
     comparison_losses: np.ndarray | None = None  # epoch losses of the run an experiment names
     comparison_label: str = ""
+    # The figure views (elman_core.figures, elman_core.word_clusters): None until computed.
+    paper_figure: PaperFigure | None = None  # the task's figure from the latest epoch
+    hidden_space: HiddenSpace | None = None  # the recent hidden states on two components
+    word_clusters: WordClusters | None = None  # Figs. 7 and 8, computed on demand
+    clustering: bool = False  # the word clusters are being computed now
 
 
 
@@ -116,6 +122,7 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         step["context"] = frozen(network.context)  # hidden copied into the context
     loss_x, loss_y = driver.loss_curve()
     history = session.history
+    paper_figure, hidden_space = driver.figure_data()
     return Snapshot(
         generation=generation,
         task_name=task.name, task_title=task.title, task_description=driver.task_description,
@@ -139,6 +146,8 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         opening_speed=task.opening_speed, length_unit=task.length_unit,
         comparison_losses=None if driver.comparison is None else driver.comparison.curve(),
         comparison_label="" if driver.comparison is None else driver.comparison.label,
+        paper_figure=paper_figure, hidden_space=hidden_space,
+        word_clusters=driver.figures.clusters, clustering=driver.figures.clustering,
     )
 
 

@@ -53,7 +53,7 @@ DRIVER_COMMANDS = frozenset({
     "set_history_length", "set_memory_limit", "run_to", "set_comparison"})
 WORKER_COMMANDS = frozenset({
     "step", "step_back", "reset", "set_task", "set_settings", "set_speed", "save_network",
-    "load_network", "set_phase_mode", "inspect_step"})
+    "load_network", "set_phase_mode", "inspect_step", "cluster_hidden_states"})
 UNCHANGED = object()  # what a command returns when the views need no new snapshot
 
 
@@ -222,6 +222,12 @@ class TrainerWorker(QObject):
     def inspect_step(self, global_step: int) -> object:
         return None if self.driver.inspect_step(global_step) else UNCHANGED
 
+    def cluster_hidden_states(self) -> None:
+        """Figs. 7 and 8 (a second or two): publish "clustering…" first, so the status says so."""
+        if self.driver.figures.clustering or self.driver.begin_clustering():
+            self._publish()
+            self.driver.cluster_hidden_states()
+
     # ------------------------------------------------------------------ timer and publishing
     @Slot()
     def _tick(self) -> None:
@@ -249,8 +255,13 @@ class TrainerWorker(QObject):
             self._timer.stop()
         for level, text in driver.take_notices():
             self.notice.emit(level, text)
+        # A words or sentences run just finished: Figs. 7 and 8, once (already announced in
+        # the snapshot that says "finished").
+        cluster = driver.clusters_due() and driver.begin_clustering()
         if trace is not UNCHANGED:
             self._publish(trace)
+        if cluster:
+            self.command("cluster_hidden_states", ())
 
     def _publish(self, trace: StepTrace | None = None) -> None:
         driver = self.driver
@@ -388,6 +399,10 @@ class Trainer(QObject):
 
     def set_memory_limit(self, megabytes: float) -> None:
         self._send("set_memory_limit", float(megabytes))
+
+    def cluster_hidden_states(self) -> None:
+        """Freeze the weights and cluster the words' mean hidden vectors (Figs. 7 and 8)."""
+        self._send("cluster_hidden_states")
 
     def close(self, timeout_ms: int = 1000) -> bool:
         """Stop the worker in its own thread and wait for the thread to end."""
