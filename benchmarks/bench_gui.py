@@ -17,6 +17,7 @@ a figure missed its goal.
 from __future__ import annotations
 
 import argparse
+import collections
 import os
 import subprocess
 import sys
@@ -152,6 +153,37 @@ class PaintCounter:
         return max(self.counts)
 
 
+def time_views(views: dict) -> collections.Counter:
+    """Seconds the main thread spends per view: its show_snapshot and its plots' paintEvent.
+
+    Wraps the instances' methods (and pyqtgraph's GraphicsView.paintEvent, attributed to the
+    view the graphics view sits in); the returned counter fills as the window runs."""
+    import pyqtgraph as pg
+
+    spent: collections.Counter = collections.Counter()
+    owner = {}
+    for name, view in views.items():
+        for graphics in [view, *view.findChildren(pg.GraphicsView)]:
+            owner[id(graphics)] = name
+        update = view.show_snapshot
+
+        def timed_update(snapshot, update=update, key=f"{name}: show_snapshot") -> None:
+            started = time.perf_counter()
+            update(snapshot)
+            spent[key] += time.perf_counter() - started
+
+        view.show_snapshot = timed_update
+    paint_event = pg.GraphicsView.paintEvent
+
+    def timed_paint(self, event) -> None:
+        started = time.perf_counter()
+        paint_event(self, event)
+        spent[f"{owner.get(id(self), 'other')}: paint"] += time.perf_counter() - started
+
+    pg.GraphicsView.paintEvent = timed_paint
+    return spent
+
+
 def measure_live(spec: tuple[str, dict, dict, str], seconds: float, target_steps: int) -> dict:
     """Train at full speed in the real window, inside the real event loop (app.exec)."""
     import bench_cpu
@@ -171,6 +203,7 @@ def measure_live(spec: tuple[str, dict, dict, str], seconds: float, target_steps
         dock.show()
         dock.raise_()  # the inspector is tabbed behind the parameters
     counters = {name: PaintCounter(view) for name, view in views.items()}
+    view_seconds = time_views(views)
     probe_last = [0.0]
     x_server = bench_cpu.x_server_pid()
     main_tid = threading.get_native_id()
@@ -213,6 +246,7 @@ def measure_live(spec: tuple[str, dict, dict, str], seconds: float, target_steps
                 record["shape"] = (snapshot.n_input, snapshot.n_hidden, snapshot.n_output)
                 sample()
                 record["cpu_before"] = cpu_mark()
+                view_seconds.clear()
                 probe_last[0] = time.perf_counter()
                 probe_timer.start()
                 sample_timer.start()
@@ -238,6 +272,7 @@ def measure_live(spec: tuple[str, dict, dict, str], seconds: float, target_steps
     record["x_share"] = None if x0 is None or x1 is None else \
         (x1 - x0) / bench_cpu.TICKS / (t1 - t0)
     record["views"] = list(views)
+    record["view_seconds"] = dict(view_seconds)
     closing = time.perf_counter()
     window.close()
     record["close_seconds"] = time.perf_counter() - closing
@@ -281,6 +316,9 @@ def report(label: str, launches, before: float, after: float, live: dict,
            "≥ 4 (painted at 4/s while running)" if name == "history" else
            "≥ 30" if name != "inspector" else "—")
           for name, b, a in zip(live["views"], paints0, paints1, strict=True)),
+        *((f"main thread in {name}", f"{seconds / elapsed:.1%} of the time "
+           f"({seconds / max(frames1 - frames0, 1) * 1000:.1f} ms/frame)", "—")
+          for name, seconds in sorted(live["view_seconds"].items(), key=lambda kv: -kv[1])),
         *((f"CPU: thread {name}", f"{share:.0%} of a core", "—")
           for name, share in live["thread_shares"] if share >= 0.005),
         ("CPU: Xvfb", "not found" if live["x_share"] is None else
@@ -324,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if failed else 0
 
     spec = task_spec(args.task)
+    if os.environ.get("BENCH_SWITCH"):
+        sys.setswitchinterval(float(os.environ["BENCH_SWITCH"]))
     launches = measure_launch(args.launches) if args.launches else []
     before = headless_rate(spec, 3.0)
     live = measure_live(spec, args.seconds, int(args.million_steps * 1e6))
