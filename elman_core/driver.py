@@ -405,7 +405,8 @@ class TrainingDriver(StepThrough):
         (a diverged call is undone to the last sane step and counts as no steps)."""
         session = self.session
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-            result = session.run_epochs(count)
+            # Only the hidden states the activation history keeps: no work per step trained.
+            result = session.run_epochs(count, keep=self.ring.size)
         if result.steps == 0:
             return result
         self.total_steps += result.steps

@@ -54,6 +54,11 @@ class CurveThinner:
         return thinned
 
 
+def _fields(rows: ActivationHistory) -> list:
+    """The fields as they are (``dataclasses.astuple`` would deep-copy every array)."""
+    return [getattr(rows, field.name) for field in dataclasses.fields(rows)]
+
+
 class ActivationRing:
     """The hidden and context activations, loss and input of the last ``size`` steps."""
 
@@ -79,7 +84,7 @@ class ActivationRing:
         if old is not None and old.hidden.shape[1] == new.hidden.shape[1]:
             new = ActivationHistory(*(
                 a + b if isinstance(a, tuple) else np.concatenate([a, b])
-                for a, b in zip(dataclasses.astuple(old), dataclasses.astuple(new), strict=True)))
+                for a, b in zip(_fields(old), _fields(new), strict=True)))
         self._rows = new
         self.trim(None)
 
