@@ -106,6 +106,9 @@ def stand_in_text(length: int = 3000) -> str:
     return "".join(parts)[:length]
 
 
+HEADLESS_CPU_RATES: list[float] = []  # steps per CPU second of each headless measurement
+
+
 def headless_rate(spec: tuple[str, dict, dict, str], seconds: float) -> float:
     """Steps/s of ElmanNetwork.train on the task's sequence, no GUI, one epoch per call."""
     from elman_core import tasks
@@ -117,10 +120,11 @@ def headless_rate(spec: tuple[str, dict, dict, str], seconds: float) -> float:
     network, sequence = session.network, session.sequence
     resets = session.resets_for_current_epoch()
     network.train(sequence.inputs, sequence.targets, sequence.mask, resets)  # compile/load
-    steps, started = 0, time.perf_counter()
+    steps, started, cpu_started = 0, time.perf_counter(), time.thread_time()
     while time.perf_counter() - started < seconds:
         network.train(sequence.inputs, sequence.targets, sequence.mask, resets)
         steps += len(sequence)
+    HEADLESS_CPU_RATES.append(steps / (time.thread_time() - cpu_started))
     return steps / (time.perf_counter() - started)
 
 
@@ -291,6 +295,8 @@ def report(label: str, launches, before: float, after: float, live: dict,
     headless = max(before, after)
     lateness = (np.array(live["intervals"]) - 0.010) * 1000
     rss_at_5m = next((s[3] for s in samples if s[1] - steps0 >= 5e6), float("nan"))
+    shares = dict(live["thread_shares"])
+    cpu_rate = max(HEADLESS_CPU_RATES, default=float("nan"))
     rows = []
     if launches:
         visible = [v for v, _ in launches]
@@ -319,6 +325,11 @@ def report(label: str, launches, before: float, after: float, live: dict,
         *((f"main thread in {name}", f"{seconds / elapsed:.1%} of the time "
            f"({seconds / max(frames1 - frames0, 1) * 1000:.1f} ms/frame)", "—")
           for name, seconds in sorted(live["view_seconds"].items(), key=lambda kv: -kv[1])),
+        ("main-thread CPU per painted frame (load-independent)",
+         f"{shares.get('main', 0) * elapsed / max(frames1 - frames0, 1) * 1000:.1f} ms", "—"),
+        ("trainer CPU per step / headless CPU per step (load-independent)",
+         f"{shares.get('trainer', 0) * elapsed * cpu_rate / max(steps1 - steps0, 1):.2f}",
+         "1.00 = no overhead"),
         *((f"CPU: thread {name}", f"{share:.0%} of a core", "—")
           for name, share in live["thread_shares"] if share >= 0.005),
         ("CPU: Xvfb", "not found" if live["x_share"] is None else
@@ -362,8 +373,6 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if failed else 0
 
     spec = task_spec(args.task)
-    if os.environ.get("BENCH_SWITCH"):
-        sys.setswitchinterval(float(os.environ["BENCH_SWITCH"]))
     launches = measure_launch(args.launches) if args.launches else []
     before = headless_rate(spec, 3.0)
     live = measure_live(spec, args.seconds, int(args.million_steps * 1e6))
