@@ -187,6 +187,8 @@ class TrainingSession:
         self.history = History()
         self._flush_after = _window_ends(self.sequence.resets, self.network.bptt_window)
         self._repeated: tuple[np.ndarray, ...] | None = None  # see _repeated_sequence
+        # The GUI asks for the latest epoch's errors with every snapshot: (array, result).
+        self._epoch_errors_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def from_file(cls, task: Task, settings: RunSettings, path) -> TrainingSession:
@@ -254,15 +256,32 @@ class TrainingSession:
         """Mean squared error of each output unit over the latest epoch (seeds/000's per-bit)."""
         errors = self.previous_unit_errors if self.previous_unit_errors is not None \
             else self.unit_errors
+        cached = self._epoch_errors_cache.get("feature")
+        if cached is not None and cached[0] is errors and not errors.flags.writeable:
+            return cached[1].copy()  # a finished epoch's (read-only) errors: computed once
         valid = ~np.isnan(errors[:, 0])
         if not np.any(valid):
             return np.full(errors.shape[1], np.nan)
-        return errors[valid].mean(axis=0)
+        means = errors[valid].mean(axis=0)
+        self._cache_epoch_errors("feature", errors, means)
+        return means
 
     def position_errors(self) -> np.ndarray:
         """Mean loss per position category over the latest epoch (NaN where none yet)."""
-        return metrics.position_errors(self.latest_epoch_losses(), self.sequence.categories,
-                                       len(self.task.category_names))
+        losses = self.latest_epoch_losses()
+        cached = self._epoch_errors_cache.get("position")
+        if cached is not None and cached[0] is losses and not losses.flags.writeable:
+            return cached[1].copy()  # a finished epoch's (read-only) losses: computed once
+        means = metrics.position_errors(losses, self.sequence.categories,
+                                        len(self.task.category_names))
+        self._cache_epoch_errors("position", losses, means)
+        return means
+
+    def _cache_epoch_errors(self, kind: str, source: np.ndarray, means: np.ndarray) -> None:
+        """Keep ``means`` of a finished epoch's (read-only) arrays; an epoch still being
+        filled changes in place, and its array becomes read-only when it ends: never cached."""
+        if not source.flags.writeable:
+            self._epoch_errors_cache[kind] = (source, means.copy())
 
     # --------------------------------------------------------------- training
     def step(self) -> StepTrace:

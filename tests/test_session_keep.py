@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from elman_core import tasks
+from elman_core import metrics, tasks
 from elman_core.session import TrainingSession
 from elman_core.settings import RunSettings
 
@@ -106,3 +106,26 @@ def test_run_epochs_keeping_the_last_steps_changes_nothing_else(forget_context, 
         np.testing.assert_array_equal(b.output[-full.steps_per_epoch:],
                                       a.output[-full.steps_per_epoch:])
         _assert_same_state(full, kept)
+
+
+def test_latest_epoch_errors_are_computed_once_per_epoch_and_stay_right():
+    session, _ = _sessions("letters")
+    T = session.steps_per_epoch
+
+    def fresh() -> tuple[np.ndarray, np.ndarray]:
+        errors = session.previous_unit_errors if session.previous_unit_errors is not None \
+            else session.unit_errors
+        valid = ~np.isnan(errors[:, 0])
+        return (metrics.position_errors(session.latest_epoch_losses(),
+                                        session.sequence.categories,
+                                        len(session.task.category_names)),
+                errors[valid].mean(axis=0))
+
+    for steps in (T // 3, T, T, 5, 2 * T):  # a partial first epoch, whole ones, a step back
+        session.run_epochs(steps) if steps != 5 else session.step_back(T // 2)
+        position, feature = fresh()
+        for _ in range(2):  # the second answer comes from the cache
+            np.testing.assert_array_equal(session.position_errors(), position)
+            np.testing.assert_array_equal(session.feature_errors(), feature)
+    session.position_errors()[:] = -1.0  # a caller's change does not reach the cache
+    np.testing.assert_array_equal(session.position_errors(), fresh()[0])

@@ -43,7 +43,7 @@ from elman_gui.views.diagram_legend import ActivationLegend, weight_key_html
 from elman_gui.views.diagram_texts import TEXT_LINE_PX, DiagramTexts, text_width, tight
 from elman_gui.views.segments_item import SegmentsItem
 
-LINKS_BUDGET_FACTOR = 10  # while running, links redraw at most once per 10× their paint time
+LINKS_BUDGET_FACTOR = 40  # while running, links redraw at most once per 40× their paint time
 LINKS_MAX_PERIOD = 0.25  # … and at least four times a second
 ALL_LINKS_HIDDEN = 10  # up to this many hidden units every link is drawn
 _LINKS_PER_UNIT = 3  # beyond: about this many of the strongest links per unit of a matrix
