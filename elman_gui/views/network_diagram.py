@@ -151,7 +151,7 @@ class NetworkDiagramView(DiagramTexts, DiagramHover, QWidget):
         weights = (snapshot.W_ih, snapshot.W_hh, snapshot.W_ho)
         if (self._last_weights is None or any(
             a is not b for a, b in zip(weights, self._last_weights, strict=True)
-        )) and self._links_due(snapshot.state == RUNNING):
+        )) and self._links_due(getattr(snapshot, "state", None) == RUNNING):  # (help: no state)
             self._last_weights = weights
             self._update_links(dict(zip(MATRICES, weights, strict=True)))
         self._update_texts(snapshot)
