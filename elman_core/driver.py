@@ -29,7 +29,7 @@ from elman_core.divergence import DIVERGENCE_LIMIT
 from elman_core.pacing import SLICE_SECONDS, Pacer
 from elman_core.pending import PendingCommands
 from elman_core.persistence import save_network
-from elman_core.recording import ActivationRing, CurveThinner
+from elman_core.recording import ActivationRing, CurveThinner, GrowingSeries
 from elman_core.session import RunResult, TrainingSession
 from elman_core.settings import RunSettings
 from elman_core.stepping import StepThrough
@@ -41,7 +41,6 @@ from elman_core.trace import (
     Phase,
     RunState,
     StepTrace,
-    frozen,
 )
 
 DIVERGED_HINT = "The run diverged. Lower the learning rate, then press Reset (R)."
@@ -120,7 +119,7 @@ class TrainingDriver(StepThrough):
         self.pacer.seconds_per_step = 1e-6  # a new network: measure again
         self.ring.clear()
         self.thinner.reset()
-        self._epoch_losses = np.empty(0)
+        self._epoch_losses = GrowingSeries()
         self.input_symbols = tuple(dict.fromkeys(session.sequence.input_symbols))
 
     def swap_in(self, session: TrainingSession, message: str) -> None:
@@ -370,9 +369,7 @@ class TrainingDriver(StepThrough):
 
     def epoch_losses(self) -> np.ndarray:
         """The mean loss of every completed epoch (a new read-only array only when it grew)."""
-        if len(self._epoch_losses) != len(self.session.epoch_losses):
-            self._epoch_losses = frozen(self.session.epoch_losses)
-        return self._epoch_losses
+        return self._epoch_losses.array(self.session.epoch_losses)
 
     def weights_sane(self) -> bool:
         return divergence.weights_sane(self.session.network)
