@@ -31,7 +31,7 @@ from elman_core.live_figures import LiveFigures
 from elman_core.network_files import FileOutcome, NetworkFiles
 from elman_core.pacing import SLICE_SECONDS, Pacer
 from elman_core.pending import PendingCommands
-from elman_core.recording import ActivationRing, CurveThinner
+from elman_core.recording import ActivationRing, CurveThinner, GrowingSeries
 from elman_core.session import RunResult, TrainingSession
 from elman_core.settings import RunSettings
 from elman_core.stepping import StepThrough
@@ -43,7 +43,6 @@ from elman_core.trace import (
     Phase,
     RunState,
     StepTrace,
-    frozen,
 )
 from elman_core.warm_up import kernels_cached, warm_up_kernels
 
@@ -117,7 +116,7 @@ class TrainingDriver(StepThrough, NetworkFiles):
         self.ring.decode = session.task.decode
         self.thinner.reset()
         self.figures.clear()
-        self._epoch_losses = np.empty(0)
+        self._epoch_losses = GrowingSeries()
         self.input_symbols = tuple(dict.fromkeys(session.sequence.input_symbols))
         self.task_description = session.task.describe(session.sequence)  # About this run
 
@@ -352,9 +351,7 @@ class TrainingDriver(StepThrough, NetworkFiles):
 
     def epoch_losses(self) -> np.ndarray:
         """The mean loss of every completed epoch (a new read-only array only when it grew)."""
-        if len(self._epoch_losses) != len(self.session.epoch_losses):
-            self._epoch_losses = frozen(self.session.epoch_losses)
-        return self._epoch_losses
+        return self._epoch_losses.array(self.session.epoch_losses)
 
     def figure_data(self):
         """The paper figure and the hidden space now (recomputed at most a few times a second
@@ -422,7 +419,8 @@ class TrainingDriver(StepThrough, NetworkFiles):
         (a diverged call is undone to the last sane step and counts as no steps)."""
         session = self.session
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-            result = session.run_epochs(count)
+            # Only the hidden states the activation history keeps: no work per step trained.
+            result = session.run_epochs(count, keep=self.ring.size)
         if result.steps == 0:
             return result
         self.total_steps += result.steps

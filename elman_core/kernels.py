@@ -382,8 +382,8 @@ def train_online(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, conte
                  forget_context, losses, hidden_record, output_record):
     """Elman's rule for every row: forward, one-step backprop, update, copy hidden → context.
 
-    Row t's hidden and output activations go to row t of the records when they have a row per
-    step (a one-row record just holds the last step).
+    Row t's hidden and output activations go to the records (see _record: a record of R rows
+    holds the last R steps).
     """
     H = W_hh.shape[0]
     n_out = W_ho.shape[0]
@@ -477,17 +477,19 @@ def _online_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, conte
 
 @njit(**HELPER)
 def _record(hidden_record, output_record, t, T, hidden, r, output):
-    """hidden[r] and output into row t of the records (only the last step if they have 1 row)."""
-    if hidden_record.shape[0] > 1:
-        row = t
-    elif t == T - 1:
-        row = 0
-    else:
-        return
-    for j in range(hidden.shape[1]):
-        hidden_record[row, j] = hidden[r, j]
-    for o in range(output.shape[0]):
-        output_record[row, o] = output[o]
+    """hidden[r] and output into the records: a record of R rows keeps the last R steps, step t
+    at row t − (T − R) (so one row per step keeps them all, a one-row record the last).
+
+    The two records may differ in length: the GUI keeps every output of an epoch (its
+    per-unit errors) but only the hidden states its activation history shows."""
+    row = t - (T - hidden_record.shape[0])
+    if row >= 0:
+        for j in range(hidden.shape[1]):
+            hidden_record[row, j] = hidden[r, j]
+    row = t - (T - output_record.shape[0])
+    if row >= 0:
+        for o in range(output.shape[0]):
+            output_record[row, o] = output[o]
 
 
 # ------------------------------------------------------------- backpropagation through time

@@ -272,7 +272,8 @@ class ElmanNetwork:
         return changes | {name: self.velocity[name].copy() for name in gradients}
 
     # ------------------------------------------------------------------ train
-    def train(self, X, Y, mask=None, resets=None, *, flush=None, record: bool = False):
+    def train(self, X, Y, mask=None, resets=None, *, flush=None, record: bool = False,
+              record_rows: tuple[int, int] | None = None):
         """Train on every row of a sequence with the compiled kernel; returns per-step losses.
 
         Leaves the network exactly as calling :meth:`step` for each row would, with ``flush``
@@ -281,7 +282,8 @@ class ElmanNetwork:
         the next call — then training split into calls at any points equals one call bit for
         bit (a window also ends when full and before a reset). Losses are NaN on steps without
         a target. With ``record`` returns ``(losses, hidden, output)``, the activations of
-        every step.
+        every step, or with ``record_rows`` ``(h, o)`` those of the last ``h`` and ``o`` steps
+        only (what a view shows, without keeping every step).
         """
         from elman_core import kernels
 
@@ -301,9 +303,11 @@ class ElmanNetwork:
         if len(mask) != len(X) or len(resets) != len(X) or len(flush) != len(X):
             raise ValueError("mask, resets and flush need one entry per row of X")
         losses = np.empty(len(X))
-        rows = len(X) if record else 1
-        hidden_record = np.zeros((max(rows, 1), self.n_hidden))
-        output_record = np.zeros((max(rows, 1), self.n_output))
+        rows = (len(X), len(X)) if record else (1, 1)
+        if record and record_rows is not None:
+            rows = tuple(min(max(int(n), 1), max(len(X), 1)) for n in record_rows)
+        hidden_record = np.zeros((max(rows[0], 1), self.n_hidden))
+        output_record = np.zeros((max(rows[1], 1), self.n_output))
         if len(X) == 0:
             return (losses, hidden_record[:0], output_record[:0]) if record else losses
         arguments = (

@@ -28,9 +28,11 @@ class RunResult:
     steps: int
     first_step: int  # position in the epoch of the first step run
     losses: np.ndarray  # per-step losses of those steps (NaN where no target)
-    hidden: np.ndarray  # (steps, H) hidden activations
-    output: np.ndarray  # (steps, O) outputs
-    context: np.ndarray  # (steps, H) the context each step used
+    # The activations of the last rows of those steps: all of them, unless the caller asked to
+    # keep fewer (``keep``); the output at least of the steps of the last epoch trained.
+    hidden: np.ndarray  # (rows, H) hidden activations
+    output: np.ndarray  # (rows, O) outputs
+    context: np.ndarray  # (rows, H) the context each step used
     epoch_finished: bool
     trace: StepTrace | None = None  # set when the step was a traced one
 
@@ -146,6 +148,7 @@ def build_network(task: Task, settings: RunSettings) -> ElmanNetwork:
     )
 
 
+REPEAT_CACHE_ROWS = 1_000_000  # run_epochs keeps the repeated sequence up to this many rows
 # The fields a saved network brings with it (the rest of the settings stay the caller's).
 NETWORK_FIELDS = ("n_hidden", "learning_rate", "momentum", "hidden_activation",
                    "output_activation", "rule", "bptt_window", "context_init", "weight_scale")
@@ -184,6 +187,9 @@ class TrainingSession:
         self.history = History()
         self._furthest_step = 0  # step-back reach is counted from the furthest step trained
         self._flush_after = _window_ends(self.sequence.resets, self.network.bptt_window)
+        self._repeated: tuple[np.ndarray, ...] | None = None  # see _repeated_sequence
+        # The GUI asks for the latest epoch's errors with every snapshot: (array, result).
+        self._epoch_errors_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def from_file(cls, task: Task, settings: RunSettings, path) -> TrainingSession:
@@ -251,15 +257,32 @@ class TrainingSession:
         """Mean squared error of each output unit over the latest epoch (seeds/000's per-bit)."""
         errors = self.previous_unit_errors if self.previous_unit_errors is not None \
             else self.unit_errors
+        cached = self._epoch_errors_cache.get("feature")
+        if cached is not None and cached[0] is errors and not errors.flags.writeable:
+            return cached[1].copy()  # a finished epoch's (read-only) errors: computed once
         valid = ~np.isnan(errors[:, 0])
         if not np.any(valid):
             return np.full(errors.shape[1], np.nan)
-        return errors[valid].mean(axis=0)
+        means = errors[valid].mean(axis=0)
+        self._cache_epoch_errors("feature", errors, means)
+        return means
 
     def position_errors(self) -> np.ndarray:
         """Mean loss per position category over the latest epoch (NaN where none yet)."""
-        return metrics.position_errors(self.latest_epoch_losses(), self.sequence.categories,
-                                       len(self.task.category_names))
+        losses = self.latest_epoch_losses()
+        cached = self._epoch_errors_cache.get("position")
+        if cached is not None and cached[0] is losses and not losses.flags.writeable:
+            return cached[1].copy()  # a finished epoch's (read-only) losses: computed once
+        means = metrics.position_errors(losses, self.sequence.categories,
+                                        len(self.task.category_names))
+        self._cache_epoch_errors("position", losses, means)
+        return means
+
+    def _cache_epoch_errors(self, kind: str, source: np.ndarray, means: np.ndarray) -> None:
+        """Keep ``means`` of a finished epoch's (read-only) arrays; an epoch still being
+        filled changes in place, and its array becomes read-only when it ends: never cached."""
+        if not source.flags.writeable:
+            self._epoch_errors_cache[kind] = (source, means.copy())
 
     # --------------------------------------------------------------- training
     def step(self) -> StepTrace:
@@ -275,8 +298,11 @@ class TrainingSession:
         self._advance(1)
         return trace
 
-    def run(self, max_steps: int) -> RunResult:
-        """Up to ``max_steps`` steps with the compiled kernel, never past the end of the epoch."""
+    def run(self, max_steps: int, keep: int | None = None) -> RunResult:
+        """Up to ``max_steps`` steps with the compiled kernel, never past the end of the epoch.
+
+        ``keep``: return the hidden states and contexts of the last ``keep`` steps only (the
+        kernel then keeps no more; the bookkeeping is the same)."""
         start = self.position
         stop = min(start + max(int(max_steps), 0), self.steps_per_epoch)
         network = self.network
@@ -293,14 +319,15 @@ class TrainingSession:
         losses, hidden, output = network.train(
             seq.inputs[start:stop], seq.targets[start:stop], seq.mask[start:stop],
             resets[start:stop], flush=self._flush_after[start:stop], record=True,
+            record_rows=_rows_to_record(keep, stop - start),
         )
-        contexts = self._contexts_used(resets[start:stop], hidden, context_before)
+        hidden, contexts = self._contexts_used(resets[start:stop], hidden, context_before, keep)
         self._record(start, losses, output)
         self._advance(stop - start)
         return RunResult(stop - start, start, losses, hidden, output, contexts,
                          self.position == 0)
 
-    def run_epochs(self, max_steps: int) -> RunResult:
+    def run_epochs(self, max_steps: int, keep: int | None = None) -> RunResult:
         """Like :meth:`run`, but the whole epochs that fit in ``max_steps`` share one kernel call.
 
         Only from an epoch boundary and with the online rule (anything else is :meth:`run`):
@@ -308,21 +335,22 @@ class TrainingSession:
         at each epoch start, because a step computes the same wherever a call starts. For a
         trainer thread next to a busy GUI thread: each return from the
         GIL-free kernel may wait for the GIL, so short epochs are better trained many at a time.
+        ``keep`` as in :meth:`run` (the outputs of the last epoch are always returned).
         """
         T = self.steps_per_epoch
         epochs = max(int(max_steps), 0) // T
         network = self.network
         resets = [self.resets_for_epoch(self.epoch + e) for e in range(min(epochs, 2))]
         if epochs < 2 or self.position != 0 or network.rule != "online":
-            return self.run(max_steps)
-        seq = self.sequence
-        inputs, targets, mask = (_read_only(np.concatenate([a] * epochs))
-                                 for a in (seq.inputs, seq.targets, seq.mask))
+            return self.run(max_steps, keep)
+        inputs, targets, mask = self._repeated_sequence(epochs)
         resets = np.concatenate([resets[0]] + [resets[1]] * (epochs - 1))
         self.history.push(self.capture())
         context_before = network.context.copy()
-        losses, hidden, output = network.train(inputs, targets, mask, resets, record=True)
-        contexts = self._contexts_used(resets, hidden, context_before)
+        rows = None if keep is None else (max(int(keep), 1) + 1, T)
+        losses, hidden, output = network.train(inputs, targets, mask, resets, record=True,
+                                               record_rows=rows)
+        hidden, contexts = self._contexts_used(resets, hidden, context_before, keep)
         self._record_whole_epochs(losses, output, epochs)
         return RunResult(epochs * T, 0, losses, hidden, output, contexts, True)
 
@@ -335,23 +363,47 @@ class TrainingSession:
         """
         T = self.steps_per_epoch
         means, _ = nan_row_means(losses.reshape(epochs, T))
-        last = slice((epochs - 1) * T, epochs * T)
-        self._record(0, losses[last], output[last], running=False)
+        self._record(0, losses[(epochs - 1) * T:], output[-T:], running=False)
         self.running_loss.add(losses)
         self.epoch_losses.extend(means[:-1].tolist())
         self.epoch += epochs - 1
         self._advance(T)  # closes the last epoch: its mean, the latest-epoch errors
 
-    def _contexts_used(self, resets, hidden, context_before) -> np.ndarray:
-        """Rebuild the context each row started from, as the kernel saw it."""
+    def _contexts_used(self, resets, hidden, context_before, keep: int | None = None
+                       ) -> tuple[np.ndarray, np.ndarray]:
+        """The hidden states of the last ``keep`` rows (all if None) and the context each of
+        them started from, as the kernel saw it. ``hidden`` holds the last rows of the call:
+        all of them, or (see :func:`_rows_to_record`) one more than are kept, whose hidden
+        state is only the next row's context."""
         network = self.network
-        contexts = np.empty_like(hidden)
-        contexts[0] = context_before
-        contexts[1:] = hidden[:-1]
+        if len(hidden) == len(resets):
+            contexts = np.empty_like(hidden)
+            contexts[0] = context_before
+            contexts[1:] = hidden[:-1]
+        else:
+            contexts = hidden[:-1].copy()
+            hidden = hidden[1:]
+            resets = resets[len(resets) - len(hidden):]
         contexts[resets] = network.context_init
         if network.forget_context:
             contexts[:] = 0.0
-        return contexts
+        keep = None if keep is None else max(int(keep), 1)
+        if keep is not None and keep < len(hidden):
+            hidden, contexts = hidden[len(hidden) - keep:], contexts[len(contexts) - keep:]
+        return hidden, contexts
+
+    def _repeated_sequence(self, epochs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Inputs, targets and mask of ``epochs`` epochs in a row (read-only): the front of the
+        longest such arrays made so far, not a new copy at every call."""
+        rows = epochs * self.steps_per_epoch
+        cached = self._repeated
+        if cached is None or len(cached[0]) < rows:
+            seq = self.sequence
+            cached = tuple(_read_only(np.concatenate([a] * epochs))
+                           for a in (seq.inputs, seq.targets, seq.mask))
+            if rows <= REPEAT_CACHE_ROWS:
+                self._repeated = cached
+        return tuple(a[:rows] for a in cached)
 
     def _record(self, start: int, losses: np.ndarray, output: np.ndarray,
                 running: bool = True) -> None:
@@ -456,6 +508,12 @@ class TrainingSession:
         frozen = self.network.copy()
         outputs = frozen.predict(sequence.inputs, sequence.resets)
         return sequence, outputs
+
+
+def _rows_to_record(keep: int | None, steps: int) -> tuple[int, int] | None:
+    """The kernel's (hidden, output) record rows for ``keep``: one hidden row more than kept
+    (its state is the next row's context), and every output (the per-unit errors need them)."""
+    return None if keep is None else (max(int(keep), 1) + 1, steps)
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:

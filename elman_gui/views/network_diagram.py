@@ -11,6 +11,7 @@ placed by :class:`~elman_gui.views.diagram_texts.DiagramTexts`, the mouse is han
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from elman_gui.snapshot import Snapshot
+from elman_gui.snapshot import RUNNING, Snapshot
 from elman_gui.views import palette
 from elman_gui.views.diagram_hover import DiagramHover
 from elman_gui.views.diagram_layout import (
@@ -42,6 +43,8 @@ from elman_gui.views.diagram_legend import ActivationLegend, PhaseBanner, weight
 from elman_gui.views.diagram_texts import TEXT_LINE_PX, DiagramTexts, text_width, tight
 from elman_gui.views.segments_item import SegmentsItem
 
+LINKS_BUDGET_FACTOR = 40  # while running, links redraw at most once per 40× their paint time
+LINKS_MAX_PERIOD = 0.25  # … and at least four times a second
 ALL_LINKS_HIDDEN = 10  # up to this many hidden units every link is drawn
 _LINKS_PER_UNIT = 3  # beyond: about this many of the strongest links per unit of a matrix
 _LINK_WIDTHS = np.linspace(0.6, 3.4, LINK_LEVELS)
@@ -89,6 +92,8 @@ class NetworkDiagramView(DiagramTexts, DiagramHover, QWidget):
         self._focus.setZValue(2)
         self._focus.set_pens(self._links.pens())
         self._links_opacity = 1.0
+        self._links_updated_at = 0.0
+        self._phase_shown: tuple | None = None  # (copy-link item, phase, width) of its pens
         self._focused: tuple[str, int] | None = None
         self._hover_text = self._make_overlay_text(
             palette.font(10), anchor=(0, 1), z=100, border=pg.mkPen(palette.AXIS))
@@ -150,12 +155,25 @@ class NetworkDiagramView(DiagramTexts, DiagramHover, QWidget):
         self._update_colors()
         self._update_units()
         weights = (snapshot.W_ih, snapshot.W_hh, snapshot.W_ho)
-        if self._last_weights is None or any(
+        if (self._last_weights is None or any(
             a is not b for a, b in zip(weights, self._last_weights, strict=True)
-        ):
+        )) and self._links_due(getattr(snapshot, "state", None) == RUNNING):  # (help: no state)
             self._last_weights = weights
             self._update_links(dict(zip(MATRICES, weights, strict=True)))
         self._update_texts(snapshot)
+
+    def _links_due(self, running: bool) -> bool:
+        """The frame budget of the links: while training runs, redraw them at most about once
+        per :data:`LINKS_BUDGET_FACTOR` times their last paint cost (at most every
+        :data:`LINKS_MAX_PERIOD` s), so a big network's thousand antialiased links do not
+        cost every frame; a few links in a small one still redraw every frame. Any other state
+        (a step, a pause) shows the newest weights at once."""
+        now = time.perf_counter()
+        period = min(LINKS_MAX_PERIOD, LINKS_BUDGET_FACTOR * self._links.paint_seconds)
+        if running and now - self._links_updated_at < period:
+            return False
+        self._links_updated_at = now
+        return True
 
     def clear(self) -> None:
         """Forget the network: nothing drawn until the next snapshot."""
@@ -186,7 +204,10 @@ class NetworkDiagramView(DiagramTexts, DiagramHover, QWidget):
         self._links_opacity = 0.15 if phase in (2, 4) else 1.0
         self._links.setOpacity(self._links_opacity)
         copy = getattr(self, "_copy_links", None)
-        if copy is not None and copy.scene() is not None:
+        # Called with every snapshot: new pens only when they change (a repaint of the links).
+        shown = (copy, phase, self._copy_width)
+        if copy is not None and copy.scene() is not None and shown != self._phase_shown:
+            self._phase_shown = shown
             copy.setOpacity(1.0 if phase in (None, 4) else 0.2)
             for pen in copy.pens():
                 pen.setWidthF(5.0 if phase == 4 else self._copy_width)

@@ -102,7 +102,11 @@ def test_swapping_task_while_running_never_shows_the_old_task_again(window, qtbo
     snapshot = rendered_where(qtbot, window, lambda s: s.task_name == "letters"
                               and s.global_step > 2000)
     assert (snapshot.n_input, snapshot.n_hidden, snapshot.n_output) == (6, 20, 6)
-    assert snapshot.state == RUNNING
+    # It kept playing. Letters' 200 epochs (181k steps) take under 0.1 s at full speed, so the
+    # first frame painted after the swap may already show the whole run trained.
+    assert snapshot.state == RUNNING or (
+        snapshot.state == FINISHED
+        and snapshot.global_step == snapshot.epochs_total * snapshot.steps_per_epoch)
     assert window.diagram.unit_values("hidden").shape == (20,)
     assert {s.task_name for s in window.rendered[swap_at:]} == {"letters"}
     assert window.error_bars.bar_names()[:3] == ("b", "d", "g")
