@@ -285,7 +285,7 @@ class ElmanNetwork:
         every step, or with ``record_rows`` ``(h, o)`` those of the last ``h`` and ``o`` steps
         only (what a view shows, without keeping every step).
         """
-        from elman_core import kernels
+        from elman_core import kernels, kernels_bptt
 
         X = np.ascontiguousarray(X, dtype=np.float64).reshape(-1, self.n_input)
         Y = np.ascontiguousarray(Y, dtype=np.float64).reshape(-1, self.n_output)
@@ -322,7 +322,7 @@ class ElmanNetwork:
         else:
             window = self.bptt_window if self.bptt_window is not None else 0
             buffers, n_pending = self._bptt_buffers(len(X))
-            still_open = kernels.train_bptt(*arguments, window, flush, *buffers, n_pending,
+            still_open = kernels_bptt.train_bptt(*arguments, window, flush, *buffers, n_pending,
                                             losses, hidden_record, output_record)
             # Row views of fresh buffers: nothing writes them again.
             self._bptt_pending = list(zip(*(buffer[:still_open] for buffer in buffers),

@@ -13,11 +13,11 @@ from elman_core.settings import RunSettings
 def kernels_cached() -> bool:
     """Whether numba's disk cache already holds both training kernels (a start then only loads
     them, in about a second, and "compiling" would be untrue). Imports numba."""
-    from elman_core import kernels
+    from elman_core import kernels, kernels_bptt
 
     try:
         return all(os.path.exists(entry._cache._cache_file._index_path)
-                   for entry in (kernels.train_online, kernels.train_bptt))
+                   for entry in (kernels.train_online, kernels_bptt.train_bptt))
     except AttributeError:  # another numba's private layout: assume a compile
         return False
 

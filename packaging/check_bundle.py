@@ -95,14 +95,17 @@ def check(program: Path = DEFAULT_PROGRAM, steps: int = 300) -> int:
     with tempfile.TemporaryDirectory(prefix="elman-lab-check-") as folder:
         cache = Path(folder) / "numba-cache"
         env = dict(os.environ, NUMBA_CACHE_DIR=str(cache))
-        code, seconds, output = run([str(program), "train", "--task", "xor", "--epochs", "2",
-                                     "--quiet"], env=env)
-        cached = [path for path in cache.rglob("*") if path.is_file()]
-        print(f"headless train: exit {code} in {seconds:.1f} s, {len(cached)} files in numba's "
-              "cache", flush=True)
-        if code != 0 or not cached:
-            print(output or "numba cached nothing: the kernels did not compile", file=sys.stderr)
-            failed = True
+        # Both kernel modules: xor trains with the online rule, counting with BPTT.
+        for task in ("xor", "counting"):
+            code, seconds, output = run([str(program), "train", "--task", task, "--epochs", "2",
+                                         "--quiet"], env=env)
+            cached = [path for path in cache.rglob("*") if path.is_file()]
+            print(f"headless train --task {task}: exit {code} in {seconds:.1f} s, {len(cached)} "
+                  "files in numba's cache", flush=True)
+            if code != 0 or not cached:
+                print(output or "numba cached nothing: the kernels did not compile",
+                      file=sys.stderr)
+                failed = True
         png = Path(folder) / "window.png"
         command, env = with_display([str(program), "--screenshot", str(png), "--steps",
                                      str(steps)], environ=env)
