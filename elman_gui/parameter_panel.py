@@ -41,6 +41,11 @@ CHANGED_STYLE = "background: #fff4c2;"  # a network field edited but not applied
 FIELD_WIDTH = 130
 
 
+# The fields' ranges are the settings model's bounds (elman_core.settings.BOUNDS); a Qt spin
+# box holds at most a 32-bit signed number, which caps the seed field below its bound.
+QSPINBOX_MAX = 2**31 - 1
+
+
 def _spin(minimum: int, maximum: int, tip: str) -> QSpinBox:
     box = QSpinBox()
     box.setRange(minimum, maximum)
@@ -84,7 +89,7 @@ class ParameterPanel(QWidget):
         self._loading = False
 
         self.learning_rate = _double(
-            0.0001, 1000.0, 4, 0.01,
+            0.0001, BOUNDS["learning_rate"].maximum, 4, 0.01,
             "Learning rate: how far each weight moves per error. Applies at once, even while "
             "training. Too large and the weights explode (the run diverges).", adaptive=True)
         self.momentum = _double(
@@ -95,7 +100,7 @@ class ParameterPanel(QWidget):
                             "Epochs: passes through the training sequence before training "
                             "stops by itself. Applies at once.")
         self.context_init = _double(
-            -10.0, 10.0, 2, 0.1,
+            BOUNDS["context_init"].minimum, BOUNDS["context_init"].maximum, 2, 0.1,
             "The value the context units start from (and return to at every reset). Elman "
             "(1990) used 0.5. Applies from the next reset of the context.")
         self.reset_each_epoch = QCheckBox("Reset context each epoch")
@@ -103,12 +108,15 @@ class ParameterPanel(QWidget):
             "Start every pass from the initial context value instead of carrying over the "
             "context from the end of the previous pass. Applies at once.")
 
-        self.n_hidden = _spin(1, 200, "Hidden units (and as many context units). "
-                                      "Needs Apply: a new network.")
-        self.seed = _spin(0, 2_147_483_647, "Random seed for the starting weights and the "
-                                            "training sequence. Same seed, same run. Needs Apply.")
-        self.sequence_length = _spin(1, 100_000, "Length of the training sequence (one epoch), "
-                                                 "in the task's own units. Needs Apply.")
+        self.n_hidden = _spin(1, int(BOUNDS["n_hidden"].maximum),
+                              "Hidden units (and as many context units). "
+                              "Needs Apply: a new network.")
+        self.seed = _spin(0, min(int(BOUNDS["seed"].maximum), QSPINBOX_MAX),
+                          "Random seed for the starting weights and the "
+                          "training sequence. Same seed, same run. Needs Apply.")
+        self.sequence_length = _spin(1, int(BOUNDS["sequence_length"].maximum),
+                                     "Length of the training sequence (one epoch), "
+                                     "in the task's own units. Needs Apply.")
         self.rule = _combo(RULES, "Learning rule. Elman's: backpropagate one step and update the "
                                   "weights after every input (the error does not flow into the "
                                   "context). BPTT: backpropagate through the steps of the window "
