@@ -153,16 +153,12 @@ def make_task(n_sentences: int = 10_000) -> SentencesTask:
         input_labels=UNITS,
         output_labels=UNITS,
         category_names=CLASS_NAMES,
-        defaults=TaskDefaults(
+        defaults=TaskDefaults(  # the rest as RunSettings: seed 42, online, sigmoid units
             n_hidden=150,
             learning_rate=0.05,
             epochs=6,
             sequence_length=n_sentences,
-            seed=42,
             context_init=0.5,
-            rule="online",
-            hidden_activation="sigmoid",
-            output_activation="sigmoid",
             weight_scale=0.5,
         ),
         extra={"lexicon": LEXICON, "word_class": dict(WORD_CLASS), "novel_word": NOVEL_WORD,

@@ -140,17 +140,12 @@ def make_task(n_sentences: int = 200) -> WordsTask:
         input_labels=tuple(f"bit {b + 1}" for b in range(BITS)),
         output_labels=tuple(f"bit {b + 1}" for b in range(BITS)),
         category_names=CATEGORY_NAMES,
-        defaults=TaskDefaults(
+        defaults=TaskDefaults(  # the rest as RunSettings: seed 42, online, sigmoid units
             n_hidden=20,
             learning_rate=0.5,
             epochs=10,
             sequence_length=n_sentences,
-            seed=42,
             context_init=0.5,
-            rule="online",
-            hidden_activation="sigmoid",
-            output_activation="sigmoid",
-            weight_scale=0.1,
         ),
         extra={"lexicon": LEXICON, "onset_category": ONSET, "inside_category": INSIDE},
     )
