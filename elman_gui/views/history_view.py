@@ -106,7 +106,8 @@ class HistoryView(QWidget):
             self.plots["loss"].getAxis("bottom").setTicks([[]])
             for plot in self.plots.values():
                 plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
-            self.plots["loss"].getAxis("left").setTicks([[]])  # no numbers without errors
+            for plot in self.plots.values():  # no numbers and no unit names without steps
+                plot.getAxis("left").setTicks([[]])
             self.info.setText("Press Step or Play: the most recent steps appear here.")
             return
         self.info.setText(CLICK_HINT)

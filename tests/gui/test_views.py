@@ -476,3 +476,14 @@ def test_a_short_history_keeps_the_usual_column_width(qtbot, make_snapshot):
     assert view.shown_x_range() == pytest.approx((-97.0, 3.0))
     view.show_snapshot(make_snapshot(history=_history(100, ("0", "1"))))
     assert view.shown_x_range() == pytest.approx((0.0, 100.0))
+
+
+def test_an_empty_history_shows_no_numbers_or_unit_names_on_any_row(qtbot, make_snapshot):
+    """After a reset the rows are empty: no 0…1 scale crammed beside them, no h1…/c1…."""
+    view = _shown(qtbot, HistoryView(), 1300, 400)
+    view.show_snapshot(make_snapshot(history=_history(100, ("0", "1"))))
+    assert view.row_labels("hidden") == ["h1", "h2", "h3", "h4"]
+    view.show_snapshot(make_snapshot(history=None, generation=2))
+    for name in ("hidden", "context", "loss"):
+        assert view.plots[name].getAxis("left")._tickLevels == [[]], name
+    assert "Press Step or Play" in view.info.text()
