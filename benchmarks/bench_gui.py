@@ -25,7 +25,11 @@ import textwrap
 import threading
 import time
 
-import numpy as np
+# The app's one BLAS thread (main.py), set before NumPy loads.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import numpy as np  # noqa: E402 (after the BLAS thread count)
 
 LAUNCH_PROBE = textwrap.dedent("""
     import sys, time

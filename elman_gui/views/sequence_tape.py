@@ -10,7 +10,7 @@ how wrong it is on average. A view: it knows only the snapshot's activation hist
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -28,6 +28,7 @@ class SequenceTape(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._advances: dict[str, int] = {}  # text → width in this widget's font
         self.setFont(palette.font(9))
         line = self.fontMetrics().height()
         self.setFixedHeight(3 * (line + 2) + 2 * PADDING_PX)
@@ -47,10 +48,24 @@ class SequenceTape(QWidget):
         """How many of the latest steps fit in the width now."""
         if self.history is None or len(self.history) == 0:
             return 0
-        widest = max(self.fontMetrics().horizontalAdvance(s) for s in
-                     (*self.history.symbols, *self.history.targets, *self.history.predicted, "0"))
+        history = self.history
+        # Measured once per distinct symbol (a task has a few dozen), not per step: the tape
+        # asks every frame, over hundreds of steps.
+        symbols = {*history.symbols, *history.targets, *history.predicted, "0"}
+        widest = max(self._advance(s) for s in symbols)
         column = max(MIN_COLUMN_PX, widest + 6)
         return int(min(len(self.history), max(0, (self.width() - GUTTER_PX) // column)))
+
+    def _advance(self, text: str) -> int:
+        width = self._advances.get(text)
+        if width is None:
+            width = self._advances[text] = self.fontMetrics().horizontalAdvance(text)
+        return width
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.FontChange:
+            self._advances.clear()
+        super().changeEvent(event)
 
     def cells(self) -> list[tuple[str, str, str]]:
         """(input, target, guess) of each shown column, oldest first (tests)."""
