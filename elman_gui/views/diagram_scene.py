@@ -155,6 +155,7 @@ class DiagramScene:
             symbol="x", size=self._radius_px, pxMode=True,
             pen=pg.mkPen(palette.FOREGROUND, width=1.2), brush=pg.mkBrush(palette.FOREGROUND),
         ), 25)
+        self._marked = None  # new marks: set them at the next update
 
     def _build_strip(self, geometry: LayerGeometry) -> pg.ImageItem:
         """A row of cells: grey background (no value / lesioned), image, outline."""

@@ -82,10 +82,13 @@ class LossPlotView(QWidget):
                float(running_y[-1]) if len(running_y) else None)
         if key == self._data_key:
             return
-        self._data_key = key
+        previous, self._data_key = self._data_key, key
         n = len(epoch_losses)
-        self._epochs.setData(np.arange(1, n + 1, dtype=np.float64), epoch_losses,
-                             symbol="o" if n <= MARKER_LIMIT else None)
+        # The epoch curve grows once an epoch, the running loss every frame: resetting an
+        # unchanged curve (its markers rebuilt) was the plot's largest cost per frame.
+        if previous is None or previous[:2] != key[:2]:
+            self._epochs.setData(np.arange(1, n + 1, dtype=np.float64), epoch_losses,
+                                 symbol="o" if n <= MARKER_LIMIT else None)
         self._running.setData(running_x, running_y)
         if n:
             self._latest.setText(

@@ -108,6 +108,7 @@ class NetworkDiagramView(DiagramScene, DiagramTexts, DiagramHover, QWidget):
         self._biases: dict[str, np.ndarray] = {}
         self._shown_links: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._lesioned: tuple[int, ...] = ()
+        self._marked: frozenset | None = None  # the lesioned units marked (None: redo)
         self._activation_hint: bool | None = None  # True: diverging map; None: decide from data
         self._seen_negative = False
         self._colors = palette.ActivationColors(diverging=False)
@@ -317,9 +318,13 @@ class NetworkDiagramView(DiagramScene, DiagramTexts, DiagramHover, QWidget):
             if first:
                 image.setRect(self._strip_rects[name][0].rect())
             image.show()
-        hidden = layout.layers["hidden"]
-        marks = hidden.positions[list(self._lesioned)] if self._lesioned else np.empty((0, 2))
-        self._lesion_marks.setData(pos=marks)
+        marked = frozenset(self._lesioned)
+        if marked != self._marked:  # a scatter's setData rebuilds it: only when lesions change
+            self._marked = marked
+            hidden = layout.layers["hidden"]
+            marks = hidden.positions[sorted(self._lesioned)] if self._lesioned \
+                else np.empty((0, 2))
+            self._lesion_marks.setData(pos=marks)
 
     def _update_links(self, weights: dict[str, np.ndarray]) -> None:
         self._weights = weights

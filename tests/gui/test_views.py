@@ -198,6 +198,27 @@ def test_lesioned_hidden_units_are_greyed_and_say_so(diagram, make_snapshot):
     assert "lesioned" in _hover(diagram, "hidden", 2)
 
 
+def test_lesioned_units_are_crossed_out_and_the_marks_follow_the_lesions(diagram,
+                                                                          make_snapshot):
+    def crossed() -> list[tuple[float, float]]:
+        marks = diagram._lesion_marks.getData()
+        return sorted(zip(*(map(float, axis) for axis in marks), strict=True))
+
+    def at(*units) -> list[tuple[float, float]]:
+        return sorted(tuple(map(float, diagram.unit_position("hidden", i))) for i in units)
+
+    diagram.show_snapshot(make_snapshot(6, 20, 6, lesioned=(2, 5)))
+    assert crossed() == at(2, 5)
+    diagram.show_snapshot(make_snapshot(6, 20, 6, lesioned=(5,)))
+    assert crossed() == at(5)
+    diagram.show_snapshot(make_snapshot(6, 20, 6))
+    assert crossed() == []
+    # Another network: new marks, the same lesions crossed out again at the new places.
+    diagram.show_snapshot(make_snapshot(6, 20, 6, lesioned=(2, 5)))
+    diagram.show_snapshot(make_snapshot(6, 12, 6, lesioned=(2, 5)))
+    assert crossed() == at(2, 5)
+
+
 def test_clicking_a_hidden_unit_emits_unit_clicked(diagram, qtbot, make_snapshot):
     diagram.show_snapshot(make_snapshot(6, 20, 6))
     viewport = diagram._plot.viewport()
