@@ -140,15 +140,11 @@ class HelpDialog(QDialog):
         row.addWidget(self.diagram, 1)
         self.tabs.addTab(how, "How it works")
 
-        self.rows = shortcut_rows(actions)
-        self.table = QTableWidget(len(self.rows), 3, self)
+        self.rows: list[tuple[str, str, str]] = []
+        self.table = QTableWidget(0, 3, self)
         self.table.setHorizontalHeaderLabels(["Keys", "Command", "What it does"])
         self.table.setToolTip("Every keyboard shortcut of the main window")
-        for r, cells in enumerate(self.rows):
-            for c, value in enumerate(cells):
-                item = QTableWidgetItem(value)
-                item.setToolTip(value)
-                self.table.setItem(r, c, item)
+        self.show_shortcuts(actions)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -170,6 +166,19 @@ class HelpDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         self.resize(1000, 620)
+
+    def show_shortcuts(self, actions: Iterable[QAction]) -> None:
+        """The shortcut sheet of ``actions`` as they are now (refilled only if it changed)."""
+        rows = shortcut_rows(actions)
+        if rows == self.rows:
+            return
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for r, cells in enumerate(rows):
+            for c, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.table.setItem(r, c, item)
 
     def shortcut_keys(self) -> list[str]:
         return [keys for keys, _, _ in self.rows]

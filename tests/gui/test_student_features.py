@@ -276,8 +276,14 @@ def test_help_explains_with_the_live_diagram_and_lists_the_real_shortcuts(window
         assert key in keys, key
     with_keys = {a for a in window.findChildren(QAction) if a.shortcuts()}
     assert len(dialog.rows) == len(with_keys)
+    dialog.close()
     window.actions_.reset.setShortcut("Ctrl+R")  # the sheet follows the actions
-    assert "Ctrl+R" in window.student.show_help().shortcut_keys()
+    again = window.student.show_help(tab=1)
+    assert again is dialog and again.isVisible()  # made once, shown again
+    assert again.tabs.currentIndex() == 1
+    assert "Ctrl+R" in again.shortcut_keys()
+    assert again.table.rowCount() == len(again.rows)
+    assert "Ctrl+R" in [again.table.item(r, 0).text() for r in range(again.table.rowCount())]
     assert 200 <= dialog.how_it_works_words() <= 320
     # A fixed small example, computed by ElmanNetwork.forward, not the live network.
     network, x, context = illustrative_network()
