@@ -102,6 +102,7 @@ class DiagramScene:
     def _remove_layout_items(self) -> None:
         for item in self._layout_items:
             self._view.removeItem(item)
+        self._put_labels_away()
         self._layout_items = []
         self._placed_texts = []
         self._unit_labels = {}

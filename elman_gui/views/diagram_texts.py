@@ -19,6 +19,8 @@ from elman_gui.snapshot import Snapshot
 from elman_gui.views import palette
 from elman_gui.views.diagram_layout import DiagramLayout, LayerGeometry
 
+HIDDEN_LABEL_BACKDROP = pg.mkBrush(255, 255, 255, 245)
+NO_BACKDROP = pg.mkBrush(None)
 TEXT_LINE_PX = 28.0  # "input: …" below the drawing, "target: … predicted: …" above it
 LABEL_GAP_PX = 4.0  # between two unit labels side by side
 UPRIGHT_SHARE = 0.14  # of the diagram's height, for upright unit names
@@ -59,14 +61,36 @@ class DiagramTexts:
         below = geometry.name != "output"
         labels = []
         for label, (x, y) in zip(geometry.labels, geometry.positions, strict=True):
-            text = pg.TextItem(label, color=palette.FOREGROUND, anchor=(0.5, 0 if below else 1))
-            text.setFont(palette.font(8))
-            tight(text)
-            if geometry.name == "hidden":  # sits on the incoming links: a light backdrop
-                text.fill = pg.mkBrush(255, 255, 255, 245)
-            self._place(text, x, y, 0, -1 if below else 1, layer=geometry)
+            text = self._spare_label()
+            text.setText(label)
+            text.setAngle(0)
+            text.setAnchor((0.5, 0 if below else 1))
+            # Hidden labels sit on the incoming links: a light backdrop.
+            text.fill = HIDDEN_LABEL_BACKDROP if geometry.name == "hidden" else NO_BACKDROP
+            text.show()
+            self._placed_texts.append((text, x, y, 0, -1 if below else 1, geometry))
             labels.append(text)
         return labels
+
+    def _spare_label(self) -> pg.TextItem:
+        """A unit label of the pool, made and added to the view only the first time it is
+        needed. Labels stay in the view from one network to the next (hidden while unused):
+        making and adding a pyqtgraph text costs about a millisecond, and a new task's first
+        frame needs up to a hundred labels — it held the window a fifth of a second."""
+        if self._labels_used == len(self._label_pool):
+            text = tight(pg.TextItem("", color=palette.FOREGROUND))
+            text.setFont(palette.font(8))
+            text.setZValue(30)
+            self._view.addItem(text, ignoreBounds=True)
+            self._label_pool.append(text)
+        self._labels_used += 1
+        return self._label_pool[self._labels_used - 1]
+
+    def _put_labels_away(self) -> None:
+        """Every unit label back in the pool, hidden."""
+        for text in self._label_pool[:self._labels_used]:
+            text.hide()
+        self._labels_used = 0
 
     def _place(self, text: pg.TextItem, x: float, y: float, dx_px: float, dy_px: float,
                layer: LayerGeometry | None = None, z: float = 30) -> None:

@@ -99,6 +99,8 @@ class NetworkDiagramView(DiagramScene, DiagramTexts, DiagramHover, QWidget):
         self._target: np.ndarray | None = None
         self._texts_key: tuple | None = None
         self._unit_labels: dict[str, list[pg.TextItem]] = {}
+        self._label_pool: list[pg.TextItem] = []  # unit labels, kept from network to network
+        self._labels_used = 0  # the first ones of the pool are in use
         self._label_step: dict[str, int] = {}
         self._staggered: dict[str, bool] = {}
         self._room_for_status = True

@@ -508,3 +508,26 @@ def test_an_empty_history_shows_no_numbers_or_unit_names_on_any_row(qtbot, make_
     for name in ("hidden", "context", "loss"):
         assert view.plots[name].getAxis("left")._tickLevels == [[]], name
     assert "Press Step or Play" in view.info.text()
+
+
+def test_a_new_network_reuses_the_label_texts_and_shows_only_its_own(diagram, make_snapshot):
+    import pyqtgraph as pg
+
+    def visible_labels() -> list[str]:  # every visible text in the scene, not just the known
+        return sorted(f"label {item.toPlainText()}" for item in diagram._plot.scene().items()
+                      if isinstance(item, pg.TextItem) and item.isVisible())
+
+    def texts_in_scene() -> int:
+        return sum(isinstance(item, pg.TextItem) for item in diagram._plot.scene().items())
+
+    big = make_snapshot(6, 20, 6, input_labels=tuple("abcdef"), output_labels=tuple("uvwxyz"))
+    diagram.show_snapshot(big)
+    made = texts_in_scene()
+    assert {"label a", "label z"} <= set(visible_labels())
+    diagram.show_snapshot(make_snapshot(1, 4, 1, input_labels=("bit",), output_labels=("next",)))
+    shown = visible_labels()
+    assert "label bit" in shown and "label next" in shown
+    assert not {"label a", "label z"} & set(shown)  # the bigger network's labels are put away
+    diagram.show_snapshot(big)
+    assert {"label a", "label z"} <= set(visible_labels())
+    assert texts_in_scene() == made  # the same texts again, none made or left behind
