@@ -6,8 +6,8 @@ Run under a real (virtual) display:
 
 It opens the real window at full speed with every view open and updating (the activation history
 and timestep inspector docks too) and measures for ``--seconds`` (default 10), on ``--task``:
-``xor`` (1-4-1), ``letters`` (6-20-6) or ``sentences`` (31-150-31; a text stand-in of that shape
-until the task registry has it); ``--all`` runs the three sizes, each in a fresh process.
+``xor`` (1-4-1), ``letters`` (6-20-6) or ``sentences`` (the paper's 31-150-31); ``--all`` runs
+the three sizes, each in a fresh process.
 Headless ``ElmanNetwork.train`` is timed in the same process, before and after, on the same task's
 sequence. Prints per size: live/headless, main-thread latency, repaints per view, each thread's
 CPU share (and Xvfb's), with the goals; exits non-zero only if something crashed, never because
@@ -88,31 +88,10 @@ SIZES = ("xor", "letters", "sentences")
 
 
 def task_spec(name: str) -> tuple[str, dict, dict, str]:
-    """(task name, task options, settings changes, label) for a benchmark size.
-
-    ``sentences`` is the paper's 31-150-31 task; until the registry has it, a stand-in of the
-    same shape: next-character prediction on a text of 31 different characters, 150 hidden."""
-    from elman_core import tasks
-
-    if name == "xor":
-        return "xor", {}, {}, "XOR 1-4-1"
-    if name == "letters":
-        return "letters", {}, {}, "letters 6-20-6"
-    if "sentences" in tasks.names():
-        return "sentences", {}, {}, "sentences 31-150-31"
-    return "text", {"text": stand_in_text()}, {"n_hidden": 150}, "31-150-31 (text stand-in)"
-
-
-def stand_in_text(length: int = 3000) -> str:
-    """A fixed text of exactly 31 different characters: 26 letters, space, . , ? and newline."""
-    rng = np.random.default_rng(0)
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    words = [letters[i:i + 3 + i % 4] for i in range(0, 26, 2)] + list(letters)
-    parts = [letters, " "]
-    while sum(map(len, parts)) < length:
-        sentence = " ".join(words[i] for i in rng.integers(0, len(words), rng.integers(3, 8)))
-        parts.append(sentence + rng.choice([". ", ", ", "? ", ".\n"]))
-    return "".join(parts)[:length]
+    """(task name, task options, settings changes, label) for a benchmark size."""
+    return {"xor": ("xor", {}, {}, "XOR 1-4-1"),
+            "letters": ("letters", {}, {}, "letters 6-20-6"),
+            "sentences": ("sentences", {}, {}, "sentences 31-150-31")}[name]
 
 
 HEADLESS_CPU_RATES: list[float] = []  # steps per CPU second of each headless measurement
