@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
@@ -240,6 +242,25 @@ def test_a_broken_file_changes_nothing_another_tasks_file_switches(window, qtbot
     assert window.selector.current_name() == "xor" and after.n_hidden == 4
     for name, value in saved.items():
         np.testing.assert_array_equal(getattr(after, name), value, err_msg=name)
+
+
+def test_file_dialogs_open_in_documents_then_in_the_folder_last_used(window, monkeypatch,
+                                                                      tmp_path):
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.chdir("/")  # an app started from the Finder runs in "/"
+    asked, answers = [], [str(tmp_path / "elman-loss.csv"), ""]
+    def fake_dialog(parent, title, start, filters):
+        asked.append(start)
+        return answers.pop(0), filters
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_dialog)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", fake_dialog)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    window.student.export_csv("loss-csv")  # saved into tmp_path
+    window.student.load_network()  # cancelled
+    assert asked == [str(Path(documents) / "elman-loss.csv"), str(tmp_path)]
+    assert Path(asked[0]).is_absolute() and (tmp_path / "elman-loss.csv").exists()
 
 
 # ------------------------------------------------------------------------------ help
