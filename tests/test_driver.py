@@ -318,6 +318,32 @@ def test_loading_another_tasks_file_switches_task_and_says_how_far_it_trained(tm
         assert ("had trained" in outcome.message) == (told is not None), extra
         if told is not None:
             assert f"had trained {told} epochs" in outcome.message
+        assert driver.session.epoch == (told or 0), extra  # restored, not only reported
+        assert driver.session.epoch_losses == [] if told is None else \
+            np.isnan(driver.session.epoch_losses).all()  # losses the file does not have
+
+
+def test_a_loaded_network_counts_its_epochs_on_from_the_file(tmp_path):
+    """Issue 12, item 16: status, loss plot and Run to go on from the file's epochs trained."""
+    saved = TrainingDriver(TrainingSession(tasks.get("xor")))
+    for _ in range(3):
+        saved.step_epoch()
+    saved.step()  # saved in the middle of epoch 4: three epochs were trained
+    path = tmp_path / "xor.npz"
+    assert saved.save_network(str(path)).ok
+    driver = TrainingDriver(TrainingSession(tasks.get("xor")))
+    assert driver.load_network(str(path)).ok
+    session, n = driver.session, driver.session.steps_per_epoch
+    assert (session.epoch, session.position, session.global_step) == (3, 0, 3 * n)
+    assert driver.epoch_losses().tolist() == saved.session.epoch_losses  # the loss curve's x
+    assert session.steps_back_available() == 0  # nothing before the load to go back to
+    session.run(n // 2)
+    x, _ = session.running_loss.arrays()
+    assert 3 < x[0] and x[-1] == pytest.approx(3.5, abs=0.05)  # drawn after epoch 3
+    assert driver.run_to("epoch", 5)
+    ticks_until(driver, lambda: driver.state != RunState.RUNNING)
+    assert (session.epoch, len(session.epoch_losses)) == (5, 5)
+    assert session.epoch_losses[:3] == saved.session.epoch_losses
 
 
 def test_history_stays_full_while_stepping_back_and_records_the_predictions():

@@ -87,11 +87,16 @@ class LossPlotView(QWidget):
         self._epochs.setData(np.arange(1, n + 1, dtype=np.float64), epoch_losses,
                              symbol="o" if n <= MARKER_LIMIT else None)
         self._running.setData(running_x, running_y)
-        if n:
-            self._latest.setText(
-                f"epoch {n}: {palette.format_value(float(epoch_losses[-1]), 5)}")
+        if n:  # a loaded network's file may not know its earlier epochs' losses (NaN)
+            latest = float(epoch_losses[-1])
+            shown = palette.format_value(latest, 5) if np.isfinite(latest) else "not in the file"
+            self._latest.setText(f"epoch {n}: {shown}")
         else:
             self._latest.setText("no complete epoch yet")
+
+    def latest_text(self) -> str:
+        """"epoch 12: 0.0123" above the plot (tests)."""
+        return self._latest.text()
 
     def clear(self) -> None:
         """Empty curves (the previous-run curve stays: it belongs to another run)."""

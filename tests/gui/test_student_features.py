@@ -197,8 +197,13 @@ def test_save_then_load_round_trips_the_weights(window, qtbot, tmp_path):
     for name, value in weights(trained).items():
         np.testing.assert_array_equal(getattr(loaded, name), value, err_msg=name)
     assert "Loaded" in window.notice_bar.text()
+    # The epochs trained are restored, not only reported: status, loss plot and Run to go on.
+    assert (loaded.epoch, loaded.global_step) == (2, trained.global_step)
+    np.testing.assert_array_equal(loaded.epoch_losses, trained.epoch_losses)
+    assert window.status_labels["epoch"].text() == f"Epoch 2 / {trained.epochs_total}"
+    assert window.loss_plot.latest_text().startswith("epoch 2: ")
     window.actions_.step.trigger()  # and it trains on from there
-    rendered_where(qtbot, window, lambda s: s.global_step == 1)
+    rendered_where(qtbot, window, lambda s: s.global_step == trained.global_step + 1)
 
 
 def test_a_broken_file_changes_nothing_another_tasks_file_switches(window, qtbot, tmp_path):
