@@ -346,6 +346,27 @@ def test_a_loaded_network_counts_its_epochs_on_from_the_file(tmp_path):
     assert session.epoch_losses[:3] == saved.session.epoch_losses
 
 
+def test_run_to_refills_the_history_with_the_steps_before_the_one_it_stopped_on():
+    """Run to a loss above a threshold trains in pieces of at most the history's size and goes
+    back to the step found: without the refill the history would keep only that piece's steps
+    before it (one stretched column when the step is early in its piece)."""
+    driver = make_driver("letters")  # full speed: pieces as long as the history
+    driver.run_steps(1500)
+    ticks_until(driver, lambda: driver.state != RunState.RUNNING)
+    for threshold in (0.3, 0.35, 0.4, 0.45):
+        assert driver.run_to("error", threshold)
+        ticks_until(driver, lambda: driver.state != RunState.RUNNING)
+        stopped = driver.inspected.global_step
+        history = driver.activation_history()
+        np.testing.assert_array_equal(history.steps, np.arange(stopped - 99, stopped + 1))
+    session = reference("letters")  # and the history holds the true steps before the stop
+    while session.global_step < history.steps[0]:
+        session.run(int(history.steps[0]) - session.global_step)
+    for k in range(100):
+        trace = session.step()
+        np.testing.assert_allclose(history.hidden[k], trace.hidden, atol=1e-10)
+
+
 def test_history_stays_full_while_stepping_back_and_records_the_predictions():
     driver = make_driver("letters")
     driver.run_steps(1500)
