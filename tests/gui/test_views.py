@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 
+from elman_core import tasks
 from elman_gui.snapshot import ActivationHistory
 from elman_gui.views import palette
 from elman_gui.views.diagram_layout import LINK_CAP
@@ -390,12 +391,40 @@ def test_long_category_names_wrap_instead_of_being_cut(error_bars, make_snapshot
     assert any("\n" in label for label in labels)  # it had to wrap at this width
 
 
-@pytest.mark.parametrize(("task", "title"), [("letters", "letter in the stream"),
-                                             ("text", "character"),
-                                             ("xor", "position in the sequence")])
+@pytest.mark.parametrize(("task", "title"), [("letters", "letter to predict"),
+                                             ("text", "character to predict"),
+                                             ("xor", "bit to predict"),
+                                             ("sentences", "class of the word to predict")])
 def test_error_axis_says_what_a_category_is(error_bars, make_snapshot, task, title):
     error_bars.show_snapshot(make_snapshot(task_name=task))
     assert error_bars.x_label() == title
+    generic = error_bars._x_label("")  # a task the view does not know
+    for name in tasks.names():  # every task says what its bars are
+        assert error_bars._x_label(name) != generic, name
+    assert "position in the sequence" not in {generic, title}
+
+
+def test_word_class_labels_stand_upright_and_whole_when_side_by_side_would_cut_them(
+        error_bars, make_snapshot, qtbot):
+    names = tasks.get("sentences").category_names
+    snapshot = make_snapshot(category_names=names, n_categories=len(names))
+    error_bars.resize(440, 420)
+    error_bars.show_snapshot(snapshot)
+    qtbot.wait(20)
+    error_bars._update_ticks()
+    assert error_bars.labels_upright()
+    assert error_bars.tick_labels() == list(names)  # whole: "NOUN-HUM", not "NOU…"
+    error_bars.grab()  # paints the upright labels
+    error_bars.resize(340, 170)  # the error bars of a 1024×640 window
+    qtbot.wait(20)
+    error_bars._update_ticks()
+    labels = error_bars.tick_labels()
+    assert error_bars.labels_upright() and len(labels) == len(names)
+    for name, label in zip(names, labels, strict=True):  # "N-HUM": the class stays readable
+        head, _, tail = name.partition("-")
+        short = f"{head[0]}-{tail}" if tail else name
+        assert label == short or (label.endswith("…") and short.startswith(label[:-1])), label
+        assert len(label) >= 5, label
 
 
 # ------------------------------------------------------------------------ activation history
