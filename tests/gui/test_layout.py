@@ -5,7 +5,16 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidgetAction
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QWidgetAction,
+)
 
 from elman_gui.controls import SpeedControl, TaskSelector
 from elman_gui.views.network_diagram import NetworkDiagramView
@@ -90,6 +99,34 @@ def test_views_keep_most_of_a_small_window(small_window):
     assert window.debugger.history_dock.height() <= 0.3 * SMALL[1]
     assert window.task_dock.width() <= 0.3 * SMALL[0]
     assert window.diagram.height() >= 0.3 * SMALL[1]
+
+
+def test_every_parameter_field_fits_the_dock_without_a_sideways_scroll_bar(small_window):
+    assert_parameter_fields_fit(small_window)
+
+
+def assert_parameter_fields_fit(window):
+    panel = window.parameters
+    scroll = panel.parentWidget().parentWidget()  # the dock's scroll area (viewport, panel)
+    assert scroll.horizontalScrollBar().maximum() == 0  # nothing to scroll sideways to
+    assert panel.fields_wrapped()  # narrow: every field under its label, all alike
+    viewport = scroll.viewport().rect()
+    fields = panel.findChildren(QAbstractSpinBox) + panel.findChildren(QComboBox) + \
+        panel.findChildren(QPushButton) + panel.findChildren(QCheckBox)
+    assert len(fields) >= 13
+    for field in fields:
+        box = field.rect().translated(field.mapTo(scroll.viewport(), field.rect().topLeft()))
+        assert viewport.left() <= box.left() and box.right() <= viewport.right(), \
+            field.toolTip()[:30]
+
+
+def test_wide_docks_keep_the_parameter_labels_beside_their_fields_until_narrowed(qtbot):
+    with running_window(qtbot, "xor", size=(1600, 1000)) as window:
+        settle(qtbot, window)
+        assert not window.parameters.fields_wrapped()
+        window.resize(*SMALL)  # and the dock narrows with the window: under their labels
+        settle(qtbot, window)
+        assert_parameter_fields_fit(window)
 
 
 def test_status_figures_are_never_cut(small_window, qtbot):
