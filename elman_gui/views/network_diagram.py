@@ -100,7 +100,7 @@ class NetworkDiagramView(DiagramScene, DiagramTexts, DiagramHover, QWidget):
         self._texts_key: tuple | None = None
         self._unit_labels: dict[str, list[pg.TextItem]] = {}
         self._label_step: dict[str, int] = {}
-        self._staggered: dict[str, bool] = {}
+        self._label_lines: dict[str, tuple[int, float]] = {}  # (lines, px per line) per layer
         self._room_for_status = True
         self._label_extent: dict[str, float] = {}
         self._values: dict[str, np.ndarray | None] = {}

@@ -179,6 +179,42 @@ def test_diagram_texts_do_not_overlap_at_any_network_size(qtbot, make_snapshot, 
     assert [name for name, rect in rects.items() if not inside.contains(rect)] == []
 
 
+# The diagram's plot in the app's window at 1024×640, 1366×768 and 1920×1080.
+DIAGRAM_SIZES = [(390, 182), (611, 314), (924, 598)]
+
+
+@pytest.mark.parametrize("task", ["letters", "text", "sentences"])
+@pytest.mark.parametrize("view_size", DIAGRAM_SIZES)
+def test_every_input_and_output_unit_is_labelled_and_hidden_labels_keep_off_the_links(
+        qtbot, make_snapshot, task, view_size):
+    from elman_core import tasks
+
+    the_task = tasks.get(task)
+    n_hidden = 150 if task == "sentences" else 20
+    if task == "sentences" and view_size[0] < 600:
+        pytest.skip("31 labels do not fit in 388 px: every k-th is shown (hover names all)")
+    view = NetworkDiagramView()
+    qtbot.addWidget(view)
+    view.show()
+    view.resize(view_size[0], view_size[1] + view.height() - view._plot.height())
+    qtbot.waitExposed(view)
+    view.show_snapshot(make_snapshot(the_task.n_input, n_hidden, the_task.n_output,
+                                     input_labels=tuple(the_task.input_labels),
+                                     output_labels=tuple(the_task.output_labels)))
+    qtbot.wait(50)
+    for layer, names in (("input", the_task.input_labels), ("output", the_task.output_labels)):
+        shown = [t.toPlainText() for t in view._unit_labels[layer] if t.isVisible()]
+        assert len(shown) == len(names), (layer, shown)
+        for name, text in zip(names, shown, strict=True):  # whole, or cut with "…"
+            assert text == name or (text.endswith("…") and name.startswith(text[:-1])
+                                    and len(text) >= min(len(name), 4)), (name, text)
+    assert not [t for t in view._unit_labels["hidden"] if t.isVisible()]  # 20 or 150 units
+    rects = view.text_rects()
+    assert not overlapping(rects)
+    inside = view._view.sceneBoundingRect().adjusted(-1, -1, 1, 1)
+    assert [name for name, rect in rects.items() if not inside.contains(rect)] == []
+
+
 def test_a_long_status_message_ends_in_an_ellipsis_not_off_screen(small_window):
     window = small_window
     long = "Trained 20,000 steps; " * 20
