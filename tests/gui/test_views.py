@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 
 from elman_core import tasks
 from elman_gui.snapshot import ActivationHistory
@@ -488,6 +488,23 @@ def test_history_rows_are_named_and_a_clicked_column_is_outlined(qtbot, make_sna
     assert view.marked_column() == 30
     view.show_snapshot(make_snapshot(history=later, generation=2))  # a new run: no mark
     assert view.marked_column() is None
+
+
+def test_history_row_names_of_a_big_layer_do_not_run_into_the_next_plot(qtbot, make_snapshot):
+    view = _shown(qtbot, HistoryView(), 1366, 230)  # the 150-unit sentence network at 1366
+    rng = np.random.default_rng(0)
+    history = dataclasses.replace(_history(100, ("0", "1")), hidden=rng.random((100, 150)),
+                                  context=rng.random((100, 150)))
+    view.show_snapshot(make_snapshot(history=history))
+    qtbot.wait(20)
+    hidden, context = view.row_labels("hidden"), view.row_labels("context")
+    assert hidden[0] == "h1" and context[0] == "c1" and len(hidden) >= 3
+    for name in ("hidden", "context"):
+        plot = view.plots[name]
+        line = QFontMetrics(plot.getAxis("left").style["tickFont"] or QFont()).height()
+        row_px = plot.getViewBox().height() / 150
+        last = int(view.row_labels(name)[-1][1:])  # h148 → its row's centre from the bottom
+        assert (150 - last + 0.5) * row_px >= line / 2, (name, last)  # inside its plot
 
 
 def test_history_labels_the_text_tasks_characters_at_a_laptop_width(qtbot, make_snapshot):
