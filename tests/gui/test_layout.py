@@ -191,8 +191,9 @@ def test_every_input_and_output_unit_is_labelled_and_hidden_labels_keep_off_the_
 
     the_task = tasks.get(task)
     n_hidden = 150 if task == "sentences" else 20
-    if task == "sentences" and view_size[0] < 600:
-        pytest.skip("31 labels do not fit in 388 px: every k-th is shown (hover names all)")
+    # 31 word labels cannot fit legibly in the 390 px of a 1024×640 window: every k-th is
+    # shown there (hovering a unit names it), none cut and none on another.
+    all_fit = not (task == "sentences" and view_size[0] < 600)
     view = NetworkDiagramView()
     qtbot.addWidget(view)
     view.show()
@@ -204,6 +205,10 @@ def test_every_input_and_output_unit_is_labelled_and_hidden_labels_keep_off_the_
     qtbot.wait(50)
     for layer, names in (("input", the_task.input_labels), ("output", the_task.output_labels)):
         shown = [t.toPlainText() for t in view._unit_labels[layer] if t.isVisible()]
+        if not all_fit:
+            every = view._label_step[layer]
+            names = names[::every]
+            assert every > 1 and len(shown) == len(names) >= 4, (layer, shown)
         assert len(shown) == len(names), (layer, shown)
         for name, text in zip(names, shown, strict=True):  # whole, or cut with "…"
             assert text == name or (text.endswith("…") and name.startswith(text[:-1])
