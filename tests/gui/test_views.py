@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 
 from elman_core import tasks
@@ -261,6 +261,26 @@ def test_clear_forgets_the_network(diagram, make_snapshot):
 def _paint(view) -> None:
     """Paint the view's graphics now, as the next screen refresh would."""
     view._plot.viewport().grab()
+
+
+@pytest.mark.parametrize("size", [(380, 200), (700, 450)])  # at 1024×640, and larger
+@pytest.mark.parametrize("shape", ["flat", "falling"])
+def test_the_loss_legend_never_hides_the_curves(qtbot, make_snapshot, size, shape):
+    view = _shown(qtbot, LossPlotView(), *size)
+    rng = np.random.default_rng(1)
+    x = np.linspace(0.05, 7, 140)
+    trend = 0.25 if shape == "flat" else 0.2 * np.exp(-x / 2) + 0.05
+    y = trend + 0.005 * rng.standard_normal(140)
+    epochs = np.interp(np.arange(1, 7), x, y)
+    view.show_snapshot(make_snapshot(epoch_losses=epochs, running_loss_x=x, running_loss_y=y))
+    view.set_previous_run(np.arange(1, 7), epochs * 1.1, "lr 0.5")  # a third entry
+    qtbot.wait(20)
+    _paint(view)
+    legend = view.legend_rect()
+    box = view._plot.getPlotItem().getViewBox()
+    for xs, ys in ((x, y), (np.arange(1, 7), epochs), (np.arange(1, 7), epochs * 1.1)):
+        points = [box.mapViewToScene(QPointF(a, b)) for a, b in zip(xs, ys, strict=True)]
+        assert not [p for p in points if legend.contains(p)]
 
 
 # ------------------------------------------------------------------------------ loss plot
