@@ -67,6 +67,7 @@ class BinnedLoss:
         self._open = np.empty(self.bin_size)  # the losses of the bin being filled
         self._steps = 0  # how many of them there are
         self._bins_closed = 0  # including bins without a targeted step (no point drawn)
+        self.first_step = 0  # steps trained before this curve began (a loaded network's)
 
     def add(self, losses: np.ndarray) -> None:
         losses = np.asarray(losses, dtype=np.float64)
@@ -94,7 +95,7 @@ class BinnedLoss:
         same bit for bit however the steps were split into calls of :meth:`add`.
         """
         means, counts = nan_row_means(bins)
-        ends = self.bin_size * (self._bins_closed + np.arange(1, len(bins) + 1))
+        ends = self.first_step + self.bin_size * (self._bins_closed + np.arange(1, len(bins) + 1))
         keep = counts > 0
         self._extend(ends[keep] / self.steps_per_epoch, means[keep])
         self._bins_closed += len(bins)
@@ -208,6 +209,21 @@ class TrainingSession:
         config = network.config
         settings = settings.replace(**{name: getattr(config, name) for name in NETWORK_FIELDS})
         return cls(task, settings, network=network)
+
+    def count_on_from(self, epochs: int, epoch_losses: list[float]) -> None:
+        """Number this new session's epochs on from a loaded network's ``epochs`` trained, so
+        that the status, the loss plot and Run to go on from there.
+
+        ``epoch_losses``: the file's loss per epoch (its last ``epochs``); earlier epochs the
+        file does not know are NaN (drawn as nothing).
+        """
+        if self.global_step:
+            raise ValueError("count_on_from is for a session that has not trained yet")
+        known = [float(loss) for loss in epoch_losses][-epochs:] if epochs else []
+        self.epoch = epochs
+        self.epoch_losses = [math.nan] * (epochs - len(known)) + known
+        self.running_loss.first_step = epochs * self.steps_per_epoch
+        self._furthest_step = self.global_step
 
     @property
     def settings(self) -> RunSettings:

@@ -15,7 +15,7 @@ settings still in force.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -183,20 +183,48 @@ class ParameterPanel(QWidget):
         form.addRow("Hidden activation", self.hidden_activation)
         form.addRow("Output activation", self.output_activation)
         form.addRow("Weight scale", self.weight_scale)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.apply_button, 1)
-        buttons.addWidget(self.revert_button)
-        form.addRow(buttons)
+        form.addRow(self.apply_button)  # one above the other: the panel stays narrow
+        form.addRow(self.revert_button)
 
         for box in live.findChildren(QWidget) + network.findChildren(QWidget):
             if isinstance(box, QAbstractSpinBox | QComboBox):
                 box.setMaximumWidth(FIELD_WIDTH)
+        self._forms = (live.layout(), network.layout())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(live)
         layout.addWidget(network)
         layout.addWidget(self.message)
         layout.addStretch(1)
+        # The panel's minimum is minimumSizeHint() below, not the layout's of the moment.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self._side_by_side_width = super().minimumSizeHint().width()  # labels beside fields
+        self._set_wrap_policy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self._narrowest = super().minimumSizeHint().width()  # fields under their labels
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        """As narrow as the fields under their labels: a scroll area may give it that width."""
+        return QSize(self._narrowest, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        """In a dock too narrow for labels beside the fields, every field goes under its
+        label (all alike): the panel then fits the dock, with no sideways scroll bar."""
+        super().resizeEvent(event)
+        self._set_wrap_policy(QFormLayout.RowWrapPolicy.WrapAllRows
+                              if event.size().width() < self._side_by_side_width
+                              else QFormLayout.RowWrapPolicy.DontWrapRows)
+
+    def _set_wrap_policy(self, policy: QFormLayout.RowWrapPolicy) -> None:
+        if self._forms[0].rowWrapPolicy() == policy:
+            return
+        for form in self._forms:
+            form.setRowWrapPolicy(policy)
+            form.parentWidget().updateGeometry()  # its size hints are cached by the layout
+        self.layout().invalidate()
+
+    def fields_wrapped(self) -> bool:
+        """True when the fields stand under their labels (a narrow dock; tests)."""
+        return self._forms[0].rowWrapPolicy() == QFormLayout.RowWrapPolicy.WrapAllRows
 
     def _connect(self) -> None:
         self.learning_rate.valueChanged.connect(lambda v: self._live("learning_rate", v))

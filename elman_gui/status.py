@@ -6,6 +6,8 @@ decides when.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
@@ -128,7 +130,7 @@ class StatusBar:
         labels["rate"].setText(format_rate(snapshot.steps_per_second)
                                if snapshot.state == RUNNING else "—")
         self._set_fixed(labels["rate"], "999.9k steps/s")
-        if len(snapshot.epoch_losses):
+        if len(snapshot.epoch_losses) and math.isfinite(snapshot.epoch_losses[-1]):
             labels["loss"].setText(f"Loss {snapshot.epoch_losses[-1]:.4f}")
         elif len(snapshot.running_loss_y):
             labels["loss"].setText(f"Loss {snapshot.running_loss_y[-1]:.4f}")

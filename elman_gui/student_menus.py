@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu
 
@@ -38,6 +38,7 @@ class StudentFeatures(QObject):
         self.welcome: WelcomeDialog | None = None
         self.help: HelpDialog | None = None
         self.last_export: Path | None = None
+        self.last_folder: Path | None = None  # where the student last saved or loaded a file
         self.last_error = ""
         self.experiment_actions: dict[str, QAction] = {}
         self._build_file_menu()
@@ -223,9 +224,26 @@ class StudentFeatures(QObject):
         self.parts.loss_plot.clear_previous_run()
 
     # ------------------------------------------------------------------ files
-    def _ask_save(self, title: str, name: str, filters: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self.parts.host, title, name, filters)
+    def dialog_folder(self) -> Path:
+        """Where a file dialog opens: the folder last used in this session, else Documents.
+
+        Never the process's working folder: that is "/" for an app started from the Finder.
+        """
+        if self.last_folder is not None:
+            return self.last_folder
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(documents) if documents else Path.home()
+
+    def _remember_folder(self, path: str) -> str:
+        if path:
+            self.last_folder = Path(path).parent
         return path
+
+    def _ask_save(self, title: str, name: str, filters: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self.parts.host, title,
+                                              str(self.dialog_folder() / name), filters)
+        return self._remember_folder(path)
 
     def export_view(self, key: str, fmt: str, path: str | None = None) -> Path | None:
         views = {"loss": self.parts.loss_plot, "errors": self.parts.error_bars,
@@ -275,9 +293,10 @@ class StudentFeatures(QObject):
 
     def load_network(self, path: str | None = None) -> None:
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self.parts.host, "Load network", "",
+            path, _ = QFileDialog.getOpenFileName(self.parts.host, "Load network",
+                                                  str(self.dialog_folder()),
                                                   "Elman Lab network (*.npz);;All files (*)")
-            if not path:
+            if not self._remember_folder(path):
                 return
         self.trainer.load_network(path)
 

@@ -318,6 +318,53 @@ def test_loading_another_tasks_file_switches_task_and_says_how_far_it_trained(tm
         assert ("had trained" in outcome.message) == (told is not None), extra
         if told is not None:
             assert f"had trained {told} epochs" in outcome.message
+        assert driver.session.epoch == (told or 0), extra  # restored, not only reported
+        assert driver.session.epoch_losses == [] if told is None else \
+            np.isnan(driver.session.epoch_losses).all()  # losses the file does not have
+
+
+def test_a_loaded_network_counts_its_epochs_on_from_the_file(tmp_path):
+    """Issue 12, item 16: status, loss plot and Run to go on from the file's epochs trained."""
+    saved = TrainingDriver(TrainingSession(tasks.get("xor")))
+    for _ in range(3):
+        saved.step_epoch()
+    saved.step()  # saved in the middle of epoch 4: three epochs were trained
+    path = tmp_path / "xor.npz"
+    assert saved.save_network(str(path)).ok
+    driver = TrainingDriver(TrainingSession(tasks.get("xor")))
+    assert driver.load_network(str(path)).ok
+    session, n = driver.session, driver.session.steps_per_epoch
+    assert (session.epoch, session.position, session.global_step) == (3, 0, 3 * n)
+    assert driver.epoch_losses().tolist() == saved.session.epoch_losses  # the loss curve's x
+    assert session.steps_back_available() == 0  # nothing before the load to go back to
+    session.run(n // 2)
+    x, _ = session.running_loss.arrays()
+    assert 3 < x[0] and x[-1] == pytest.approx(3.5, abs=0.05)  # drawn after epoch 3
+    assert driver.run_to("epoch", 5)
+    ticks_until(driver, lambda: driver.state != RunState.RUNNING)
+    assert (session.epoch, len(session.epoch_losses)) == (5, 5)
+    assert session.epoch_losses[:3] == saved.session.epoch_losses
+
+
+def test_run_to_refills_the_history_with_the_steps_before_the_one_it_stopped_on():
+    """Run to a loss above a threshold trains in pieces of at most the history's size and goes
+    back to the step found: without the refill the history would keep only that piece's steps
+    before it (one stretched column when the step is early in its piece)."""
+    driver = make_driver("letters")  # full speed: pieces as long as the history
+    driver.run_steps(1500)
+    ticks_until(driver, lambda: driver.state != RunState.RUNNING)
+    for threshold in (0.3, 0.35, 0.4, 0.45):
+        assert driver.run_to("error", threshold)
+        ticks_until(driver, lambda: driver.state != RunState.RUNNING)
+        stopped = driver.inspected.global_step
+        history = driver.activation_history()
+        np.testing.assert_array_equal(history.steps, np.arange(stopped - 99, stopped + 1))
+    session = reference("letters")  # and the history holds the true steps before the stop
+    while session.global_step < history.steps[0]:
+        session.run(int(history.steps[0]) - session.global_step)
+    for k in range(100):
+        trace = session.step()
+        np.testing.assert_allclose(history.hidden[k], trace.hidden, atol=1e-10)
 
 
 def test_history_stays_full_while_stepping_back_and_records_the_predictions():

@@ -17,9 +17,10 @@ STRIP_THRESHOLD = 32  # layers with more units than this are drawn as a cell str
 LINK_LEVELS = 5  # magnitude bins per sign: width and opacity grow with |w|
 LINK_CAP = 200  # at most this many links per weight matrix (the strongest by |w|)
 UNIT_SPACING = 1.0
-STRIP_CELL = 0.2  # width of one cell in a strip
+STRIP_CELL = 0.12  # width of one cell in a strip (narrow: room for the input labels beside it)
 BOTTOM_GAP = 3.0  # between the input and the context layer
 OUTPUT_SPREAD = 3.0  # at most this many spacings between output circles
+INPUT_SPREAD = 3.0  # … and between input circles
 
 LAYERS = ("input", "hidden", "context", "output")
 # weight matrix → (source layer, destination layer); entry [i, j] links source j to destination i.
@@ -135,6 +136,12 @@ def compute_layout(
 ) -> DiagramLayout:
     """Place the four layers: rows at y = 0 (input, context), 1 (hidden) and 2 (output)."""
     w_in, w_hid, w_out = _width(n_input), _width(n_hidden), _width(n_output)
+    # A few input circles beside a wide context layer spread out a little: room for each
+    # one's label (a feature name, upright).
+    in_spacing = 0.0
+    if 1 < n_input <= STRIP_THRESHOLD and w_hid > w_in:
+        in_spacing = min(INPUT_SPREAD, w_hid / (n_input - 1))
+        w_in = in_spacing * (n_input - 1)
     bottom = w_in + BOTTOM_GAP + w_hid  # the context layer is as wide as the hidden one
     centre = bottom / 2
     # A few output circles under a wide hidden layer spread out (up to OUTPUT_SPREAD
@@ -144,7 +151,8 @@ def compute_layout(
         out_spacing = min(OUTPUT_SPREAD, w_hid / (n_output - 1))
         w_out = out_spacing * (n_output - 1)
     layers = {
-        "input": _row("input", unit_labels("x", n_input, input_labels), 0.0, 0.0),
+        "input": _row("input", unit_labels("x", n_input, input_labels), 0.0, 0.0,
+                      in_spacing),
         "context": _row(
             "context", unit_labels("c", n_hidden), w_in + BOTTOM_GAP, 0.0
         ),

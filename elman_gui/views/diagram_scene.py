@@ -34,10 +34,11 @@ from elman_gui.views.segments_item import SegmentsItem
 ALL_LINKS_HIDDEN = 10  # up to this many hidden units every link is drawn
 _LINK_WIDTHS = np.linspace(0.6, 3.4, LINK_LEVELS)
 _LINK_STRENGTHS = np.linspace(0.22, 1.0, LINK_LEVELS)  # how far from white a level's colour is
-_SIDE_MARGINS_PX = (70.0, 76.0)  # left, right: the layer names
+_SIDE_MARGINS_PX = (40.0, 40.0)  # left, right, at least: the layer names decide
 _MAX_PX_PER_SPACING = 110.0  # a tiny network is not blown up to fill a big window
 _MAX_PX_PER_ROW = 340.0
 _CIRCLE_PX = (7.0, 34.0)  # smallest and largest circle diameter
+_MARGIN_SHARE = 0.35  # of the height, at most, above the output and below the bottom row
 
 
 class DiagramScene:
@@ -213,21 +214,36 @@ class DiagramScene:
         titles = self._layer_titles
         left = max(left, 12 + max(text_width(titles[n]) for n in ("input", "hidden", "output")))
         right = max(right, 12 + text_width(titles["context"]))
-        sx = min(max(width_px - left - right, 10) / (x1 - x0), _MAX_PX_PER_SPACING)
-        self._scale = (sx, self._scale[1])
-        # How far each row's labels reach from it, once they are arranged to fit along x.
-        self._label_extent = {name: self._arrange_labels(name, labels, height_px)
-                              for name, labels in self._unit_labels.items() if labels}
+        extra = (0.0, 0.0)  # room for end labels that push a layer name outwards
+        for _ in range(2):  # once more if the names need that room
+            left_px, right_px = left + extra[0], right + extra[1]
+            sx = min(max(width_px - left_px - right_px, 10) / (x1 - x0), _MAX_PX_PER_SPACING)
+            self._scale = (sx, self._scale[1])
+            # How far each row's labels reach from it, once they are arranged to fit along x
+            # within what a margin (at most 0.35 of the height) leaves them.
+            radius = float(np.clip(0.66 * sx, *_CIRCLE_PX) / 2)  # about: sy is not known yet
+            budget = _MARGIN_SHARE * height_px - 8 - radius
+            self._label_extent = {name: self._arrange_labels(name, labels, budget)
+                                  for name, labels in self._unit_labels.items() if labels}
+            needed = (max(self._overhang_px(n) for n in ("input", "hidden", "output")),
+                      self._overhang_px("context"))
+            if needed[0] <= extra[0] and needed[1] <= extra[1]:
+                break
+            extra = (max(needed[0], extra[0]), max(needed[1], extra[1]))
+        left, right = left_px, right_px
         # Above the output row: its labels and the target text; below the bottom row: the
         # input and context labels and the input text.
         extent = self._label_extent
-        top = TEXT_LINE_PX + 8 + extent.get("output", 0.0) + _CIRCLE_PX[1] / 2
-        bottom = TEXT_LINE_PX + 8 + max(extent.get("input", 0.0),
-                                         extent.get("context", 0.0)) + _CIRCLE_PX[1] / 2
+        top = 8 + extent.get("output", 0.0) + radius
+        bottom = 8 + max(extent.get("input", 0.0), extent.get("context", 0.0)) \
+            + radius
         # A very low diagram drops "input: …" and "target: …" (the inspector has them) rather
-        # than cut them.
-        self._room_for_status = max(top, bottom) <= 0.35 * height_px
-        top, bottom = (min(top, 0.35 * height_px), min(bottom, 0.35 * height_px))
+        # than cut them or the unit labels.
+        self._room_for_status = max(top, bottom) + TEXT_LINE_PX <= _MARGIN_SHARE * height_px
+        if self._room_for_status:
+            top, bottom = top + TEXT_LINE_PX, bottom + TEXT_LINE_PX
+        top, bottom = (min(top, _MARGIN_SHARE * height_px),
+                       min(bottom, _MARGIN_SHARE * height_px))
         sy = min(max(height_px - top - bottom, 10) / (y1 - y0), _MAX_PX_PER_ROW)
         self._scale = (sx, sy)
         # Each margin as computed (they differ: more text below than above, names left and

@@ -2,7 +2,8 @@
 
 A part of :class:`~elman_gui.views.network_diagram.NetworkDiagramView` (it reads the view's
 layout and scale). Labels are arranged so that no two texts overlap: side by side when they fit,
-upright for input and output units (every symbol matters), else every k-th on staggered lines.
+for input and output units (every symbol matters) on staggered lines or upright, else every k-th
+on staggered lines.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ HIDDEN_LABEL_BACKDROP = pg.mkBrush(255, 255, 255, 245)
 NO_BACKDROP = pg.mkBrush(None)
 TEXT_LINE_PX = 28.0  # "input: …" below the drawing, "target: … predicted: …" above it
 LABEL_GAP_PX = 4.0  # between two unit labels side by side
-UPRIGHT_SHARE = 0.14  # of the diagram's height, for upright unit names
-STAGGER_GAP_PX = 2.0  # between the two lines of staggered labels
-STAGGER_HIDDEN_MIN_PX = 420.0  # a lower diagram shows fewer hidden labels, on one line
+STAGGER_GAP_PX = 2.0  # between the lines of staggered labels
+MAX_LINES = 3  # input/output labels side by side may take up to this many staggered lines
+MAX_UPRIGHT_LINES = 2  # … upright ones up to this many
+LABEL_POINTS = (8.0, 7.0)  # unit label font sizes: the smaller one when it shows them all
+HIDDEN_LABELS_MAX = 10  # more hidden units are not labelled (the name says how many; hover)
 
 
 class DiagramTexts:
@@ -62,6 +65,8 @@ class DiagramTexts:
         labels = []
         for label, (x, y) in zip(geometry.labels, geometry.positions, strict=True):
             text = self._spare_label()
+            if text.textItem.font().pointSizeF() != LABEL_POINTS[0]:  # a smaller one before
+                text.setFont(palette.font(LABEL_POINTS[0]))
             text.setText(label)
             text.setAngle(0)
             text.setAnchor((0.5, 0 if below else 1))
@@ -79,7 +84,7 @@ class DiagramTexts:
         frame needs up to a hundred labels — it held the window a fifth of a second."""
         if self._labels_used == len(self._label_pool):
             text = tight(pg.TextItem("", color=palette.FOREGROUND))
-            text.setFont(palette.font(8))
+            text.setFont(palette.font(LABEL_POINTS[0]))
             text.setZValue(30)
             self._view.addItem(text, ignoreBounds=True)
             self._label_pool.append(text)
@@ -123,7 +128,6 @@ class DiagramTexts:
 
     def _place_texts(self) -> None:
         sx, sy = self._scale
-        staggered = self._staggered
         # Texts above the output / below the input row clear that row's unit labels.
         status = {self._input_text: "input", self._output_text: "output",
                   self._message: "output"}
@@ -141,11 +145,14 @@ class DiagramTexts:
         for text in (self._input_text, self._output_text):
             text.setVisible(self._room_for_status)
         for name, labels in self._unit_labels.items():
-            if staggered.get(name):
-                away = -1.0 if name != "output" else 1.0
-                for text in labels[self._label_step[name]::2 * self._label_step[name]]:
+            if not labels:  # a strip
+                continue
+            lines, line_px = self._label_lines[name]
+            away = -1.0 if name != "output" else 1.0
+            for k, text in enumerate(labels[::self._label_step[name]]):
+                if k % lines:  # the k-th label shown goes on line k mod lines
                     text.setPos(text.pos().x(), text.pos().y()
-                                + away * (text_height(text) + STAGGER_GAP_PX) / sy)
+                                + away * (k % lines) * (line_px + STAGGER_GAP_PX) / sy)
 
     def _beside_labels(self, name: str, x: float, dx: float, labels: list[pg.TextItem]) -> float:
         """The x of a layer name left (dx < 0) or right of the row, clear of its end label."""
@@ -157,14 +164,57 @@ class DiagramTexts:
         outer = unit_x + np.sign(dx) * half / self._scale[0]
         return min(x, outer) if dx < 0 else max(x, outer)
 
-    def _arrange_labels(self, name: str, labels: list[pg.TextItem], height_px: float) -> float:
-        """Fit a row's labels along x; returns how far (px) they reach from the units.
+    def _overhang_px(self, name: str) -> float:
+        """How far (px) a row's end label reaches past the row's end on the side of its name
+        (the left; the right for the context): the name moves out by that much."""
+        labels = self._unit_labels.get(name)
+        right = name == "context"
+        if not labels or not labels[-1 if right else 0].isVisible():
+            return 0.0
+        edge, geometry = labels[-1 if right else 0], self._layout.layers[name]
+        unit_x = geometry.positions[-1 if right else 0, 0]
+        room = geometry.x_max - unit_x if right else unit_x - geometry.x_min
+        half = (text_height(edge) if edge.angle else text_width(edge)) / 2
+        return max(0.0, half - room * self._scale[0])
 
-        Side by side if they fit; input and output labels (the task's symbols and features,
-        which a student needs every one of) turn upright if that fits; otherwise every k-th
-        label is shown, on two staggered lines if that helps.
+    def _arrange_labels(self, name: str, labels: list[pg.TextItem], budget_px: float) -> float:
+        """Fit a row's labels along x, reaching at most ``budget_px`` from the units (else
+        fewer are shown); returns how far (px) they reach.
+
+        Input and output labels (the task's symbols and features: a student needs every one)
+        go side by side, else on up to :data:`MAX_LINES` staggered lines, else upright (on up
+        to two lines, long names cut with "…"), in a smaller font if that is what it takes;
+        only when none of that fits is every k-th one shown. Hidden units are labelled only in
+        a small layer where every label fits on one line (they sit among the links); context
+        labels show every k-th, on two lines if that helps.
         """
+        every_one = name in ("input", "output")
+        for points in LABEL_POINTS if every_one else LABEL_POINTS[:1]:
+            if labels[0].textItem.font().pointSizeF() != points:
+                for text in labels:
+                    text.setFont(palette.font(points))
+            lines, step, upright, line_px = self._label_plan(name, labels, budget_px)
+            if step == 1:
+                break
+        geometry = self._layout.layers[name]
+        if name == "hidden" and (lines > 1 or step > 1 or geometry.size > HIDDEN_LABELS_MAX):
+            step, lines = geometry.size + 1, 1  # none: they would sit on the links
         below = name != "output"
+        for i, text in enumerate(labels):
+            text.setAngle(90 if upright else 0)
+            text.setAnchor((1, 0.5) if upright and below else (0, 0.5) if upright
+                           else (0.5, 0 if below else 1))
+            text.setVisible(i % step == 0 and step <= geometry.size)
+        self._label_step[name] = step
+        self._label_lines[name] = (lines, line_px)
+        if step > geometry.size:
+            return 0.0
+        return lines * line_px + (lines - 1) * STAGGER_GAP_PX
+
+    def _label_plan(self, name: str, labels: list[pg.TextItem], budget_px: float
+                    ) -> tuple[int, int, bool, float]:
+        """(lines, every step-th label shown, upright, px per line) for a row's labels in
+        their present font (see :meth:`_arrange_labels`); upright labels are cut to fit."""
         geometry = self._layout.layers[name]
         for text, label in zip(labels, geometry.labels, strict=True):
             if text.toPlainText() != label:
@@ -172,28 +222,23 @@ class DiagramTexts:
         longest = max(text_width(text) for text in labels)
         height = text_height(labels[0])
         spacing_px = geometry.spacing * self._scale[0] if geometry.size > 1 else math.inf
-        upright = (longest + LABEL_GAP_PX > spacing_px and name in ("input", "output")
-                   and height + LABEL_GAP_PX / 2 <= spacing_px)
-        if upright:  # upright names may take a share of the height; longer ones end in "…"
-            longest = min(longest, max(UPRIGHT_SHARE * height_px, 3 * height))
-            for text, label in zip(labels, geometry.labels, strict=True):
-                text.setText(elide(text, label, longest))
-        for text in labels:
-            text.setAngle(90 if upright else 0)
-            text.setAnchor((1, 0.5) if upright and below else (0, 0.5) if upright
-                           else (0.5, 0 if below else 1))
-        step = 1 if upright else max(1, math.ceil((longest + LABEL_GAP_PX) / spacing_px))
-        # Hidden labels staggered reach down towards the context labels: only with room.
-        room = name != "hidden" or height_px >= STAGGER_HIDDEN_MIN_PX
-        stagger = step >= 2 and room
-        step = math.ceil(step / 2) if stagger else step
-        self._label_step[name] = step
-        self._staggered[name] = stagger
-        for i, text in enumerate(labels):
-            text.setVisible(i % step == 0)
-        if upright:
-            return longest
-        return height * 2 + STAGGER_GAP_PX if stagger else height
+        every_one = name in ("input", "output")
+        share = budget_px
+        lines = max(1, math.ceil((longest + LABEL_GAP_PX) / spacing_px))  # side by side
+        if every_one and (lines > MAX_LINES or lines * (height + STAGGER_GAP_PX) > share):
+            upright_lines = math.ceil((height + LABEL_GAP_PX / 2) / spacing_px)
+            room = share / upright_lines - STAGGER_GAP_PX  # per line, cut with "…" to fit
+            if upright_lines <= MAX_UPRIGHT_LINES and room >= min(longest, 3 * height):
+                longest = min(longest, room)
+                for text, label in zip(labels, geometry.labels, strict=True):
+                    text.setText(elide(text, label, longest))
+                return upright_lines, 1, True, longest
+        if lines > (MAX_LINES if every_one else 2) or (
+                every_one and lines * (height + STAGGER_GAP_PX) > share):
+            # Every k-th label, on two lines (one if two do not fit the margin).
+            rows = 2 if not every_one or 2 * (height + STAGGER_GAP_PX) <= share else 1
+            return rows, math.ceil(lines / rows), False, height
+        return lines, 1, False, height
 
     def _update_texts(self, snapshot: Snapshot) -> None:
         key = (snapshot.hidden is None, snapshot.input_symbol, snapshot.target_symbol,

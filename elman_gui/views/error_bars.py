@@ -1,4 +1,5 @@
-"""Where the network still errs: mean error per position in the sequence, or per output unit."""
+"""Where the network still errs: mean error per kind of target (the bit, letter or word class
+to predict), or per output unit."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import textwrap
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from elman_gui.snapshot import Snapshot
@@ -15,11 +17,16 @@ from elman_gui.views import palette
 from elman_gui.views.steady_range import steady_range
 
 BY_POSITION, BY_OUTPUT = "position", "output"
-_X_LABELS = {BY_POSITION: "position in the sequence", BY_OUTPUT: "output unit"}
-# What a position category is, for the tasks whose categories are not places in a group.
-_CATEGORY_TITLES = {"letters": "letter in the stream", "text": "character",
-                    "letters_1000": "letter in the stream"}
+_X_LABELS = {BY_POSITION: "kind of step (what the target is)", BY_OUTPUT: "output unit"}
+# What the bars of each task are: a step's category is that of its target (what is predicted).
+_CATEGORY_TITLES = {
+    "xor": "bit to predict", "alternating": "last bit seen",
+    "counting": "number to predict", "end-of-sequence": "count to predict",
+    "letters": "letter to predict", "words": "letter to predict",
+    "sentences": "class of the word to predict", "text": "character to predict",
+}
 _CHAR_PX = 7  # rough width of one tick-label character
+UPRIGHT_SHARE = 0.4  # of the plot's height, at most, for upright tick labels
 VALUE_TEXT_LIMIT = 12  # write each bar's value above it while there are at most this many bars
 _BAR_WIDTH = 0.7
 VALUE_TEXT_ROOM = 1.12  # the y axis reaches at least this far above the tallest bar
@@ -34,7 +41,8 @@ class ErrorBarsView(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._plot = palette.make_plot_widget(self)
+        self._axis = UprightLabelAxis()
+        self._plot = palette.make_plot_widget(self, axisItems={"bottom": self._axis})
         item = self._plot.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()
@@ -57,9 +65,11 @@ class ErrorBarsView(QWidget):
         item.addItem(self._hover, ignoreBounds=True)
         self._value_texts: list[pg.TextItem] = []
 
-        self.position_button = QRadioButton("by position", self)
+        self.position_button = QRadioButton("by target", self)
         self.output_button = QRadioButton("by output unit", self)
-        self.position_button.setToolTip("Mean error at each position of the sequence")
+        self.position_button.setToolTip("Mean error of the steps grouped by what they predict "
+                                        "(the axis below says what: a bit, a letter, a word "
+                                        "class…)")
         self.output_button.setToolTip("Mean error of each output unit (feature bit)")
         self.position_button.setChecked(True)
         group = QButtonGroup(self)
@@ -134,8 +144,14 @@ class ErrorBarsView(QWidget):
         return self._names
 
     def tick_labels(self) -> list[str]:
-        ticks = self._plot.getPlotItem().getAxis("bottom")._tickLevels
+        """The labels under the bars, side by side or upright."""
+        if self._axis.upright:
+            return list(self._axis.upright)
+        ticks = self._axis._tickLevels
         return [label for _, label in ticks[0]] if ticks else []
+
+    def labels_upright(self) -> bool:
+        return bool(self._axis.upright)
 
     def y_range(self) -> tuple[float, float]:
         (_, _), (low, high) = self._view.viewRange()
@@ -202,6 +218,7 @@ class ErrorBarsView(QWidget):
         self._message.setPos((len(heights) - 1) / 2 if len(heights) else 0.0, y_top / 2)
 
     def _update_ticks(self, *_) -> None:
+        self._fit_y_label()
         names = self._names
         if not names:
             self._plot.getPlotItem().getAxis("bottom").setTicks([[]])
@@ -210,11 +227,31 @@ class ErrorBarsView(QWidget):
         max_chars = max(2, int(per_bar_px // _CHAR_PX) - 1)
         if max(len(name) for name in names) > max_chars:
             names = _without_common_prefix(names)  # "pos 1", "pos 2"… → "1", "2"…
-        ticks = [(float(i), _fit_label(name, max_chars)) for i, name in enumerate(names)]
-        axis = self._plot.getPlotItem().getAxis("bottom")
+        labels = [_fit_label(name, max_chars) for name in names]
+        axis = self._axis
+        metrics = QFontMetrics(axis.tick_font())
+        if any("…" in label for label in labels) and metrics.height() <= per_bar_px:
+            # Cut side by side ("NOU…"): upright instead, as long as a share of the height
+            # allows (hover a bar for its full name).
+            room = max(UPRIGHT_SHARE * self._plot.height(), 3 * metrics.height())
+            axis.upright = _upright_labels(names, metrics, room)
+            longest = max(metrics.horizontalAdvance(label) for label in axis.upright)
+            axis.setHeight(longest + 2 * metrics.height() + 10)
+            axis.setTicks([[(float(i), "") for i in range(len(names))]])
+            return
+        axis.upright = []
+        ticks = list(enumerate(labels))
         lines = max(label.count("\n") + 1 for _, label in ticks)
         axis.setHeight(None if lines == 1 else 18 + 14 * lines)  # room for two-line labels
-        axis.setTicks([ticks])
+        axis.setTicks([[(float(i), label) for i, label in ticks]])
+
+    def _fit_y_label(self) -> None:
+        """"mean error" along the y axis, "error" when the plot is too low for it."""
+        axis = self._plot.getPlotItem().getAxis("left")
+        full = "mean error"
+        fits = QFontMetrics(axis.label.font()).horizontalAdvance(full) + 8 <= self._view.height()
+        if axis.labelText != (full if fits else "error"):
+            self._plot.getPlotItem().setLabel("left", full if fits else "error")
 
     def _on_mouse_moved(self, scene_pos) -> None:
         if not len(self._heights) or not self._view.sceneBoundingRect().contains(scene_pos):
@@ -231,6 +268,46 @@ class ErrorBarsView(QWidget):
         (_, _), (low, high) = self._view.viewRange()
         self._hover.setPos(QPointF(index, min(point.y(), high) + 0.02 * (high - low)))
         self._hover.show()
+
+
+class UprightLabelAxis(pg.AxisItem):
+    """A bottom axis that can stand its tick labels upright (read upwards, ending under each
+    tick) when they are cut side by side; ``upright``: those labels, one per tick, or []."""
+
+    def __init__(self) -> None:
+        super().__init__("bottom")
+        self.upright: list[str] = []
+
+    def tick_font(self) -> QFont:
+        return self.style["tickFont"] or self.font()
+
+    def drawPicture(self, p, axisSpec, tickSpecs, textSpecs) -> None:  # noqa: N802 (Qt name)
+        if not self.upright or len(tickSpecs) != len(self.upright):
+            super().drawPicture(p, axisSpec, tickSpecs, textSpecs)
+            return
+        super().drawPicture(p, axisSpec, tickSpecs, [])
+        p.setFont(self.tick_font())
+        p.setPen(self.textPen())
+        height = QFontMetrics(p.font()).height()
+        for (_, start, end), label in zip(tickSpecs, self.upright, strict=True):
+            p.save()
+            p.translate(start.x(), max(start.y(), end.y()) + 3)
+            p.rotate(-90)
+            p.drawText(QRectF(-1000, -height / 2, 1000, height),
+                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), label)
+            p.restore()
+
+
+def _upright_labels(names: tuple[str, ...], metrics: QFontMetrics, room: float) -> list[str]:
+    """The names in ``room`` pixels each: whole if they all fit, else every "NOUN-HUM" name
+    with its first part shortened to the initial ("N-HUM"), cut with "…" if still too long."""
+    if all(metrics.horizontalAdvance(name) <= room for name in names):
+        return list(names)
+    short = []
+    for name in names:
+        head, dash, tail = name.partition("-")
+        short.append(f"{head[0]}-{tail}" if head and dash and tail else name)
+    return [metrics.elidedText(name, Qt.TextElideMode.ElideRight, int(room)) for name in short]
 
 
 def _names_for(names: tuple[str, ...], n: int, prefix: str) -> tuple[str, ...]:

@@ -151,7 +151,11 @@ class HistoryView(QWidget):
             row_px = self.plots[name].getViewBox().height() / max(units, 1)
             line = QFontMetrics(axis.style["tickFont"] or QFont()).height()
             every = max(1, int(np.ceil(line / max(row_px, 1e-9))))
-            set_ticks(axis, [[(i + 0.5, f"{prefix}{i + 1}") for i in range(0, units, every)]])
+            # A name whose row is less than half a line above the plot's bottom would stick
+            # out into the names of the plot below (h148 over c1): left out.
+            half = line / 2 / max(row_px, 1e-9)
+            rows = [i for i in range(0, units, every) if i == 0 or i + 0.5 <= units - half]
+            set_ticks(axis, [[(i + 0.5, f"{prefix}{i + 1}") for i in rows]])
 
     def row_labels(self, name: str) -> list[str]:
         """The unit names beside a row plot as shown now (tests)."""

@@ -36,10 +36,10 @@ class LossPlotView(QWidget):
                                       brush=pg.mkBrush(255, 255, 255, 210),
                                       pen=pg.mkPen(palette.AXIS))
         self._running = item.plot([], [], pen=pg.mkPen(palette.RUNNING_LOSS, width=1),
-                                  name="running loss (per step)")
+                                  name="loss per step")
         self._epochs = item.plot([], [], pen=pg.mkPen(palette.LOSS_CURVE, width=2.2),
                                  symbolBrush=palette.LOSS_CURVE, symbolPen=None, symbolSize=6,
-                                 name="mean loss per epoch")
+                                 name="mean per epoch")
         self._previous = pg.PlotDataItem([], [], pen=pg.mkPen(
             palette.PREVIOUS_RUN, width=1.6, style=Qt.PenStyle.DashLine))
         self._previous.setZValue(-1)
@@ -69,6 +69,7 @@ class LossPlotView(QWidget):
         self._loss_name = "mean squared error"
         self._data_key: tuple | None = None
         self._plot.getPlotItem().getViewBox().sigResized.connect(self._fit_y_label)
+        self._plot.getPlotItem().getViewBox().sigResized.connect(self._clear_the_legend)
         self.set_loss_name(self._loss_name)
         self.clear()
 
@@ -90,11 +91,16 @@ class LossPlotView(QWidget):
             self._epochs.setData(np.arange(1, n + 1, dtype=np.float64), epoch_losses,
                                  symbol="o" if n <= MARKER_LIMIT else None)
         self._running.setData(running_x, running_y)
-        if n:
-            self._latest.setText(
-                f"epoch {n}: {palette.format_value(float(epoch_losses[-1]), 5)}")
+        if n:  # a loaded network's file may not know its earlier epochs' losses (NaN)
+            latest = float(epoch_losses[-1])
+            shown = palette.format_value(latest, 5) if np.isfinite(latest) else "not in the file"
+            self._latest.setText(f"epoch {n}: {shown}")
         else:
             self._latest.setText("no complete epoch yet")
+
+    def latest_text(self) -> str:
+        """"epoch 12: 0.0123" above the plot (tests)."""
+        return self._latest.text()
 
     def clear(self) -> None:
         """Empty curves (the previous-run curve stays: it belongs to another run)."""
@@ -122,6 +128,24 @@ class LossPlotView(QWidget):
             item.setLabel("left", text)
         axis.setToolTip(full)
 
+    def _clear_the_legend(self, *_) -> None:
+        """The legend sits in the top right: in one row when that fits, and the y range keeps
+        its height free above the curves, so that it never hides them."""
+        view, legend = self._plot.getPlotItem().getViewBox(), self._legend
+        legend.setColumnCount(2)
+        legend.updateSize()
+        if legend.width() + 20 > view.width():
+            legend.setColumnCount(1)
+            legend.updateSize()
+        reserve = min(0.45, (legend.height() + 14) / max(view.height(), 1.0))
+        if abs(reserve - view.top_reserve) > 0.01:
+            view.top_reserve = reserve
+            view.updateAutoRange()
+
+    def legend_rect(self):
+        """The legend's rectangle in scene coordinates (tests)."""
+        return self._legend.sceneBoundingRect()
+
     def set_log_scale(self, on: bool) -> None:
         on = bool(on)
         if self.log_scale_box.isChecked() != on:
@@ -142,6 +166,7 @@ class LossPlotView(QWidget):
         self._previous.setData(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
         self._previous_label = label
         self._legend.addItem(self._previous, label)
+        self._clear_the_legend()
 
     def clear_previous_run(self) -> None:
         if self._previous_label is None:
@@ -150,6 +175,7 @@ class LossPlotView(QWidget):
         self._plot.getPlotItem().removeItem(self._previous)
         self._previous.setData([], [])
         self._previous_label = None
+        self._clear_the_legend()
 
     # Read-only accessors (tests).
     def epoch_curve_data(self) -> tuple[np.ndarray, np.ndarray]:

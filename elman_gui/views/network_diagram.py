@@ -102,7 +102,7 @@ class NetworkDiagramView(DiagramScene, DiagramTexts, DiagramHover, QWidget):
         self._label_pool: list[pg.TextItem] = []  # unit labels, kept from network to network
         self._labels_used = 0  # the first ones of the pool are in use
         self._label_step: dict[str, int] = {}
-        self._staggered: dict[str, bool] = {}
+        self._label_lines: dict[str, tuple[int, float]] = {}  # (lines, px per line) per layer
         self._room_for_status = True
         self._label_extent: dict[str, float] = {}
         self._values: dict[str, np.ndarray | None] = {}

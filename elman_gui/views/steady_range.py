@@ -60,6 +60,19 @@ class SteadyViewBox(pg.ViewBox):
     that axis, and the "A" button in the corner turns it back on.
     """
 
+    top_reserve = 0.0  # the top share of the height kept free of data (for a legend there)
+
+    def _room_on_top(self, low: float, high: float, wanted: tuple[float, float]
+                     ) -> tuple[float, float]:
+        """``wanted``, raised until the data stays below the reserved top share."""
+        share = 1 - self.top_reserve
+        for _ in range(4):  # a raised top may round the bottom down: check again
+            bottom, top = wanted
+            if high <= bottom + share * (top - bottom):
+                break
+            wanted = steady_range(low, bottom + (high - bottom) / share)
+        return wanted
+
     def updateAutoRange(self) -> None:  # noqa: N802 (pyqtgraph's name)
         if self._updatingRange or not any(self.state["autoRange"]):
             return
@@ -75,6 +88,8 @@ class SteadyViewBox(pg.ViewBox):
                 if not (math.isfinite(low) and math.isfinite(high)):
                     continue
                 wanted = steady_range(low, high, tuple(current[axis]))
+                if axis == 1 and self.top_reserve > 0:
+                    wanted = self._room_on_top(low, high, wanted)
                 if wanted != tuple(current[axis]):
                     changes[key] = wanted
             if changes:

@@ -211,6 +211,8 @@ def test_training_stops_by_itself_after_the_epochs(window, qtbot):
     assert snapshot.epoch == 5
     assert window.status_message.text().startswith("Finished 5 epochs — loss ")
     assert window.status_labels["epoch"].text() == "Epoch 5 / 5"
+    n = snapshot.steps_per_epoch  # the last step done, not "Step 0" of an epoch never begun
+    assert window.status_labels["step"].text() == f"Step {n:,} / {n:,}"
 
 
 def test_clicking_a_hidden_unit_lesions_it(window, qtbot):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
@@ -195,8 +197,13 @@ def test_save_then_load_round_trips_the_weights(window, qtbot, tmp_path):
     for name, value in weights(trained).items():
         np.testing.assert_array_equal(getattr(loaded, name), value, err_msg=name)
     assert "Loaded" in window.notice_bar.text()
+    # The epochs trained are restored, not only reported: status, loss plot and Run to go on.
+    assert (loaded.epoch, loaded.global_step) == (2, trained.global_step)
+    np.testing.assert_array_equal(loaded.epoch_losses, trained.epoch_losses)
+    assert window.status_labels["epoch"].text() == f"Epoch 2 / {trained.epochs_total}"
+    assert window.loss_plot.latest_text().startswith("epoch 2: ")
     window.actions_.step.trigger()  # and it trains on from there
-    rendered_where(qtbot, window, lambda s: s.global_step == 1)
+    rendered_where(qtbot, window, lambda s: s.global_step == trained.global_step + 1)
 
 
 def test_a_broken_file_changes_nothing_another_tasks_file_switches(window, qtbot, tmp_path):
@@ -240,6 +247,25 @@ def test_a_broken_file_changes_nothing_another_tasks_file_switches(window, qtbot
     assert window.selector.current_name() == "xor" and after.n_hidden == 4
     for name, value in saved.items():
         np.testing.assert_array_equal(getattr(after, name), value, err_msg=name)
+
+
+def test_file_dialogs_open_in_documents_then_in_the_folder_last_used(window, monkeypatch,
+                                                                      tmp_path):
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.chdir("/")  # an app started from the Finder runs in "/"
+    asked, answers = [], [str(tmp_path / "elman-loss.csv"), ""]
+    def fake_dialog(parent, title, start, filters):
+        asked.append(start)
+        return answers.pop(0), filters
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_dialog)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", fake_dialog)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    window.student.export_csv("loss-csv")  # saved into tmp_path
+    window.student.load_network()  # cancelled
+    assert asked == [str(Path(documents) / "elman-loss.csv"), str(tmp_path)]
+    assert Path(asked[0]).is_absolute() and (tmp_path / "elman-loss.csv").exists()
 
 
 # ------------------------------------------------------------------------------ help

@@ -6,9 +6,10 @@ import dataclasses
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 
+from elman_core import tasks
 from elman_gui.snapshot import ActivationHistory
 from elman_gui.views import palette
 from elman_gui.views.diagram_layout import LINK_CAP
@@ -283,6 +284,26 @@ def _paint(view) -> None:
     view._plot.viewport().grab()
 
 
+@pytest.mark.parametrize("size", [(380, 200), (700, 450)])  # at 1024×640, and larger
+@pytest.mark.parametrize("shape", ["flat", "falling"])
+def test_the_loss_legend_never_hides_the_curves(qtbot, make_snapshot, size, shape):
+    view = _shown(qtbot, LossPlotView(), *size)
+    rng = np.random.default_rng(1)
+    x = np.linspace(0.05, 7, 140)
+    trend = 0.25 if shape == "flat" else 0.2 * np.exp(-x / 2) + 0.05
+    y = trend + 0.005 * rng.standard_normal(140)
+    epochs = np.interp(np.arange(1, 7), x, y)
+    view.show_snapshot(make_snapshot(epoch_losses=epochs, running_loss_x=x, running_loss_y=y))
+    view.set_previous_run(np.arange(1, 7), epochs * 1.1, "lr 0.5")  # a third entry
+    qtbot.wait(20)
+    _paint(view)
+    legend = view.legend_rect()
+    box = view._plot.getPlotItem().getViewBox()
+    for xs, ys in ((x, y), (np.arange(1, 7), epochs), (np.arange(1, 7), epochs * 1.1)):
+        points = [box.mapViewToScene(QPointF(a, b)) for a, b in zip(xs, ys, strict=True)]
+        assert not [p for p in points if legend.contains(p)]
+
+
 # ------------------------------------------------------------------------------ loss plot
 def test_loss_plot_shows_one_point_per_epoch_and_the_running_loss(loss_plot, make_snapshot):
     snapshot = make_snapshot(epochs=7, running_points=140)
@@ -411,12 +432,40 @@ def test_long_category_names_wrap_instead_of_being_cut(error_bars, make_snapshot
     assert any("\n" in label for label in labels)  # it had to wrap at this width
 
 
-@pytest.mark.parametrize(("task", "title"), [("letters", "letter in the stream"),
-                                             ("text", "character"),
-                                             ("xor", "position in the sequence")])
+@pytest.mark.parametrize(("task", "title"), [("letters", "letter to predict"),
+                                             ("text", "character to predict"),
+                                             ("xor", "bit to predict"),
+                                             ("sentences", "class of the word to predict")])
 def test_error_axis_says_what_a_category_is(error_bars, make_snapshot, task, title):
     error_bars.show_snapshot(make_snapshot(task_name=task))
     assert error_bars.x_label() == title
+    generic = error_bars._x_label("")  # a task the view does not know
+    for name in tasks.names():  # every task says what its bars are
+        assert error_bars._x_label(name) != generic, name
+    assert "position in the sequence" not in {generic, title}
+
+
+def test_word_class_labels_stand_upright_and_whole_when_side_by_side_would_cut_them(
+        error_bars, make_snapshot, qtbot):
+    names = tasks.get("sentences").category_names
+    snapshot = make_snapshot(category_names=names, n_categories=len(names))
+    error_bars.resize(440, 420)
+    error_bars.show_snapshot(snapshot)
+    qtbot.wait(20)
+    error_bars._update_ticks()
+    assert error_bars.labels_upright()
+    assert error_bars.tick_labels() == list(names)  # whole: "NOUN-HUM", not "NOU…"
+    error_bars.grab()  # paints the upright labels
+    error_bars.resize(340, 170)  # the error bars of a 1024×640 window
+    qtbot.wait(20)
+    error_bars._update_ticks()
+    labels = error_bars.tick_labels()
+    assert error_bars.labels_upright() and len(labels) == len(names)
+    for name, label in zip(names, labels, strict=True):  # "N-HUM": the class stays readable
+        head, _, tail = name.partition("-")
+        short = f"{head[0]}-{tail}" if tail else name
+        assert label == short or (label.endswith("…") and short.startswith(label[:-1])), label
+        assert len(label) >= 5, label
 
 
 # ------------------------------------------------------------------------ activation history
@@ -480,6 +529,23 @@ def test_history_rows_are_named_and_a_clicked_column_is_outlined(qtbot, make_sna
     assert view.marked_column() == 30
     view.show_snapshot(make_snapshot(history=later, generation=2))  # a new run: no mark
     assert view.marked_column() is None
+
+
+def test_history_row_names_of_a_big_layer_do_not_run_into_the_next_plot(qtbot, make_snapshot):
+    view = _shown(qtbot, HistoryView(), 1366, 230)  # the 150-unit sentence network at 1366
+    rng = np.random.default_rng(0)
+    history = dataclasses.replace(_history(100, ("0", "1")), hidden=rng.random((100, 150)),
+                                  context=rng.random((100, 150)))
+    view.show_snapshot(make_snapshot(history=history))
+    qtbot.wait(20)
+    hidden, context = view.row_labels("hidden"), view.row_labels("context")
+    assert hidden[0] == "h1" and context[0] == "c1" and len(hidden) >= 3
+    for name in ("hidden", "context"):
+        plot = view.plots[name]
+        line = QFontMetrics(plot.getAxis("left").style["tickFont"] or QFont()).height()
+        row_px = plot.getViewBox().height() / 150
+        last = int(view.row_labels(name)[-1][1:])  # h148 → its row's centre from the bottom
+        assert (150 - last + 0.5) * row_px >= line / 2, (name, last)  # inside its plot
 
 
 def test_history_labels_the_text_tasks_characters_at_a_laptop_width(qtbot, make_snapshot):
