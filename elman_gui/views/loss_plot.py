@@ -75,21 +75,22 @@ class LossPlotView(QWidget):
     # ------------------------------------------------------------------ public API
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Redraw the curves if the snapshot has new points (a no-op otherwise)."""
-        epoch_losses = np.asarray(snapshot.epoch_losses, dtype=np.float64)
+        epoch_x, epoch_losses = snapshot.epoch_curve()
         running_x = np.asarray(snapshot.running_loss_x, dtype=np.float64)
         running_y = np.asarray(snapshot.running_loss_y, dtype=np.float64)
+        # A long run's curves keep their length while their points change: their ends too.
         key = (snapshot.generation, len(epoch_losses), len(running_x),
+               float(epoch_x[-1]) if len(epoch_x) else None,
                float(running_y[-1]) if len(running_y) else None)
         if key == self._data_key:
             return
         self._data_key = key
         n = len(epoch_losses)
-        self._epochs.setData(np.arange(1, n + 1, dtype=np.float64), epoch_losses,
-                             symbol="o" if n <= MARKER_LIMIT else None)
+        self._epochs.setData(epoch_x, epoch_losses, symbol="o" if n <= MARKER_LIMIT else None)
         self._running.setData(running_x, running_y)
-        if n:
-            self._latest.setText(
-                f"epoch {n}: {palette.format_value(float(epoch_losses[-1]), 5)}")
+        if n:  # the last point: the latest epoch (or a group ending with it, in a long run)
+            self._latest.setText(f"epoch {epoch_x[-1]:.0f}: "
+                                 f"{palette.format_value(float(epoch_losses[-1]), 5)}")
         else:
             self._latest.setText("no complete epoch yet")
 
