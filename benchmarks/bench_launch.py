@@ -151,6 +151,11 @@ def report(targets: list[Target], runs: int, dropped: bool) -> None:
         print(f"{target.name:<19}{seconds(target.cold.shown):>11}{seconds(target.cold.ready):>11}"
               f"{seconds(warm_shown):>11}{seconds(warm_ready):>11}"
               f"{'' if goal is None else f'≤ {goal:g}':>7}  {verdict}")
+    for target in targets:  # the spread: a shared or busy machine varies run to run
+        runs = sorted(launch.shown for launch in target.warm if launch.shown is not None)
+        if runs:
+            print(f"{target.name} warm shown, every run: {' '.join(f'{r:.2f}' for r in runs)}"
+                  f" (spread {runs[-1] - runs[0]:.2f} s)")
     print("shown: first paint of the window; ready: the numba kernels compiled (cold) or loaded"
           " from the disk cache (warm) — training at full speed waits for it, single steps do not.")
 
