@@ -10,8 +10,9 @@ system's file cache is emptied only where this user may: as root on a real machi
 the median of ``--runs`` launches after it. Bundles default to the ones in dist/ that exist.
 Without a display it reruns itself under ``xvfb-run`` (one X server for every launch).
 
-Prints a table with the goals (checkout warm ≤ 2 s, one-folder bundle warm ≤ 4 s); exits
-non-zero only if a program fails to start, never because a figure missed its goal.
+Prints a table with the goals (checkout warm ≤ 2 s, one-folder bundle warm ≤ 4 s) and every
+warm run (the spread); exits non-zero only if a program fails to start, never because a figure
+missed its goal.
 """
 
 from __future__ import annotations
