@@ -23,7 +23,8 @@ class HalvingSeries:
 
     The result does not depend on how the values were split into calls of :meth:`add` (groups
     are summed left to right). Arrays handed out never change; :meth:`state` is cheap (the
-    buffers' first ``count`` entries never change: a halving or a restore makes new ones).
+    buffers' first ``count`` entries never change: a halving makes new ones, and so does the
+    first write after a restore).
     """
 
     def __init__(self, capacity: int = 2048) -> None:
@@ -37,6 +38,7 @@ class HalvingSeries:
         self._first: tuple[float, float] | None = None
         self._x, self._y = np.empty(self.capacity), np.empty(self.capacity)
         self.count = 0  # groups kept in _x/_y
+        self._shared = False  # _x/_y may be a state's too (after restore): copy before writing
         self._pending = (0.0, 0, 0.0)  # the open group: sum so far, values, last x
         self._handed: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -77,6 +79,8 @@ class HalvingSeries:
     def _keep(self, ends: np.ndarray, sums: np.ndarray) -> None:
         """Whole groups (their last x and the sums of their values; never more than there is
         room for); halve when full."""
+        if self._shared:  # a later state may hold these buffers with more entries kept
+            self._x, self._y, self._shared = self._x.copy(), self._y.copy(), False
         stop = self.count + len(ends)
         self._x[self.count:stop] = ends
         self._y[self.count:stop] = sums / self.factor
@@ -87,6 +91,7 @@ class HalvingSeries:
     def _halve(self) -> None:
         x, y = self._x[:self.count], self._y[:self.count]
         self._x, self._y = np.empty(self.capacity), np.empty(self.capacity)  # new: see state()
+        self._shared = False
         half = self.count // 2
         self._x[:half] = x[1::2]
         self._y[:half] = (y[0::2] + y[1::2]) / 2
@@ -116,10 +121,10 @@ class HalvingSeries:
         return self._x, self._y, self.count, self.factor, self._first, self._pending
 
     def restore(self, state: tuple) -> None:
-        x, y, self.count, self.factor, self._first, self._pending = state
-        # Copies: the entries after ``count`` will be written again, and a later state may
-        # hold these buffers with more of them.
-        self._x, self._y = x.copy(), y.copy()
+        # The state's buffers, copied only before the next write (see _keep): checkpoints
+        # taken after a step back then share them instead of each holding a copy.
+        self._x, self._y, self.count, self.factor, self._first, self._pending = state
+        self._shared = True
         self._handed = None
 
 
