@@ -95,6 +95,7 @@ class Snapshot:
     # keeps points (elman_core.session.EPOCH_CURVE_POINTS), then each loss is the mean of a
     # group of epochs ending there. None: 1, 2, 3… (a snapshot made by hand).
     epoch_loss_x: np.ndarray | None = None
+    last_epoch_loss: float | None = None  # the latest epoch's own mean (None: epoch_losses[-1])
     # The figure views (elman_core.figures, elman_core.word_clusters): None until computed.
     paper_figure: PaperFigure | None = None  # the task's figure from the latest epoch
     hidden_space: HiddenSpace | None = None  # the recent hidden states on two components
@@ -106,6 +107,13 @@ class Snapshot:
         y = np.asarray(self.epoch_losses, dtype=np.float64)
         x = self.epoch_loss_x
         return (np.arange(1, len(y) + 1, dtype=np.float64) if x is None else x), y
+
+    def latest_epoch_loss(self) -> float | None:
+        """The mean loss of the latest complete epoch (a long run's curve ends with the mean of
+        a group of epochs instead); None before the first."""
+        if self.last_epoch_loss is not None:
+            return self.last_epoch_loss
+        return float(self.epoch_losses[-1]) if len(self.epoch_losses) else None
 
 
 
@@ -146,7 +154,9 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         steps_per_second=driver.steps_per_second, learning_rate=session.settings.learning_rate,
         **weights, **step,
         trace=trace if latest is not None and latest.trace is trace else None,
-        epoch_losses=epoch_y, epoch_loss_x=epoch_x, running_loss_x=loss_x, running_loss_y=loss_y,
+        epoch_losses=epoch_y, epoch_loss_x=epoch_x,
+        last_epoch_loss=session.epoch_losses[-1] if session.epoch_losses else None,
+        running_loss_x=loss_x, running_loss_y=loss_y,
         position_errors=frozen(session.position_errors()),
         feature_errors=frozen(session.feature_errors()),
         lesioned=tuple(sorted(driver.lesioned)), message=driver.message,

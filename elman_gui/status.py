@@ -128,8 +128,8 @@ class StatusBar:
         labels["rate"].setText(format_rate(snapshot.steps_per_second)
                                if snapshot.state == RUNNING else "—")
         self._set_fixed(labels["rate"], "999.9k steps/s")
-        if len(snapshot.epoch_losses):
-            labels["loss"].setText(f"Loss {snapshot.epoch_losses[-1]:.4f}")
+        if snapshot.latest_epoch_loss() is not None:
+            labels["loss"].setText(f"Loss {snapshot.latest_epoch_loss():.4f}")
         elif len(snapshot.running_loss_y):
             labels["loss"].setText(f"Loss {snapshot.running_loss_y[-1]:.4f}")
         else:

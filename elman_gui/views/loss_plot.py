@@ -88,9 +88,9 @@ class LossPlotView(QWidget):
         n = len(epoch_losses)
         self._epochs.setData(epoch_x, epoch_losses, symbol="o" if n <= MARKER_LIMIT else None)
         self._running.setData(running_x, running_y)
-        if n:  # the last point: the latest epoch (or a group ending with it, in a long run)
-            self._latest.setText(f"epoch {epoch_x[-1]:.0f}: "
-                                 f"{palette.format_value(float(epoch_losses[-1]), 5)}")
+        latest = snapshot.latest_epoch_loss()
+        if n and latest is not None:  # the latest epoch's own loss, also in a long run
+            self._latest.setText(f"epoch {snapshot.epoch:,}: {palette.format_value(latest, 5)}")
         else:
             self._latest.setText("no complete epoch yet")
 
