@@ -78,9 +78,9 @@ class LossPlotView(QWidget):
         epoch_x, epoch_losses = snapshot.epoch_curve()
         running_x = np.asarray(snapshot.running_loss_x, dtype=np.float64)
         running_y = np.asarray(snapshot.running_loss_y, dtype=np.float64)
-        # A long run's curves keep their length while their points change: their ends too.
-        key = (snapshot.generation, len(epoch_losses), len(running_x),
-               float(epoch_x[-1]) if len(epoch_x) else None,
+        # A long run's epoch curve keeps its length while its last point moves: its x too.
+        epoch_key = (len(epoch_losses), float(epoch_x[-1]) if len(epoch_x) else None)
+        key = (snapshot.generation, epoch_key, len(running_x),
                float(running_y[-1]) if len(running_y) else None)
         if key == self._data_key:
             return
