@@ -10,8 +10,9 @@ system's file cache is emptied only where this user may: as root on a real machi
 the median of ``--runs`` launches after it. Bundles default to the ones in dist/ that exist.
 Without a display it reruns itself under ``xvfb-run`` (one X server for every launch).
 
-Prints a table with the goals (checkout warm ≤ 2 s, one-folder bundle warm ≤ 4 s); exits
-non-zero only if a program fails to start, never because a figure missed its goal.
+Prints a table with the goals (checkout warm ≤ 2 s, one-folder bundle warm ≤ 4 s) and every
+warm run (the spread); exits non-zero only if a program fails to start, never because a figure
+missed its goal.
 """
 
 from __future__ import annotations
@@ -151,6 +152,11 @@ def report(targets: list[Target], runs: int, dropped: bool) -> None:
         print(f"{target.name:<19}{seconds(target.cold.shown):>11}{seconds(target.cold.ready):>11}"
               f"{seconds(warm_shown):>11}{seconds(warm_ready):>11}"
               f"{'' if goal is None else f'≤ {goal:g}':>7}  {verdict}")
+    for target in targets:  # the spread: a shared or busy machine varies run to run
+        runs = sorted(launch.shown for launch in target.warm if launch.shown is not None)
+        if runs:
+            print(f"{target.name} warm shown, every run: {' '.join(f'{r:.2f}' for r in runs)}"
+                  f" (spread {runs[-1] - runs[0]:.2f} s)")
     print("shown: first paint of the window; ready: the numba kernels compiled (cold) or loaded"
           " from the disk cache (warm) — training at full speed waits for it, single steps do not.")
 

@@ -23,7 +23,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.spatial.distance import cdist
 
 from elman_core.clustering import (
     DEFAULT_METHOD,
@@ -242,6 +241,8 @@ def novel_word_test(network: ElmanNetwork, sequence_of: Callable[[list], base.Se
     dendrogram = cluster_words({**trained_means, novel: vector})
     # Nearest in the space the dendrogram joins (standardised units, cosine distance).
     space = standardise(np.array([*trained_means.values(), vector]))
+    from scipy.spatial.distance import cdist  # here, not at the top: see clustering.cluster
+
     distances = cdist(space[-1:], space[:-1], metric=DEFAULT_METRIC)[0]
     nearest = tuple(sorted(zip(trained_means, map(float, distances), strict=True),
                            key=lambda item: item[1]))

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.cluster import hierarchy
+
+if TYPE_CHECKING:
+    from scipy.cluster.hierarchy import ClusterNode
 
 # The paper does not say how it measured distance or joined clusters. Measured on the sentences
 # task (18 trained networks, learning rates 0.05, 0.1, 0.2 x 6 seeds): with every hidden unit
@@ -42,20 +45,22 @@ class Dendrogram:
     metric: str
     standardised: bool
 
-    def root(self) -> hierarchy.ClusterNode:
+    def root(self) -> ClusterNode:
+        from scipy.cluster import hierarchy  # see cluster(): scipy only where it is used
+
         return hierarchy.to_tree(self.linkage)
 
-    def members(self, node: hierarchy.ClusterNode) -> tuple[str, ...]:
+    def members(self, node: ClusterNode) -> tuple[str, ...]:
         """The labels under ``node``, in drawing order."""
         under = set(node.pre_order())
         return tuple(self.labels[i] for i in self.leaves if i in under)
 
-    def top_split(self, node: hierarchy.ClusterNode | None = None) -> tuple[tuple[str, ...], ...]:
+    def top_split(self, node: ClusterNode | None = None) -> tuple[tuple[str, ...], ...]:
         """The labels of the two branches under ``node`` (default: the root)."""
         node = self.root() if node is None else node
         return self.members(node.get_left()), self.members(node.get_right())
 
-    def smallest_cluster_with(self, labels: Sequence[str]) -> hierarchy.ClusterNode:
+    def smallest_cluster_with(self, labels: Sequence[str]) -> ClusterNode:
         """The lowest node whose leaves include every one of ``labels``."""
         wanted = {self.labels.index(label) for label in labels}
         node = self.root()
@@ -112,6 +117,11 @@ def cluster(labels: Sequence[str], vectors: np.ndarray, method: str = DEFAULT_ME
                          f"vectors of shape {vectors.shape})")
     if standardised:
         vectors = standardise(vectors)
+    # Imported here, not at the top: scipy takes ~0.5 s of a slow machine's CPU to import, and
+    # the app imports this module (through the trainer's figures) before its window's first
+    # paint, which needs no clustering; a clustering then pays it once, in the trainer thread.
+    from scipy.cluster import hierarchy
+
     linkage = hierarchy.linkage(vectors, method=method, metric=metric)
     drawing = hierarchy.dendrogram(linkage, no_plot=True)
     return Dendrogram(

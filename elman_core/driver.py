@@ -31,8 +31,8 @@ from elman_core.live_figures import LiveFigures
 from elman_core.network_files import FileOutcome, NetworkFiles
 from elman_core.pacing import SLICE_SECONDS, Pacer
 from elman_core.pending import PendingCommands
-from elman_core.recording import ActivationRing, CurveThinner, GrowingSeries
-from elman_core.session import RunResult, TrainingSession
+from elman_core.recording import ActivationRing
+from elman_core.session import RECENT_EPOCH_LOSSES, RunResult, TrainingSession
 from elman_core.settings import RunSettings
 from elman_core.stepping import StepThrough
 from elman_core.tasks.base import TaskError
@@ -88,7 +88,6 @@ class TrainingDriver(StepThrough, NetworkFiles):
         self.phase_mode = False
         self.ring = ActivationRing()
         self.comparison: ComparisonRun | None = None  # the run an experiment compares with
-        self.thinner = CurveThinner()
         self.figures = LiveFigures()  # the paper figure, hidden space and word clusters
         self.message = ""
         self._notices: list[Notice] = []
@@ -103,6 +102,8 @@ class TrainingDriver(StepThrough, NetworkFiles):
         network.lesioned[list(self.lesioned)] = True
         if self.memory_limit is not None:
             session.history.memory_limit = self.memory_limit
+        # The app's run may go on for hours: its curves are bounded, so the list need not be.
+        session.keep_epoch_losses = RECENT_EPOCH_LOSSES
         self.session = session
         self.state = RunState.PAUSED
         self.latest: LatestStep | None = None
@@ -114,9 +115,7 @@ class TrainingDriver(StepThrough, NetworkFiles):
         self.pacer.seconds_per_step = 1e-6  # a new network: measure again
         self.ring.clear()
         self.ring.decode = session.task.decode
-        self.thinner.reset()
         self.figures.clear()
-        self._epoch_losses = GrowingSeries()
         self.input_symbols = tuple(dict.fromkeys(session.sequence.input_symbols))
         self.task_description = session.task.describe(session.sequence)  # About this run
 
@@ -346,12 +345,14 @@ class TrainingDriver(StepThrough, NetworkFiles):
         return self.ring.view()
 
     def loss_curve(self) -> tuple[np.ndarray, np.ndarray]:
-        """The running loss, thinned to a few thousand points."""
-        return self.thinner.thin(*self.session.running_loss.arrays())
+        """The running loss, in at most a few thousand points (read-only)."""
+        return self.session.running_loss.arrays()
 
-    def epoch_losses(self) -> np.ndarray:
-        """The mean loss of every completed epoch (a new read-only array only when it grew)."""
-        return self._epoch_losses.array(self.session.epoch_losses)
+    def epoch_curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """Epoch numbers and the mean loss of each completed epoch: one point per epoch up to
+        a few thousand, then each point the mean of a group ending there (read-only arrays,
+        new ones only when it grew)."""
+        return self.session.epoch_curve.arrays()
 
     def figure_data(self):
         """The paper figure and the hidden space now (recomputed at most a few times a second

@@ -32,12 +32,12 @@ class SessionState:
     velocity: dict[str, np.ndarray]
     bptt_pending: tuple
     steps_trained: int
-    n_epoch_losses: int
+    epoch_curve: tuple  # HalvingSeries.state() of the session's epoch curve
     step_losses: np.ndarray
     unit_errors: np.ndarray
     previous_step_losses: np.ndarray | None
     previous_unit_errors: np.ndarray | None
-    running_loss: tuple  # BinnedLoss.state(): (points, bins closed, open bin: size, losses)
+    running_loss: tuple  # BinnedLoss.state(): (points' state, bins closed, open bin: size, losses)
 
     @property
     def nbytes(self) -> int:

@@ -1,4 +1,4 @@
-"""What the driver keeps for the views: the recent activations and a thinned loss curve."""
+"""What is kept for the views: the recent activations and loss curves of bounded size."""
 
 from __future__ import annotations
 
@@ -9,86 +9,123 @@ import numpy as np
 from elman_core.trace import ActivationHistory, frozen
 
 
-class CurveThinner:
-    """A long binned-loss curve cut down to at most about ``max_points`` points for the views.
+class HalvingSeries:
+    """A curve that keeps growing (a loss over a whole run) in at most ``capacity + 2`` points.
 
-    Neighbouring bins are merged in blocks of a power-of-two size (the mean of their means, at
-    the x of the block's last bin), so the published curve is the same running loss with wider
-    bins. Work is incremental: only new bins are merged, except when the block size doubles.
+    A long run must not grow the app's memory, nor what a view draws per frame, yet the plot
+    should still show the whole run with its shape. So when ``capacity`` points are kept,
+    neighbouring ones are merged in pairs (the mean of their y, at the x of the later one) and
+    new values are then merged ``factor`` at a time (doubled at each halving) before they are
+    kept. Every x stays a true one: a kept point sits at the last x of the values it averages,
+    the very first value is kept as it is (where the run started), and the newest values not
+    yet a whole group are shown as one more point (their mean, at the latest x). As every kept
+    point but the first averages ``factor`` values, :meth:`weights` give back the mean of all.
+
+    The result does not depend on how the values were split into calls of :meth:`add` (groups
+    are summed left to right). Arrays handed out never change; :meth:`state` is cheap (the
+    buffers' first ``count`` entries never change: a halving makes new ones, and so does the
+    first write after a restore).
     """
 
-    def __init__(self, max_points: int = 2048) -> None:
-        self.max_points = max_points
+    def __init__(self, capacity: int = 2048) -> None:
+        if capacity < 2 or capacity % 2:
+            raise ValueError(f"capacity must be an even number ≥ 2, not {capacity}")
+        self.capacity = capacity
         self.reset()
 
     def reset(self) -> None:
-        self.factor = 1
-        self._x, self._y = np.empty(0), np.empty(0)
-        self._consumed = 0  # raw bins already merged into _x/_y
+        self.factor = 1  # values per kept group
+        self._first: tuple[float, float] | None = None
+        self._x, self._y = np.empty(self.capacity), np.empty(self.capacity)
+        self.count = 0  # groups kept in _x/_y
+        self._shared = False  # _x/_y may be a state's too (after restore): copy before writing
+        self._pending = (0.0, 0, 0.0)  # the open group: sum so far, values, last x
+        self._handed: tuple[np.ndarray, np.ndarray] | None = None
 
-    def thin(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        n = len(x)
-        if n < self._consumed:  # the session went back in time
-            self.reset()
-        factor = self.factor
-        while n // factor > self.max_points:
-            factor *= 2
-        if factor == 1:
-            return x, y
-        if factor != self.factor:
-            self.factor, self._consumed = factor, 0
-            self._x, self._y = np.empty(0), np.empty(0)
-        end = self._consumed + (n - self._consumed) // factor * factor
-        if end > self._consumed:
-            blocks = slice(self._consumed, end)
-            self._x = np.concatenate([self._x, x[blocks][factor - 1::factor]])
-            self._y = np.concatenate([self._y, y[blocks].reshape(-1, factor).mean(axis=1)])
-            self._consumed = end
-        tail_x, tail_y = x[end:], y[end:]
-        if len(tail_x):
-            thinned = (np.append(self._x, tail_x[-1]), np.append(self._y, tail_y.mean()))
-        else:
-            thinned = (self._x.copy(), self._y.copy())
-        for array in thinned:
-            array.setflags(write=False)
-        return thinned
+    def __len__(self) -> int:
+        return (self._first is not None) + self.count + (self._pending[1] > 0)
 
+    @property
+    def total(self) -> int:
+        """How many values were added."""
+        return (self._first is not None) + self.count * self.factor + self._pending[1]
 
-class GrowingSeries:
-    """A list of floats that mostly grows (the epoch means), handed to the views as read-only
-    arrays without copying the whole list at every snapshot (100k epochs after a minute of XOR).
+    def add(self, x, y) -> None:
+        """Values ``y`` at positions ``x`` (rising), after those added before."""
+        x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        if not len(x):
+            return
+        self._handed = None
+        if self._first is None:
+            self._first = (float(x[0]), float(y[0]))
+            x, y = x[1:], y[1:]
+        while len(x):
+            total, n, _ = self._pending
+            if n or len(x) < self.factor:  # fill the open group, left to right
+                take = min(self.factor - n, len(x))
+                total = float(np.cumsum(np.concatenate([[total], y[:take]]))[-1])
+                self._pending = (total, n + take, float(x[take - 1]))
+                x, y = x[take:], y[take:]
+                if n + take == self.factor:
+                    self._keep(np.array([self._pending[2]]), np.array([total]))
+                    self._pending = (0.0, 0, 0.0)
+                continue
+            groups = min(len(x) // self.factor, self.capacity - self.count)
+            whole = groups * self.factor
+            sums = np.cumsum(y[:whole].reshape(groups, self.factor), axis=1)[:, -1]
+            self._keep(x[self.factor - 1:whole:self.factor], sums)
+            x, y = x[whole:], y[whole:]
 
-    New values are written after the part already handed out, which never changes: when the
-    list shrank (a step back) or the buffer is full, the values go to a new buffer.
-    """
+    def _keep(self, ends: np.ndarray, sums: np.ndarray) -> None:
+        """Whole groups (their last x and the sums of their values; never more than there is
+        room for); halve when full."""
+        if self._shared:  # a later state may hold these buffers with more entries kept
+            self._x, self._y, self._shared = self._x.copy(), self._y.copy(), False
+        stop = self.count + len(ends)
+        self._x[self.count:stop] = ends
+        self._y[self.count:stop] = sums / self.factor
+        self.count = stop
+        if self.count == self.capacity:
+            self._halve()
 
-    def __init__(self) -> None:
-        self.reset()
+    def _halve(self) -> None:
+        x, y = self._x[:self.count], self._y[:self.count]
+        self._x, self._y = np.empty(self.capacity), np.empty(self.capacity)  # new: see state()
+        self._shared = False
+        half = self.count // 2
+        self._x[:half] = x[1::2]
+        self._y[:half] = (y[0::2] + y[1::2]) / 2
+        self.count, self.factor = half, self.factor * 2
 
-    def reset(self) -> None:
-        self._buffer = np.empty(0)
-        self._count = 0
-        self._view = self._read_only(0)
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The points now, as read-only arrays (the same ones while nothing was added)."""
+        if self._handed is None:
+            first = [] if self._first is None else [self._first]
+            total, n, last_x = self._pending
+            pending = [(last_x, total / n)] if n else []
+            head, tail = np.array(first).reshape(-1, 2), np.array(pending).reshape(-1, 2)
+            x = np.concatenate([head[:, 0], self._x[:self.count], tail[:, 0]])
+            y = np.concatenate([head[:, 1], self._y[:self.count], tail[:, 1]])
+            x.setflags(write=False)
+            y.setflags(write=False)
+            self._handed = (x, y)
+        return self._handed
 
-    def array(self, values) -> np.ndarray:
-        """``values`` (a sequence of floats) as a read-only float64 array."""
-        n = len(values)
-        if n == self._count:
-            return self._view
-        if n < self._count or n > len(self._buffer):
-            buffer = np.empty(max(n, 2 * len(self._buffer), 256))
-            start = 0 if n < self._count else self._count
-            buffer[:start] = self._buffer[:start]
-            self._buffer, self._count = buffer, start
-        self._buffer[self._count:n] = values[self._count:n]
-        self._count = n
-        self._view = self._read_only(n)
-        return self._view
+    def weights(self) -> np.ndarray:
+        """How many values each point of :meth:`arrays` averages."""
+        return np.concatenate([[1] * (self._first is not None), [self.factor] * self.count,
+                               [self._pending[1]] * (self._pending[1] > 0)]).astype(np.int64)
 
-    def _read_only(self, n: int) -> np.ndarray:
-        view = self._buffer[:n]
-        view.setflags(write=False)
-        return view
+    def state(self) -> tuple:
+        """What :meth:`restore` needs to go back to this moment (a few numbers and references)."""
+        return self._x, self._y, self.count, self.factor, self._first, self._pending
+
+    def restore(self, state: tuple) -> None:
+        # The state's buffers, copied only before the next write (see _keep): checkpoints
+        # taken after a step back then share them instead of each holding a copy.
+        self._x, self._y, self.count, self.factor, self._first, self._pending = state
+        self._shared = True
+        self._handed = None
 
 
 def _fields(rows: ActivationHistory) -> list:

@@ -16,6 +16,7 @@ from elman_core import metrics
 from elman_core.history import History, SessionState
 from elman_core.network import PARAMETER_NAMES, ElmanNetwork
 from elman_core.persistence import load_network
+from elman_core.recording import HalvingSeries
 from elman_core.settings import RunSettings
 from elman_core.tasks.base import Sequence, Task
 from elman_core.trace import StepTrace
@@ -51,19 +52,25 @@ def nan_row_means(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.where(counts > 0, sums / counts, math.nan), counts
 
 
+# Points of the live loss curves: a run of any length keeps its memory and its drawing cost flat.
+RUNNING_LOSS_POINTS = 2048  # (before: 20 a epoch without end, 60 MB after 400 M steps of XOR)
+EPOCH_CURVE_POINTS = 4096  # exact (a point per epoch) up to that many epochs
+RECENT_EPOCH_LOSSES = 1024  # epoch_losses kept by a session that keeps not all of them
+
+
 class BinnedLoss:
     """The running per-step loss as one mean per fixed bin of steps, x measured in epochs.
 
-    Bins have a fixed size, so the curve does not depend on how the steps were batched; the
-    buffers grow by doubling, and the views returned never change afterwards.
+    Bins have a fixed size, so the curve does not depend on how the steps were batched; a long
+    run's bins are merged in pairs as it grows (:class:`~elman_core.recording.HalvingSeries`),
+    and the views returned never change afterwards.
     """
 
-    def __init__(self, steps_per_epoch: int, bins_per_epoch: int = 20) -> None:
+    def __init__(self, steps_per_epoch: int, bins_per_epoch: int = 20,
+                 points: int = RUNNING_LOSS_POINTS) -> None:
         self.steps_per_epoch = steps_per_epoch
         self.bin_size = max(1, steps_per_epoch // bins_per_epoch)
-        self._x = np.empty(256)
-        self._y = np.empty(256)
-        self.count = 0
+        self.points = HalvingSeries(points)
         self._open = np.empty(self.bin_size)  # the losses of the bin being filled
         self._steps = 0  # how many of them there are
         self._bins_closed = 0  # including bins without a targeted step (no point drawn)
@@ -97,40 +104,24 @@ class BinnedLoss:
         means, counts = nan_row_means(bins)
         ends = self.first_step + self.bin_size * (self._bins_closed + np.arange(1, len(bins) + 1))
         keep = counts > 0
-        self._extend(ends[keep] / self.steps_per_epoch, means[keep])
+        self.points.add(ends[keep] / self.steps_per_epoch, means[keep])
         self._bins_closed += len(bins)
 
-    def state(self) -> tuple[int, int, int, np.ndarray]:
-        """What :meth:`restore` needs to go back to this moment (points already drawn stay).
+    def state(self) -> tuple[tuple, int, int, np.ndarray]:
+        """What :meth:`restore` needs to go back to this moment.
 
         The open bin's whole buffer is kept, so that every state has the same size (the
         step-back history budgets its memory by it)."""
-        return self.count, self._bins_closed, self._steps, self._open.copy()
+        return self.points.state(), self._bins_closed, self._steps, self._open.copy()
 
-    def restore(self, state: tuple[int, int, int, np.ndarray]) -> None:
-        self.count, self._bins_closed, self._steps, open_bin = state
+    def restore(self, state: tuple[tuple, int, int, np.ndarray]) -> None:
+        points, self._bins_closed, self._steps, open_bin = state
+        self.points.restore(points)
         self._open[:] = open_bin
-        # New buffers: the points after ``count`` will be written again, and views handed out
-        # before (in snapshots the GUI thread may be drawing) must never change.
-        self._x, self._y = self._x.copy(), self._y.copy()
-
-    def _extend(self, x: np.ndarray, y: np.ndarray) -> None:
-        needed = self.count + len(x)
-        if needed > len(self._x):
-            # New buffers: views already handed out keep the old ones, unchanged.
-            size = max(needed, 2 * len(self._x))
-            self._x = np.concatenate([self._x[:self.count], np.empty(size - self.count)])
-            self._y = np.concatenate([self._y[:self.count], np.empty(size - self.count)])
-        self._x[self.count:needed] = x
-        self._y[self.count:needed] = y
-        self.count = needed
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """Read-only views of the points so far (safe to hand to another thread)."""
-        x, y = self._x[:self.count], self._y[:self.count]
-        x.flags.writeable = False
-        y.flags.writeable = False
-        return x, y
+        """Read-only arrays of the points so far (safe to hand to another thread)."""
+        return self.points.arrays()
 
 
 def settings_for(task: Task, **overrides) -> RunSettings:
@@ -178,7 +169,11 @@ class TrainingSession:
             raise ValueError("the task produced an empty training sequence")
         self.epoch = 0  # completed epochs
         self.position = 0  # index of the next row in the sequence
-        self.epoch_losses: list[float] = []  # mean loss of each completed epoch
+        self.epoch_losses: list[float] = []  # mean loss of each completed epoch (see below)
+        # None: keep every epoch's mean (the runner's --json has them all); a number: only the
+        # latest ones (the app's sessions: a run's memory stays flat, the views draw the curve).
+        self.keep_epoch_losses: int | None = None
+        self.epoch_curve = HalvingSeries(EPOCH_CURVE_POINTS)  # (epoch, mean loss), bounded
         self.step_losses = np.full(len(self.sequence), np.nan)  # current epoch, filled so far
         self.previous_step_losses: np.ndarray | None = None  # the last complete epoch
         # Squared error per output unit and step (the per-feature error bars), same life cycle.
@@ -220,8 +215,9 @@ class TrainingSession:
         if self.global_step:
             raise ValueError("count_on_from is for a session that has not trained yet")
         known = [float(loss) for loss in epoch_losses][-epochs:] if epochs else []
+        self.epoch_losses = []
+        self._add_epoch_losses(np.array([math.nan] * (epochs - len(known)) + known))
         self.epoch = epochs
-        self.epoch_losses = [math.nan] * (epochs - len(known)) + known
         self.running_loss.first_step = epochs * self.steps_per_epoch
         self._furthest_step = self.global_step
 
@@ -381,7 +377,7 @@ class TrainingSession:
         means, _ = nan_row_means(losses.reshape(epochs, T))
         self._record(0, losses[(epochs - 1) * T:], output[-T:], running=False)
         self.running_loss.add(losses)
-        self.epoch_losses.extend(means[:-1].tolist())
+        self._add_epoch_losses(means[:-1])
         self.epoch += epochs - 1
         self._advance(T)  # closes the last epoch: its mean, the latest-epoch errors
 
@@ -450,7 +446,7 @@ class TrainingSession:
     def _advance(self, steps: int) -> None:
         self.position += steps
         if self.position >= self.steps_per_epoch:
-            self.epoch_losses.append(float(nan_row_means(self.step_losses[None])[0][0]))
+            self._add_epoch_losses(nan_row_means(self.step_losses[None])[0])
             self.previous_step_losses = self.step_losses
             self.previous_step_losses.setflags(write=False)
             self.step_losses = np.full(self.steps_per_epoch, np.nan)
@@ -460,6 +456,14 @@ class TrainingSession:
             self.position = 0
             self.epoch += 1
 
+    def _add_epoch_losses(self, means: np.ndarray) -> None:
+        """The means of the epochs after the ``self.epoch`` completed ones."""
+        self.epoch_losses.extend(means.tolist())
+        self.epoch_curve.add(self.epoch + np.arange(1, len(means) + 1), means)
+        keep = self.keep_epoch_losses
+        if keep is not None and len(self.epoch_losses) > 2 * keep:
+            del self.epoch_losses[:-keep]
+
     # ------------------------------------------------------------- step back
     def capture(self) -> SessionState:
         """The present moment, cheap enough to take before every step."""
@@ -468,7 +472,7 @@ class TrainingSession:
             self.global_step, self.epoch, self.position,
             {name: getattr(net, name).copy() for name in (*PARAMETER_NAMES, "context")},
             {name: v.copy() for name, v in net.velocity.items()},
-            tuple(net._bptt_pending), net.steps_trained, len(self.epoch_losses),
+            tuple(net._bptt_pending), net.steps_trained, self.epoch_curve.state(),
             self.step_losses, self.unit_errors, self.previous_step_losses,
             self.previous_unit_errors,
             self.running_loss.state(),
@@ -482,8 +486,10 @@ class TrainingSession:
         net.velocity = {name: v.copy() for name, v in state.velocity.items()}
         net._bptt_pending = list(state.bptt_pending)
         net.steps_trained = state.steps_trained
+        # The list holds the means of the epochs before ``self.epoch`` (maybe the latest only).
+        del self.epoch_losses[max(len(self.epoch_losses) - (self.epoch - state.epoch), 0):]
+        self.epoch_curve.restore(state.epoch_curve)
         self.epoch, self.position = state.epoch, state.position
-        del self.epoch_losses[state.n_epoch_losses:]
         self.step_losses = state.step_losses.copy()
         self.step_losses[state.position:] = np.nan
         self.unit_errors = state.unit_errors.copy()

@@ -45,10 +45,11 @@ def _csv(header: tuple[str, ...], rows) -> str:
 
 
 def loss_csv(snapshot: Snapshot) -> str:
-    """``epoch,loss``: the mean loss of every completed epoch (epochs counted from 1)."""
-    losses = np.asarray(snapshot.epoch_losses, dtype=np.float64)
+    """``epoch,loss``: the mean loss of every completed epoch (epochs counted from 1) — in a run
+    longer than the loss curve keeps points, of each group of epochs ending at ``epoch``."""
+    epochs, losses = snapshot.epoch_curve()
     return _csv(("epoch", "loss"),
-                ((epoch, _format(loss)) for epoch, loss in enumerate(losses, start=1)))
+                ((int(epoch), _format(loss)) for epoch, loss in zip(epochs, losses, strict=True)))
 
 
 def errors_csv(snapshot: Snapshot) -> str:

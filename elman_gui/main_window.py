@@ -349,8 +349,8 @@ class MainWindow(QMainWindow):
             return
         label = (f"previous run (lr {settings.learning_rate:g}, {settings.n_hidden} hidden, "
                  f"seed {settings.seed})")
-        x = np.arange(1, len(snapshot.epoch_losses) + 1, dtype=np.float64)
-        self.shown.previous_run = PreviousRun(snapshot.task_name, x, snapshot.epoch_losses, label)
+        x, y = snapshot.epoch_curve()
+        self.shown.previous_run = PreviousRun(snapshot.task_name, x, y, label)
 
     # ------------------------------------------------------------------ from the trainer
     def _on_snapshot(self, snapshot: Snapshot) -> None:

@@ -71,7 +71,7 @@ class Snapshot:
     predicted_symbol: str
     trace: StepTrace | None  # the full trace when the latest action was a single step
     # Learning curves and per-position errors.
-    epoch_losses: np.ndarray  # mean loss of each completed epoch
+    epoch_losses: np.ndarray  # mean loss of each completed epoch (a long run: see below)
     running_loss_x: np.ndarray  # binned per-step loss, x in (fractional) epochs
     running_loss_y: np.ndarray
     position_errors: np.ndarray  # one per category, latest epoch (NaN: no data yet)
@@ -91,11 +91,29 @@ class Snapshot:
     length_unit: str = "steps"  # what the sequence length setting counts
     comparison_losses: np.ndarray | None = None  # epoch losses of the run an experiment names
     comparison_label: str = ""
+    # The epoch of each of epoch_losses: 1, 2, 3… until a run has more epochs than the curve
+    # keeps points (elman_core.session.EPOCH_CURVE_POINTS), then each loss is the mean of a
+    # group of epochs ending there. None: 1, 2, 3… (a snapshot made by hand).
+    epoch_loss_x: np.ndarray | None = None
+    last_epoch_loss: float | None = None  # the latest epoch's own mean (None: epoch_losses[-1])
     # The figure views (elman_core.figures, elman_core.word_clusters): None until computed.
     paper_figure: PaperFigure | None = None  # the task's figure from the latest epoch
     hidden_space: HiddenSpace | None = None  # the recent hidden states on two components
     word_clusters: WordClusters | None = None  # Figs. 7 and 8, computed on demand
     clustering: bool = False  # the word clusters are being computed now
+
+    def epoch_curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(epoch, mean loss)`` of the epoch-loss curve: x is :attr:`epoch_loss_x`, or 1…n."""
+        y = np.asarray(self.epoch_losses, dtype=np.float64)
+        x = self.epoch_loss_x
+        return (np.arange(1, len(y) + 1, dtype=np.float64) if x is None else x), y
+
+    def latest_epoch_loss(self) -> float | None:
+        """The mean loss of the latest complete epoch (a long run's curve ends with the mean of
+        a group of epochs instead); None before the first."""
+        if self.last_epoch_loss is not None:
+            return self.last_epoch_loss
+        return float(self.epoch_losses[-1]) if len(self.epoch_losses) else None
 
 
 
@@ -121,6 +139,7 @@ def build_snapshot(driver: TrainingDriver, generation: int,
     elif driver.phase == Phase.COPY:
         step["context"] = frozen(network.context)  # hidden copied into the context
     loss_x, loss_y = driver.loss_curve()
+    epoch_x, epoch_y = driver.epoch_curve()
     history = session.history
     paper_figure, hidden_space = driver.figure_data()
     return Snapshot(
@@ -135,7 +154,9 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         steps_per_second=driver.steps_per_second, learning_rate=session.settings.learning_rate,
         **weights, **step,
         trace=trace if latest is not None and latest.trace is trace else None,
-        epoch_losses=driver.epoch_losses(), running_loss_x=loss_x, running_loss_y=loss_y,
+        epoch_losses=epoch_y, epoch_loss_x=epoch_x,
+        last_epoch_loss=session.epoch_losses[-1] if session.epoch_losses else None,
+        running_loss_x=loss_x, running_loss_y=loss_y,
         position_errors=frozen(session.position_errors()),
         feature_errors=frozen(session.feature_errors()),
         lesioned=tuple(sorted(driver.lesioned)), message=driver.message,

@@ -130,8 +130,9 @@ class StatusBar:
         labels["rate"].setText(format_rate(snapshot.steps_per_second)
                                if snapshot.state == RUNNING else "—")
         self._set_fixed(labels["rate"], "999.9k steps/s")
-        if len(snapshot.epoch_losses) and math.isfinite(snapshot.epoch_losses[-1]):
-            labels["loss"].setText(f"Loss {snapshot.epoch_losses[-1]:.4f}")
+        latest = snapshot.latest_epoch_loss()
+        if latest is not None and math.isfinite(latest):
+            labels["loss"].setText(f"Loss {latest:.4f}")
         elif len(snapshot.running_loss_y):
             labels["loss"].setText(f"Loss {snapshot.running_loss_y[-1]:.4f}")
         else:

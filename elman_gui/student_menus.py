@@ -11,7 +11,6 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu
@@ -188,8 +187,7 @@ class StudentFeatures(QObject):
             shown.previous_run = None
             self.parts.loss_plot.clear_previous_run()
         elif snapshot is not None and len(snapshot.epoch_losses):
-            y = np.array(snapshot.epoch_losses, dtype=np.float64)
-            x = np.arange(1, len(y) + 1, dtype=np.float64)
+            x, y = snapshot.epoch_curve()
             label = f"before: {self.run_name()}"
             shown.previous_run = PreviousRun(preset.task, x, y, label)
             self.parts.loss_plot.set_previous_run(x, y, label)

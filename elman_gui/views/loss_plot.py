@@ -76,10 +76,12 @@ class LossPlotView(QWidget):
     # ------------------------------------------------------------------ public API
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Redraw the curves if the snapshot has new points (a no-op otherwise)."""
-        epoch_losses = np.asarray(snapshot.epoch_losses, dtype=np.float64)
+        epoch_x, epoch_losses = snapshot.epoch_curve()
         running_x = np.asarray(snapshot.running_loss_x, dtype=np.float64)
         running_y = np.asarray(snapshot.running_loss_y, dtype=np.float64)
-        key = (snapshot.generation, len(epoch_losses), len(running_x),
+        # A long run's epoch curve keeps its length while its last point moves: its x too.
+        epoch_key = (len(epoch_losses), float(epoch_x[-1]) if len(epoch_x) else None)
+        key = (snapshot.generation, epoch_key, len(running_x),
                float(running_y[-1]) if len(running_y) else None)
         if key == self._data_key:
             return
@@ -88,13 +90,14 @@ class LossPlotView(QWidget):
         # The epoch curve grows once an epoch, the running loss every frame: resetting an
         # unchanged curve (its markers rebuilt) was the plot's largest cost per frame.
         if previous is None or previous[:2] != key[:2]:
-            self._epochs.setData(np.arange(1, n + 1, dtype=np.float64), epoch_losses,
+            self._epochs.setData(epoch_x, epoch_losses,
                                  symbol="o" if n <= MARKER_LIMIT else None)
         self._running.setData(running_x, running_y)
-        if n:  # a loaded network's file may not know its earlier epochs' losses (NaN)
-            latest = float(epoch_losses[-1])
+        latest = snapshot.latest_epoch_loss()
+        if n and latest is not None:  # the latest epoch's own loss, also in a long run
+            # A loaded network's file may not know its earlier epochs' losses (NaN).
             shown = palette.format_value(latest, 5) if np.isfinite(latest) else "not in the file"
-            self._latest.setText(f"epoch {n}: {shown}")
+            self._latest.setText(f"epoch {snapshot.epoch:,}: {shown}")
         else:
             self._latest.setText("no complete epoch yet")
 

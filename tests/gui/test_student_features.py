@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -143,6 +144,10 @@ def test_csv_export_holds_exactly_the_snapshots_numbers(window, qtbot, tmp_path)
     assert rows[0] == ["epoch", "loss"]
     assert [int(r[0]) for r in rows[1:]] == [1, 2]
     np.testing.assert_array_equal([float(r[1]) for r in rows[1:]], snapshot.epoch_losses)
+
+    long_run = dataclasses.replace(snapshot, epoch_losses=np.array([0.3, 0.2]),
+                                   epoch_loss_x=np.array([1.0, 5000.0]))
+    assert export.loss_csv(long_run).splitlines()[1:] == ["1,0.3", "5000,0.2"]
 
     errors_path = window.student.export_csv("errors-csv", str(tmp_path / "errors.csv"))
     rows = export.read_csv(errors_path)

@@ -320,6 +320,21 @@ def test_loss_plot_shows_one_point_per_epoch_and_the_running_loss(loss_plot, mak
     assert len(loss_plot.epoch_curve_data()[0]) == MARKER_LIMIT + 1
 
 
+def test_loss_plot_draws_a_long_runs_epoch_groups_where_they_end(loss_plot, make_snapshot):
+    """Past the points the epoch curve keeps, each point is a group of epochs ending at x."""
+    x = np.array([1.0, 4.0, 8.0, 12.0, 14.0])
+    y = np.array([0.3, 0.2, 0.1, 0.05, 0.04])
+    loss_plot.show_snapshot(make_snapshot(epochs=14, epoch_losses=y, epoch_loss_x=x,
+                                          last_epoch_loss=0.0375))
+    drawn_x, drawn_y = loss_plot.epoch_curve_data()
+    np.testing.assert_array_equal(drawn_x, x)
+    np.testing.assert_array_equal(drawn_y, y)
+    assert loss_plot._latest.text() == "epoch 14: 0.03750"  # its own loss, not the group's
+    moved = np.array([1.0, 4.0, 8.0, 12.0, 15.0])  # same length, newer last point: redrawn
+    loss_plot.show_snapshot(make_snapshot(epochs=15, epoch_losses=y, epoch_loss_x=moved))
+    np.testing.assert_array_equal(loss_plot.epoch_curve_data()[0], moved)
+
+
 def test_log_toggle_switches_the_y_axis(loss_plot, make_snapshot, qtbot):
     loss_plot.show_snapshot(make_snapshot(epochs=20))
     assert not loss_plot.is_log_scale()

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from elman_core import tasks
-from elman_core.session import TrainingSession, settings_for
-from elman_gui.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING
+from elman_core.driver import TrainingDriver
+from elman_core.session import EPOCH_CURVE_POINTS, TrainingSession, settings_for
+from elman_gui.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING, build_snapshot
 from elman_gui.worker import DIVERGENCE_LIMIT, Trainer
 
 WAIT_MS = 10_000
@@ -101,6 +102,19 @@ def test_single_steps_equal_a_headless_run(make_trainer, qtbot, task):
                                    rtol=0, atol=1e-12)
 
 
+def test_a_long_runs_snapshot_has_its_epoch_groups_and_its_latest_epochs_own_loss():
+    task = tasks.get("xor")
+    driver = TrainingDriver(TrainingSession(task, settings_for(task, sequence_length=30)))
+    session = driver.session
+    session.run_epochs(29 * (EPOCH_CURVE_POINTS + 100))
+    while session.epoch_curve.weights()[-1] < 2:  # the last point: a group of epochs
+        session.run(29)
+    snapshot = build_snapshot(driver, 0)
+    x, y = snapshot.epoch_curve()
+    assert len(x) <= EPOCH_CURVE_POINTS + 2 and (x[0], x[-1]) == (1, session.epoch)
+    assert snapshot.latest_epoch_loss() == session.epoch_losses[-1] != y[-1]
+
+
 @pytest.mark.parametrize("task", ["xor", "letters"])
 def test_a_full_speed_run_equals_a_headless_run(make_trainer, qtbot, task):
     trainer, recorder = make_trainer(task)
@@ -116,6 +130,7 @@ def test_a_full_speed_run_equals_a_headless_run(make_trainer, qtbot, task):
         np.testing.assert_allclose(getattr(snapshot, name), getattr(headless.network, name),
                                    rtol=0, atol=1e-12)
     np.testing.assert_allclose(snapshot.epoch_losses, headless.epoch_losses, rtol=0, atol=1e-12)
+    assert abs(snapshot.latest_epoch_loss() - headless.epoch_losses[-1]) <= 1e-12
     assert snapshot.epoch == count // headless.steps_per_epoch >= 10
     assert snapshot.input_symbol == headless.sequence.input_symbols[snapshot.position - 1]
 
