@@ -230,9 +230,11 @@ class ErrorBarsView(QWidget):
         labels = [_fit_label(name, max_chars) for name in names]
         axis = self._axis
         metrics = QFontMetrics(axis.tick_font())
-        if any("…" in label for label in labels) and metrics.height() <= per_bar_px:
-            # Cut side by side ("NOU…"): upright instead, as long as a share of the height
-            # allows (hover a bar for its full name).
+        cut = sum("…" in label for label in labels)
+        if cut > len(labels) / 4 and metrics.height() <= per_bar_px:
+            # Many cut side by side ("NOU…"): upright instead, as long as a share of the
+            # height allows (hover a bar for its full name). One long name among single
+            # characters ("other") is cut rather than turn them all.
             room = max(UPRIGHT_SHARE * self._plot.height(), 3 * metrics.height())
             axis.upright = _upright_labels(names, metrics, room)
             longest = max(metrics.horizontalAdvance(label) for label in axis.upright)

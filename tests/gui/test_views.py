@@ -481,6 +481,14 @@ def test_word_class_labels_stand_upright_and_whole_when_side_by_side_would_cut_t
         short = f"{head[0]}-{tail}" if tail else name
         assert label == short or (label.endswith("…") and short.startswith(label[:-1])), label
         assert len(label) >= 5, label
+    # One long name among single characters (the text task's "other") does not turn them all.
+    names = (*"␣acdefghilmnorst", "other")
+    error_bars.show_snapshot(make_snapshot(category_names=names, n_categories=len(names),
+                                           generation=2))
+    error_bars.resize(420, 300)
+    qtbot.wait(20)
+    error_bars._update_ticks()
+    assert not error_bars.labels_upright() and error_bars.tick_labels()[:16] == list(names[:16])
 
 
 # ------------------------------------------------------------------------ activation history
