@@ -318,9 +318,11 @@ class TrainingDriver(StepThrough, NetworkFiles):
         while trace is None and self.state != RunState.DIVERGED and not session.finished:
             budget = self.pacer.steps_in(SLICE_SECONDS)
             if condition.steps_before(session) is None:
-                # Short pieces: the step found is then still in the activation history.
-                budget = min(budget, self.ring.size, session.history.max_steps,
-                             self._steps_to_finish())
+                # Pieces no longer than a step back reaches, so that the step found can be
+                # gone back to (the activation history is refilled when the run stops). Not
+                # shorter: each piece is a round of Python that holds the GIL, and 100-step
+                # pieces made a run-to twenty times slower than Play and the window sluggish.
+                budget = min(budget, session.history.max_steps, self._steps_to_finish())
             with np.errstate(all="ignore"):
                 trace = run_to.advance(session, condition, budget, train=self._train_result,
                                        step=self._traced_step)
