@@ -388,6 +388,21 @@ def test_loss_plot_draws_a_long_history_downsampled(loss_plot, make_snapshot, mo
     assert calls == []
 
 
+def test_a_dense_epoch_curve_is_drawn_with_one_mean_point_per_pixel(loss_plot, make_snapshot):
+    """4,096 epoch means are all kept, but the thick line is drawn through one point per pixel,
+    each the mean of the epochs it covers (a thick line through thousands is slow to stroke)."""
+    x = np.arange(1.0, 4097.0)
+    y = 0.25 * np.exp(-x / 1000) + 0.01 * np.random.default_rng(0).random(len(x))
+    loss_plot.show_snapshot(make_snapshot(epochs=4096, epoch_losses=y, epoch_loss_x=x))
+    _paint(loss_plot)
+    np.testing.assert_array_equal(loss_plot.epoch_curve_data()[1], y)  # all kept
+    drawn_x, drawn_y = loss_plot._epochs.getData()
+    width_px = loss_plot._plot.getPlotItem().getViewBox().width()
+    assert 0.5 * width_px <= len(drawn_x) <= width_px + 2
+    step = len(x) // len(drawn_x)
+    assert drawn_y[1] == pytest.approx(y[step:2 * step].mean())  # means, not peaks
+
+
 # ----------------------------------------------------------------------------- error bars
 def test_error_bar_heights_equal_the_position_errors(error_bars, make_snapshot):
     snapshot = make_snapshot(6, 20, 6, n_categories=5)
