@@ -114,7 +114,7 @@ class TrainingDriver(StepThrough, NetworkFiles):
         self._stop_at: int | None = None  # global step at which run_steps pauses
         self.pacer.seconds_per_step = 1e-6  # a new network: measure again
         self.ring.clear()
-        self.ring.decode = session.task.decode
+        self.ring.decode = session.task.decode_many
         self.figures.clear()
         self.input_symbols = tuple(dict.fromkeys(session.sequence.input_symbols))
         self.task_description = session.task.describe(session.sequence)  # About this run

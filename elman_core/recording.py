@@ -139,7 +139,7 @@ class ActivationRing:
 
     def __init__(self, size: int = 100) -> None:
         self.size = size
-        self.decode = None  # output vector -> symbol; None: no predictions
+        self.decode = None  # outputs (n, O) -> n symbols; None: no predictions
         self.clear()
 
     def __len__(self) -> int:
@@ -191,8 +191,8 @@ class ActivationRing:
             return None
         if self._view is None:
             rows = self._rows
-            predicted = () if self.decode is None or rows.outputs.shape[1] == 0 else tuple(
-                self.decode(output) for output in rows.outputs)
+            predicted = () if self.decode is None or rows.outputs.shape[1] == 0 else \
+                self.decode(rows.outputs)
             self._view = ActivationHistory(
                 frozen(rows.hidden), frozen(rows.context), frozen(rows.loss),
                 frozen(rows.steps).astype(np.int64), tuple(rows.symbols), tuple(rows.targets),

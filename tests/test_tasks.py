@@ -457,3 +457,12 @@ def test_unknown_preset_and_bad_override():
         tasks.preset("nope")
     with pytest.raises(TaskError, match="hidden"):
         tasks.Preset("bad", "xor", "Bad", {"hidden": 3}, "")
+
+
+@pytest.mark.parametrize("name", tasks.names())
+def test_decode_many_decodes_every_row_as_decode_does(name):
+    task = tasks.get(name)
+    rng = np.random.default_rng(5)
+    outputs = np.vstack([rng.random((40, task.n_output)),
+                         task.make_sequence(task.defaults.sequence_length, seed=0).targets[:20]])
+    assert task.decode_many(outputs) == tuple(task.decode(row) for row in outputs)

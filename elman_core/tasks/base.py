@@ -89,6 +89,10 @@ class Task:
         """The symbol an output vector stands for (the predicted symbol)."""
         raise NotImplementedError
 
+    def decode_many(self, outputs: np.ndarray) -> tuple[str, ...]:
+        """:meth:`decode` of each row of ``outputs`` (n, n_output); a task may do it at once."""
+        return tuple(self.decode(output) for output in outputs)
+
     def is_correct(self, output: np.ndarray, target: np.ndarray) -> bool:
         """Whether a prediction counts as right for the accuracy figure."""
         raise NotImplementedError

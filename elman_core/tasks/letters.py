@@ -59,6 +59,12 @@ class LettersTask(Task):
         distances = np.linalg.norm(FEATURE_MATRIX - np.asarray(output, dtype=np.float64), axis=1)
         return LETTERS[int(np.argmin(distances))]
 
+    def decode_many(self, outputs: np.ndarray) -> tuple[str, ...]:
+        # All rows at once: the live views decode the last 100 outputs 40 times a second.
+        outputs = np.asarray(outputs, dtype=np.float64).reshape(-1, FEATURE_MATRIX.shape[1])
+        distances = np.linalg.norm(FEATURE_MATRIX[None] - outputs[:, None], axis=2)
+        return tuple(LETTERS[i] for i in np.argmin(distances, axis=1))
+
     def is_correct(self, output: np.ndarray, target: np.ndarray) -> bool:
         return self.decode(output) == self.decode(target)
 
