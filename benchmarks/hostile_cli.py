@@ -71,7 +71,7 @@ def cases(folder: Path) -> list[Case]:
     listing += bad_values("--length", ["2"], "--task", "xor")
     listing += bad_values("--length", ["4"], "--task", "counting")
     listing += bad_values("--sequence-length", ["0"])
-    listing += bad_values("--context", ["1e308", "-1e308", "nan", "inf", "11", "-11", "x"])
+    listing += bad_values("--context", ["1e308", "-1e308", "nan", "inf", "1001", "-1001", "x"])
     listing += bad_values("--task", ["nope", "", "XOR", "xor;rm -rf"])
     listing += bad_values("--preset", ["nope", ""])
     listing += bad_values("--text", ["", "   ", "aaaa", "ab\x01ba", "ab " * 10_000,
