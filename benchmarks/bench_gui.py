@@ -25,11 +25,10 @@ import textwrap
 import threading
 import time
 
-# The app's one BLAS thread (main.py), set before NumPy loads.
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
-
-import numpy as np  # noqa: E402 (after the BLAS thread count)
+# isort: off
+import main as app_entry  # noqa: F401 (main.py sets the app's one BLAS thread before NumPy)
+import numpy as np
+# isort: on
 
 LAUNCH_PROBE = textwrap.dedent("""
     import sys, time

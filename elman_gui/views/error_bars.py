@@ -249,11 +249,7 @@ class ErrorBarsView(QWidget):
 
     def _fit_y_label(self) -> None:
         """"mean error" along the y axis, "error" when the plot is too low for it."""
-        axis = self._plot.getPlotItem().getAxis("left")
-        full = "mean error"
-        fits = QFontMetrics(axis.label.font()).horizontalAdvance(full) + 8 <= self._view.height()
-        if axis.labelText != (full if fits else "error"):
-            self._plot.getPlotItem().setLabel("left", full if fits else "error")
+        palette.fit_left_label(self._plot.getPlotItem(), "mean error", "error")
 
     def _on_mouse_moved(self, scene_pos) -> None:
         if not len(self._heights) or not self._view.sceneBoundingRect().contains(scene_pos):

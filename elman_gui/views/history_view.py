@@ -178,12 +178,7 @@ class HistoryView(QWidget):
     def _fit_row_titles(self) -> None:
         """Each row's title whole, or shortened (h, c, err) when the row is too low for it."""
         for name, plot in self.plots.items():
-            title = ROW_TITLES[name]
-            metrics = QFontMetrics(plot.getAxis("left").label.font())
-            fits = metrics.horizontalAdvance(title[0]) + 6 <= plot.getViewBox().height()
-            text = title[0] if fits else title[1]
-            if plot.getAxis("left").labelText != text:
-                plot.setLabel("left", text)
+            palette.fit_left_label(plot, *ROW_TITLES[name])
 
     def _update_ticks(self, *_) -> None:
         """Label every column with its input symbol if they all fit; otherwise label sparse

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from elman_gui.snapshot import Snapshot
@@ -127,14 +126,9 @@ class LossPlotView(QWidget):
 
     def _fit_y_label(self, *_) -> None:
         item = self._plot.getPlotItem()
-        axis = item.getAxis("left")
         full = f"loss ({self._loss_name})"
-        fits = QFontMetrics(axis.label.font()).horizontalAdvance(full) + 8 \
-            <= item.getViewBox().height()
-        text = full if fits else "loss"
-        if axis.labelText != text:
-            item.setLabel("left", text)
-        axis.setToolTip(full)
+        palette.fit_left_label(item, full, "loss")
+        item.getAxis("left").setToolTip(full)
 
     def _clear_the_legend(self, *_) -> None:
         """The legend sits in the top right: in one row when that fits, and the y range keeps

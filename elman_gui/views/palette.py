@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsItem
 
 BACKGROUND = "#ffffff"
@@ -125,6 +125,17 @@ def style_plot(plot_item: pg.PlotItem, *, show_grid: bool = True) -> None:
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     if show_grid:
         plot_item.showGrid(x=True, y=True, alpha=GRID_ALPHA)
+
+
+def fit_left_label(plot_item: pg.PlotItem, full: str, short: str) -> None:
+    """The y axis titled ``full``, or ``short`` when the plot is too low for it (set only when
+    it changes: pyqtgraph lays the axis out again at every setLabel)."""
+    axis = plot_item.getAxis("left")
+    fits = QFontMetrics(axis.label.font()).horizontalAdvance(full) + 8 \
+        <= plot_item.getViewBox().height()
+    text = full if fits else short
+    if axis.labelText != text:
+        plot_item.setLabel("left", text)
 
 
 def make_plot_widget(parent=None, **kwargs) -> pg.PlotWidget:

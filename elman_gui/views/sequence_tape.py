@@ -31,7 +31,6 @@ class SequenceTape(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._advances: dict[str, int] = {}  # text → width in this widget's font
         self._static_texts: dict[str, QStaticText] = {}  # text → laid out in this font
         self.setFont(palette.font(9))
         line = self.fontMetrics().height()
@@ -53,22 +52,15 @@ class SequenceTape(QWidget):
         if self.history is None or len(self.history) == 0:
             return 0
         history = self.history
-        # Measured once per distinct symbol (a task has a few dozen), not per step: the tape
-        # asks every frame, over hundreds of steps.
+        # Each distinct symbol (a task has a few dozen) is laid out and measured once: the
+        # tape asks every frame, over hundreds of steps.
         symbols = {*history.symbols, *history.targets, *history.predicted, "0"}
-        widest = max(self._advance(s) for s in symbols)
+        widest = max(self._laid_out(s).size().width() for s in symbols)
         column = max(MIN_COLUMN_PX, widest + 6)
         return int(min(len(self.history), max(0, (self.width() - GUTTER_PX) // column)))
 
-    def _advance(self, text: str) -> int:
-        width = self._advances.get(text)
-        if width is None:
-            width = self._advances[text] = self.fontMetrics().horizontalAdvance(text)
-        return width
-
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if event.type() == QEvent.Type.FontChange:
-            self._advances.clear()
             self._static_texts.clear()
         super().changeEvent(event)
 
