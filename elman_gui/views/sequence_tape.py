@@ -18,6 +18,8 @@ from elman_gui.snapshot import ActivationHistory, Snapshot
 from elman_gui.views import palette
 
 ROWS = ("sees", "target", "guess")
+EMPTY_HINT = ("The sequence tape — press Step or Play: each step's input, the target it must "
+              "predict and the network's guess appear here.")
 GUTTER_PX = 46  # the row names
 MIN_COLUMN_PX = 18  # a column is never narrower: fewer steps shown instead
 PADDING_PX = 4
@@ -79,15 +81,15 @@ class SequenceTape(QWidget):
         painter.fillRect(self.rect(), QColor(palette.BACKGROUND))
         line = (self.height() - 2 * PADDING_PX) / 3
         painter.setPen(QColor(palette.MUTED))
+        cells = self.cells()
+        if not cells:  # just the hint: row names beside nothing read as part of its sentence
+            painter.drawText(QRectF(PADDING_PX, 0, self.width() - 2 * PADDING_PX, self.height()),
+                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                             EMPTY_HINT)
+            return
         for r, name in enumerate(ROWS):
             painter.drawText(QRectF(2, PADDING_PX + r * line, GUTTER_PX - 6, line),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
-        cells = self.cells()
-        if not cells:
-            painter.drawText(QRectF(GUTTER_PX, 0, self.width() - GUTTER_PX, self.height()),
-                             Qt.AlignmentFlag.AlignVCenter,
-                             "Step or Play: the inputs, targets and guesses appear here.")
-            return
         n = len(cells)
         width = (self.width() - GUTTER_PX) / n
         losses = np.nan_to_num(self.history.loss[-n:], nan=0.0)
