@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "train":
         try:
-            from elman_core.runner import run  # Ctrl-C while loading numpy: no traceback either
+            from elman_core.cli.runner import run  # Ctrl-C while loading numpy: no traceback either
         except KeyboardInterrupt:
             print("error: interrupted by Ctrl-C; no output file was changed", file=sys.stderr)
             return 130

@@ -99,8 +99,8 @@ HEADLESS_CPU_RATES: list[float] = []  # steps per CPU second of each headless me
 def headless_rate(spec: tuple[str, dict, dict, str], seconds: float) -> float:
     """Steps/s of ElmanNetwork.train on the task's sequence, no GUI, one epoch per call."""
     from elman_core import tasks
-    from elman_core.session import TrainingSession
-    from elman_core.settings import RunSettings
+    from elman_core.model.settings import RunSettings
+    from elman_core.training.session import TrainingSession
 
     task = tasks.get(spec[0], **spec[1])
     session = TrainingSession(task, RunSettings.for_task(task, **spec[2]))

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from elman_core.network import ElmanNetwork  # noqa: E402
+from elman_core.model.network import ElmanNetwork  # noqa: E402
 
 TOLERANCE = 1e-10
 GOALS = {"1-4-1": 300, "6-20-6": 100, "31-150-31": 8}
@@ -188,7 +188,7 @@ import json, sys, time
 sys.path.insert(0, sys.argv[1])
 began = time.perf_counter()
 import numpy as np
-from elman_core.network import ElmanNetwork
+from elman_core.model.network import ElmanNetwork
 imported = time.perf_counter()
 X = np.zeros((5, 1))
 ElmanNetwork(1, 4, 1, seed=0).train(X, X)

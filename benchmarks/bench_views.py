@@ -17,9 +17,9 @@ import time
 import numpy as np
 from PySide6.QtWidgets import QApplication
 
-from elman_gui.views.error_bars import ErrorBarsView
-from elman_gui.views.loss_plot import LossPlotView
-from elman_gui.views.network_diagram import NetworkDiagramView
+from elman_gui.views.diagram.network_diagram import NetworkDiagramView
+from elman_gui.views.plots.error_bars import ErrorBarsView
+from elman_gui.views.plots.loss_plot import LossPlotView
 from tests.gui.conftest import build_snapshot
 
 FRAMES = 20

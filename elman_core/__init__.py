@@ -1,7 +1,7 @@
 """Elman Lab's science: the network, its tasks and their measurements. No Qt here, ever."""
 
-from elman_core.network import ElmanNetwork, NetworkConfig
-from elman_core.trace import StepTrace
+from elman_core.model.network import ElmanNetwork, NetworkConfig
+from elman_core.model.trace import StepTrace
 
 __all__ = ["ElmanNetwork", "NetworkConfig", "StepTrace"]
 __version__ = "0.1.0"

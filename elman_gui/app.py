@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from elman_core import tasks
-from elman_core.command_line import UsageError, check_writable
+from elman_core.cli.command_line import UsageError, check_writable
 from elman_core.tasks.base import TaskError
 from elman_gui import interrupt, resources
 from elman_gui.main_window import MainWindow

@@ -3,7 +3,7 @@
 Snapshots arrive from :class:`~elman_gui.worker.Trainer` (already filtered by generation); the
 window keeps only the newest and repaints the views from a screen-rate timer, and only when a new
 one has arrived. Nothing here touches the network. The status and notice bars live in
-:mod:`elman_gui.status`; File/Experiments/Help and the debugger get a
+:mod:`elman_gui.panels.status`; File/Experiments/Help and the debugger get a
 :class:`~elman_gui.window_parts.WindowParts`, not the window.
 """
 
@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 
 from elman_core import tasks
 from elman_gui import resources
-from elman_gui.controls import (
+from elman_gui.features.debugger import Debugger
+from elman_gui.features.student_menus import StudentFeatures
+from elman_gui.panels.controls import (
     SpeedControl,
     SpeedMenu,
     TaskSelector,
@@ -37,16 +39,14 @@ from elman_gui.controls import (
     build_menus,
     build_toolbar,
 )
-from elman_gui.debugger import Debugger
-from elman_gui.figure_tabs import FigureTabs
-from elman_gui.parameter_panel import ParameterPanel
+from elman_gui.panels.figure_tabs import FigureTabs
+from elman_gui.panels.parameter_panel import ParameterPanel
+from elman_gui.panels.status import NoticeBar, StatusBar
 from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING, Snapshot
-from elman_gui.status import NoticeBar, StatusBar
-from elman_gui.student_menus import StudentFeatures
-from elman_gui.views.error_bars import ErrorBarsView
-from elman_gui.views.loss_plot import LossPlotView
-from elman_gui.views.network_diagram import NetworkDiagramView
-from elman_gui.views.sequence_tape import SequenceTape
+from elman_gui.views.diagram.network_diagram import NetworkDiagramView
+from elman_gui.views.plots.error_bars import ErrorBarsView
+from elman_gui.views.plots.loss_plot import LossPlotView
+from elman_gui.views.stepping.sequence_tape import SequenceTape
 from elman_gui.window_parts import PreviousRun, Shown, WindowParts
 from elman_gui.worker import COMPILING_MESSAGE, Trainer
 

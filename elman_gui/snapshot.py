@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from elman_core.figure_records import HiddenSpace, PaperFigure, WordClusters
-from elman_core.trace import (
+from elman_core.analysis.figure_records import HiddenSpace, PaperFigure, WordClusters
+from elman_core.model.trace import (
     PARAMETER_NAMES,
     ActivationHistory,
     InspectedStep,
@@ -25,7 +25,7 @@ from elman_core.trace import (
 )
 
 if TYPE_CHECKING:
-    from elman_core.driver import TrainingDriver
+    from elman_core.live.driver import TrainingDriver
 
 # Training states shown in the status bar and used to enable controls (equal to plain strings).
 PAUSED, RUNNING, FINISHED, DIVERGED = (RunState.PAUSED, RunState.RUNNING, RunState.FINISHED,
@@ -92,11 +92,12 @@ class Snapshot:
     comparison_losses: np.ndarray | None = None  # epoch losses of the run an experiment names
     comparison_label: str = ""
     # The epoch of each of epoch_losses: 1, 2, 3… until a run has more epochs than the curve
-    # keeps points (elman_core.session.EPOCH_CURVE_POINTS), then each loss is the mean of a
+    # keeps points (elman_core.training.session.EPOCH_CURVE_POINTS), then each loss is the mean of a
     # group of epochs ending there. None: 1, 2, 3… (a snapshot made by hand).
     epoch_loss_x: np.ndarray | None = None
     last_epoch_loss: float | None = None  # the latest epoch's own mean (None: epoch_losses[-1])
-    # The figure views (elman_core.figures, elman_core.word_clusters): None until computed.
+    # The figure views (elman_core.analysis.figures, elman_core.analysis.word_clusters): None until
+    # computed.
     paper_figure: PaperFigure | None = None  # the task's figure from the latest epoch
     hidden_space: HiddenSpace | None = None  # the recent hidden states on two components
     word_clusters: WordClusters | None = None  # Figs. 7 and 8, computed on demand

@@ -1,7 +1,7 @@
 """The trainer thread: a worker that runs the training driver, and the main thread's handle on it.
 
 :class:`TrainerWorker` lives in a ``QThread`` and owns a
-:class:`~elman_core.driver.TrainingDriver`; only it touches the network. The GUI drives it with
+:class:`~elman_core.live.driver.TrainingDriver`; only it touches the network. The GUI drives it with
 queued signals (through :class:`Trainer`, the main-thread handle) and gets back immutable
 :class:`~elman_gui.snapshot.Snapshot` objects. All training logic — time slices, steps, phases,
 step back, run-to, the divergence guard — is the driver's (tested without Qt); the worker adds
@@ -12,7 +12,7 @@ with every reset, task swap and rebuild it asks for, the worker stamps it on eve
 publishes afterwards, and :class:`Trainer` drops any snapshot older than the last request.
 
 Step commands that pile up (holding ← or →) are merged by
-:class:`~elman_core.pending.PendingCommands`, and closing overtakes anything still queued.
+:class:`~elman_core.live.pending.PendingCommands`, and closing overtakes anything still queued.
 
 The numba kernels compile (or load from the disk cache) in a daemon Python thread, not in the
 trainer thread: a compile can take half a minute with an empty cache, and closing must neither
@@ -29,17 +29,17 @@ import traceback
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from elman_core import tasks
-from elman_core.driver import (
+from elman_core.live.driver import (
     DIVERGENCE_LIMIT,
     PendingCommands,
     TrainingDriver,
     kernels_cached,
     warm_up_kernels,
 )
-from elman_core.session import TrainingSession
-from elman_core.settings import RunSettings
+from elman_core.model.settings import RunSettings
+from elman_core.model.trace import StepTrace
 from elman_core.tasks.base import TaskError
-from elman_core.trace import StepTrace
+from elman_core.training.session import TrainingSession
 from elman_gui.garbage import collect_garbage_in_gui_thread, freeze_long_lived_objects
 from elman_gui.snapshot import DIVERGED, RUNNING, Snapshot, build_snapshot, diverged_copy
 

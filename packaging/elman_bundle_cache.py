@@ -1,7 +1,7 @@
 """numba's disk cache for the kernels inside a PyInstaller bundle (imported by numba itself).
 
 numba locates a cached function by its source file. In a bundle a function's file name is
-relative (``elman_core/kernels.py``), so numba's own frozen-app fallback resolves it against
+relative (``elman_core/model/kernels.py``), so numba's own frozen-app fallback resolves it against
 the *current directory*: starting the app from another folder compiled everything again (8 s).
 This locator resolves the name inside the bundle (where build ships the kernels' source) and
 names the cache folder after the package alone, so a one-file bundle, which unpacks to a new

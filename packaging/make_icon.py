@@ -3,7 +3,7 @@ and icon.icns (macOS).
 
 Three units — input (blue, bottom left), context (purple, bottom right) and hidden (red, top) —
 with input → hidden and context → hidden arrows, and the dashed hidden → context copy looping
-back: the one idea the app is about. Colours are the app's own (elman_gui/views/palette.py).
+back: the one idea the app is about. Colours are the app's own (elman_gui/views/style/palette.py).
 
     uv run python packaging/make_icon.py
 

@@ -2,7 +2,8 @@
 
 Each shows the first steps of the task's default training stream: the input symbol of every
 step in a box coloured by its error-bar category, what the network must predict under it,
-hatched steps without a target and dashed context resets (see elman_gui/task_art.py). The welcome
+hatched steps without a target and dashed context resets (see elman_gui/features/task_art.py). The
+welcome
 dialog and the "About this task" dock show them. Run again after changing a task or the drawing;
 tests/gui/test_task_art.py fails while a file is out of date.
 
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # elman_core and elman_gui, also without PYTHONPATH
 
 from elman_core import tasks  # noqa: E402
-from elman_gui.task_art import task_svg  # noqa: E402
+from elman_gui.features.task_art import task_svg  # noqa: E402
 
 TASK_ART = ROOT / "assets" / "tasks"
 

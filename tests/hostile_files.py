@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from elman_core import tasks
-from elman_core.persistence import save_network
-from elman_core.session import TrainingSession
+from elman_core.files.persistence import save_network
+from elman_core.training.session import TrainingSession
 
 
 def write_good_file(path: Path, task: str = "xor") -> Path:

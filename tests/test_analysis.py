@@ -1,12 +1,13 @@
-"""The figure data of elman_core.analysis and elman_core.clustering on small known cases."""
+"""The figure data of elman_core.analysis.hidden_states and elman_core.analysis.clustering on small
+known cases."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from elman_core import analysis, clustering
-from elman_core.network import ElmanNetwork
+from elman_core.analysis import clustering, hidden_states
+from elman_core.model.network import ElmanNetwork
 from elman_core.tasks import base
 
 
@@ -21,21 +22,21 @@ def test_frozen_pass_does_not_learn_and_means_average_by_input_word():
     seq = tiny_sequence("a b a c b a".split())
     net = ElmanNetwork(3, 4, 3, seed=1, context_init=0.5)
     before = net.W_hh.copy()
-    run = analysis.frozen_pass(net, seq)
+    run = hidden_states.frozen_pass(net, seq)
     np.testing.assert_array_equal(net.W_hh, before)
     np.testing.assert_array_equal(net.context, np.full(4, 0.5))  # not even the context moved
-    means = analysis.mean_hidden_by_word(net, seq)
+    means = hidden_states.mean_hidden_by_word(net, seq)
     assert list(means) == ["a", "b", "c"]  # order of first appearance (the last "a" is no input)
     np.testing.assert_allclose(means["a"], run.hidden[[0, 2]].mean(axis=0), rtol=0, atol=0)
     np.testing.assert_allclose(means["b"], run.hidden[[1, 4]].mean(axis=0), rtol=0, atol=0)
-    assert list(analysis.mean_hidden_by_word(net, seq, ["c", "zz", "a"])) == ["c", "a"]
+    assert list(hidden_states.mean_hidden_by_word(net, seq, ["c", "zz", "a"])) == ["c", "a"]
 
 
 def test_next_word_likelihoods_count_what_followed_the_same_sentence_so_far():
     corpus = [("man", "eat", "bread"), ("man", "eat", "cookie"), ("man", "sleep"),
               ("cat", "eat", "bread")]
     units = ("man", "cat", "eat", "sleep", "bread", "cookie")
-    rows = analysis.next_word_likelihoods(corpus, units)
+    rows = hidden_states.next_word_likelihoods(corpus, units)
     assert rows.shape == (10, 6)
     np.testing.assert_allclose(rows.sum(axis=1), 1.0)
     # After "man" at a sentence start: eat twice, sleep once.
@@ -50,36 +51,36 @@ def test_next_word_likelihoods_count_what_followed_the_same_sentence_so_far():
 
 def test_next_word_figures_match_the_papers_definitions():
     targets = np.eye(4)[[0, 1, 2]]
-    zero = analysis.next_word_figures(np.zeros((3, 4)), targets, targets)
+    zero = hidden_states.next_word_figures(np.zeros((3, 4)), targets, targets)
     assert zero.rms_next_word == pytest.approx(1.0)  # the paper's reference point
     likelihood = np.array([[0.5, 0.5, 0, 0]] * 3)
-    perfect = analysis.next_word_figures(likelihood, targets, likelihood)
+    perfect = hidden_states.next_word_figures(likelihood, targets, likelihood)
     assert perfect.rms_vs_likelihood == 0.0 and perfect.cosine_vs_likelihood == pytest.approx(1)
     assert perfect.rms_next_word == pytest.approx(np.sqrt(np.mean([0.5, 0.5, 1.5])))
-    half = analysis.next_word_figures(np.array([[1.0, 0, 0, 0]] * 3), targets, likelihood)
+    half = hidden_states.next_word_figures(np.array([[1.0, 0, 0, 0]] * 3), targets, likelihood)
     assert half.cosine_vs_likelihood == pytest.approx(np.sqrt(0.5))
 
 
 def test_cycle_errors_average_squared_errors_per_position():
     errors = np.array([1.0, 0.0, 3.0, 3.0, 0.0, 1.0, 9.0])  # the 7th step is no whole cycle
-    np.testing.assert_allclose(analysis.cycle_errors(errors, window=3),
+    np.testing.assert_allclose(hidden_states.cycle_errors(errors, window=3),
                                np.sqrt([5.0, 0.0, 5.0]))
-    np.testing.assert_allclose(analysis.cycle_errors(errors, window=3, offset=1),
+    np.testing.assert_allclose(hidden_states.cycle_errors(errors, window=3, offset=1),
                                np.sqrt([(0 + 0) / 2, (9 + 1) / 2, (9 + 81) / 2]))
     with pytest.raises(ValueError):
-        analysis.cycle_errors(errors[:2], window=3)
+        hidden_states.cycle_errors(errors[:2], window=3)
 
 
 def test_error_strips_for_figs_4_5_and_6():
-    strip = analysis.error_strip(np.arange(10.0), list("abcdefghij"), start=2, count=3,
+    strip = hidden_states.error_strip(np.arange(10.0), list("abcdefghij"), start=2, count=3,
                                  marks=np.arange(10) % 2 == 0)
     np.testing.assert_array_equal(strip.errors, [2, 3, 4])
     assert strip.labels == ("c", "d", "e") and strip.marks.tolist() == [True, False, True]
     outputs = np.array([[0.9, 0, 0, 0.2], [0.1, 0, 0, 0.7]])
     targets = np.array([[1.0, 0, 0, 0], [0, 0, 0, 1.0]])
-    np.testing.assert_allclose(analysis.feature_error_strip(outputs, targets),
+    np.testing.assert_allclose(hidden_states.feature_error_strip(outputs, targets),
                                [[0.1, 0.1], [0.2, 0.3]])
-    np.testing.assert_allclose(analysis.step_rms_errors(outputs, targets),
+    np.testing.assert_allclose(hidden_states.step_rms_errors(outputs, targets),
                                np.sqrt([(0.01 + 0.04) / 4, (0.01 + 0.09) / 4]))
 
 
@@ -100,8 +101,9 @@ def test_clustering_splits_purity_and_text():
     # scipy's drawing data: one ⊓ per merge, leaves at 5, 15, 25...
     assert tree.icoord.shape == (4, 4) and sorted(tree.leaves) == list(range(5))
     # Within {b1, b2, c} the split is {b1, b2} | {c}: perfect for "a b-word", 2 of 3 for "b1".
-    assert analysis.top_split_purity(tree, lambda w: w.startswith("b"), within=["b1", "c"]) == 1
-    assert analysis.top_split_purity(tree, lambda w: w == "b1", within=["b1", "c"]) \
+    purity = hidden_states.top_split_purity(tree, lambda w: w.startswith("b"), within=["b1", "c"])
+    assert purity == 1
+    assert hidden_states.top_split_purity(tree, lambda w: w == "b1", within=["b1", "c"]) \
         == pytest.approx(2 / 3)
 
 
@@ -114,32 +116,32 @@ def test_pca_projection_keeps_its_orientation():
     rng = np.random.default_rng(0)
     states = rng.normal(size=(300, 6)) * [5, 2, 1, 0.5, 0.2, 0.1] @ \
         np.linalg.qr(rng.normal(size=(6, 6)))[0]
-    first = analysis.pca_projection(states)
+    first = hidden_states.pca_projection(states)
     assert first.coordinates.shape == (300, 2)
     assert first.explained[0] > first.explained[1] > 0
     np.testing.assert_allclose(np.linalg.norm(first.components, axis=1), 1.0)
     # Without a previous basis the sign is fixed by the largest loading: a mirrored copy of the
     # data (the same cloud) gives the same components.
-    again = analysis.pca_projection(states[::-1])
+    again = hidden_states.pca_projection(states[::-1])
     np.testing.assert_allclose(again.components, first.components, atol=1e-12)
     # With a previous basis, a slightly changed cloud keeps the orientation of the last picture,
     # even where the first rule alone would flip it.
-    flipped = analysis.Projection(first.coordinates, -first.components, first.mean,
+    flipped = hidden_states.Projection(first.coordinates, -first.components, first.mean,
                                   first.explained)
-    follow = analysis.pca_projection(states + rng.normal(scale=0.01, size=states.shape),
+    follow = hidden_states.pca_projection(states + rng.normal(scale=0.01, size=states.shape),
                                      previous=flipped)
     assert np.all(np.sum(follow.components * flipped.components, axis=1) > 0.99)
     # Two axes of equal variance that swap order are swapped back.
-    swapped = analysis.Projection(first.coordinates, first.components[::-1], first.mean,
+    swapped = hidden_states.Projection(first.coordinates, first.components[::-1], first.mean,
                                   first.explained)
-    follow = analysis.pca_projection(states, previous=swapped)
+    follow = hidden_states.pca_projection(states, previous=swapped)
     np.testing.assert_allclose(follow.components, swapped.components, atol=1e-12)
 
 
 def test_token_dendrogram_labels_each_occurrence_with_its_context():
     seq = tiny_sequence("x boy y girl x boy z".split())
-    run = analysis.frozen_pass(ElmanNetwork(5, 3, 5, seed=2), seq)
-    tree = analysis.token_dendrogram(run, seq, per_word=5)
+    run = hidden_states.frozen_pass(ElmanNetwork(5, 3, 5, seed=2), seq)
+    tree = hidden_states.token_dendrogram(run, seq, per_word=5)
     assert tree.labels == ("x → boy → y (step 1)", "x → boy → z (step 5)",
                            "y → girl → x (step 3)")
 
@@ -151,7 +153,7 @@ def test_pca_projection_finds_the_largest_principal_axes():
     rng = np.random.default_rng(3)
     states = rng.normal(size=(400, 8)) * [4, 3, 1, 0.8, 0.5, 0.3, 0.2, 0.1] @ \
         np.linalg.qr(rng.normal(size=(8, 8)))[0]
-    projection = analysis.pca_projection(states)
+    projection = hidden_states.pca_projection(states)
     centred = states - states.mean(axis=0)
     _, singular, vt = np.linalg.svd(centred, full_matrices=False)
     np.testing.assert_allclose(np.abs(projection.components @ vt[:2].T), np.eye(2), atol=1e-9)
@@ -159,4 +161,4 @@ def test_pca_projection_finds_the_largest_principal_axes():
                                rtol=1e-9)
     np.testing.assert_allclose(projection.coordinates, centred @ projection.components.T)
     # Fewer states than units: as many axes as the states span.
-    assert analysis.pca_projection(states[:2]).components.shape == (2, 8)
+    assert hidden_states.pca_projection(states[:2]).components.shape == (2, 8)

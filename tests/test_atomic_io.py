@@ -8,8 +8,13 @@ import sys
 
 import pytest
 
-from elman_core import atomic_io
-from elman_core.atomic_io import OutputPathError, check_output_path, write_bytes, write_together
+from elman_core.files import atomic_io
+from elman_core.files.atomic_io import (
+    OutputPathError,
+    check_output_path,
+    write_bytes,
+    write_together,
+)
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):

@@ -33,8 +33,8 @@ def test_every_core_module_imports_without_qt():
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     # The walk really found the package's modules, including those deep in sub-packages.
-    for name in ("elman_core.network", "elman_core.kernels", "elman_core.driver",
-                 "elman_core.settings", "elman_core.run_to", "elman_core.runner",
+    for name in ("elman_core.model.network", "elman_core.model.kernels", "elman_core.live.driver",
+                 "elman_core.model.settings", "elman_core.training.run_to", "elman_core.cli.runner",
                  "elman_core.tasks.xor"):
         assert name in report["checked"]
     assert report["gui"] == [], f"GUI modules imported by the core: {report['gui']}"

@@ -1,11 +1,12 @@
-"""The ±1,000,000 divergence rule: weights, outputs and errors (elman_core.divergence)."""
+"""The ±1,000,000 divergence rule: weights, outputs and errors (elman_core.training.divergence)."""
 
 import numpy as np
 import pytest
 
-from elman_core import divergence, tasks
-from elman_core.network import ElmanNetwork
-from elman_core.session import TrainingSession, settings_for
+from elman_core import tasks
+from elman_core.model.network import ElmanNetwork
+from elman_core.training import divergence
+from elman_core.training.session import TrainingSession, settings_for
 
 
 def network():

@@ -6,12 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from elman_core import run_to, tasks
-from elman_core.driver import ActivationRing, PendingCommands, TrainingDriver
-from elman_core.network import PARAMETER_NAMES
-from elman_core.session import TrainingSession
-from elman_core.settings import RunSettings
-from elman_core.trace import Phase, RunState
+from elman_core import tasks
+from elman_core.live.driver import ActivationRing, PendingCommands, TrainingDriver
+from elman_core.model.network import PARAMETER_NAMES
+from elman_core.model.settings import RunSettings
+from elman_core.model.trace import Phase, RunState
+from elman_core.training import run_to
+from elman_core.training.session import TrainingSession
 
 
 def within_limit(values) -> bool:
@@ -294,7 +295,7 @@ def test_the_activation_ring_keeps_the_newest_and_forgets_the_future():
 
 
 def test_loading_another_tasks_file_switches_task_and_says_how_far_it_trained(tmp_path):
-    from elman_core.persistence import save_network
+    from elman_core.files.persistence import save_network
 
     xor = TrainingDriver(TrainingSession(tasks.get("xor")))
     xor.step_epoch()

@@ -1,17 +1,18 @@
-"""The live figures' data (elman_core.figures, live_figures, word_clusters), without Qt."""
+"""The live figures' data (elman_core.analysis.figures, live_figures, word_clusters), without Qt."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from elman_core import figures, tasks, word_clusters
-from elman_core.driver import TrainingDriver
-from elman_core.live_figures import FIGURE_SECONDS, LiveFigures
-from elman_core.session import TrainingSession
-from elman_core.settings import RunSettings
+from elman_core import tasks
+from elman_core.analysis import figures, word_clusters
+from elman_core.live.driver import TrainingDriver
+from elman_core.live.live_figures import FIGURE_SECONDS, LiveFigures
+from elman_core.model.settings import RunSettings
+from elman_core.model.trace import ActivationHistory
 from elman_core.tasks import sentences, words
-from elman_core.trace import ActivationHistory
+from elman_core.training.session import TrainingSession
 
 
 class FakeClock:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from elman_core.network import PARAMETER_NAMES, ElmanNetwork
+from elman_core.model.network import PARAMETER_NAMES, ElmanNetwork
 
 N_INPUT, N_HIDDEN, N_OUTPUT = 2, 3, 3
 LEARNING_RATE = 0.1

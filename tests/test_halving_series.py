@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from elman_core.recording import HalvingSeries
+from elman_core.training.recording import HalvingSeries
 
 
 def long_run(n: int = 1_000_003, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:

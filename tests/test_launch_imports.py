@@ -17,14 +17,15 @@ ROOT = Path(__file__).resolve().parents[1]
 PROBE = """
 import json, sys
 import elman_gui.app
-from elman_core import clustering, figures, live_figures, word_clusters
+from elman_core.analysis import clustering, figures, word_clusters
+from elman_core.live import live_figures
 print(json.dumps(sorted({m.split(".")[0] for m in sys.modules} & {"scipy", "numba", "llvmlite"})))
 """
 
 CLUSTER = """
 import json, sys
 import numpy as np
-from elman_core import clustering
+from elman_core.analysis import clustering
 clustering.cluster(["a", "b", "c"], np.array([[0.0, 1.0], [1.0, 0.0], [0.9, 0.1]]))
 print(json.dumps("scipy" in sys.modules))
 """

@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from elman_core import metrics, tasks
+from elman_core import tasks
+from elman_core.analysis import metrics
 
 
 def test_step_losses_squared_error_is_mean_over_units():

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from elman_core import kernels
-from elman_core.network import PARAMETER_NAMES, ElmanNetwork, NetworkConfig
-from elman_core.persistence import save_network
+from elman_core.files.persistence import save_network
+from elman_core.model import kernels
+from elman_core.model.network import PARAMETER_NAMES, ElmanNetwork, NetworkConfig
 
 HIDDEN = ("sigmoid", "tanh")
 OUTPUT = ("sigmoid", "linear", "softmax")

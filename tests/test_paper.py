@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from elman_core import analysis, paper_report, tasks
-from elman_core.session import TrainingSession, settings_for
+from elman_core import tasks
+from elman_core.analysis import hidden_states, paper_report
 from elman_core.tasks import sentences, words
+from elman_core.training.session import TrainingSession, settings_for
 
 
 # ------------------------------------------------------------------------- the words task
@@ -40,7 +41,7 @@ def test_words_defaults_make_word_onsets_obvious():
     session.train()
     settings = session.settings
     sequence = task.evaluation_sequence(settings.sequence_length, settings.seed)
-    result = analysis.word_boundary_errors(session.network, sequence,
+    result = hidden_states.word_boundary_errors(session.network, sequence,
                                            words.onset_steps(sequence))
     assert result.ratio >= 1.5, result  # measured: 2.75
     # Not a network that is simply bad everywhere: inside words it predicts well.

@@ -8,9 +8,9 @@ import re
 import numpy as np
 import pytest
 
-from elman_core import persistence
-from elman_core.network import PARAMETER_NAMES, ElmanNetwork
-from elman_core.persistence import NetworkFileError, load_network, save_network
+from elman_core.files import persistence
+from elman_core.files.persistence import NetworkFileError, load_network, save_network
+from elman_core.model.network import PARAMETER_NAMES, ElmanNetwork
 
 
 def trained_network(**options) -> ElmanNetwork:
@@ -228,8 +228,8 @@ def test_failed_load_leaves_the_running_session_alone(tmp_path):
     """The app's load (the driver's): a broken file changes neither the session nor its
     network — the new network is read aside, and only a good file replaces the session."""
     from elman_core import tasks
-    from elman_core.driver import TrainingDriver
-    from elman_core.session import TrainingSession
+    from elman_core.live.driver import TrainingDriver
+    from elman_core.training.session import TrainingSession
 
     driver = TrainingDriver(TrainingSession(tasks.get("xor")))
     driver.step(3)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from elman_core import tasks
-from elman_core.runner import run
+from elman_core.cli.runner import run
 
 SHORT = {"xor": "300", "letters": "60", "end-of-sequence": "40"}  # keep the test quick
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from elman_core import tasks
-from elman_core.run_to import EpochEnd, EpochReached, ErrorAbove, InputIs, run_to
-from elman_core.session import TrainingSession, settings_for
+from elman_core.training.run_to import EpochEnd, EpochReached, ErrorAbove, InputIs, run_to
+from elman_core.training.session import TrainingSession, settings_for
 
 
 def letters_session():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from elman_core.runner import run
+from elman_core.cli.runner import run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -92,7 +92,7 @@ def test_load_of_a_broken_file_is_a_clear_error(tmp_path):
 
 
 def test_a_diverging_run_stops_with_status_1_and_never_prints_nan():
-    """The app's divergence rule (elman_core.divergence) stops the runner too."""
+    """The app's divergence rule (elman_core.training.divergence) stops the runner too."""
     status, out, err = run_cli("--task", "end-of-sequence", "--lr", "1000", "--epochs", "50")
     assert status == 1
     lines = err.strip().splitlines()
@@ -108,7 +108,7 @@ def test_a_diverging_run_stops_with_status_1_and_never_prints_nan():
     (["--seed", "-1"], ("--seed", "≥ 0")),
 ])
 def test_sizes_beyond_the_settings_bounds_are_refused(argv, fragments):
-    """Bounds from elman_core.settings.BOUNDS, named by the option and the bound."""
+    """Bounds from elman_core.model.settings.BOUNDS, named by the option and the bound."""
     status, _, err = run_cli(*argv)
     assert status == 2
     assert all(fragment in err for fragment in fragments), err

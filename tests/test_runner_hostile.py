@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from elman_core import runner
-from elman_core.runner import run
-from elman_core.settings import BOUNDS
-from elman_core.settings import check as settings_check
+from elman_core.cli import runner
+from elman_core.cli.runner import run
+from elman_core.model.settings import BOUNDS
+from elman_core.model.settings import check as settings_check
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -163,7 +163,7 @@ def test_a_file_size_limit_never_leaves_half_a_json(tmp_path):
 def test_the_temporary_file_of_a_killed_run_is_removed_by_the_next(tmp_path):
     """kill -9 in the middle of writing: the next run in that folder cleans up."""
     writer = ("import os, signal, sys\n"
-              "from elman_core import atomic_io\n"
+              "from elman_core.files import atomic_io\n"
               "def write(stream):\n"
               "    stream.write(b'half a report')\n"
               "    stream.flush()\n"

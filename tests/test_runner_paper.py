@@ -8,9 +8,9 @@ import json
 import numpy as np
 import pytest
 
-from elman_core.network import ElmanNetwork
-from elman_core.persistence import load_network
-from elman_core.runner import run
+from elman_core.cli.runner import run
+from elman_core.files.persistence import load_network
+from elman_core.model.network import ElmanNetwork
 from elman_core.tasks import sentences
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from elman_core import tasks
-from elman_core.session import BinnedLoss, TrainingSession, settings_for
+from elman_core.training.session import BinnedLoss, TrainingSession, settings_for
 
 PARAMS = ("W_ih", "W_hh", "W_ho", "b_h", "b_o", "context")
 
@@ -176,7 +176,7 @@ def test_letters_vowels_are_easier_than_consonants(seed):
     session = TrainingSession(task, settings_for(task, seed=seed))
     session.train()
     sequence, outputs = session.evaluate()
-    from elman_core import metrics
+    from elman_core.analysis import metrics
 
     losses = metrics.step_losses(outputs, sequence.targets, sequence.mask, "sigmoid")
     errors = metrics.position_errors(losses, sequence.categories, len(task.category_names))
@@ -190,7 +190,7 @@ def test_letters_vowels_are_easier_than_consonants(seed):
 
 @pytest.mark.parametrize("name", ["alternating", "counting"])
 def test_small_tasks_reach_full_accuracy(name):
-    from elman_core import metrics
+    from elman_core.analysis import metrics
 
     session = TrainingSession(tasks.get(name))
     session.train()
@@ -283,7 +283,7 @@ def test_history_reaches_back_at_most_max_steps():
 
 def test_zeroing_the_context_destroys_the_xor_memory():
     """seeds/000's question, answered: without context the XOR bit is as hard as the others."""
-    from elman_core import metrics
+    from elman_core.analysis import metrics
 
     task = tasks.get("xor")
     session = TrainingSession(task)
@@ -315,7 +315,7 @@ def test_lesioned_hidden_unit_stays_at_zero_and_stops_learning():
 def test_the_sample_text_becomes_predictable_at_the_defaults():
     """At its defaults the text task learns far more than "always guess the commonest next
     character" (a space), and its loss clearly falls."""
-    from elman_core import metrics
+    from elman_core.analysis import metrics
 
     session = TrainingSession(tasks.get("text"))
     session.train()

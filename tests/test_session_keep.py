@@ -14,9 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from elman_core import metrics, tasks
-from elman_core.session import TrainingSession
-from elman_core.settings import RunSettings
+from elman_core import tasks
+from elman_core.analysis import metrics
+from elman_core.model.settings import RunSettings
+from elman_core.training.session import TrainingSession
 
 PARAMETERS = ("W_ih", "W_hh", "W_ho", "b_h", "b_o", "context")
 BPTT_ULPS = 1e-12  # see the module docstring

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from elman_core import tasks
-from elman_core.driver import TrainingDriver
-from elman_core.session import (
+from elman_core.live.driver import TrainingDriver
+from elman_core.training.session import (
     EPOCH_CURVE_POINTS,
     RECENT_EPOCH_LOSSES,
     RUNNING_LOSS_POINTS,

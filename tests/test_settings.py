@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from elman_core import tasks
-from elman_core.settings import BOUNDS, LIVE, NAMES, STRUCTURAL, RunSettings, SettingsError
+from elman_core.model.settings import BOUNDS, LIVE, NAMES, STRUCTURAL, RunSettings, SettingsError
 
 XOR = tasks.get("xor")
 

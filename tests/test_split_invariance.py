@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from elman_core import tasks
-from elman_core.network import PARAMETER_NAMES, ElmanNetwork
-from elman_core.session import TrainingSession, settings_for
+from elman_core.model.network import PARAMETER_NAMES, ElmanNetwork
+from elman_core.training.session import TrainingSession, settings_for
 
 RULES = {
     "online": {},

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from elman_core.settings import RunSettings
+from elman_core.model.settings import RunSettings
 
 
 class TaskError(ValueError):

@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QTimer  # noqa: E402
 
 from elman_gui import app as app_module  # noqa: E402
-from elman_gui import welcome  # noqa: E402
+from elman_gui.features import welcome  # noqa: E402
 
 STATES = ("launch", "compiling", "running", "run-to", "dialogs", "queued")
 BUSY_SECONDS = 1.0  # how long a run goes on before it is closed

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from elman_core import run_to, tasks
-from elman_core.session import TrainingSession
+from elman_core import tasks
+from elman_core.training import run_to
+from elman_core.training.session import TrainingSession
 from elman_gui.snapshot import PAUSED
 from tests.gui.conftest import rendered_where as shared_rendered_where
 from tests.gui.conftest import running_window

@@ -6,16 +6,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from elman_core import figures, tasks, word_clusters
-from elman_core.live_figures import LiveFigures
-from elman_core.session import TrainingSession
-from elman_core.settings import RunSettings
+from elman_core import tasks
+from elman_core.analysis import figures, word_clusters
+from elman_core.live.live_figures import LiveFigures
+from elman_core.model.settings import RunSettings
+from elman_core.model.trace import ActivationHistory
 from elman_core.tasks import sentences
-from elman_core.trace import ActivationHistory
+from elman_core.training.session import TrainingSession
 from elman_gui.snapshot import FINISHED
-from elman_gui.views.dendrogram_view import DendrogramView
-from elman_gui.views.hidden_space import TRAJECTORY_STEPS, HiddenSpaceView
-from elman_gui.views.paper_figure import PaperFigureView
+from elman_gui.views.figures.dendrogram_view import DendrogramView
+from elman_gui.views.figures.hidden_space import TRAJECTORY_STEPS, HiddenSpaceView
+from elman_gui.views.figures.paper_figure import PaperFigureView
 from tests.gui.conftest import rendered_where, running_window
 from tests.gui.test_views import _shown  # shown at a size, exposed
 

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from elman_gui.controls import SpeedControl, TaskSelector
-from elman_gui.views.network_diagram import NetworkDiagramView
+from elman_gui.panels.controls import SpeedControl, TaskSelector
+from elman_gui.views.diagram.network_diagram import NetworkDiagramView
 from tests.gui.conftest import running_window
 
 SMALL = (1024, 640)

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QSli
 
 import elman_core
 from elman_core import tasks
-from elman_core.session import TrainingSession
-from elman_gui.controls import TextTaskDialog
+from elman_core.training.session import TrainingSession
+from elman_gui.panels.controls import TextTaskDialog
 from elman_gui.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING
 from tests.gui.conftest import rendered_where as shared_rendered_where
 from tests.gui.conftest import running_window

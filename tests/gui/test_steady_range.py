@@ -8,8 +8,8 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from elman_gui.views.loss_plot import LossPlotView
-from elman_gui.views.steady_range import nice_step, steady_range
+from elman_gui.views.plots.loss_plot import LossPlotView
+from elman_gui.views.plots.steady_range import nice_step, steady_range
 
 
 @pytest.mark.parametrize("span, step", [(1.0, 0.2), (8.0, 2.0), (12.0, 2.5), (0.012, 0.0025),

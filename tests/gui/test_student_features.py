@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core import __version__, tasks
-from elman_core.session import TrainingSession
-from elman_gui import export
-from elman_gui.help_dialog import illustrative_network
+from elman_core.training.session import TrainingSession
+from elman_gui.features import export
+from elman_gui.features.help_dialog import illustrative_network
+from elman_gui.features.welcome import should_show_at_startup
 from elman_gui.snapshot import FINISHED
-from elman_gui.welcome import should_show_at_startup
 from tests.gui.conftest import rendered_where as shared_rendered_where
 from tests.gui.conftest import running_window
 
@@ -232,8 +232,8 @@ def test_a_broken_file_changes_nothing_another_tasks_file_switches(window, qtbot
     np.testing.assert_array_equal(after.epoch_losses, before.epoch_losses)
 
     # A file that does not say its task and does not fit this one is refused.
-    from elman_core.network import ElmanNetwork
-    from elman_core.persistence import save_network
+    from elman_core.files.persistence import save_network
+    from elman_core.model.network import ElmanNetwork
 
     anonymous = tmp_path / "anonymous.npz"
     save_network(ElmanNetwork(2, 3, 2), anonymous)

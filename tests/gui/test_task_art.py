@@ -1,4 +1,5 @@
-"""Task illustrations: assets/tasks/<name>.svg, drawn by elman_gui/task_art.py, shown by the
+"""Task illustrations: assets/tasks/<name>.svg, drawn by elman_gui/features/task_art.py, shown by
+the
 welcome dialog."""
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from PySide6.QtGui import QImage, QPainter, QTextDocument
 from PySide6.QtSvg import QSvgRenderer
 
 from elman_core import tasks
-from elman_gui import task_art, welcome
-from elman_gui.views import palette
-from elman_gui.welcome import WelcomeDialog
+from elman_gui.features import task_art, welcome
+from elman_gui.features.welcome import WelcomeDialog
+from elman_gui.views.style import palette
 
 ROOT = Path(__file__).resolve().parents[2]
 ART = ROOT / "assets" / "tasks"
@@ -66,7 +67,7 @@ def test_the_illustration_shows_the_stream_and_every_category(name):
 
 
 def test_the_drawing_is_deterministic_and_needs_no_qt():
-    code = ("import sys; from elman_gui.task_art import task_svg; "
+    code = ("import sys; from elman_gui.features.task_art import task_svg; "
             "svg = task_svg('text'); "
             "assert not [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))]; "
             "sys.stdout.write(svg)")

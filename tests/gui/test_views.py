@@ -11,12 +11,12 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics
 
 from elman_core import tasks
 from elman_gui.snapshot import ActivationHistory
-from elman_gui.views import palette
-from elman_gui.views.diagram_layout import LINK_CAP
-from elman_gui.views.error_bars import BY_OUTPUT, BY_POSITION, ErrorBarsView
-from elman_gui.views.history_view import HistoryView
-from elman_gui.views.loss_plot import MARKER_LIMIT, LossPlotView
-from elman_gui.views.network_diagram import NetworkDiagramView
+from elman_gui.views.diagram.diagram_layout import LINK_CAP
+from elman_gui.views.diagram.network_diagram import NetworkDiagramView
+from elman_gui.views.plots.error_bars import BY_OUTPUT, BY_POSITION, ErrorBarsView
+from elman_gui.views.plots.loss_plot import MARKER_LIMIT, LossPlotView
+from elman_gui.views.stepping.history_view import HistoryView
+from elman_gui.views.style import palette
 
 
 def _shown(qtbot, view, width=900, height=650):

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from elman_core import tasks
-from elman_core.driver import TrainingDriver
-from elman_core.session import EPOCH_CURVE_POINTS, TrainingSession, settings_for
+from elman_core.live.driver import TrainingDriver
+from elman_core.training.session import EPOCH_CURVE_POINTS, TrainingSession, settings_for
 from elman_gui.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING, build_snapshot
 from elman_gui.worker import DIVERGENCE_LIMIT, Trainer
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from elman_core.network import ElmanNetwork
-from elman_core.persistence import save_network
+from elman_core.files.persistence import save_network
+from elman_core.model.network import ElmanNetwork
 
 GIB = 2**30
 

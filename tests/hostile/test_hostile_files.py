@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from elman_core.persistence import NetworkFileError, load_network
-from elman_core.runner import run
+from elman_core.cli.runner import run
+from elman_core.files.persistence import NetworkFileError, load_network
 from tests.hostile.make_hostile_files import CASES, make_all
 
 ROOT = Path(__file__).resolve().parents[2]

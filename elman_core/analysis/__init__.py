@@ -1,0 +1,1 @@
+"""Measurements of a network: metrics, hidden-state analysis, clustering and the figure records."""

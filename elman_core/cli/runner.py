@@ -1,0 +1,354 @@
+"""The headless runner behind ``main.py train``: parse options, train, print the task's report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from elman_core import tasks
+from elman_core.analysis import metrics, paper_report
+from elman_core.cli.command_line import UsageError, check_writable
+from elman_core.cli.runner_checks import (
+    apply_to_loaded,
+    check_outputs,
+    check_total_steps,
+    read_text_file,
+    resume_extra,
+)
+from elman_core.files import atomic_io, limits, persistence
+from elman_core.model import activations
+from elman_core.model.settings import RunSettings, SettingsError
+from elman_core.tasks.base import TaskError
+from elman_core.training import divergence
+from elman_core.training.session import TrainingSession
+
+__all__ = ["UsageError", "build_parser", "check_writable", "evaluation_summary", "run"]
+
+# The option that sets each setting, to name it in an error message.
+OPTIONS = {"n_hidden": "--hidden", "learning_rate": "--lr", "momentum": "--momentum",
+           "epochs": "--epochs", "seed": "--seed", "sequence_length": "--length",
+           "context_init": "--context", "weight_scale": "--weight-scale",
+           "bptt_window": "--window", "rule": "--rule",
+           "hidden_activation": "--hidden-activation", "output_activation": "--output-activation"}
+
+
+def settings_error(error: SettingsError, given: dict | None = None) -> UsageError:
+    """The settings model's message, led by the option (and the value) that set the field."""
+    option = OPTIONS.get(error.field)
+    if option is None:
+        return UsageError(str(error))
+    value = (given or {}).get(error.field)
+    return UsageError(f"{option} {limits.shown(value)}: {error}" if value is not None
+                      else f"{option}: {error}")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, never the usage dump
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="main.py train", description="Train an Elman network without the GUI.")
+    parser.add_argument("--task", default="xor", help="task name: " + ", ".join(tasks.names()))
+    parser.add_argument("--preset", help="a named experiment (see --list)")
+    parser.add_argument("--list", action="store_true", help="list tasks and presets, then exit")
+    parser.add_argument("--hidden", type=int, help="hidden (and context) units")
+    parser.add_argument("--lr", "--learning-rate", dest="learning_rate", type=float)
+    parser.add_argument("--momentum", type=float)
+    parser.add_argument("--epochs", type=int)
+    parser.add_argument("--seed", type=int, help="seed of both the sequence and the weights")
+    parser.add_argument("--length", "--sequence-length", dest="sequence_length", type=int)
+    parser.add_argument("--context", dest="context_init", type=float,
+                        help="initial context value (seeds/000: 0, Elman 1990: 0.5)")
+    parser.add_argument("--no-context-reset", action="store_true",
+                        help="keep the context across epochs instead of resetting it")
+    parser.add_argument("--text", help="the text for --task text")
+    parser.add_argument("--text-file", type=Path, help="a UTF-8 file with the text for --task text")
+    parser.add_argument("--json", type=Path, help="write losses, errors and accuracy as JSON here")
+    parser.add_argument("--save", type=Path, help="save the trained network (.npz)")
+    parser.add_argument("--load", type=Path, help="start from a saved network (.npz)")
+    parser.add_argument("--quiet", action="store_true", help="print only the final report")
+    add_model_options(parser)
+    return parser
+
+
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    """The settings the app's parameter panel and Memory menu have beyond the basic ones."""
+    parser.add_argument("--weight-scale", type=float,
+                        help="starting weights: this × a standard normal draw")
+    parser.add_argument("--rule", choices=activations.RULES,
+                        help="online (Elman's: update after every step) or bptt")
+    parser.add_argument("--window", type=int, help="BPTT: steps per update (0: whole segment "
+                        "between context resets); windows do not overlap, gradients are summed")
+    parser.add_argument("--hidden-activation", choices=activations.HIDDEN_ACTIVATIONS)
+    parser.add_argument("--output-activation", choices=activations.OUTPUT_ACTIVATIONS)
+    parser.add_argument("--forget-context", action="store_true",
+                        help="zero the context before every step (a network without memory)")
+
+
+def model_overrides(args) -> dict:
+    """RunSettings fields given by :func:`add_model_options`' options (checked with the rest)."""
+    overrides = {"weight_scale": args.weight_scale, "rule": args.rule,
+                 "hidden_activation": args.hidden_activation,
+                 "output_activation": args.output_activation}
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    if args.window is not None:
+        overrides["bptt_window"] = args.window or None  # 0: the whole segment
+    return overrides
+
+
+def _task_and_settings(args):
+    options = {}
+    if args.text is not None and args.text_file is not None:
+        raise UsageError("give either --text or --text-file, not both")
+    if args.text_file is not None:
+        options["text"] = read_text_file(args.text_file)
+    elif args.text is not None:
+        options["text"] = args.text.removeprefix("\ufeff")
+    task_name = args.task
+    overrides = {}
+    if args.preset is not None:
+        try:
+            preset = tasks.preset(args.preset)
+        except TaskError as exc:
+            raise UsageError(f"--preset {args.preset}: {exc}") from None
+        task_name, overrides = preset.task, dict(preset.overrides)
+    if options and task_name != "text":
+        raise UsageError("--text and --text-file go with --task text")
+    try:
+        task = tasks.get(task_name, **options)
+    except TaskError as exc:
+        raise UsageError(f"{_task_option(args, task_name)}: {exc}") from None
+    given = {
+        "n_hidden": args.hidden, "learning_rate": args.learning_rate, "momentum": args.momentum,
+        "epochs": args.epochs, "seed": args.seed, "sequence_length": args.sequence_length,
+        "context_init": args.context_init,
+    }
+    given.update(model_overrides(args))
+    overrides.update({k: v for k, v in given.items() if v is not None})
+    if args.no_context_reset:
+        overrides["reset_context_each_epoch"] = False
+    try:  # the settings model checks every bound before anything is allocated
+        return task, RunSettings.for_task(task, **overrides)
+    except SettingsError as error:
+        raise settings_error(error, given) from None
+
+
+class Progress:
+    """A one-line progress bar on a terminal; the article's plain lines everywhere else."""
+
+    def __init__(self, total_epochs: int, stream, quiet: bool) -> None:
+        self.total = total_epochs
+        self.stream = stream
+        self.quiet = quiet
+        self.tty = stream.isatty()
+        self.started = time.perf_counter()
+        self.last_draw = 0.0
+
+    def epoch_done(self, session: TrainingSession) -> None:
+        if self.quiet:
+            return
+        epoch, loss = session.epoch, session.epoch_losses[-1]
+        if not self.tty:
+            if epoch % 10 == 0 or epoch == self.total:
+                print(f"Epoch {epoch}/{self.total}, Loss: {loss:.6f}", file=self.stream)
+            return
+        now = time.perf_counter()
+        if now - self.last_draw < 0.05 and epoch != self.total:
+            return
+        self.last_draw = now
+        rate = session.global_step / max(now - self.started, 1e-9)
+        width = 30
+        filled = int(width * epoch / self.total)
+        bar = "█" * filled + "·" * (width - filled)
+        self.stream.write(f"\r{bar} epoch {epoch}/{self.total}  loss {loss:.6f}  "
+                          f"{rate:,.0f} steps/s ")
+        if epoch == self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def evaluation_summary(session: TrainingSession) -> dict:
+    """Outputs on the evaluation sequence, and the figures the report and --json need."""
+    sequence, outputs = session.evaluate()
+    task = session.task
+    losses = metrics.step_losses(outputs, sequence.targets, sequence.mask,
+                                 session.network.output_activation)
+    errors = metrics.position_errors(losses, sequence.categories, len(task.category_names))
+    return {
+        "sequence": sequence,
+        "outputs": outputs,
+        "position_errors": {name: (None if np.isnan(e) else float(e))
+                            for name, e in zip(task.category_names, errors, strict=True)},
+        "feature_errors": dict(zip(task.output_labels, map(float, metrics.feature_errors(
+            outputs, sequence.targets, sequence.mask)), strict=True)),
+        "accuracy": metrics.accuracy(task, outputs, sequence.targets, sequence.mask),
+    }
+
+
+class Diverged(Exception):
+    """Training left the ±1,000,000 range; the message says where (exit status 1)."""
+
+
+def run(argv: list[str], stdout=None, stderr=None) -> int:
+    """``main.py train``: 0 done, 1 diverged or could not write, 2 bad input, 130 Ctrl-C."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    try:
+        return _run(argv, stdout, stderr)
+    except KeyboardInterrupt:
+        _end_progress_line(stdout)
+        print("error: interrupted by Ctrl-C; no output file was changed", file=stderr)
+        return 130
+
+
+def _run(argv: list[str], stdout, stderr) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if args.list:
+            _print_catalogue(stdout)
+            return 0
+        task, settings = _task_and_settings(args)
+        check_outputs({"--json": args.json, "--save": args.save}, args.load)
+        session, applied = _make_session(task, settings, args)
+        if args.forget_context:
+            session.network.forget_context = True
+    except (UsageError, TaskError, ValueError) as exc:
+        print(f"error: {exc}", file=stderr)
+        return 2
+
+    if not args.quiet:
+        net = session.network
+        print(f"{task.title}: {net.n_input}-{net.n_hidden}-{net.n_output} network, "
+              f"{session.steps_per_epoch} steps per epoch, {settings.epochs} epochs, "
+              f"learning rate {net.learning_rate}", file=stdout)
+        if applied:
+            print(f"Applied to the loaded network: {', '.join(applied)}", file=stdout)
+    try:
+        _train(session, Progress(session.settings.epochs, stdout, args.quiet))
+    except Diverged as exc:
+        _end_progress_line(stdout)
+        print(f"error: {exc}", file=stderr)
+        return 1
+
+    summary = evaluation_summary(session)
+    print("", file=stdout)
+    for line in metrics.report_lines(task, summary["sequence"], summary["outputs"]):
+        print(line, file=stdout)
+    summary["paper"], paper_lines = paper_report.figures(session)
+    for line in paper_lines:
+        print(line, file=stdout)
+    return _write_outputs(args, session, summary, stdout, stderr)
+
+
+def _train(session: TrainingSession, progress: Progress) -> None:
+    """Train to the settings' epoch count; :class:`Diverged` as soon as an epoch diverges."""
+    def after_epoch(session: TrainingSession) -> None:
+        if not divergence.epoch_sane(session):  # the app's rule: stop, never print nan
+            raise Diverged(f"{divergence.message(session)}; nothing was saved. "
+                           "Try a smaller --lr")
+        progress.epoch_done(session)
+
+    with np.errstate(over="ignore", invalid="ignore"):  # a divergence is reported above
+        session.train(on_epoch=after_epoch)
+
+
+def _write_outputs(args, session: TrainingSession, summary: dict, stdout, stderr) -> int:
+    """Write the JSON and the network together: both complete before either is replaced."""
+    writers = {}
+    if args.json is not None:
+        text = json.dumps(_json_document(session, summary), indent=2).encode("utf-8")
+        writers[args.json] = lambda stream: stream.write(text)
+    try:
+        if args.save is not None:
+            writers[args.save] = persistence.network_writer(
+                session.network, args.save, resume_extra(session))
+        atomic_io.write_together(writers)
+    except (OSError, ValueError) as exc:  # ValueError: OutputPathError, a network with NaN
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        print(f"error: could not write the output: {reason}", file=stderr)
+        return 1
+    if args.save is not None:
+        print(f"Saved the network to {args.save}", file=stdout)
+    return 0
+
+
+def _json_document(session: TrainingSession, summary: dict) -> dict:
+    settings = session.settings
+    return {
+        "task": session.task.name,
+        "config": {**session.network.config.as_dict(), "epochs": settings.epochs,
+                   "sequence_length": settings.sequence_length,
+                   "reset_context_each_epoch": settings.reset_context_each_epoch,
+                   "forget_context": session.network.forget_context},
+        "losses": [float(x) for x in session.epoch_losses],
+        "position_errors": summary["position_errors"],
+        "feature_errors": summary["feature_errors"],
+        "accuracy": summary["accuracy"],
+        **summary["paper"],
+    }
+
+
+def _end_progress_line(stream) -> None:
+    if getattr(stream, "isatty", lambda: False)():
+        stream.write("\n")  # leave the progress bar's line before the message
+
+
+def _task_option(args, task_name: str) -> str:
+    """The option a task error is about, for the message."""
+    if args.text_file is not None:
+        return f"--text-file {args.text_file}"
+    if args.text is not None:
+        return "--text"
+    return f"--preset {args.preset}" if args.preset is not None else f"--task {task_name}"
+
+
+def _make_session(task, settings, args) -> tuple[TrainingSession, list[str]]:
+    """A new session, or one continuing ``--load`` exactly where it was saved."""
+    if args.load is None:
+        session = _new_session(task, settings)
+        check_total_steps(settings.epochs, session.steps_per_epoch)
+        return session, []
+    network, extra = persistence.load_network(args.load)
+    if (network.n_input, network.n_output) != (task.n_input, task.n_output):
+        raise ValueError(
+            f"{args.load}: the saved network is {network.n_input}-{network.n_hidden}-"
+            f"{network.n_output} but task {task.name!r} needs {task.n_input} inputs and "
+            f"{task.n_output} outputs")
+    given = {"n_hidden": args.hidden, "learning_rate": args.learning_rate,
+             "momentum": args.momentum, "context_init": args.context_init,
+             "seed": args.seed, "sequence_length": args.sequence_length}
+    settings, start_epoch, position, applied = apply_to_loaded(
+        network, given, args.no_context_reset, settings, extra, args.load)
+    try:
+        settings = settings.replace(epochs=start_epoch + settings.epochs)
+    except SettingsError as error:
+        raise settings_error(error) from None
+    session = _new_session(task, settings, network)
+    check_total_steps(settings.epochs - start_epoch, session.steps_per_epoch)
+    if position >= session.steps_per_epoch:
+        raise UsageError(f"--load {args.load}: the saved place in the sequence ({position}) "
+                         f"is beyond this sequence's {session.steps_per_epoch} steps")
+    session.epoch, session.position = start_epoch, position
+    return session, applied
+
+
+def _new_session(task, settings, network=None) -> TrainingSession:
+    try:
+        return TrainingSession(task, settings, network=network)
+    except TaskError as exc:  # the only task setting that can still be wrong is the length
+        raise UsageError(f"--length {settings.sequence_length}: {exc}") from None
+
+
+def _print_catalogue(stream) -> None:
+    print("Tasks:", file=stream)
+    for name in tasks.names():
+        print(f"  {name:18s} {tasks.get(name).title}", file=stream)
+    print("Presets (--preset NAME):", file=stream)
+    for preset in tasks.presets():
+        print(f"  {preset.name:24s} {preset.title}", file=stream)

@@ -1,0 +1,1 @@
+"""Files on disk: the network format, atomic writes and the limits a file is checked against."""

@@ -1,0 +1,95 @@
+"""The figure views' data, kept by the trainer thread: recomputed only when it changed, and
+while a run plays at most a few times a second (so a frame never waits for an SVD).
+
+:class:`LiveFigures` belongs to the :class:`~elman_core.live.driver.TrainingDriver`; a snapshot
+takes
+its records (:mod:`elman_core.analysis.figures`, :mod:`elman_core.analysis.word_clusters`) as they
+are.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from elman_core.analysis import figures, word_clusters
+from elman_core.analysis.figure_records import HiddenSpace, PaperFigure, WordClusters
+from elman_core.analysis.hidden_states import Projection
+from elman_core.model.trace import ActivationHistory
+from elman_core.training.session import TrainingSession
+
+FIGURE_SECONDS = 0.5  # while running: the paper figure at most this often
+SPACE_SECONDS = 0.25  # ... and the hidden space (a PCA of up to 2,000 × 150 states)
+
+
+class LiveFigures:
+    """The latest paper figure, hidden space and word clusters of one session."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.recomputed = {"figure": 0, "space": 0}  # how often (tests)
+        self.clear()
+
+    def clear(self) -> None:
+        """A new session: nothing computed yet."""
+        self.figure: PaperFigure | None = None
+        self.space: HiddenSpace | None = None
+        self._projection: Projection | None = None  # the last one, for a stable orientation
+        self.clusters: WordClusters | None = None
+        self.clustering = False  # the clusters are being computed right now
+        self._figure_source: tuple | None = None
+        self._space_source: ActivationHistory | None = None
+        self._figure_at = self._space_at = -math.inf
+        self._auto_clustered_at: int | None = None
+
+    def paper_figure(self, session: TrainingSession, running: bool) -> PaperFigure | None:
+        """The task's figure from the latest complete epoch (during the first epoch, from the
+        steps trained so far)."""
+        complete = session.previous_unit_errors is not None
+        errors = session.previous_unit_errors if complete else session.unit_errors
+        source = (errors, session.epoch, None if complete else session.position)
+        if self._same(source, self._figure_source) or self._throttled(self._figure_at,
+                                                                      FIGURE_SECONDS, running):
+            return self.figure
+        self.figure = figures.paper_figure(session.task.name, session.sequence, errors,
+                                           session.epoch if complete else 1, complete)
+        self._figure_source, self._figure_at = source, self.clock()
+        self.recomputed["figure"] += 1
+        return self.figure
+
+    def hidden_space(self, task_name: str, history: ActivationHistory | None,
+                     all_symbols: tuple[str, ...], running: bool) -> HiddenSpace | None:
+        """The recent hidden states projected, oriented like the previous projection."""
+        if history is None:
+            self.space, self._space_source = None, None
+            return None
+        if history is self._space_source or self._throttled(self._space_at, SPACE_SECONDS,
+                                                            running):
+            return self.space
+        made = figures.hidden_space(task_name, history.hidden, history.steps, history.symbols,
+                                    all_symbols, self._projection)
+        self.space, self._projection = made if made is not None else (None, self._projection)
+        self._space_source, self._space_at = history, self.clock()
+        self.recomputed["space"] += 1
+        return self.space
+
+    def cluster(self, session: TrainingSession) -> WordClusters:
+        self.clusters = word_clusters.cluster_session(session)
+        return self.clusters
+
+    def clusters_due(self, session: TrainingSession) -> bool:
+        """A finished run of a task with words that has not been clustered automatically yet."""
+        if not (session.finished and word_clusters.supports(session.task.name)):
+            return False
+        if self._auto_clustered_at == session.global_step:
+            return False
+        self._auto_clustered_at = session.global_step
+        return self.clusters is None or self.clusters.global_step != session.global_step
+
+    def _throttled(self, last: float, seconds: float, running: bool) -> bool:
+        return running and self.clock() - last < seconds
+
+    @staticmethod
+    def _same(source: tuple, previous: tuple | None) -> bool:
+        return previous is not None and source[0] is previous[0] and source[1:] == previous[1:]

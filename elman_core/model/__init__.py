@@ -1,0 +1,1 @@
+"""The network itself: settings, activations, the step trace and the compiled kernels."""

@@ -1,0 +1,353 @@
+"""The Elman network: parameters, one traced timestep, and fast compiled training.
+
+The default learning rule is Elman's (and seeds/000's): after every timestep, backpropagate the
+error one step — not through the context — update every weight, then copy hidden → context.
+``rule="bptt"`` instead backpropagates through a window of steps and updates once per window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from elman_core.model import activations as act
+from elman_core.model import settings
+from elman_core.model.trace import PARAMETER_NAMES, StepTrace
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """Everything needed to rebuild a network of the same shape and behaviour."""
+
+    n_input: int
+    n_hidden: int
+    n_output: int
+    learning_rate: float = 0.1
+    momentum: float = 0.0
+    hidden_activation: str = "sigmoid"
+    output_activation: str = "sigmoid"
+    rule: str = "online"
+    bptt_window: int | None = None  # None: the whole segment between context resets
+    context_init: float = 0.0
+    weight_scale: float = 0.1
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("n_input", "n_output"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+                raise ValueError(f"{name} must be a whole number ≥ 1 (got {value!r})")
+        # The settings a run can change are checked by the one settings model.
+        for name in ("n_hidden", "learning_rate", "momentum", "hidden_activation",
+                     "output_activation", "rule", "bptt_window", "context_init", "weight_scale"):
+            settings.check(name, getattr(self, name))
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class ElmanNetwork:
+    """A simple recurrent network: input → hidden ← context (a copy of hidden at t−1) → output.
+
+    Parameters are public float64 arrays named as in seeds/000: ``W_ih`` (H×I), ``W_hh``
+    (H×H, context → hidden), ``W_ho`` (O×H), ``b_h`` (H,), ``b_o`` (O,); the state is
+    ``context`` (H,). Weights start as ``weight_scale`` × standard normal draws from
+    ``numpy.random.default_rng(seed)``; biases start at zero.
+    """
+
+    def __init__(
+        self,
+        n_input: int,
+        n_hidden: int,
+        n_output: int,
+        learning_rate: float = 0.1,
+        *,
+        seed: int | None = None,
+        momentum: float = 0.0,
+        hidden_activation: str = "sigmoid",
+        output_activation: str = "sigmoid",
+        rule: str = "online",
+        bptt_window: int | None = None,
+        context_init: float = 0.0,
+        weight_scale: float = 0.1,
+    ) -> None:
+        config = NetworkConfig(
+            n_input, n_hidden, n_output, learning_rate, float(momentum),
+            hidden_activation, output_activation, rule, bptt_window, float(context_init),
+            float(weight_scale), seed,
+        )
+        self._apply_config(config)
+        rng = np.random.default_rng(seed)
+        self.W_ih = rng.standard_normal((n_hidden, n_input)) * weight_scale
+        self.W_hh = rng.standard_normal((n_hidden, n_hidden)) * weight_scale
+        self.W_ho = rng.standard_normal((n_output, n_hidden)) * weight_scale
+        self.b_h = np.zeros(n_hidden)
+        self.b_o = np.zeros(n_output)
+        # Momentum's running parameter changes; all zero means "plain gradient descent".
+        self.velocity = {name: np.zeros_like(getattr(self, name)) for name in PARAMETER_NAMES}
+        self.context = np.full(n_hidden, self.context_init)
+        self.steps_trained = 0
+        # Memory experiments: lesioned hidden units are held at 0; forget_context zeroes the
+        # context before every step so the network has no memory at all.
+        self.lesioned = np.zeros(n_hidden, dtype=bool)
+        self.forget_context = False
+        self._bptt_pending: list[tuple] = []
+
+    @classmethod
+    def from_config(cls, config: NetworkConfig) -> ElmanNetwork:
+        return cls(**{k: v for k, v in config.as_dict().items()})
+
+    def _apply_config(self, config: NetworkConfig) -> None:
+        self.n_input, self.n_hidden = int(config.n_input), int(config.n_hidden)
+        self.n_output = int(config.n_output)
+        self.learning_rate = float(config.learning_rate)  # a float always: one compiled kernel
+        self.momentum = config.momentum
+        self.hidden_activation = config.hidden_activation
+        self.output_activation = config.output_activation
+        self.rule = config.rule
+        self.bptt_window = config.bptt_window
+        self.context_init = config.context_init
+        self.weight_scale = config.weight_scale
+        self.seed = config.seed
+
+    @property
+    def config(self) -> NetworkConfig:
+        return NetworkConfig(
+            self.n_input, self.n_hidden, self.n_output, self.learning_rate, self.momentum,
+            self.hidden_activation, self.output_activation, self.rule, self.bptt_window,
+            self.context_init, self.weight_scale, self.seed,
+        )
+
+    @property
+    def _hidden_kind(self) -> int:
+        return act.code(self.hidden_activation, act.HIDDEN_ACTIVATIONS, "hidden activation")
+
+    @property
+    def _output_kind(self) -> int:
+        return act.code(self.output_activation, act.OUTPUT_ACTIVATIONS, "output activation")
+
+    # ------------------------------------------------------------------ state
+    def reset_context(self) -> None:
+        """Set the context units back to their initial value (the start of a sequence)."""
+        self.context = np.full(self.n_hidden, self.context_init)
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, name) for name in PARAMETER_NAMES}
+
+    def copy(self) -> ElmanNetwork:
+        """An independent network in exactly the same state."""
+        twin = ElmanNetwork.__new__(ElmanNetwork)
+        twin.__dict__.update(self.__dict__)
+        for name in PARAMETER_NAMES:
+            setattr(twin, name, getattr(self, name).copy())
+        twin.velocity = {k: v.copy() for k, v in self.velocity.items()}
+        twin.context = self.context.copy()
+        twin.lesioned = self.lesioned.copy()
+        twin._bptt_pending = list(self._bptt_pending)
+        return twin
+
+    # ---------------------------------------------------------------- forward
+    def forward(self, x, context=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """One forward pass without changing anything: (hidden_net, hidden, output_net, output)."""
+        x = np.asarray(x, dtype=np.float64).reshape(self.n_input)
+        context = self.context if context is None else np.asarray(context, dtype=np.float64)
+        hidden_net = self.W_ih @ x + self.W_hh @ context + self.b_h
+        hidden = act.hidden_activation(self._hidden_kind, hidden_net)
+        hidden[self.lesioned] = 0.0
+        output_net = self.W_ho @ hidden + self.b_o
+        output = act.output_activation(self._output_kind, output_net)
+        return hidden_net, hidden, output_net, output
+
+    def predict(self, X, resets=None, *, return_hidden: bool = False):
+        """Run a sequence without learning, from a fresh context; returns outputs (T, O).
+
+        ``resets[t]`` sets the context back before step t (default: only before step 0). With
+        ``return_hidden`` also returns the hidden activations (T, H). The context is left where
+        the sequence ended.
+        """
+        X = np.asarray(X, dtype=np.float64).reshape(-1, self.n_input)
+        resets = _default_resets(resets, len(X))
+        outputs = np.empty((len(X), self.n_output))
+        hiddens = np.empty((len(X), self.n_hidden))
+        for t, x in enumerate(X):
+            self._prepare_context(resets[t])
+            _, hiddens[t], _, outputs[t] = self.forward(x)
+            self.context = hiddens[t].copy()
+        return (outputs, hiddens) if return_hidden else outputs
+
+    def _prepare_context(self, reset: bool) -> bool:
+        """Apply a sequence-start reset or the no-memory experiment; return whether reset."""
+        if reset:
+            self.reset_context()
+        if self.forget_context:
+            self.context = np.zeros(self.n_hidden)
+        return bool(reset)
+
+    # ------------------------------------------------------------------- step
+    def step(self, x, target=None, *, reset: bool = False, flush: bool = False) -> StepTrace:
+        """One timestep with learning, traced; ``target=None`` marks a step without a target.
+
+        ``reset`` sets the context back before the step. With the BPTT rule the weights change
+        when the window is full or when ``flush`` says the segment ends here.
+        """
+        if reset and self._bptt_pending:
+            self._bptt_update()  # a new segment starts: the old window must not leak into it
+        was_reset = self._prepare_context(reset)
+        x = np.asarray(x, dtype=np.float64).reshape(self.n_input)
+        context = self.context.copy()
+        hidden_net, hidden, output_net, output = self.forward(x, context)
+        out_kind, hid_kind = self._output_kind, self._hidden_kind
+        has_target = target is not None
+        if has_target:
+            target = np.asarray(target, dtype=np.float64).reshape(self.n_output)
+            error = output - target
+            loss = act.step_loss(out_kind, output, target)
+            delta_output = act.output_delta(out_kind, output, target)
+        else:
+            error, loss, delta_output = None, float("nan"), np.zeros(self.n_output)
+        # The error stops here: δh uses only this step's output error, never the context's past.
+        delta_hidden = (self.W_ho.T @ delta_output) * act.hidden_derivative(hid_kind, hidden)
+        delta_hidden[self.lesioned] = 0.0
+
+        if self.rule == "online":
+            changes = self._online_update(x, context, hidden, delta_output, delta_hidden,
+                                          has_target)
+        else:
+            self._bptt_pending.append((x, context, hidden, delta_output))
+            window = self.bptt_window
+            window_full = window is not None and len(self._bptt_pending) >= window
+            changes = self._bptt_update() if (window_full or flush) else None
+        updated = changes is not None
+        if changes is None:
+            changes = {name: np.zeros_like(getattr(self, name)) for name in PARAMETER_NAMES}
+        self.context = hidden.copy()  # the copy links: hidden(t) becomes context(t+1)
+        self.steps_trained += 1
+        return StepTrace(
+            x, context, hidden_net, hidden, output_net, output, target, error, loss,
+            delta_output, delta_hidden, changes["W_ih"], changes["W_hh"], changes["W_ho"],
+            changes["b_h"], changes["b_o"], updated, was_reset,
+        )
+
+    def _online_update(self, x, context, hidden, delta_output, delta_hidden, has_target):
+        if not has_target:
+            return None
+        gradients = {
+            "W_ho": np.outer(delta_output, hidden),
+            "b_o": delta_output,
+            "W_ih": np.outer(delta_hidden, x),
+            "W_hh": np.outer(delta_hidden, context),
+            "b_h": delta_hidden,
+        }
+        return self._apply_gradients(gradients)
+
+    def _bptt_update(self):
+        """Backpropagate through the pending window (weights fixed within it) and update once."""
+        window, self._bptt_pending = self._bptt_pending, []
+        gradients = {name: np.zeros_like(getattr(self, name)) for name in PARAMETER_NAMES}
+        derivative = act.hidden_derivative
+        from_future = np.zeros(self.n_hidden)  # dE/dh(t) arriving through the context
+        for x, context, hidden, delta_output in reversed(window):
+            gradients["W_ho"] += np.outer(delta_output, hidden)
+            gradients["b_o"] += delta_output
+            dz = (self.W_ho.T @ delta_output + from_future) * derivative(self._hidden_kind, hidden)
+            dz[self.lesioned] = 0.0
+            gradients["W_ih"] += np.outer(dz, x)
+            gradients["W_hh"] += np.outer(dz, context)
+            gradients["b_h"] += dz
+            from_future = self.W_hh.T @ dz
+            if self.forget_context:
+                from_future = np.zeros(self.n_hidden)  # the context was zeroed, not copied
+        return self._apply_gradients(gradients)
+
+    def _apply_gradients(self, gradients: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        changes = {}
+        for name, gradient in gradients.items():
+            if self.momentum == 0.0:
+                change = -(self.learning_rate * gradient)  # exactly seeds/000: W -= lr·grad
+            else:
+                change = self.momentum * self.velocity[name] - self.learning_rate * gradient
+            self.velocity[name] = change
+            getattr(self, name)[...] += change
+        return changes | {name: self.velocity[name].copy() for name in gradients}
+
+    # ------------------------------------------------------------------ train
+    def train(self, X, Y, mask=None, resets=None, *, flush=None, record: bool = False,
+              record_rows: tuple[int, int] | None = None):
+        """Train on every row of a sequence with the compiled kernel; returns per-step losses.
+
+        Leaves the network exactly as calling :meth:`step` for each row would, with ``flush``
+        (BPTT only): ``flush[t]`` ends the window after row t. By default only the last row
+        does, so no window spans two calls; pass a flush array to let a window continue into
+        the next call — then training split into calls at any points equals one call bit for
+        bit (a window also ends when full and before a reset). Losses are NaN on steps without
+        a target. With ``record`` returns ``(losses, hidden, output)``, the activations of
+        every step, or with ``record_rows`` ``(h, o)`` those of the last ``h`` and ``o`` steps
+        only (what a view shows, without keeping every step).
+        """
+        from elman_core.model import kernels, kernels_bptt
+
+        X = np.ascontiguousarray(X, dtype=np.float64).reshape(-1, self.n_input)
+        Y = np.ascontiguousarray(Y, dtype=np.float64).reshape(-1, self.n_output)
+        if len(X) != len(Y):
+            raise ValueError(f"X has {len(X)} rows but Y has {len(Y)}")
+        # Contiguous boolean arrays always: any other layout would trigger a fresh compile.
+        mask = np.ones(len(X), dtype=np.bool_) if mask is None else mask
+        mask = np.ascontiguousarray(mask, dtype=np.bool_)
+        resets = np.ascontiguousarray(_default_resets(resets, len(X), first=False))
+        if flush is None:
+            flush = np.zeros(len(X), dtype=np.bool_)
+            flush[-1:] = True
+        flush = np.ascontiguousarray(flush, dtype=np.bool_)
+        self.lesioned = np.ascontiguousarray(self.lesioned, dtype=np.bool_)
+        if len(mask) != len(X) or len(resets) != len(X) or len(flush) != len(X):
+            raise ValueError("mask, resets and flush need one entry per row of X")
+        losses = np.empty(len(X))
+        rows = (len(X), len(X)) if record else (1, 1)
+        if record and record_rows is not None:
+            rows = tuple(min(max(int(n), 1), max(len(X), 1)) for n in record_rows)
+        hidden_record = np.zeros((max(rows[0], 1), self.n_hidden))
+        output_record = np.zeros((max(rows[1], 1), self.n_output))
+        if len(X) == 0:
+            return (losses, hidden_record[:0], output_record[:0]) if record else losses
+        arguments = (
+            self.W_ih, self.W_hh, self.W_ho, self.b_h, self.b_o,
+            self.velocity["W_ih"], self.velocity["W_hh"], self.velocity["W_ho"],
+            self.velocity["b_h"], self.velocity["b_o"], self.context, X, Y, mask, resets,
+            self.learning_rate, self.momentum, self.context_init, self._hidden_kind,
+            self._output_kind, self.lesioned, self.forget_context,
+        )
+        if self.rule == "online":
+            kernels.train_online(*arguments, losses, hidden_record, output_record)
+        else:
+            window = self.bptt_window if self.bptt_window is not None else 0
+            buffers, n_pending = self._bptt_buffers(len(X))
+            still_open = kernels_bptt.train_bptt(*arguments, window, flush, *buffers, n_pending,
+                                            losses, hidden_record, output_record)
+            # Row views of fresh buffers: nothing writes them again.
+            self._bptt_pending = list(zip(*(buffer[:still_open] for buffer in buffers),
+                                          strict=True))
+        self.steps_trained += len(X)
+        return (losses, hidden_record, output_record) if record else losses
+
+    def _bptt_buffers(self, steps: int) -> tuple[tuple[np.ndarray, ...], int]:
+        """Window buffers (inputs, contexts, hiddens, output deltas) for a call of ``steps``
+        rows, holding the steps of the window left open so far at their first rows."""
+        pending = self._bptt_pending
+        rows = len(pending) + steps
+        if self.bptt_window is not None:  # a window closes when full (after one more step at
+            rows = min(rows, max(self.bptt_window, len(pending) + 1))  # most, if shrunk since)
+        widths = (self.n_input, self.n_hidden, self.n_hidden, self.n_output)
+        buffers = tuple(np.empty((rows, width)) for width in widths)
+        if pending:
+            for index, buffer in enumerate(buffers):
+                buffer[:len(pending)] = [step[index] for step in pending]
+        return buffers, len(pending)
+
+
+def _default_resets(resets, length: int, first: bool = True) -> np.ndarray:
+    if resets is None:
+        resets = np.zeros(length, dtype=np.bool_)
+        if length and first:
+            resets[0] = True
+    return np.asarray(resets, dtype=np.bool_)

@@ -1,0 +1,1 @@
+"""Training a network on a task: the session, its history and recordings, divergence, run-to."""

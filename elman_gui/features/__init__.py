@@ -1,0 +1,1 @@
+"""What a student does beyond training: debugging, menus, export, help, welcome."""

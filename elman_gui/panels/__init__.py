@@ -1,0 +1,1 @@
+"""The window's panels: toolbar controls, parameters, status bar and figure tabs."""

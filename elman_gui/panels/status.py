@@ -1,0 +1,208 @@
+"""What the window says about the run: the status bar (message and figures) and the notice bar.
+
+Both only format what a :class:`~elman_gui.snapshot.Snapshot` or the trainer says; the main window
+decides when.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QStatusBar,
+    QToolButton,
+    QWidget,
+)
+
+from elman_core.model.trace import phase_name, step_place
+from elman_gui.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING, Snapshot
+
+STATE_STYLE = {
+    RUNNING: ("Running", "#1a7f37"),
+    PAUSED: ("Paused", "#555555"),
+    FINISHED: ("Finished", "#1f4e99"),
+    DIVERGED: ("Diverged", "#c62828"),
+}
+NOTICE_COLORS = {"info": ("#e8f0fe", "#1f4e99"), "warning": ("#fff4e5", "#8a4b00"),
+                 "error": ("#fdecea", "#b00020")}
+READY_MESSAGE = "Ready: press Play (Space) or Step (→)."
+STATE_MESSAGES = {
+    RUNNING: "Training — Space pauses, F is full speed.",
+    PAUSED: "Paused — Play (Space), Step (→) or Step back (←).",
+    FINISHED: "Finished — Reset (R) to train again, or raise Epochs.",
+}
+
+
+def format_rate(steps_per_second: float) -> str:
+    if steps_per_second >= 1e6:
+        return f"{steps_per_second / 1e6:.2f}M steps/s"
+    if steps_per_second >= 1e3:
+        return f"{steps_per_second / 1e3:.1f}k steps/s"
+    return f"{steps_per_second:.0f} steps/s"
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when narrower than its text (full text as tooltip).
+
+    ``text()`` stays the full text; it never asks for more width than it gets.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt name)
+        super().setText(text)
+        self.setToolTip(text)
+
+    def shown_text(self) -> str:
+        """The text as painted (elided to the current width)."""
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
+                                             self.contentsRect().width())
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        painter = QPainter(self)
+        painter.drawText(self.contentsRect(),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         self.shown_text())
+
+
+class StatusBar:
+    """The status bar: a message that elides, and the run's figures that are never cut."""
+
+    TIPS = {
+        "task": "The task being learned",
+        "epoch": "The epoch (pass through the training sequence) of the step just done / "
+                 "epochs to train",
+        "step": "The step just done within its epoch / steps per epoch (the inspector, the "
+                "history and Run to count the same way)",
+        "rate": "Training speed actually reached",
+        "loss": "Mean loss of the latest complete epoch (per step loss before the first)",
+        "state": "Running, paused, finished or diverged",
+        "phase": "Step through phases (P) is on: the phase the diagram shows; Step goes on to "
+                 "the next one",
+    }
+
+    def __init__(self, bar: QStatusBar, compiling_message: str) -> None:
+        self.bar = bar
+        self.compiling_message = compiling_message
+        self.message = ElidedLabel(bar)
+        bar.addWidget(self.message, 1)
+        self._said_from_snapshot = ""
+        self.labels: dict[str, QLabel] = {}
+        for key, tip in self.TIPS.items():
+            label = QLabel(bar)
+            label.setToolTip(tip)
+            label.setContentsMargins(6, 0, 6, 0)
+            bar.addPermanentWidget(label)
+            self.labels[key] = label
+        self.labels["phase"].hide()  # only in phase mode
+
+    def say(self, text: str) -> None:
+        self.message.setText(text)
+
+    def on_trainer_status(self, text: str, latest: Snapshot | None) -> None:
+        if text:
+            self.say(text)
+        elif self.message.text() == self.compiling_message:
+            # The compile is done: show what the trainer last said (it may have trained
+            # meanwhile, e.g. "Trained 3,000 steps."), or that it is ready.
+            self.say(latest.message if latest is not None and latest.message else READY_MESSAGE)
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        labels = self.labels
+        labels["task"].setText(snapshot.task_title)
+        epoch, step = step_place(snapshot.epoch * snapshot.steps_per_epoch + snapshot.position,
+                                 snapshot.steps_per_epoch)
+        labels["epoch"].setText(f"Epoch {epoch:,} / {snapshot.epochs_total:,}")
+        self._set_fixed(labels["epoch"], f"Epoch {snapshot.epochs_total:,} / "
+                                         f"{snapshot.epochs_total:,}")
+        labels["step"].setText(f"Step {step:,} / {snapshot.steps_per_epoch:,}")
+        self._set_fixed(labels["step"], f"Step {snapshot.steps_per_epoch:,} / "
+                                        f"{snapshot.steps_per_epoch:,}")
+        labels["rate"].setText(format_rate(snapshot.steps_per_second)
+                               if snapshot.state == RUNNING else "—")
+        self._set_fixed(labels["rate"], "999.9k steps/s")
+        latest = snapshot.latest_epoch_loss()
+        if latest is not None and math.isfinite(latest):
+            labels["loss"].setText(f"Loss {latest:.4f}")
+        elif len(snapshot.running_loss_y):
+            labels["loss"].setText(f"Loss {snapshot.running_loss_y[-1]:.4f}")
+        else:
+            labels["loss"].setText("Loss —")
+        text, color = STATE_STYLE.get(snapshot.state, (snapshot.state, "#555555"))
+        labels["state"].setText(f"<b style='color:{color}'>● {text}</b>")
+        phase = snapshot.phase
+        labels["phase"].setText(f"Phase {phase_name(phase)}" if phase is not None
+                                else "Phases: next is 1/4 forward")
+        labels["phase"].setVisible(snapshot.phase_mode)
+        # The trainer's message, or what the state means when it says nothing: never a stale
+        # one ("a new network." while running). Said once per change, so a notice the window
+        # said meanwhile (a lesion, …) stays until the run's message really changes.
+        text = snapshot.message or STATE_MESSAGES.get(snapshot.state, "")
+        if text != self._said_from_snapshot and self.message.text() != self.compiling_message:
+            self._said_from_snapshot = text
+            self.say(text)
+
+    @staticmethod
+    def _set_fixed(label: QLabel, widest: str) -> None:
+        """Room for the widest text the label can show, so it neither jumps nor gets cut."""
+        margins = label.contentsMargins()
+        width = label.fontMetrics().horizontalAdvance(widest) + margins.left() \
+            + margins.right() + 4
+        if label.minimumWidth() != width:
+            label.setMinimumWidth(width)
+
+
+class NoticeBar(QFrame):
+    """A non-blocking message above the views (divergence, refused input…), with a close button.
+
+    Its height is fixed to its content so that it never pushes the views around more than it
+    must; long texts are cut to two lines with the full text in the tooltip.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setMaximumHeight(self.label.fontMetrics().lineSpacing() * 3)
+        close = QToolButton(self)
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setToolTip("Dismiss this message")
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 2, 4, 2)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.hide)
+        self.level = ""
+        self.hide()
+
+    def show_notice(self, level: str, text: str, persistent: bool = False) -> None:
+        background, foreground = NOTICE_COLORS.get(level, NOTICE_COLORS["info"])
+        self.setStyleSheet(f"NoticeBar {{ background: {background}; border: 1px solid "
+                           f"{foreground}; border-radius: 4px; }} QLabel {{ color: {foreground}; "
+                           "font-weight: bold; }")
+        self.level = level
+        self.label.setText(text)
+        self.setToolTip(text)
+        self.show()
+        if level == "info" and not persistent:
+            self._timer.start(8000)
+        else:
+            self._timer.stop()  # warnings and errors stay until dismissed or replaced
+
+    def text(self) -> str:
+        return self.label.text() if self.isVisible() else ""

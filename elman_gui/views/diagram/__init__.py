@@ -1,0 +1,1 @@
+"""The network diagram: layout, scene, labels, legend and hover."""

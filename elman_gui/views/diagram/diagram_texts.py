@@ -1,0 +1,286 @@
+"""The diagram's texts: layer names, unit labels, the input and target lines and the hint.
+
+A part of :class:`~elman_gui.views.diagram.network_diagram.NetworkDiagramView` (it reads the view's
+layout and scale). Labels are arranged so that no two texts overlap: side by side when they fit,
+for input and output units (every symbol matters) on staggered lines or upright, else every k-th
+on staggered lines.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFontMetrics
+
+from elman_gui.snapshot import Snapshot
+from elman_gui.views.diagram.diagram_layout import DiagramLayout, LayerGeometry
+from elman_gui.views.style import palette
+
+HIDDEN_LABEL_BACKDROP = pg.mkBrush(255, 255, 255, 245)
+NO_BACKDROP = pg.mkBrush(None)
+TEXT_LINE_PX = 28.0  # "input: …" below the drawing, "target: … predicted: …" above it
+LABEL_GAP_PX = 4.0  # between two unit labels side by side
+STAGGER_GAP_PX = 2.0  # between the lines of staggered labels
+MAX_LINES = 3  # input/output labels side by side may take up to this many staggered lines
+MAX_UPRIGHT_LINES = 2  # … upright ones up to this many
+LABEL_POINTS = (8.0, 7.0)  # unit label font sizes: the smaller one when it shows them all
+HIDDEN_LABELS_MAX = 10  # more hidden units are not labelled (the name says how many; hover)
+
+
+class DiagramTexts:
+    """Building, arranging and updating the diagram's texts (a mixin of the view)."""
+
+    def _build_texts(self, layout: DiagramLayout) -> None:
+        self._layer_titles: dict[str, pg.TextItem] = {}
+        for name, geometry in layout.layers.items():
+            title = f"{name} ({geometry.size})" if geometry.strip else name
+            text = pg.TextItem(title, color=palette.MUTED)
+            text.setFont(palette.font(10, italic=True))
+            tight(text)
+            self._layer_titles[name] = text
+            if name == "context":
+                text.setAnchor((0, 0.5))
+                self._place(text, geometry.x_max, geometry.y, 8, 0)
+            else:
+                text.setAnchor((1, 0.5))
+                self._place(text, geometry.x_min, geometry.y, -8, 0)
+            self._unit_labels[name] = [] if geometry.strip else self._build_labels(geometry)
+        inputs, outputs = layout.layers["input"], layout.layers["output"]
+        self._input_text = pg.TextItem("", color=palette.FOREGROUND, anchor=(0.5, 0))
+        self._input_text.setFont(palette.font(11, bold=True))
+        self._place(self._input_text, inputs.centre, inputs.y, 0, -22, layer=inputs)
+        self._output_text = pg.TextItem("", anchor=(0.5, 1))
+        self._output_text.setFont(palette.font(11, bold=True))
+        self._place(self._output_text, outputs.centre, outputs.y, 0, 22, layer=outputs)
+        # The hint sits where "target / predicted" will appear: it never covers a layer name.
+        self._message.setAnchor((0.5, 1))
+        self._placed_texts.append((self._message, outputs.centre, outputs.y, 0, 22, outputs))
+
+    def _build_labels(self, geometry: LayerGeometry) -> list[pg.TextItem]:
+        below = geometry.name != "output"
+        labels = []
+        for label, (x, y) in zip(geometry.labels, geometry.positions, strict=True):
+            text = self._spare_label()
+            if text.textItem.font().pointSizeF() != LABEL_POINTS[0]:  # a smaller one before
+                text.setFont(palette.font(LABEL_POINTS[0]))
+            text.setText(label)
+            text.setAngle(0)
+            text.setAnchor((0.5, 0 if below else 1))
+            # Hidden labels sit on the incoming links: a light backdrop.
+            text.fill = HIDDEN_LABEL_BACKDROP if geometry.name == "hidden" else NO_BACKDROP
+            text.show()
+            self._placed_texts.append((text, x, y, 0, -1 if below else 1, geometry))
+            labels.append(text)
+        return labels
+
+    def _spare_label(self) -> pg.TextItem:
+        """A unit label of the pool, made and added to the view only the first time it is
+        needed. Labels stay in the view from one network to the next (hidden while unused):
+        making and adding a pyqtgraph text costs about a millisecond, and a new task's first
+        frame needs up to a hundred labels — it held the window a fifth of a second."""
+        if self._labels_used == len(self._label_pool):
+            text = tight(pg.TextItem("", color=palette.FOREGROUND))
+            text.setFont(palette.font(LABEL_POINTS[0]))
+            text.setZValue(30)
+            self._view.addItem(text, ignoreBounds=True)
+            self._label_pool.append(text)
+        self._labels_used += 1
+        return self._label_pool[self._labels_used - 1]
+
+    def _put_labels_away(self) -> None:
+        """Every unit label back in the pool, hidden."""
+        for text in self._label_pool[:self._labels_used]:
+            text.hide()
+        self._labels_used = 0
+
+    def _place(self, text: pg.TextItem, x: float, y: float, dx_px: float, dy_px: float,
+               layer: LayerGeometry | None = None, z: float = 30) -> None:
+        """A text at a diagram point plus an offset in pixels (pushed past the layer's units)."""
+        self._add(text, z)
+        self._placed_texts.append((text, x, y, dx_px, dy_px, layer))
+
+    def _hide_colliding_copy_label(self) -> None:
+        """The copy label is a reminder (the key says it too): drop it rather than overlap."""
+        label = self._copy_label
+        label.show()
+        rect = label.sceneBoundingRect()
+        others = [t for t in self._layer_titles.values()]
+        others += [t for labels in self._unit_labels.values() for t in labels if t.isVisible()]
+        inside = self._view.sceneBoundingRect().contains(rect)
+        if not inside or any(rect.intersects(t.sceneBoundingRect()) for t in others):
+            label.hide()
+
+    def text_rects(self) -> dict[str, QRectF]:
+        """Scene rectangles of the visible texts: layer names ("output"…), "copy", "hint",
+        "input text", "output text" and unit labels ("label h3"), to check overlaps."""
+        if self._layout is None:
+            return {}
+        texts = {**self._layer_titles, "copy": self._copy_label, "hint": self._message,
+                 "input text": self._input_text, "output text": self._output_text}
+        for labels in self._unit_labels.values():
+            texts.update({f"label {t.toPlainText()}": t for t in labels})
+        return {name: text.sceneBoundingRect() for name, text in texts.items()
+                if text.isVisible() and text.toPlainText().strip()}
+
+    def _place_texts(self) -> None:
+        sx, sy = self._scale
+        # Texts above the output / below the input row clear that row's unit labels.
+        status = {self._input_text: "input", self._output_text: "output",
+                  self._message: "output"}
+        titles = {text: name for name, text in self._layer_titles.items()}
+        for text, x, y, dx, dy, layer in self._placed_texts:
+            reach = 0.0
+            if layer is not None:
+                reach = self._strip_half_px if layer.strip else self._radius_px
+            labels = self._unit_labels.get(status.get(text) or titles.get(text)) or []
+            if labels and text in status:
+                dy = np.sign(dy) * max(abs(dy), 4 + self._label_extent[status[text]])
+            elif labels:  # a layer's name: beyond its first (or last) unit's label
+                x = self._beside_labels(titles[text], x, dx, labels)
+            text.setPos(x + dx / sx, y + (dy + np.sign(dy) * reach) / sy)
+        for text in (self._input_text, self._output_text):
+            text.setVisible(self._room_for_status)
+        for name, labels in self._unit_labels.items():
+            if not labels:  # a strip
+                continue
+            lines, line_px = self._label_lines[name]
+            away = -1.0 if name != "output" else 1.0
+            for k, text in enumerate(labels[::self._label_step[name]]):
+                if k % lines:  # the k-th label shown goes on line k mod lines
+                    text.setPos(text.pos().x(), text.pos().y()
+                                + away * (k % lines) * (line_px + STAGGER_GAP_PX) / sy)
+
+    def _beside_labels(self, name: str, x: float, dx: float, labels: list[pg.TextItem]) -> float:
+        """The x of a layer name left (dx < 0) or right of the row, clear of its end label."""
+        edge = labels[0] if dx < 0 else labels[-1]
+        if not edge.isVisible():
+            return x
+        unit_x = self._layout.layers[name].positions[0 if dx < 0 else -1, 0]
+        half = (text_height(edge) if edge.angle else text_width(edge)) / 2
+        outer = unit_x + np.sign(dx) * half / self._scale[0]
+        return min(x, outer) if dx < 0 else max(x, outer)
+
+    def _overhang_px(self, name: str) -> float:
+        """How far (px) a row's end label reaches past the row's end on the side of its name
+        (the left; the right for the context): the name moves out by that much."""
+        labels = self._unit_labels.get(name)
+        right = name == "context"
+        if not labels or not labels[-1 if right else 0].isVisible():
+            return 0.0
+        edge, geometry = labels[-1 if right else 0], self._layout.layers[name]
+        unit_x = geometry.positions[-1 if right else 0, 0]
+        room = geometry.x_max - unit_x if right else unit_x - geometry.x_min
+        half = (text_height(edge) if edge.angle else text_width(edge)) / 2
+        return max(0.0, half - room * self._scale[0])
+
+    def _arrange_labels(self, name: str, labels: list[pg.TextItem], budget_px: float) -> float:
+        """Fit a row's labels along x, reaching at most ``budget_px`` from the units (else
+        fewer are shown); returns how far (px) they reach.
+
+        Input and output labels (the task's symbols and features: a student needs every one)
+        go side by side, else on up to :data:`MAX_LINES` staggered lines, else upright (on up
+        to two lines, long names cut with "…"), in a smaller font if that is what it takes;
+        only when none of that fits is every k-th one shown. Hidden units are labelled only in
+        a small layer where every label fits on one line (they sit among the links); context
+        labels show every k-th, on two lines if that helps.
+        """
+        every_one = name in ("input", "output")
+        for points in LABEL_POINTS if every_one else LABEL_POINTS[:1]:
+            if labels[0].textItem.font().pointSizeF() != points:
+                for text in labels:
+                    text.setFont(palette.font(points))
+            lines, step, upright, line_px = self._label_plan(name, labels, budget_px)
+            if step == 1:
+                break
+        geometry = self._layout.layers[name]
+        if name == "hidden" and (lines > 1 or step > 1 or geometry.size > HIDDEN_LABELS_MAX):
+            step, lines = geometry.size + 1, 1  # none: they would sit on the links
+        below = name != "output"
+        for i, text in enumerate(labels):
+            text.setAngle(90 if upright else 0)
+            text.setAnchor((1, 0.5) if upright and below else (0, 0.5) if upright
+                           else (0.5, 0 if below else 1))
+            text.setVisible(i % step == 0 and step <= geometry.size)
+        self._label_step[name] = step
+        self._label_lines[name] = (lines, line_px)
+        if step > geometry.size:
+            return 0.0
+        return lines * line_px + (lines - 1) * STAGGER_GAP_PX
+
+    def _label_plan(self, name: str, labels: list[pg.TextItem], budget_px: float
+                    ) -> tuple[int, int, bool, float]:
+        """(lines, every step-th label shown, upright, px per line) for a row's labels in
+        their present font (see :meth:`_arrange_labels`); upright labels are cut to fit."""
+        geometry = self._layout.layers[name]
+        for text, label in zip(labels, geometry.labels, strict=True):
+            if text.toPlainText() != label:
+                text.setText(label)
+        longest = max(text_width(text) for text in labels)
+        height = text_height(labels[0])
+        spacing_px = geometry.spacing * self._scale[0] if geometry.size > 1 else math.inf
+        every_one = name in ("input", "output")
+        share = budget_px
+        lines = max(1, math.ceil((longest + LABEL_GAP_PX) / spacing_px))  # side by side
+        if every_one and (lines > MAX_LINES or lines * (height + STAGGER_GAP_PX) > share):
+            upright_lines = math.ceil((height + LABEL_GAP_PX / 2) / spacing_px)
+            room = share / upright_lines - STAGGER_GAP_PX  # per line, cut with "…" to fit
+            if upright_lines <= MAX_UPRIGHT_LINES and room >= min(longest, 3 * height):
+                longest = min(longest, room)
+                for text, label in zip(labels, geometry.labels, strict=True):
+                    text.setText(elide(text, label, longest))
+                return upright_lines, 1, True, longest
+        if lines > (MAX_LINES if every_one else 2) or (
+                every_one and lines * (height + STAGGER_GAP_PX) > share):
+            # Every k-th label, on two lines (one if two do not fit the margin).
+            rows = 2 if not every_one or 2 * (height + STAGGER_GAP_PX) <= share else 1
+            return rows, math.ceil(lines / rows), False, height
+        return lines, 1, False, height
+
+    def _update_texts(self, snapshot: Snapshot) -> None:
+        key = (snapshot.hidden is None, snapshot.input_symbol, snapshot.target_symbol,
+               snapshot.predicted_symbol)
+        if key == self._texts_key:
+            return  # setHtml re-lays out the text: skip it when nothing changed
+        self._texts_key = key
+        if snapshot.hidden is None:
+            self._message.setText("press Step or Play")
+            self._message.show()
+            self._input_text.setText("")
+            self._output_text.setHtml("")
+            return
+        self._message.hide()
+        self._input_text.setText(f"input: {snapshot.input_symbol}")
+        if not snapshot.target_symbol:
+            color = palette.MUTED
+            target = "no target this step"
+        else:
+            right = snapshot.target_symbol == snapshot.predicted_symbol
+            color = palette.CORRECT if right else palette.WRONG
+            target = f"target: {snapshot.target_symbol}"
+        self._output_text.setHtml(
+            f"<span style='color:{palette.FOREGROUND}'>{escape(target)}</span>&nbsp;&nbsp;&nbsp;"
+            f"<span style='color:{color}'>predicted: {escape(snapshot.predicted_symbol)}</span>"
+        )
+
+
+def tight(text: pg.TextItem) -> pg.TextItem:
+    """A text whose box hugs its letters, so that boxes that touch mean letters that touch."""
+    text.textItem.document().setDocumentMargin(1)
+    text.updateTextPos()
+    return text
+
+def elide(text: pg.TextItem, label: str, width_px: float) -> str:
+    """``label`` cut with "…" to fit ``width_px`` in the text's font."""
+    metrics = QFontMetrics(text.textItem.font())
+    return metrics.elidedText(label, Qt.TextElideMode.ElideRight, max(int(width_px) - 4, 8))
+
+def text_width(text: pg.TextItem) -> float:
+    """Width in pixels of a text item as drawn (texts ignore the view's scaling)."""
+    return text.textItem.boundingRect().width()
+
+def text_height(text: pg.TextItem) -> float:
+    return text.textItem.boundingRect().height()

@@ -1,0 +1,1 @@
+"""The paper-figure, hidden-space and dendrogram views."""

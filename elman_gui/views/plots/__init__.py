@@ -1,0 +1,1 @@
+"""Live plots: the loss and the per-position error bars."""

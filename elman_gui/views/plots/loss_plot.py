@@ -1,0 +1,211 @@
+"""The learning curve: mean loss per epoch, the running per-step loss, and an earlier run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from elman_gui.snapshot import Snapshot
+from elman_gui.views.plots.steady_range import SteadyViewBox
+from elman_gui.views.style import palette
+
+MARKER_LIMIT = 60  # draw a marker on every epoch point while there are at most this many
+
+
+class LossPlotView(QWidget):
+    """Loss against (fractional) epochs, with a log-scale toggle.
+
+    Curves are created once and updated with ``setData`` only when the data grew, so calling
+    :meth:`show_snapshot` at screen rate is cheap; peak downsampling and clipping to the visible
+    range keep 100k-point curves fast.
+    """
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._plot = palette.make_plot_widget(self, viewBox=SteadyViewBox(),
+                                              axisItems={"left": _LossAxis("left")})
+        item = self._plot.getPlotItem()
+        item.setDownsampling(auto=True, mode="peak")
+        item.setClipToView(True)
+        item.setMenuEnabled(False)
+        item.setLabel("bottom", "epoch")
+        self._legend = item.addLegend(offset=(-10, 10), labelTextColor=palette.FOREGROUND,
+                                      brush=pg.mkBrush(255, 255, 255, 210),
+                                      pen=pg.mkPen(palette.AXIS))
+        self._running = item.plot([], [], pen=pg.mkPen(palette.RUNNING_LOSS, width=1),
+                                  name="loss per step")
+        self._epochs = item.plot([], [], pen=pg.mkPen(palette.LOSS_CURVE, width=2.2),
+                                 symbolBrush=palette.LOSS_CURVE, symbolPen=None, symbolSize=6,
+                                 name="mean per epoch")
+        # Stroking a thick line through thousands of epoch means costs Qt about 4 ms a frame;
+        # one point per pixel, each the mean of the epochs it covers, looks the same at half
+        # the cost (pyqtgraph's default keeps 5 a pixel, and the peak mode two of them).
+        self._epochs.setDownsampling(auto=True, method="mean")
+        self._epochs.opts["autoDownsampleFactor"] = 1.0
+        self._previous = pg.PlotDataItem([], [], pen=pg.mkPen(
+            palette.PREVIOUS_RUN, width=1.6, style=Qt.PenStyle.DashLine))
+        self._previous.setZValue(-1)
+        self._previous_label: str | None = None
+        for curve in (self._running, self._epochs):
+            curve.setZValue(1)
+
+        self.log_scale_box = QCheckBox("log scale", self)
+        self.log_scale_box.setToolTip("Show the loss on a logarithmic axis: late, small "
+                                      "improvements become visible")
+        self.log_scale_box.toggled.connect(self.set_log_scale)
+        self._latest = QLabel("", self)
+        self._latest.setFont(palette.font(9))
+        title = QLabel("<b>Loss</b>", self)
+        toolbar = QHBoxLayout()
+        toolbar.setContentsMargins(8, 4, 8, 0)
+        toolbar.addWidget(title)
+        toolbar.addSpacing(12)
+        toolbar.addWidget(self._latest, 1)
+        toolbar.addWidget(self.log_scale_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(toolbar)
+        layout.addWidget(self._plot, 1)
+
+        self._loss_name = "mean squared error"
+        self._data_key: tuple | None = None
+        self._plot.getPlotItem().getViewBox().sigResized.connect(self._fit_y_label)
+        self._plot.getPlotItem().getViewBox().sigResized.connect(self._clear_the_legend)
+        self.set_loss_name(self._loss_name)
+        self.clear()
+
+    # ------------------------------------------------------------------ public API
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Redraw the curves if the snapshot has new points (a no-op otherwise)."""
+        epoch_x, epoch_losses = snapshot.epoch_curve()
+        running_x = np.asarray(snapshot.running_loss_x, dtype=np.float64)
+        running_y = np.asarray(snapshot.running_loss_y, dtype=np.float64)
+        # A long run's epoch curve keeps its length while its last point moves: its x too.
+        epoch_key = (len(epoch_losses), float(epoch_x[-1]) if len(epoch_x) else None)
+        key = (snapshot.generation, epoch_key, len(running_x),
+               float(running_y[-1]) if len(running_y) else None)
+        if key == self._data_key:
+            return
+        previous, self._data_key = self._data_key, key
+        n = len(epoch_losses)
+        # The epoch curve grows once an epoch, the running loss every frame: resetting an
+        # unchanged curve (its markers rebuilt) was the plot's largest cost per frame.
+        if previous is None or previous[:2] != key[:2]:
+            self._epochs.setData(epoch_x, epoch_losses,
+                                 symbol="o" if n <= MARKER_LIMIT else None)
+        self._running.setData(running_x, running_y)
+        latest = snapshot.latest_epoch_loss()
+        if n and latest is not None:  # the latest epoch's own loss, also in a long run
+            # A loaded network's file may not know its earlier epochs' losses (NaN).
+            shown = palette.format_value(latest, 5) if np.isfinite(latest) else "not in the file"
+            self._latest.setText(f"epoch {snapshot.epoch:,}: {shown}")
+        else:
+            self._latest.setText("no complete epoch yet")
+
+    def latest_text(self) -> str:
+        """"epoch 12: 0.0123" above the plot (tests)."""
+        return self._latest.text()
+
+    def clear(self) -> None:
+        """Empty curves (the previous-run curve stays: it belongs to another run)."""
+        self._data_key = None
+        self._epochs.setData([], [])
+        self._running.setData([], [])
+        self._latest.setText("")
+
+    def set_loss_name(self, name: str) -> None:
+        """What the loss is called on the y axis, e.g. "mean squared error", "cross-entropy".
+
+        A plot too low for the whole title says just "loss" (the tooltip has the name).
+        """
+        self._loss_name = name
+        self._fit_y_label()
+
+    def _fit_y_label(self, *_) -> None:
+        item = self._plot.getPlotItem()
+        full = f"loss ({self._loss_name})"
+        palette.fit_left_label(item, full, "loss")
+        item.getAxis("left").setToolTip(full)
+
+    def _clear_the_legend(self, *_) -> None:
+        """The legend sits in the top right: in one row when that fits, and the y range keeps
+        its height free above the curves, so that it never hides them."""
+        view, legend = self._plot.getPlotItem().getViewBox(), self._legend
+        legend.setColumnCount(2)
+        legend.updateSize()
+        if legend.width() + 20 > view.width():
+            legend.setColumnCount(1)
+            legend.updateSize()
+        reserve = min(0.45, (legend.height() + 14) / max(view.height(), 1.0))
+        if abs(reserve - view.top_reserve) > 0.01:
+            view.top_reserve = reserve
+            view.updateAutoRange()
+
+    def legend_rect(self):
+        """The legend's rectangle in scene coordinates (tests)."""
+        return self._legend.sceneBoundingRect()
+
+    def set_log_scale(self, on: bool) -> None:
+        on = bool(on)
+        if self.log_scale_box.isChecked() != on:
+            self.log_scale_box.setChecked(on)  # re-enters through toggled
+            return
+        self._plot.getPlotItem().setLogMode(x=False, y=on)
+        self._plot.getPlotItem().enableAutoRange()
+
+    def is_log_scale(self) -> bool:
+        return bool(self._plot.getPlotItem().getAxis("left").logMode)
+
+    def set_previous_run(self, x, y, label: str = "previous run") -> None:
+        """A faint dashed curve of an earlier run, to compare experiments (with a legend entry)."""
+        if self._previous_label is not None:
+            self._legend.removeItem(self._previous)
+        else:
+            self._plot.getPlotItem().addItem(self._previous)
+        self._previous.setData(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
+        self._previous_label = label
+        self._legend.addItem(self._previous, label)
+        self._clear_the_legend()
+
+    def clear_previous_run(self) -> None:
+        if self._previous_label is None:
+            return
+        self._legend.removeItem(self._previous)
+        self._plot.getPlotItem().removeItem(self._previous)
+        self._previous.setData([], [])
+        self._previous_label = None
+        self._clear_the_legend()
+
+    # Read-only accessors (tests).
+    def epoch_curve_data(self) -> tuple[np.ndarray, np.ndarray]:
+        x, y = self._epochs.getOriginalDataset()
+        return _or_empty(x), _or_empty(y)
+
+    def running_curve_data(self) -> tuple[np.ndarray, np.ndarray]:
+        x, y = self._running.getOriginalDataset()
+        return _or_empty(x), _or_empty(y)
+
+    def previous_run_label(self) -> str | None:
+        return self._previous_label
+
+    def y_label(self) -> str:
+        return self._plot.getPlotItem().getAxis("left").labelText
+
+
+class _LossAxis(pg.AxisItem):
+    """In log mode label only 1, 2 and 5 × 10ⁿ: "0.09 0.08 0.07 …" crowd the axis."""
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
+        strings = super().logTickStrings(values, scale, spacing)
+        kept = []
+        for value, text in zip(values, strings, strict=True):
+            mantissa = 10 ** (value - np.floor(value + 1e-9))
+            kept.append(text if min(abs(mantissa - m) for m in (1, 2, 5)) < 1e-6 else "")
+        return kept
+
+
+def _or_empty(values) -> np.ndarray:
+    return np.empty(0) if values is None else np.asarray(values)

@@ -1,0 +1,1 @@
+"""Views of single steps: the history, the sequence tape and the inspector."""

@@ -1,0 +1,264 @@
+"""The timestep inspector: every number of one step, in the order the network computes them.
+
+It shows ``snapshot.inspected`` — a trace together with the place it was taken — so the header
+always names the step the numbers belong to. In phase mode only the phases reached so far are
+listed (1 forward, 2 error, 3 backward and update, 4 copy hidden → context).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QFont, QGuiApplication, QTextOption
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from elman_gui.snapshot import InspectedStep, Snapshot
+from elman_gui.views.style import palette
+
+PHASE_NAMES = {1: "1 forward", 2: "2 error", 3: "3 backward and weight update",
+               4: "4 copy hidden → context"}
+MATRICES = (("dW_ih", "ΔW_ih (input → hidden)"), ("dW_hh", "ΔW_hh (context → hidden)"),
+            ("dW_ho", "ΔW_ho (hidden → output)"))
+# Each ΔW heatmap: its rows' and columns' unit names (h3 is the third hidden unit everywhere).
+UNIT_PREFIXES = {"dW_ih": ("h", "x"), "dW_hh": ("h", "c"), "dW_ho": ("y", "h")}
+SHOWN_DIGITS = 4  # significant digits on screen: every number equally long, none cut
+COPIED_DIGITS = 6  # in the Copy dump
+
+
+def fmt(value: float, digits: int = COPIED_DIGITS) -> str:
+    return f"{value:.{digits}g}"
+
+
+def shown(value: float) -> str:
+    """A number as the inspector shows it: always SHOWN_DIGITS significant digits."""
+    return f"{value:#.{SHOWN_DIGITS}g}"
+
+
+def _vector(values: np.ndarray | None, number=fmt) -> str:
+    if values is None:
+        return "—"
+    return "[" + "  ".join(number(v) for v in np.asarray(values).ravel()) + "]"
+
+
+def describe_place(step: InspectedStep) -> str:
+    return f"{step.place()} (step {step.global_step + 1:,} of the run)"
+
+
+def step_text(step: InspectedStep, phase: int | None = None, full: bool = False) -> str:
+    """The plain-text dump of a step, up to ``phase`` (all phases when None).
+
+    On screen (``full`` False) numbers have SHOWN_DIGITS significant digits; the full dump
+    has COPIED_DIGITS and every ΔW matrix row.
+    """
+    num = fmt if full else shown
+
+    def vec(values: np.ndarray | None) -> str:
+        return _vector(values, num)
+
+    t = step.trace
+    last = 4 if phase is None else phase
+    lines = [describe_place(step)]
+    if step.note:
+        lines.append(step.note)
+    lines += ["", "1  FORWARD",
+              f"input x(t)            {step.input_symbol!r}  {vec(t.input)}"]
+    if t.context_was_reset:
+        origin = f"reset to {num(t.context[0])}" if len(t.context) else "reset"
+    elif len(t.context) and not np.any(t.context):
+        origin = "= hidden at t−1, or zeroed (no memory)"
+    else:
+        origin = "= hidden at t−1"
+    lines += [f"context c(t)  {origin}", f"                      {vec(t.context)}",
+              f"hidden net input      {vec(t.hidden_net)}",
+              f"hidden h(t)           {vec(t.hidden)}",
+              f"output net input     {vec(t.output_net)}",
+              f"output y(t)           {vec(t.output)}",
+              f"predicted             {step.predicted_symbol!r}"]
+    if last >= 2:
+        lines += ["", "2  ERROR"]
+        if t.target is None:
+            lines.append("no target at this step: no error, no learning from it")
+        else:
+            lines += [f"target                {step.target_symbol!r}  {vec(t.target)}",
+                      f"error y − target      {vec(t.error)}",
+                      f"loss                  {num(t.loss)}"]
+    if last >= 3:
+        lines += ["", "3  BACKWARD AND WEIGHT UPDATE",
+                  f"δ output              {vec(t.delta_output)}",
+                  f"δ hidden              {vec(t.delta_hidden)}"]
+        if not t.updated:
+            lines.append("no weight change at this step (e.g. inside a BPTT window)")
+        for name, title in MATRICES:
+            matrix = np.asarray(getattr(t, name))
+            largest = float(np.max(np.abs(matrix))) if matrix.size else 0.0
+            lines.append(f"{title}  {matrix.shape[0]}×{matrix.shape[1]}, "
+                         f"largest |Δ| {num(largest)}")
+            if full:
+                lines += ["    " + vec(row) for row in matrix]
+        lines += [f"Δb_h                  {vec(t.db_h)}",
+                  f"Δb_o                  {vec(t.db_o)}"]
+    if last >= 4:
+        lines += ["", "4  COPY HIDDEN → CONTEXT",
+                  f"context c(t+1) = h(t) {vec(t.hidden)}"]
+    return "\n".join(lines)
+
+
+class _Heatmap(pg.PlotWidget):
+    """One ΔW matrix: rows are the receiving units, columns the sending ones; hover = value.
+
+    A colour bar beside it gives the scale (symmetric about 0: blue negative, red positive).
+    """
+
+    def __init__(self, name: str, title: str, parent=None) -> None:
+        super().__init__(parent=parent)
+        self.setBackground("w")
+        self.prefixes = UNIT_PREFIXES[name]
+        self.item = pg.ImageItem(axisOrder="row-major")
+        self.addItem(self.item)
+        plot = self.getPlotItem()
+        plot.setTitle(title, size="9pt", color=palette.FOREGROUND)
+        self.colorbar = plot.addColorBar(self.item, colorMap=palette.diverging_map(),
+                                         values=(-1.0, 1.0), interactive=False, width=10)
+        self.colorbar.getAxis("right").setStyle(tickFont=palette.font(7))
+        plot.hideAxis("left")
+        plot.hideAxis("bottom")
+        plot.setMouseEnabled(False, False)
+        plot.hideButtons()
+        plot.getViewBox().invertY(True)
+        self.setMinimumHeight(70)
+        self.matrix = np.zeros((1, 1))
+        self.hover = ""
+        self.scene().sigMouseMoved.connect(self._on_moved)
+
+    def set_matrix(self, matrix: np.ndarray) -> None:
+        self.matrix = np.asarray(matrix, dtype=np.float64)
+        largest = float(np.max(np.abs(self.matrix))) if self.matrix.size else 0.0
+        largest = largest if largest > 0 else 1.0
+        self.item.setImage(self.matrix, autoLevels=False)
+        self.colorbar.setLevels((-largest, largest))
+        self.getPlotItem().getViewBox().autoRange(padding=0)
+
+    def scale(self) -> tuple[float, float]:
+        """The colour bar's range (the largest |Δw| either side of 0)."""
+        low, high = self.colorbar.levels()
+        return float(low), float(high)
+
+    def value_at(self, row: int, column: int) -> str:
+        """The weight change of the link from column unit to row unit, units numbered from 1."""
+        value = float(self.matrix[row, column])
+        destination, source = self.prefixes
+        return f"{source}{column + 1} → {destination}{row + 1}: Δw = {value!r}"
+
+    def _on_moved(self, position) -> None:
+        point = self.getPlotItem().getViewBox().mapSceneToView(position)
+        row, column = int(np.floor(point.y())), int(np.floor(point.x()))
+        if 0 <= row < self.matrix.shape[0] and 0 <= column < self.matrix.shape[1]:
+            self.hover = self.value_at(row, column)
+            self.setToolTip(self.hover)
+
+
+class InspectorView(QWidget):
+    """The dock contents: header, the numbers as selectable text, ΔW heatmaps, Copy."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.header = QLabel(self)
+        self.header.setWordWrap(True)
+        self.header.setFont(palette.font(10, bold=True))
+        self.memory = QLabel(self)
+        self.memory.setToolTip("How far Step back (← or B) reaches, and the memory its "
+                               "checkpoints use (Memory → Step-back memory cap…)")
+        self.text = QPlainTextEdit(self)
+        self.text.setReadOnly(True)
+        # Long vectors wrap between numbers: a number is never cut at the panel's edge.
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.text.setWordWrapMode(QTextOption.WrapMode.WordWrap)
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        mono.setPointSizeF(9)
+        self.text.setFont(mono)
+        self.text.setToolTip(f"Every number of this timestep, to {SHOWN_DIGITS} significant "
+                             f"digits. Copy gives {COPIED_DIGITS} digits and every ΔW row.")
+        self.heatmaps = {name: _Heatmap(name, title, self) for name, title in MATRICES}
+        self.hover_label = QLabel(self)
+        self.hover_label.setToolTip("Hover a ΔW cell for its exact value")
+        self.copy_button = QPushButton("Copy", self)
+        self.copy_button.setToolTip("Copy every number of this step (full matrices) as text")
+        self.copy_button.clicked.connect(self.copy)
+        maps = QVBoxLayout()  # one under another: each as wide as the panel, titles whole
+        for heatmap in self.heatmaps.values():
+            maps.addWidget(heatmap)
+            heatmap.scene().sigMouseMoved.connect(self._show_hover)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.hover_label, 1)
+        bottom.addWidget(self.copy_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.header)
+        layout.addWidget(self.memory)
+        layout.addWidget(self.text, 3)
+        layout.addLayout(maps, 2)
+        layout.addLayout(bottom)
+        self.inspected: InspectedStep | None = None
+        self.phase: int | None = None
+        self._key: tuple | None = None
+        self.clear()
+
+    def clear(self, message: str = "Step (→) to inspect a timestep.") -> None:
+        self.inspected, self.phase, self._key = None, None, None
+        self.header.setText(message)
+        self.text.setPlainText("")
+        for heatmap in self.heatmaps.values():
+            heatmap.set_matrix(np.zeros((1, 1)))
+            heatmap.setVisible(False)
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        self.memory.setText(
+            f"can go back {snapshot.steps_back:,} steps · "
+            f"{snapshot.history_bytes / 2**20:.1f} of {snapshot.history_limit / 2**20:.0f} MB")
+        step = snapshot.inspected
+        # The phase applies to the latest traced step only.
+        phase = snapshot.phase if step is not None and snapshot.trace is step.trace else None
+        key = (snapshot.generation, id(step), phase)
+        if key == self._key:
+            return
+        if step is None:
+            self.clear(snapshot.message if snapshot.message.startswith("Stepped back")
+                       else "Step (→) to inspect a timestep.")
+            self._key = key
+            return
+        self._key, self.inspected, self.phase = key, step, phase
+        header = describe_place(step)
+        if phase is not None:
+            header += f" — phase {PHASE_NAMES[phase]}"
+        if step.note:
+            header += f"\n{step.note}"
+        self.header.setText(header)
+        self.text.setPlainText(step_text(step, phase))
+        show_maps = phase is None or phase >= 3
+        for name, heatmap in self.heatmaps.items():
+            heatmap.set_matrix(getattr(step.trace, name))
+            heatmap.setVisible(show_maps)
+
+    def header_text(self) -> str:
+        return self.header.text()
+
+    def dump(self) -> str:
+        if self.inspected is None:
+            return ""
+        return step_text(self.inspected, self.phase, full=True)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.dump())
+
+    def _show_hover(self, _position) -> None:
+        for heatmap in self.heatmaps.values():
+            if heatmap.underMouse() and heatmap.hover:
+                self.hover_label.setText(heatmap.hover)

@@ -1,0 +1,1 @@
+"""Colours and category palettes shared by the views."""
