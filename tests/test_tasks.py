@@ -400,6 +400,7 @@ def test_registry_names_and_unknown_name():
         "letters",
         "words",
         "sentences",
+        "grammar",
         "alternating",
         "counting",
         "end-of-sequence",

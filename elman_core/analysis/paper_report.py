@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from elman_core.analysis import hidden_states
+from elman_core.analysis import grammar_measures, hidden_states
 from elman_core.tasks import sentences, words
 
 if TYPE_CHECKING:  # a session is analysed here, never trained: training sits above
@@ -20,6 +20,8 @@ NOVEL_SEED_OFFSET = 2000  # ... drawn with the training seed + this
 
 
 def figures(session: TrainingSession) -> tuple[dict, list[str]]:
+    if hasattr(session.task, "probe_sentences"):  # a grammar with agreement to test
+        return grammar_measures.report(session.network, session.task, session.settings.seed)
     builder = {"words": _words, "sentences": _sentences}.get(session.task.name)
     return builder(session) if builder else ({}, [])
 

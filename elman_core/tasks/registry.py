@@ -5,7 +5,17 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 
-from . import alternating, counting, end_of_sequence, letters, sentences, text, words, xor
+from . import (
+    alternating,
+    counting,
+    end_of_sequence,
+    grammar,
+    letters,
+    sentences,
+    text,
+    words,
+    xor,
+)
 from .base import Task, TaskError
 
 # Display order: Elman's four experiments first, then the small warm-ups, then free text.
@@ -14,6 +24,7 @@ _FACTORIES: dict[str, Callable[..., Task]] = {
     "letters": letters.make_task,
     "words": words.make_task,
     "sentences": sentences.make_task,
+    "grammar": grammar.make_task,
     "alternating": alternating.make_task,
     "counting": counting.make_task,
     "end-of-sequence": end_of_sequence.make_task,
