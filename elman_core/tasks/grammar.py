@@ -224,6 +224,19 @@ class GrammarTask(Task):
         drawn = [grammar.sentence(rng, clauses=k) for k in groups for _ in range(per_group)]
         return [drawn[i] for i in rng.permutation(len(drawn))]
 
+    def parse(self, text: str) -> tuple[tuple[str, ...], np.ndarray]:
+        """A typed sentence as (words, input rows); a TaskError names words not in the lexicon."""
+        words = tuple(w.text for w in parse(text))
+        return words, one_hot(np.array([INDEX[w] for w in words]), N_UNITS)
+
+    def sentence_start(self) -> np.ndarray:
+        """The input row a sentence follows in training (the end of the one before)."""
+        return one_hot(np.array([INDEX[END]]), N_UNITS)
+
+    def trajectory_corpus(self, n_sentences: int, seed: int) -> Sequence:
+        """New sentences whose hidden states give the trajectories' principal components."""
+        return sequence_of(self.sentences(n_sentences, seed))
+
     def decode(self, output: np.ndarray) -> str:
         return UNITS[int(np.argmax(output))]
 
