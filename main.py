@@ -44,10 +44,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--view", choices=("network", "paper-figure", "hidden-space",
                                            "dendrogram"),
                         help="the tab to show in the centre (default: network)")
+    parser.add_argument("--trace", metavar="SENTENCES",
+                        help="with --screenshot: trace these sentences (';' between them) in "
+                        "the hidden space first (the grammar task)")
     args = parser.parse_args(argv)
     from elman_gui.app import run_gui
 
-    return run_gui(args.task, args.screenshot, args.steps, args.text, args.size, args.view)
+    return run_gui(args.task, args.screenshot, args.steps, args.text, args.size, args.view,
+                   args.trace)
 
 
 def window_size(text: str) -> tuple[int, int]:

@@ -67,7 +67,8 @@ def create_window(task_name: str, task_options: dict, full_speed: bool = False,
 
 
 def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | None,
-            size: tuple[int, int] | None = None, view: str | None = None) -> int:
+            size: tuple[int, int] | None = None, view: str | None = None,
+            trace: str | None = None) -> int:
     """Open Elman Lab (``size``: the window's, else fit the screen). With ``screenshot``: train
     ``steps`` timesteps at full speed (whatever the task's opening pace), save a PNG, exit."""
     try:
@@ -85,7 +86,7 @@ def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | No
         window.figure_tabs.show_view(view)  # the paper figure, hidden space or dendrogram
     if screenshot:
         code = _screenshot(app, window, screenshot, max(int(steps or 0), 0),
-                           size or WINDOW_SIZE)
+                           size or WINDOW_SIZE, trace)
     else:
         window.student.show_welcome_if_first_start()  # first start: the task picker
         if steps:
@@ -108,8 +109,9 @@ def prepare_fast_exit() -> None:
 
 
 def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
-                size: tuple[int, int]) -> int:
-    """Train with the views live until ``steps`` timesteps are done and painted, then save."""
+                size: tuple[int, int], trace: str | None = None) -> int:
+    """Train with the views live until ``steps`` timesteps are done and painted, then save.
+    With ``trace`` (sentences separated by ';'), trace them in the hidden space first."""
     window.resize(*size)
     trainer = window.trainer
     if steps:
@@ -124,8 +126,16 @@ def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
         trained = snapshot is not None and not snapshot.clustering and (
             (snapshot.global_step >= steps and snapshot.state != RUNNING)
             or snapshot.state in (FINISHED, DIVERGED))
-        if (trained and trainer.ready and not window.has_unpainted_snapshot()
-                and snapshot is trainer.latest):
+        painted = (trained and trainer.ready and not window.has_unpainted_snapshot()
+                   and snapshot is trainer.latest)
+        if painted and trace and snapshot.traced_sentences is None:
+            if "trace" not in outcome:  # once trained: ask, then wait for the paths
+                outcome["trace"] = 1
+                window.figure_tabs.show_view("hidden-space")
+                controls = window.figure_tabs.hidden_space.controls
+                controls.sentences.setEditText(trace)
+                controls.request()
+        elif painted:
             timer.stop()
             window.paint_newest()
             app.processEvents()

@@ -128,7 +128,8 @@ class MainWindow(QMainWindow):
         plots.setSizes([500, 400])
         # The diagram shares its place with the paper figure, hidden space and dendrogram;
         # the sequence tape runs beneath them all.
-        self.figure_tabs = FigureTabs(self.diagram, self.trainer.cluster_hidden_states, self)
+        self.figure_tabs = FigureTabs(self.diagram, self.trainer.cluster_hidden_states, self,
+                                      trace=self.trainer.trace_sentences)
         left = QWidget(self)
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)

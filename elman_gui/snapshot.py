@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from elman_core.analysis.figure_records import HiddenSpace, PaperFigure, WordClusters
+from elman_core.analysis.figure_records import (
+    HiddenSpace,
+    PaperFigure,
+    TracedSentences,
+    WordClusters,
+)
 from elman_core.model.trace import (
     PARAMETER_NAMES,
     ActivationHistory,
@@ -102,6 +107,8 @@ class Snapshot:
     hidden_space: HiddenSpace | None = None  # the recent hidden states on two components
     word_clusters: WordClusters | None = None  # Figs. 7 and 8, computed on demand
     clustering: bool = False  # the word clusters are being computed now
+    traced_sentences: TracedSentences | None = None  # the hidden space's trajectory mode
+    sentence_examples: tuple[str, ...] = ()  # sentences to trace (empty: none can be typed)
 
     def epoch_curve(self) -> tuple[np.ndarray, np.ndarray]:
         """``(epoch, mean loss)`` of the epoch-loss curve: x is :attr:`epoch_loss_x`, or 1…n."""
@@ -170,6 +177,8 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         comparison_label="" if driver.comparison is None else driver.comparison.label,
         paper_figure=paper_figure, hidden_space=hidden_space,
         word_clusters=driver.figures.clusters, clustering=driver.figures.clustering,
+        traced_sentences=driver.figures.traced,
+        sentence_examples=tuple(getattr(task, "example_sentences", ())),
     )
 
 

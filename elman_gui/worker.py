@@ -50,7 +50,7 @@ COMPILING_MESSAGE = "Compiling the fast trainer (first run only)…"
 # Commands the driver does alone; the worker's own methods add signals or merged counts.
 DRIVER_COMMANDS = frozenset({
     "play", "pause", "step_epoch", "run_steps", "set_lesion", "set_forget_context",
-    "set_history_length", "set_memory_limit", "run_to", "set_comparison"})
+    "set_history_length", "set_memory_limit", "run_to", "set_comparison", "trace_sentences"})
 WORKER_COMMANDS = frozenset({
     "step", "step_back", "reset", "set_task", "set_settings", "set_speed", "save_network",
     "load_network", "set_phase_mode", "inspect_step", "cluster_hidden_states"})
@@ -403,6 +403,10 @@ class Trainer(QObject):
     def cluster_hidden_states(self) -> None:
         """Freeze the weights and cluster the words' mean hidden vectors (Figs. 7 and 8)."""
         self._send("cluster_hidden_states")
+
+    def trace_sentences(self, texts: list[str], pcs: tuple[int, int]) -> None:
+        """Trace typed sentences through hidden space on two principal components."""
+        self._send("trace_sentences", [str(t) for t in texts], (int(pcs[0]), int(pcs[1])))
 
     def close(self, timeout_ms: int = 1000) -> bool:
         """Stop the worker in its own thread and wait for the thread to end."""

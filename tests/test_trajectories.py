@@ -96,3 +96,43 @@ def test_bad_figure_requests_are_one_line_and_write_nothing(tmp_path, argv, frag
     assert status == 2
     assert fragment in err and err.count("\n") == 1
     assert not path.exists()
+
+
+# --- the app's trajectory mode, without Qt: the driver traces in the trainer thread -------------
+
+
+def test_driver_traces_typed_sentences_on_frozen_components():
+    from elman_core.live.driver import TrainingDriver
+
+    task = tasks.get("grammar")
+    driver = TrainingDriver(TrainingSession(task, task.defaults.replace(sequence_length=200)))
+    driver.run_steps(500)
+    while driver.state.name == "RUNNING":
+        driver.tick()
+    driver.trace_sentences(["boy chases boy", "boys chase boy"], (1, 3))
+    traced = driver.figures.traced
+    assert traced.global_step == driver.session.global_step == 500
+    assert [p.words for p in traced.figure.paths] == [("boy", "chases", "boy"),
+                                                      ("boys", "chase", "boy")]
+    assert traced.figure.pcs == (1, 3)
+    components = driver.figures._components[1]
+    driver.trace_sentences(["boy walks"], (2, 1))  # same step: the same frozen components
+    assert driver.figures._components[1] is components
+    assert driver.figures.traced.figure.pcs == (2, 1)
+    before = driver.figures.traced
+    driver.trace_sentences(["boy flies"], (1, 2))  # a word outside the lexicon: a notice
+    notices = driver.take_notices()
+    assert any("'flies'" in text for _, text in notices)
+    assert driver.figures.traced is before  # nothing lost
+    driver.reset()
+    assert driver.figures.traced is None
+
+
+def test_driver_says_when_a_task_has_no_sentences_to_type():
+    from elman_core.live.driver import TrainingDriver
+
+    task = tasks.get("xor")
+    driver = TrainingDriver(TrainingSession(task, task.defaults))
+    driver.trace_sentences(["boy walks"], (1, 2))
+    assert any("grammar" in text for _, text in driver.take_notices())
+    assert driver.figures.traced is None

@@ -77,3 +77,34 @@ class WordClusters:
     novel_word: str  # "" if none
     class_names: tuple[str, ...]  # the colour legend (empty for a task without classes)
     summary: tuple[str, ...]  # lines for the student: the paper's figures and the splits
+
+
+# ------------------------------------------------ sentence trajectories (analysis.trajectories)
+CORPUS_SENTENCES = 1_000  # the test corpus the principal components come from
+
+
+@dataclass(frozen=True)
+class SentencePath:
+    """One sentence's path: its words and their points on the chosen components."""
+
+    words: tuple[str, ...]
+    points: np.ndarray  # (n_words, 2)
+
+
+@dataclass(frozen=True)
+class Trajectories:
+    """Sentences traced on two principal components of a frozen projection."""
+
+    pcs: tuple[int, int]  # 1-based component numbers, as a student reads them
+    explained: tuple[float, float]  # the share of the corpus variance along each
+    paths: tuple[SentencePath, ...]
+
+
+@dataclass(frozen=True)
+class TracedSentences:
+    """What the hidden-space view draws in its trajectory mode: the paths, and when and for
+    which task they were traced (the weights go on changing after that)."""
+
+    figure: Trajectories
+    task_name: str
+    global_step: int

@@ -10,33 +10,22 @@ typed sentence into input rows: nothing here is keyed by a task's name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from elman_core.analysis.figure_records import (
+    CORPUS_SENTENCES,
+    SentencePath,
+    TracedSentences,
+    Trajectories,
+)
 from elman_core.analysis.hidden_states import Projection, frozen_pass, pca_projection
 from elman_core.model.network import ElmanNetwork
 from elman_core.tasks.base import Sequence
 
-CORPUS_SENTENCES = 1_000  # the test corpus the components come from
+__all__ = ["CORPUS_SENTENCES", "SentencePath", "TracedSentences", "Trajectories", "components",
+           "trace"]
+
 CORPUS_SEED_OFFSET = 4000  # ... drawn with the training seed + this
-
-
-@dataclass(frozen=True)
-class Path:
-    """One sentence's path: its words and their points on the chosen components."""
-
-    words: tuple[str, ...]
-    points: np.ndarray  # (n_words, 2)
-
-
-@dataclass(frozen=True)
-class Trajectories:
-    """Sentences traced on two principal components of a frozen projection."""
-
-    pcs: tuple[int, int]  # 1-based component numbers, as a student reads them
-    explained: tuple[float, float]  # the share of the corpus variance along each
-    paths: tuple[Path, ...]
 
 
 def components(network: ElmanNetwork, corpus: Sequence) -> Projection:
@@ -75,6 +64,7 @@ def trace(network: ElmanNetwork, projection: Projection, lead_in: np.ndarray,
         rows = np.vstack([lead_in, inputs])
         _, hidden = network.copy().predict(rows, return_hidden=True)
         points = (hidden[len(lead_in):] - projection.mean) @ axes.T
-        paths.append(Path(tuple(words), points))
+        points.setflags(write=False)  # a record the views share with the trainer thread
+        paths.append(SentencePath(tuple(words), points))
     explained = (float(projection.explained[pcs[0] - 1]), float(projection.explained[pcs[1] - 1]))
     return Trajectories(pcs, explained, tuple(paths))

@@ -391,6 +391,17 @@ class TrainingDriver(StepThrough, NetworkFiles):
         self.message = (f"Clustered the hidden states at step {clusters.global_step:,}: "
                         "see the Dendrogram tab.")
 
+    def trace_sentences(self, texts: list[str], pcs: tuple[int, int]) -> None:
+        """The hidden-space view's trajectory mode: typed sentences traced on frozen PCs;
+        a bad request is a notice and changes nothing."""
+        try:
+            traced = self.figures.trace(self.session, list(texts), tuple(pcs))
+        except ValueError as error:  # TaskError is one: a word outside the lexicon
+            self._notify("warning", str(error))
+            return
+        self.message = (f"Traced {len(traced.figure.paths)} sentence(s) on PC {pcs[0]} × "
+                        f"PC {pcs[1]} at step {traced.global_step:,}.")
+
     def clusters_due(self) -> bool:
         """A words or sentences run has just finished: cluster it once, automatically."""
         return self.state == RunState.FINISHED and self.figures.clusters_due(self.session)

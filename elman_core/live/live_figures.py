@@ -13,7 +13,7 @@ import math
 import time
 from collections.abc import Callable
 
-from elman_core.analysis import figures, word_clusters
+from elman_core.analysis import figures, trajectories, word_clusters
 from elman_core.analysis.figure_records import HiddenSpace, PaperFigure, WordClusters
 from elman_core.analysis.hidden_states import Projection
 from elman_core.model.trace import ActivationHistory
@@ -37,6 +37,8 @@ class LiveFigures:
         self.space: HiddenSpace | None = None
         self._projection: Projection | None = None  # the last one, for a stable orientation
         self.clusters: WordClusters | None = None
+        self.traced: trajectories.TracedSentences | None = None
+        self._components: tuple[int, Projection] | None = None  # (global step, all PCs)
         self.clustering = False  # the clusters are being computed right now
         self._figure_source: tuple | None = None
         self._space_source: ActivationHistory | None = None
@@ -73,6 +75,29 @@ class LiveFigures:
         self._space_source, self._space_at = history, self.clock()
         self.recomputed["space"] += 1
         return self.space
+
+    def trace(self, session: TrainingSession, texts: list[str], pcs: tuple[int, int]
+              ) -> trajectories.TracedSentences:
+        """Typed sentences as paths on two principal components of the hidden states over a
+        test corpus, computed at this step and then frozen (tracing again at the same step
+        reuses them). A ValueError (or TaskError) says what is wrong with the request."""
+        task = session.task
+        if not hasattr(task, "parse"):
+            raise ValueError(f"{task.title} has no sentences to type: trajectories are for "
+                             "the grammar task.")
+        typed = [task.parse(text) for text in texts if text.strip()]
+        if not typed:
+            raise ValueError("Type a sentence to trace, e.g. \"boy who boys chase chases boy\".")
+        step = session.global_step
+        if self._components is None or self._components[0] != step:
+            corpus = task.trajectory_corpus(trajectories.CORPUS_SENTENCES,
+                                            session.settings.seed
+                                            + trajectories.CORPUS_SEED_OFFSET)
+            self._components = (step, trajectories.components(session.network, corpus))
+        figure = trajectories.trace(session.network, self._components[1],
+                                    task.sentence_start(), typed, pcs)
+        self.traced = trajectories.TracedSentences(figure, task.name, step)
+        return self.traced
 
     def cluster(self, session: TrainingSession) -> WordClusters:
         self.clusters = word_clusters.cluster_session(session)

@@ -204,6 +204,15 @@ class GrammarTask(Task):
     """The grammar task; :attr:`grammar` draws its sentences."""
 
     grammar: Grammar = Grammar()
+    # What the hidden space's trajectory mode offers to trace: sentences separated by ";" are
+    # overlaid (number; argument type; a right-branching against a centre-embedded clause).
+    example_sentences: tuple[str, ...] = (
+        "boy chases boy; boys chase boy",
+        "boy chases boy; boy sees boy; boy walks",
+        "boy who boys chase chases boy",
+        "boy chases boy who chases boy; boy who boy chases chases boy",
+        "boys who Mary chases feed cats",
+    )
 
     def sentences(self, length: int, seed: int) -> list[list[Word]]:
         """The sentences behind ``make_sequence(length, seed)`` (for the analyses)."""

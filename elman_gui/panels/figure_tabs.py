@@ -32,12 +32,14 @@ VIEWS = {
 class FigureTabs(QTabWidget):
     """The network diagram and the three figure views, as tabs; paints the one on top."""
 
-    def __init__(self, diagram: QWidget, cluster, parent: QWidget | None = None) -> None:
+    def __init__(self, diagram: QWidget, cluster, parent: QWidget | None = None, *,
+                 trace=None) -> None:
         super().__init__(parent)
         self.setDocumentMode(True)
         # Narrow tabs: all four fit beside the plots in a 1024-pixel window.
         self.setStyleSheet("QTabBar::tab { padding: 3px 7px; }")
         self._cluster = cluster
+        self._trace = trace  # (sentences, pcs) → the trainer traces them (hidden space)
         self._figures: dict[str, QWidget] = {}  # the figure views made so far, by name
         # A figure's page is an empty holder until its view is made (see the module docstring).
         self._pages = {name: diagram if name == "network" else QWidget(self) for name in VIEWS}
@@ -79,6 +81,8 @@ class FigureTabs(QTabWidget):
                 from elman_gui.views.figures.hidden_space import HiddenSpaceView
 
                 view = HiddenSpaceView(self)
+                if self._trace is not None:
+                    view.traceRequested.connect(self._trace)
             else:
                 from elman_gui.views.figures.dendrogram_view import DendrogramView
 

@@ -6,18 +6,23 @@ previous one so the picture does not flip) and the snapshot carries it as
 (by
 word class for the sentences); the last steps are joined as a trajectory ending in a ringed
 point, the step just taken. Three items, made once and updated with ``setData``.
+
+For a task whose sentences can be typed (the grammar) a row above the plot switches to the
+trajectory mode (:mod:`~elman_gui.views.figures.trajectory_layer`): typed sentences traced word
+by word on a chosen pair of principal components, frozen until traced again.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from elman_core.analysis.figure_records import HiddenSpace
+from elman_core.analysis.figure_records import CORPUS_SENTENCES, HiddenSpace
 from elman_gui.snapshot import Snapshot
 from elman_gui.views.figures import figure_parts
+from elman_gui.views.figures.trajectory_layer import TraceControls, TrajectoryLayer
 from elman_gui.views.plots.steady_range import steady_range
 from elman_gui.views.style import category_colors, palette
 
@@ -26,10 +31,18 @@ LEGEND_LIMIT = 24  # more groups than this (a long text's characters): no legend
 
 
 class HiddenSpaceView(QWidget):
-    """Draws ``snapshot.hidden_space``."""
+    """Draws ``snapshot.hidden_space``, or in the trajectory mode ``snapshot.traced_sentences``
+    (asked for with ``traceRequested``)."""
+
+    traceRequested = Signal(list, tuple)  # sentences, (pc_x, pc_y)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.controls = TraceControls(self)
+        self.controls.traceRequested.connect(self._on_trace)
+        self.controls.liveRequested.connect(self._on_live)
+        self.controls.hide()
+        self.tracing = False  # the trajectory mode is on
         self.title = QLabel(self)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
@@ -51,16 +64,41 @@ class HiddenSpaceView(QWidget):
         for label in (self.title, self.legend):
             label.setContentsMargins(8, 4, 8, 0)
             layout.addWidget(label)
+        layout.addWidget(self.controls)
         layout.addWidget(self._plot, 1)
+        self.paths = TrajectoryLayer(item)
+        self._snapshot: Snapshot | None = None
         self._space: HiddenSpace | None = None
+        self._live_stale = False  # the live states must be drawn again (after trajectories)
         self._groups: tuple[str, ...] | None = None
         self._brushes: list = []
         self._show(None)
 
     # ------------------------------------------------------------------ public API
     def show_snapshot(self, snapshot: Snapshot) -> None:
-        if snapshot.hidden_space is not self._space:
+        self._snapshot = snapshot
+        examples = snapshot.sentence_examples
+        self.controls.setVisible(bool(examples))
+        self.controls.set_examples(examples, snapshot.n_hidden)
+        traced = snapshot.traced_sentences
+        if traced is not None and traced.task_name != snapshot.task_name:
+            traced = None
+        if self.tracing and examples:
+            self._show_traced(traced, snapshot.global_step)
+            return
+        if self.paths.shown is not None:
+            self.paths.clear()
+        if snapshot.hidden_space is not self._space or self._live_stale:
             self._show(snapshot.hidden_space)
+
+    def _on_trace(self, texts: list, pcs: tuple) -> None:
+        self.tracing = True
+        self.traceRequested.emit(texts, pcs)
+
+    def _on_live(self) -> None:
+        self.tracing = False
+        if self._snapshot is not None:
+            self.show_snapshot(self._snapshot)
 
     # Read-only accessors (tests).
     def drawn_points(self) -> np.ndarray:
@@ -75,8 +113,51 @@ class HiddenSpaceView(QWidget):
         return [point.brush().color().name() for point in self._points.points()]
 
     # -------------------------------------------------------------------- internals
+    def _show_traced(self, traced, step_now: int) -> None:
+        """The trajectory mode: the live states hidden, the traced paths drawn (made again only
+        when a new trace arrives; the title says how far training has gone on since)."""
+        changed = traced is not self.paths.shown or not self._live_stale
+        self._live_stale = True  # the live states are hidden: drawn again on the way back
+        if changed:
+            for part in (self._points, self._latest):
+                part.setData([], [])
+            self._trajectory.setData([], [])
+            self.paths.show(traced)
+        if traced is None:
+            self.title.setText("<b>Hidden space, trajectories</b>: type sentences of the "
+                               "grammar above and press Trace.")
+            self.legend.setText("")
+            self._message.setText("no sentence traced yet")
+            self._message.setPos(0.5, 0.5)
+            self._view.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+            return
+        figure = traced.figure
+        later = step_now - traced.global_step
+        stale = f" (trained {later:,} steps since: Trace again)" if later > 0 else ""
+        self.title.setText(
+            f"<b>Hidden space, trajectories</b>: each sentence word by word (ringed: its first "
+            f"word) on principal components {figure.pcs[0]} and {figure.pcs[1]} of the hidden "
+            f"states over {CORPUS_SENTENCES:,} test sentences, frozen at step "
+            f"{traced.global_step:,}{stale}.")
+        if not changed:
+            return
+        self._message.setText("")
+        self.legend.setText(" &nbsp; ".join(
+            f"<nobr><span style='color:{category_colors.color(k).name()}'>\u25cf</span>&nbsp;"
+            f"{' '.join(path.words)}</nobr>" for k, path in enumerate(figure.paths)))
+        item = self._plot.getPlotItem()
+        item.setLabel("bottom", f"PC {figure.pcs[0]} ({100 * figure.explained[0]:.0f} % of the "
+                                "variance)")
+        item.setLabel("left", f"PC {figure.pcs[1]} ({100 * figure.explained[1]:.0f} %)")
+        low, high = self.paths.bounds()
+        span = np.maximum(high - low, 1e-6)
+        self._view.setRange(xRange=(low[0] - 0.1 * span[0], high[0] + 0.25 * span[0]),
+                            yRange=(low[1] - 0.1 * span[1], high[1] + 0.15 * span[1]),
+                            padding=0)
+
     def _show(self, space: HiddenSpace | None) -> None:
         self._space = space
+        self._live_stale = False
         item = self._plot.getPlotItem()
         if space is None:
             self.title.setText("<b>Hidden space</b>: the recent hidden states appear here as "
