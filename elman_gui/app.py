@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QApplication
 
 from elman_core import tasks
 from elman_core.cli.command_line import UsageError, check_writable
+from elman_core.live.snapshot import DIVERGED, FINISHED, RUNNING
 from elman_core.tasks.base import TaskError
 from elman_gui import interrupt, resources
 from elman_gui.main_window import MainWindow
-from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING
 from elman_gui.worker import Trainer
 
 WINDOW_SIZE = (1400, 900)

@@ -32,6 +32,7 @@ from elman_core.live.live_figures import LiveFigures
 from elman_core.live.network_files import FileOutcome, NetworkFiles
 from elman_core.live.pacing import SLICE_SECONDS, Pacer
 from elman_core.live.pending import PendingCommands
+from elman_core.live.snapshot import Snapshot, build_snapshot, diverged_copy
 from elman_core.live.stepping import StepThrough
 from elman_core.model.settings import RunSettings
 from elman_core.model.trace import (
@@ -95,6 +96,7 @@ class TrainingDriver(StepThrough, NetworkFiles):
         self.figures = LiveFigures()  # the paper figure, hidden space and word clusters
         self.message = ""
         self._notices: list[Notice] = []
+        self._last_sane: Snapshot | None = None  # shown again, marked diverged, if it diverges
         self.install(session)
 
     # ------------------------------------------------------------------ sessions
@@ -343,6 +345,19 @@ class TrainingDriver(StepThrough, NetworkFiles):
         return TickResult(self.pacer.publish_due(), None)
 
     # ------------------------------------------------------------------ plain data for views
+    def snapshot(self, generation: int, trace: StepTrace | None = None) -> Snapshot:
+        """The immutable picture of the run now, stamped with ``generation``; ``trace``: the
+        traced step just taken. Diverged weights are never drawn: the last sane picture is
+        shown again, marked diverged."""
+        sane = self.weights_sane()
+        if self.state == RunState.DIVERGED and self._last_sane is not None and not sane:
+            snapshot = diverged_copy(self._last_sane, self, generation)
+        else:
+            snapshot = build_snapshot(self, generation, trace)
+        if sane:
+            self._last_sane = snapshot
+        return snapshot
+
     def take_notices(self) -> list[Notice]:
         notices, self._notices = self._notices, []
         return notices

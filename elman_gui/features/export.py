@@ -21,7 +21,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
-from elman_gui.snapshot import Snapshot
+from elman_core.live.snapshot import Snapshot
 
 PNG_MIN_WIDTH = 800  # plots are exported at least this wide, whatever their size on screen
 

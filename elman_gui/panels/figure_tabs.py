@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from elman_core.live.snapshot import Snapshot
 from elman_gui.actions import make_action
-from elman_gui.snapshot import Snapshot
 
 # name on the command line → (tab title, what the View menu says about it)
 VIEWS = {

@@ -20,7 +20,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, QtMsgType, qInstallMessageHandler
 
 from elman_core import tasks
-from elman_gui.snapshot import PAUSED
+from elman_core.live.snapshot import PAUSED
 from tests.gui.conftest import running_window
 
 STALL_LIMIT_SECONDS = 0.5  # the goal for a GUI stall (benchmarks/chaos.py reports against it)

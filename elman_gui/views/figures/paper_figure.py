@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core.analysis.figure_records import FigurePanel, PaperFigure
-from elman_gui.snapshot import Snapshot
+from elman_core.live.snapshot import Snapshot
 from elman_gui.views.figures import figure_parts
 from elman_gui.views.style import palette
 
