@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from elman_core import tasks
 from elman_core.cli.command_line import UsageError, check_writable
 from elman_core.tasks.base import TaskError
-from elman_gui import interrupt, resources
+from elman_gui import image_files, interrupt, resources
 from elman_gui.main_window import MainWindow
 from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING
 from elman_gui.worker import Trainer
@@ -107,6 +107,19 @@ def prepare_fast_exit() -> None:
     gc.freeze()
 
 
+def save_screenshot(window: MainWindow, path: str) -> int:
+    """Write the window as a PNG whole or not at all (an old file stays if the disk is full);
+    0 if written, else 1 with one line on stderr."""
+    try:
+        image_files.save_png(window.grab().toImage(), path)
+    except (OSError, ValueError) as error:  # ValueError: OutputPathError, WrittenFileInvalid
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        print(f"elman-lab: could not write the screenshot to {path} ({reason}); any file "
+              "there is unchanged", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
                 size: tuple[int, int]) -> int:
     """Train with the views live until ``steps`` timesteps are done and painted, then save."""
@@ -129,11 +142,7 @@ def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
             timer.stop()
             window.paint_newest()
             app.processEvents()
-            if window.grab().save(path):
-                outcome["code"] = 0
-            else:
-                print(f"elman-lab: could not write the screenshot to {path}", file=sys.stderr)
-                outcome["code"] = 1
+            outcome["code"] = save_screenshot(window, path)
             app.quit()
         elif time.monotonic() > deadline:
             timer.stop()
