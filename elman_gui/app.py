@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from elman_core import tasks
 from elman_core.cli.command_line import UsageError, check_writable
 from elman_core.tasks.base import TaskError
-from elman_gui import image_files, interrupt, resources
+from elman_gui import image_files, interrupt, resources, settings_store
 from elman_gui.main_window import MainWindow
 from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING
 from elman_gui.worker import Trainer
@@ -87,6 +87,9 @@ def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | No
         code = _screenshot(app, window, screenshot, max(int(steps or 0), 0),
                            size or WINDOW_SIZE)
     else:
+        notice = settings_store.take_notice()  # no usable home: settings for this run only
+        if notice:
+            window.show_notice("warning", notice)
         window.student.show_welcome_if_first_start()  # first start: the task picker
         if steps:
             window.trainer.run_steps(steps)  # runs once the trainer is ready, at its speed
