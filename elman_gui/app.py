@@ -6,6 +6,7 @@ import gc
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -40,7 +41,8 @@ GIL_SWITCH_SECONDS = 0.001  # see create_window
 def create_window(task_name: str, task_options: dict, full_speed: bool = False,
                   size: tuple[int, int] | None = None) -> tuple[QApplication, MainWindow]:
     """The application and its window, shown; the trainer thread starts once the window is up."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # instance() is typed as the base class; in this program it is always a QApplication.
+    app = cast(QApplication, QApplication.instance()) or QApplication(sys.argv[:1])
     # The trainer thread leaves the GIL-free kernel every slice and must win the GIL back from
     # a painting main thread: Python's default 5 ms switch interval made it wait up to that
     # long each time (measured: live/headless 31-33% → 40-62% with 1 ms on a loaded machine).

@@ -212,7 +212,7 @@ class PaperFigureView(QWidget):
         self._message.setPos(max(steps - 1, 0) / 2, top / 2)
 
     def _update_legend(self, panel: FigurePanel | None) -> None:
-        names = ()
+        names: tuple[str, ...] = ()
         if panel is not None:
             names = (panel.series if len(panel.series) > 1 else ()) + (
                 (panel.mark_name,) if panel.mark_name and panel.marks.any() else ())
