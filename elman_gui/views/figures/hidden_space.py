@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from elman_core.analysis.figure_records import CORPUS_SENTENCES, HiddenSpace
-from elman_gui.snapshot import Snapshot
+from elman_core.live.snapshot import Snapshot
 from elman_gui.views.figures import figure_parts
 from elman_gui.views.figures.trajectory_layer import TraceControls, TrajectoryLayer
 from elman_gui.views.plots.steady_range import steady_range
