@@ -401,6 +401,8 @@ def test_registry_names_and_unknown_name():
         "words",
         "sentences",
         "grammar",
+        "starting-small-input",
+        "starting-small-memory",
         "alternating",
         "counting",
         "end-of-sequence",

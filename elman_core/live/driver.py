@@ -82,6 +82,9 @@ class SettingsOutcome(NamedTuple):
     error: str | None  # why nothing changed, or None
 
 
+MAX_MARKED_EPOCHS = 20  # a staged curriculum repeated more often is marked this many times
+
+
 class TrainingDriver:
     """The training a student commands, on one session at a time; returns plain data.
 
@@ -126,6 +129,7 @@ class TrainingDriver:
         self.live.install(session)
         self.control.new_session()
         self.figures.clear()
+        self.stage_marks = stage_marks(session)
         self.input_symbols = tuple(dict.fromkeys(session.sequence.input_symbols))
         self.task_description = session.task.describe(session.sequence)  # About this run
 
@@ -375,3 +379,15 @@ class TrainingDriver:
 
     def weights_sane(self) -> bool:
         return divergence.weights_sane(self.session.network)
+
+
+def stage_marks(session: TrainingSession) -> tuple[tuple[float, str], ...]:
+    """Where a staged task's stages start, in epochs as the loss plot's x (every epoch's)."""
+    stages = getattr(session.task, "stages", None)
+    if stages is None:
+        return ()
+    settings, steps = session.settings, session.steps_per_epoch
+    marks = stages(settings.sequence_length, settings.seed)
+    epochs = min(settings.epochs, MAX_MARKED_EPOCHS)
+    return tuple((epoch + stage.row / steps, stage.label) for epoch in range(epochs)
+                 for stage in marks)

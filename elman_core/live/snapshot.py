@@ -109,6 +109,7 @@ class Snapshot:
     clustering: bool = False  # the word clusters are being computed now
     traced_sentences: TracedSentences | None = None  # the hidden space's trajectory mode
     sentence_examples: tuple[str, ...] = ()  # sentences to trace (empty: none can be typed)
+    stage_marks: tuple[tuple[float, str], ...] = ()  # (epoch, label) where a stage starts
 
     def epoch_curve(self) -> tuple[np.ndarray, np.ndarray]:
         """``(epoch, mean loss)`` of the epoch-loss curve: x is :attr:`epoch_loss_x`, or 1…n."""
@@ -179,6 +180,7 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         word_clusters=driver.figures.clusters, clustering=driver.figures.clustering,
         traced_sentences=driver.figures.traced,
         sentence_examples=tuple(getattr(task, "example_sentences", ())),
+        stage_marks=driver.stage_marks,
     )
 
 

@@ -41,3 +41,14 @@ def test_the_trace_row_is_only_there_for_a_task_with_sentences(qtbot):
         view = window.figure_tabs.hidden_space
         view.show_snapshot(window.current_snapshot)
         assert not view.controls.isVisible()
+
+
+def test_the_loss_plot_marks_where_each_stage_starts(qtbot):
+    with running_window(qtbot, "starting-small-memory", size=(1366, 768)) as window:
+        snapshot = window.current_snapshot
+        window.loss_plot.show_snapshot(snapshot)
+        drawn = window.loss_plot.stage_labels()
+        assert drawn == list(snapshot.stage_marks)
+        assert [label for _, label in drawn[:5]] == [
+            "memory 3-4", "memory 4-5", "memory 5-6", "memory 6-7", "full memory"]
+        assert all(0 <= x < 1 for x, _ in drawn)  # one epoch is the whole curriculum

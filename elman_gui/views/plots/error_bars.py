@@ -24,7 +24,8 @@ _CATEGORY_TITLES = {
     "counting": "number to predict", "end-of-sequence": "count to predict",
     "letters": "letter to predict", "words": "letter to predict",
     "sentences": "class of the word to predict", "text": "character to predict",
-    "grammar": "kind of word to predict",
+    "grammar": "kind of word to predict", "starting-small-input": "kind of word to predict",
+    "starting-small-memory": "kind of word to predict",
 }
 _CHAR_PX = 7  # rough width of one tick-label character
 UPRIGHT_SHARE = 0.4  # of the plot's height, at most, for upright tick labels

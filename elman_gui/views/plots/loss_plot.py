@@ -70,6 +70,8 @@ class LossPlotView(QWidget):
         layout.addLayout(toolbar)
         layout.addWidget(self._plot, 1)
 
+        self._stage_lines: list[pg.InfiniteLine] = []  # a staged task's stage starts
+        self._stage_marks: tuple = ()
         self._loss_name = "mean squared error"
         self._data_key: tuple | None = None
         self._plot.getPlotItem().getViewBox().sigResized.connect(self._fit_y_label)
@@ -80,6 +82,8 @@ class LossPlotView(QWidget):
     # ------------------------------------------------------------------ public API
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Redraw the curves if the snapshot has new points (a no-op otherwise)."""
+        if snapshot.stage_marks != self._stage_marks:
+            self._mark_stages(snapshot.stage_marks)
         epoch_x, epoch_losses = snapshot.epoch_curve()
         running_x = np.asarray(snapshot.running_loss_x, dtype=np.float64)
         running_y = np.asarray(snapshot.running_loss_y, dtype=np.float64)
@@ -104,6 +108,25 @@ class LossPlotView(QWidget):
             self._latest.setText(f"epoch {snapshot.epoch:,}: {shown}")
         else:
             self._latest.setText("no complete epoch yet")
+
+    def _mark_stages(self, marks: tuple[tuple[float, str], ...]) -> None:
+        """A dashed vertical line, labelled, where each stage of a curriculum starts."""
+        item = self._plot.getPlotItem()
+        for line in self._stage_lines:
+            item.removeItem(line)
+        self._stage_marks = marks
+        pen = pg.mkPen(palette.MUTED, width=1, style=Qt.PenStyle.DashLine)
+        self._stage_lines = [
+            pg.InfiniteLine(pos=x, angle=90, pen=pen, label=label,
+                            labelOpts={"position": 0.04, "color": palette.MUTED,
+                                       "rotateAxis": (1, 0), "anchors": [(0, 1), (0, 1)]})
+            for x, label in marks]
+        for line in self._stage_lines:
+            item.addItem(line, ignoreBounds=True)
+
+    def stage_labels(self) -> list[tuple[float, str]]:
+        """The stage lines drawn: (x, label) (tests)."""
+        return [(line.value(), line.label.format) for line in self._stage_lines]
 
     def latest_text(self) -> str:
         """"epoch 12: 0.0123" above the plot (tests)."""
