@@ -28,7 +28,7 @@ def task_choice(task: str | None, text: str | None) -> tuple[str, dict]:
     name = task or ("text" if text is not None else "xor")
     options = {}
     if text is not None:
-        if name != "text":
+        if not tasks.takes_text(name):
             raise TaskError(f"--text is for the text task, not {name!r}: use --task text.")
         options["text"] = text
     tasks.get(name, **options)  # builds the task only: a clear message now, not in the thread

@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(resources.window_title())  # the version students quote
         self.trainer = trainer
         self.shown = Shown(
-            text_options=dict(trainer.task_options) if trainer.task_name == "text" else {})
+            text_options=dict(trainer.task_options) if tasks.takes_text(trainer.task_name) else {})
         self.frames_painted = 0
         self._pending: Snapshot | None = None
         self._running_intent = False
@@ -297,7 +297,7 @@ class MainWindow(QMainWindow):
         self.trainer.reset()
 
     def choose_task(self, name: str) -> None:
-        options = self.shown.text_options if name == "text" else {}
+        options = self.shown.text_options if tasks.takes_text(name) else {}
         self.shown.previous_run = None
         self.student.task_left()
         self._pace_due = True

@@ -118,7 +118,7 @@ def _task_and_settings(args):
         except TaskError as exc:
             raise UsageError(f"--preset {args.preset}: {exc}") from None
         task_name, overrides = preset.task, dict(preset.overrides)
-    if options and task_name != "text":
+    if options and not tasks.takes_text(task_name):
         raise UsageError("--text and --text-file go with --task text")
     try:
         task = tasks.get(task_name, **options)

@@ -203,7 +203,7 @@ class StudentFeatures(QObject):
                if compared else
                "<p style='color:#666'>The dashed curve in the loss plot is the run before "
                "(Experiments ▸ Clear comparison removes it).</p>"))
-        options = shown.text_options if preset.task == "text" else {}
+        options = shown.text_options if tasks.takes_text(preset.task) else {}
         self.trainer.set_task(preset.task, options)
         if preset.overrides:
             self.trainer.set_settings(dict(preset.overrides))

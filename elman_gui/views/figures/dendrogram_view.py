@@ -137,7 +137,7 @@ class DendrogramView(QWidget):
 
     # -------------------------------------------------------------------- internals
     def _show_status(self, snapshot: Snapshot | None) -> None:
-        supported = snapshot is not None and snapshot.task_name in ("sentences", "words")
+        supported = snapshot is not None and snapshot.has_words
         clustering = snapshot is not None and snapshot.clustering
         self.cluster_button.setEnabled(supported and not clustering)
         clusters = snapshot.word_clusters if snapshot is not None else None
