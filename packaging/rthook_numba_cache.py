@@ -9,12 +9,17 @@ points ``NUMBA_CACHE_DIR`` at the system's per-user cache folder, as ``platformd
 - macOS: ``~/Library/Caches/elman-lab/numba``
 
 and has numba find its entries with ``elman_bundle_cache.BundleCacheLocator``, then with its
-own per-user fallback: the kernels are compiled on the very first start only, then loaded from
-disk. A ``NUMBA_CACHE_DIR`` or ``NUMBA_CACHE_LOCATOR_CLASSES`` set by the user is kept.
+own per-user fallback. The bundle ships its kernels compiled for a generic CPU
+(elman_bundle_paths.py): numba is told to use that CPU too (``NUMBA_CPU_NAME=generic``, the
+entries' key), and they are copied into the cache folder where missing, so even the very first
+start loads them instead of compiling. A ``NUMBA_CACHE_DIR``, ``NUMBA_CACHE_LOCATOR_CLASSES`` or
+``NUMBA_CPU_NAME`` set by the user is kept.
 """
 
 import os
+import sys
 
+from elman_bundle_paths import seed_user_cache, temporary_cache_dir
 from platformdirs import PlatformDirs
 
 APP = "elman-lab"
@@ -30,3 +35,14 @@ os.environ.setdefault("NUMBA_CACHE_DIR", numba_cache_dir())
 os.environ.setdefault(
     "NUMBA_CACHE_LOCATOR_CLASSES", "elman_bundle_cache.BundleCacheLocator,UserWideCacheLocator"
 )
+# Generic code against native: measured with benchmarks/bench_cpu_name.py (docs/packaging.md).
+os.environ.setdefault("NUMBA_CPU_NAME", "generic")
+if os.environ["NUMBA_CPU_NAME"] == "generic" and seed_user_cache(
+        os.environ["NUMBA_CACHE_DIR"]) is None:
+    # A read-only home: the shipped kernels go to the temporary folder, loaded from there
+    # (elman_core/model/numba_cache.py would otherwise compile them there).
+    fallback = temporary_cache_dir()
+    if seed_user_cache(fallback) is not None:
+        print(f"Elman Lab: the numba cache folder {os.environ['NUMBA_CACHE_DIR']} cannot be "
+              f"written; caching the compiled kernels in {fallback} instead.", file=sys.stderr)
+        os.environ["NUMBA_CACHE_DIR"] = fallback
