@@ -31,15 +31,7 @@ from plan import bundle_plan  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "packaging" / "elman_lab.spec"
 GENERIC_CACHE = ROOT / "build" / "numba-generic"  # the spec ships it as numba_cache/
-# Compiles both kernels with the argument types the app uses: the window's warm-up, then a
-# headless run of each learning rule (xor: online, counting: BPTT), as check_bundle.py does.
-WARM_UP = """
-from elman_core.cli.runner import run
-from elman_core.live.driver import warm_up_kernels
-warm_up_kernels()
-for task in ("xor", "counting"):
-    assert run(["--task", task, "--epochs", "1", "--quiet"]) == 0
-"""
+WARM_UP = "import elman_bundle_paths; elman_bundle_paths.compile_kernels()"
 
 
 def build_id() -> str:
@@ -62,7 +54,8 @@ def compile_generic_kernels(target: Path = GENERIC_CACHE) -> int:
     target.mkdir(parents=True)
     with tempfile.TemporaryDirectory(prefix="elman-lab-generic-") as cache:
         env = dict(os.environ, NUMBA_CPU_NAME="generic", NUMBA_CACHE_DIR=cache,
-                   NUMBA_CACHE_LOCATOR_CLASSES="UserProvidedCacheLocator", PYTHONPATH=str(ROOT))
+                   NUMBA_CACHE_LOCATOR_CLASSES="UserProvidedCacheLocator",
+                   PYTHONPATH=os.pathsep.join((str(ROOT), str(ROOT / "packaging"))))
         env.pop("NUMBA_CPU_FEATURES", None)  # generic implies none
         started = time.monotonic()
         subprocess.run([sys.executable, "-c", WARM_UP], cwd=ROOT, env=env, check=True,

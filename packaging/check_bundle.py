@@ -10,8 +10,11 @@
 2. the cache cannot break training: with a cache folder that cannot be created (a file where it
    should be, as unwritable as a read-only home even for root) and with a damaged cache file
    (a truncated ``.nbc``) the program still trains, and says so in one line;
-3. sizes: the folder bundle and its zip stay within this system's budget (SIZE_BUDGETS_MB);
-4. ``PROGRAM --screenshot PNG --steps 300`` must write a PNG of a real window: at least 800×500
+3. the background compile for this processor (what a student's first start launches) run in the
+   foreground: it must exit 0 and mark the kernels ready; then xor trains on the native kernels
+   (their time is printed beside the generic ones', not judged);
+4. sizes: the folder bundle and its zip stay within this system's budget (SIZE_BUDGETS_MB);
+5. ``PROGRAM --screenshot PNG --steps 300`` must write a PNG of a real window: at least 800×500
    pixels, more than 50 distinct colours, no colour covering more than 90 % of it. On Linux it
    runs under a virtual X display (``xvfb-run`` when there is no ``DISPLAY``); on Windows and
    macOS, which have no Xvfb, on Qt's offscreen platform (``QT_QPA_PLATFORM=offscreen``), as on
@@ -155,6 +158,25 @@ def check_first_start(program: Path, folder: Path) -> bool:
     return ok
 
 
+def check_native_compile(program: Path, folder: Path) -> bool:
+    """The background compile, run in the foreground on the warm cache of check_first_start."""
+    cache = folder / "numba-cache"
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(cache), ELMAN_LAB_COMPILE_NATIVE="1")
+    code, seconds, output = run([str(program)], env=env)
+    ready = list(cache.rglob("native-ready"))
+    _code, generic, _output = train(program, "xor", dict(env, NUMBA_CPU_NAME="generic",
+                                                         ELMAN_LAB_COMPILE_NATIVE=""))
+    native_code, native, native_output = train(program, "xor", dict(
+        os.environ, NUMBA_CACHE_DIR=str(cache)))
+    passed = code == 0 and bool(ready) and native_code == 0
+    print(f"background compile for this processor: exit {code} in {seconds:.1f} s, "
+          f"{'ready' if ready else 'NOT marked ready'}; then train --task xor: generic "
+          f"{generic:.1f} s, native {native:.1f} s: {'ok' if passed else 'FAILED'}", flush=True)
+    if not passed:
+        print(output + native_output, file=sys.stderr)
+    return passed
+
+
 def check_cache_troubles(program: Path, folder: Path) -> bool:
     """Training goes on with a cache folder that cannot be made and with a damaged file."""
     blocked = folder / "not-a-folder"
@@ -193,6 +215,7 @@ def check(program: Path = DEFAULT_PROGRAM, steps: int = 300) -> int:
         return 1
     with tempfile.TemporaryDirectory(prefix="elman-lab-check-") as folder:
         passed = check_first_start(program, Path(folder))
+        passed = check_native_compile(program, Path(folder)) and passed
         passed = check_cache_troubles(program, Path(folder)) and passed
         passed = check_sizes(program) and passed
         png = Path(folder) / "window.png"

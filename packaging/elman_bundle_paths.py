@@ -11,6 +11,7 @@ build's, with different helpers inlined, would load without error and compute ol
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import shutil
@@ -18,6 +19,10 @@ import sys
 import tempfile
 
 SHIPPED = "numba_cache"  # inside the bundle
+NATIVE_READY = "native-ready"  # in the cache subfolder: this processor's kernels are compiled
+NATIVE_COMPILING = "native-compiling"  # in the cache subfolder: a background compile runs
+COMPILE_NATIVE = "ELMAN_LAB_COMPILE_NATIVE"  # set in the background process's environment
+STALE_COMPILE_SECONDS = 15 * 60  # a "compiling" mark older than this was left by a crash
 BUILD_ID_FILE = "BUILD_ID"
 PACKAGE_FOLDER = "elman_core_model"  # the kernels' package, as a folder name
 
@@ -82,3 +87,86 @@ def seed_user_cache(cache_dir: str, bundle: str | None = None) -> int | None:
     except OSError:
         return None
     return copied
+
+
+def compile_kernels() -> None:
+    """Compile (or load) both training kernels with the argument types the app uses: the
+    window's warm-up, then a headless run of each learning rule (xor: online, counting:
+    BPTT), as check_bundle.py runs them. build.py runs it for the generic CPU; the background
+    process for this processor."""
+    import io
+
+    from elman_core.cli.runner import run
+    from elman_core.live.driver import warm_up_kernels
+
+    warm_up_kernels()
+    for task in ("xor", "counting"):
+        with contextlib.redirect_stdout(io.StringIO()):
+            if run(["--task", task, "--epochs", "1", "--quiet"]) != 0:
+                raise RuntimeError(f"training {task} to compile its kernel failed")
+
+
+def cpu_choice(cache_dir: str, environ: dict, bundle: str | None = None) -> str | None:
+    """The NUMBA_CPU_NAME a start should use: None (this processor's) when the user chose,
+    when this is the background compile, or when its kernels are ready; else "generic"."""
+    if "NUMBA_CPU_NAME" in environ or environ.get(COMPILE_NATIVE):
+        return None
+    if os.path.exists(os.path.join(cache_dir, cache_subfolder(bundle), NATIVE_READY)):
+        return None
+    return "generic"
+
+
+def claim_native_compile(cache_dir: str, bundle: str | None = None) -> bool:
+    """Whether this start should launch the background compile: the folder is writable and no
+    other start launched one within STALE_COMPILE_SECONDS (it leaves a mark, O_EXCL)."""
+    import time
+
+    mark = os.path.join(cache_dir, cache_subfolder(bundle), NATIVE_COMPILING)
+    try:
+        if time.time() - os.path.getmtime(mark) > STALE_COMPILE_SECONDS:
+            os.remove(mark)
+    except OSError:
+        pass
+    try:
+        os.makedirs(os.path.dirname(mark), exist_ok=True)
+        os.close(os.open(mark, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except OSError:
+        return False
+    return True
+
+
+def launch_native_compile(command: list[str], environ: dict) -> None:
+    """Start ``command`` (this program) as the background compile, at the lowest priority,
+    detached from this start's console and not waited for."""
+    import subprocess
+
+    env = dict(environ, **{COMPILE_NATIVE: "1"})
+    env.pop("NUMBA_CPU_NAME", None)
+    options: dict = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL,
+                     "stderr": subprocess.DEVNULL, "env": env}
+    if sys.platform == "win32":
+        options["creationflags"] = (subprocess.IDLE_PRIORITY_CLASS
+                                    | subprocess.CREATE_NO_WINDOW)
+    else:
+        options["start_new_session"] = True
+        options["preexec_fn"] = lambda: os.nice(19)
+    try:
+        subprocess.Popen(command, **options)
+    except OSError:
+        pass  # the generic kernels go on working
+
+
+def run_native_compile(cache_dir: str, bundle: str | None = None) -> int:
+    """The background process's whole work: compile for this processor, then mark the
+    kernels ready (only if all compiled) and remove the "compiling" mark."""
+    folder = os.path.join(cache_dir, cache_subfolder(bundle))
+    try:
+        compile_kernels()
+        with open(os.path.join(folder, NATIVE_READY), "w", encoding="ascii") as mark:
+            mark.write("compiled for this processor\n")
+        return 0
+    except Exception:
+        return 1
+    finally:
+        with contextlib.suppress(OSError):
+            os.remove(os.path.join(folder, NATIVE_COMPILING))

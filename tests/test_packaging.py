@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -446,7 +447,7 @@ def test_the_hook_asks_for_generic_code_and_seeds_the_users_cache(tmp_path):
     with a read-only home it copies them to the temporary folder and points numba there."""
     bundle = shipping_bundle(tmp_path)
     code = (f"import os, runpy, sys; sys.path.insert(0, {str(PACKAGING)!r}); "
-            f"sys._MEIPASS = {str(bundle)!r}; "
+            f"sys._MEIPASS = {str(bundle)!r}; sys.argv = ['elman-lab', 'train']; "
             f"runpy.run_path({str(PACKAGING / 'rthook_numba_cache.py')!r}); "
             "print(os.environ['NUMBA_CPU_NAME']); print(os.environ['NUMBA_CACHE_DIR'])")
     env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_")}
@@ -496,3 +497,46 @@ def test_bundle_cache_locator_stamps_with_the_shipped_source_in_a_per_build_fold
     checkout_stamp = checkout.get_source_stamp()
     monkeypatch.setattr(sys, "frozen", True)
     assert frozen.get_source_stamp() == checkout_stamp
+
+
+def test_generic_until_this_processors_kernels_are_ready(tmp_path):
+    paths = load_packaging_module("elman_bundle_paths")
+    bundle = str(shipping_bundle(tmp_path))
+    cache = str(tmp_path / "cache")
+    assert paths.cpu_choice(cache, {}, bundle) == "generic"
+    assert paths.cpu_choice(cache, {"NUMBA_CPU_NAME": "skylake"}, bundle) is None  # the user's
+    assert paths.cpu_choice(cache, {paths.COMPILE_NATIVE: "1"}, bundle) is None
+    (tmp_path / "cache" / "elman_core_model-b1").mkdir(parents=True)
+    (tmp_path / "cache" / "elman_core_model-b1" / paths.NATIVE_READY).write_text("")
+    assert paths.cpu_choice(cache, {}, bundle) is None
+
+
+def test_one_background_compile_at_a_time(tmp_path):
+    paths = load_packaging_module("elman_bundle_paths")
+    bundle = str(shipping_bundle(tmp_path))
+    cache = str(tmp_path / "cache")
+    assert paths.claim_native_compile(cache, bundle)
+    assert not paths.claim_native_compile(cache, bundle)  # a second start meanwhile
+    mark = tmp_path / "cache" / "elman_core_model-b1" / paths.NATIVE_COMPILING
+    old = mark.stat().st_mtime - paths.STALE_COMPILE_SECONDS - 1
+    os.utime(mark, (old, old))  # left by a crashed compile
+    assert paths.claim_native_compile(cache, bundle)
+    (tmp_path / "file").write_text("")
+    assert not paths.claim_native_compile(str(tmp_path / "file"), bundle)  # unwritable
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="os.nice: Windows gets a priority class")
+def test_the_background_compile_runs_alone_at_the_lowest_priority(tmp_path):
+    paths = load_packaging_module("elman_bundle_paths")
+    report = tmp_path / "report"
+    child = ("import os, sys; open(sys.argv[1] + '.part', 'w').write("
+             "f\"{os.environ.get('ELMAN_LAB_COMPILE_NATIVE')} "
+             "{os.environ.get('NUMBA_CPU_NAME', 'native')} {os.nice(0)}\"); "
+             "os.replace(sys.argv[1] + '.part', sys.argv[1])")
+    paths.launch_native_compile([sys.executable, "-c", child, str(report)],
+                                dict(os.environ, NUMBA_CPU_NAME="generic"))
+    deadline = time.monotonic() + 60
+    while not report.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    marker, cpu, niceness = report.read_text().split()
+    assert (marker, cpu) == ("1", "native") and int(niceness) == 19
