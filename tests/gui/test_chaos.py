@@ -21,7 +21,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
 from elman_core import tasks
-from elman_gui.snapshot import PAUSED
+from elman_core.live.snapshot import PAUSED
 from tests.gui.conftest import running_window
 from tests.gui.qt_messages import QtWarnings
 
