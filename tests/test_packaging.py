@@ -457,7 +457,9 @@ def test_the_hook_asks_for_generic_code_and_seeds_the_users_cache(tmp_path):
             f"runpy.run_path({str(PACKAGING / 'rthook_numba_cache.py')!r}); "
             "print(os.environ['NUMBA_CPU_NAME']); print(os.environ['NUMBA_CACHE_DIR'])")
     env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_")}
-    env.update(NUMBA_CACHE_DIR=str(tmp_path / "cache"), TMPDIR=str(tmp_path / "tmp"))
+    temporary = str(tmp_path / "tmp")  # tempfile's folder: TMPDIR, or TEMP/TMP on Windows
+    env.update(NUMBA_CACHE_DIR=str(tmp_path / "cache"), TMPDIR=temporary, TEMP=temporary,
+               TMP=temporary)
     (tmp_path / "tmp").mkdir()
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           check=True)
