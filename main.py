@@ -24,10 +24,14 @@ def main(argv: list[str] | None = None) -> int:
             return 130
 
         return run(argv[1:])
+    if argv and argv[0] == "figure":
+        from elman_gui.figure_command import run as run_figure
+
+        return run_figure(argv[1:])
     parser = argparse.ArgumentParser(
         prog="main.py",
         description="Watch an Elman network learn. Use `main.py train --help` for the headless "
-        "runner.",
+        "runner, `main.py figure --help` to save a task's figure without the window.",
     )
     parser.add_argument("--task", help="the task to open with (default: xor)")
     parser.add_argument("--text", help="text for the text task")
