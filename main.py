@@ -44,10 +44,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--view", choices=("network", "paper-figure", "hidden-space",
                                            "dendrogram"),
                         help="the tab to show in the centre (default: network)")
+    parser.add_argument("--focus", choices=FOCUS_VIEWS,
+                        help="open with this view or plot alone in the window (focus mode)")
+    parser.add_argument("--large-type", action="store_true",
+                        help="focus mode's large type, for a projector")
     args = parser.parse_args(argv)
     from elman_gui.app import run_gui
 
-    return run_gui(args.task, args.screenshot, args.steps, args.text, args.size, args.view)
+    return run_gui(args.task, args.screenshot, args.steps, args.text, args.size, args.view,
+                   focus=args.focus, large_type=args.large_type)
+
+
+# The views focus mode can give the window (elman_gui.features.focus_mode); named here so that
+# `main.py --help` answers without loading Qt.
+FOCUS_VIEWS = ("network", "paper-figure", "hidden-space", "dendrogram", "loss", "errors",
+               "history")
 
 
 def window_size(text: str) -> tuple[int, int]:

@@ -119,6 +119,9 @@ def _lay_out(view: QWidget, snapshot: Snapshot, size: tuple[int, int]) -> None:
     view.show_snapshot(snapshot)
     # A view may need more height than a slide (the dendrogram's rows): give it all of it.
     height = max(size[1], view.minimumSizeHint().height())
+    scroll = view.tree_viewport() if hasattr(view, "tree_viewport") else None
+    if scroll is not None:  # a picture does not scroll: as tall as the whole tree
+        height += max(scroll.widget().minimumHeight() - scroll.viewport().height(), 0)
     if height != view.height():
         view.resize(size[0], height)
     for _ in range(3):  # the plots' resize signals redraw their ticks and labels

@@ -12,6 +12,7 @@ first paint for views a student may not open.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from elman_gui.actions import make_action
@@ -30,7 +31,12 @@ VIEWS = {
 
 
 class FigureTabs(QTabWidget):
-    """The network diagram and the three figure views, as tabs; paints the one on top."""
+    """The network diagram and the three figure views, as tabs; paints the one on top.
+
+    ``viewMade(name, view)`` says that a figure view was just made (focus mode listens to it).
+    """
+
+    viewMade = Signal(str, QWidget)
 
     def __init__(self, diagram: QWidget, cluster, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,6 +92,7 @@ class FigureTabs(QTabWidget):
                 view.clusterRequested.connect(self._cluster)
             self._pages[name].layout().addWidget(view)
             self._figures[name] = view
+            self.viewMade.emit(name, view)
         return view
 
     def show_view(self, name: str) -> None:
