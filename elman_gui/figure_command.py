@@ -83,9 +83,9 @@ def _write(driver, args, stdout, stderr) -> int:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
+    from elman_core.live.snapshot import build_snapshot
     from elman_gui.features.export import ExportError
     from elman_gui.features.figure_export import write_figure
-    from elman_gui.snapshot import build_snapshot
 
     if QApplication.instance() is None:
         qInstallMessageHandler(_quiet_offscreen)

@@ -3,23 +3,23 @@
 Used by File ▸ Export and by ``main.py figure`` alike: a fresh view of the figure is made off
 screen at a slide's size (whatever the tab looks like in the window, and whether or not it was
 ever opened), shown the snapshot, and painted into an image or an SVG generator. The bytes are
-checked (the PNG decodes and is not one flat colour, the SVG parses) before they are written,
-atomically (:mod:`elman_core.files.atomic_io`): a failed export never leaves half a file.
+checked (the PNG decodes and is not one flat colour, the SVG parses) and written atomically and
+checked again as read back (:mod:`elman_gui.image_files`, :mod:`elman_core.files.atomic_io`): a
+failed export never leaves half a file.
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QByteArray, QPoint, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QWidget
 
 from elman_core.files import atomic_io
+from elman_core.live.snapshot import Snapshot
+from elman_gui import image_files
 from elman_gui.features.export import ExportError
-from elman_gui.snapshot import Snapshot
 
 # name (as for --view) → what the figure is called in menus and messages
 FIGURES = {"paper-figure": "Paper figure", "hidden-space": "Hidden space",
@@ -70,12 +70,17 @@ def render_figure(name: str, snapshot: Snapshot, fmt: str,
 
 def write_figure(name: str, snapshot: Snapshot, path: str | Path,
                  size: tuple[int, int] = SLIDE_SIZE) -> Path:
-    """Render the figure and replace ``path`` with it atomically; ExportError if impossible."""
+    """Render the figure and replace ``path`` with it atomically, checked again as written
+    (:func:`~elman_core.files.atomic_io.write_checked`); ExportError if impossible."""
     path = Path(path)
     try:
-        data = render_figure(name, snapshot, figure_format(path), size)
-        atomic_io.write_bytes(path, data)
-    except ValueError as error:  # a bad name, or OutputPathError (a read-only file…)
+        fmt = figure_format(path)
+        data = render_figure(name, snapshot, fmt, size)
+        image = QImage.fromData(QByteArray(data), "PNG") if fmt == "png" else None
+        check = image_files.check_svg if image is None else image_files.png_check(
+            image.width(), image.height())
+        atomic_io.write_checked(path, data, check)
+    except ValueError as error:  # a bad name, OutputPathError (a read-only file…), invalid
         raise ExportError(str(error)) from error
     except OSError as error:
         raise ExportError(f"{path}: cannot write the file ({error.strerror or error})") \
@@ -94,11 +99,9 @@ def check_figure_bytes(data: bytes, fmt: str) -> None:
             raise ExportError("the picture came out blank")
     else:
         try:
-            root = ElementTree.fromstring(data)
-        except ElementTree.ParseError as error:
+            image_files.check_svg(data)
+        except ValueError as error:
             raise ExportError(f"the SVG picture is not valid ({error})") from error
-        if not root.tag.endswith("svg"):
-            raise ExportError("the SVG picture is not valid (no <svg> element)")
 
 
 def is_blank(image: QImage) -> bool:
@@ -137,27 +140,16 @@ def _png(view: QWidget) -> bytes:
         view.render(painter, QPoint(0, 0))
     finally:
         painter.end()
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
-        raise ExportError("the PNG picture could not be made")
-    return bytes(buffer.data())
+    try:
+        return image_files.png_bytes(image)
+    except ValueError as error:
+        raise ExportError(f"the PNG picture could not be made ({error})") from error
 
 
 def _svg(view: QWidget, title: str) -> bytes:
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     size = view.size() if view.width() > 0 else QSize(*SLIDE_SIZE)
-    generator = QSvgGenerator()
-    generator.setOutputDevice(buffer)
-    generator.setSize(size)
-    generator.setViewBox(QRect(0, 0, size.width(), size.height()))
-    generator.setTitle(f"Elman Lab: {title}")
-    painter = QPainter()
-    if not painter.begin(generator):
-        raise ExportError("the SVG picture could not be made")
     try:
-        view.render(painter, QPoint(0, 0))
-    finally:
-        painter.end()
-    return bytes(buffer.data())
+        return image_files.painted_svg(lambda painter: view.render(painter, QPoint(0, 0)),
+                                       size, f"Elman Lab: {title}")
+    except ValueError as error:
+        raise ExportError(f"the SVG picture could not be made ({error})") from error
