@@ -33,6 +33,7 @@ from elman_gui import resources
 from elman_gui.features.debugger import Debugger
 from elman_gui.features.focus_mode import FocusMode
 from elman_gui.features.student_menus import StudentFeatures
+from elman_gui.floating import FloatOver
 from elman_gui.panels.controls import (
     SpeedControl,
     SpeedMenu,
@@ -152,10 +153,11 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
-        layout.addWidget(self.watch_bar)
-        layout.addWidget(self.notice_bar)
+        layout.addWidget(self.watch_bar)  # an experiment's line: kept, so it takes its room
         layout.addWidget(main, 1)
         self.setCentralWidget(central)
+        # A notice floats over the top of the views: they never move when it comes and goes.
+        self._notice_float = FloatOver(self.notice_bar, central)
 
     def _build_docks(self) -> None:
         about = QDockWidget("About this task", self)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from elman_gui.actions import make_action
+from elman_gui.floating import FLOATS
 
 LARGE_TYPE_SCALE = 1.5
 FOCUS_KEYS = ("F11", "Z")
@@ -189,7 +190,7 @@ class FocusMode(QObject):
             for sibling in parent.findChildren(QWidget, options=Qt.FindChildOption.
                                                FindDirectChildrenOnly):
                 if sibling is not node and not isinstance(sibling, QSplitterHandle) \
-                        and not sibling.isWindow():
+                        and not sibling.isWindow() and not sibling.property(FLOATS):
                     self._hide(sibling)
         in_dock = next((n for n in chain if isinstance(n, QDockWidget)), None)
         for dock in window.findChildren(QDockWidget):

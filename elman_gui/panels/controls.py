@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core import tasks
-from elman_core.model.trace import next_phase, phase_name
+from elman_core.model.trace import Phase, next_phase, phase_name
 from elman_core.tasks.base import TaskError
 from elman_gui.actions import make_action
 
@@ -361,7 +361,26 @@ def build_toolbar(window, actions: TrainingActions, selector: TaskSelector,
     speed_label.setToolTip(speed.toolTip())
     toolbar.addWidget(speed_label)
     toolbar.addWidget(speed)
+    hold_step_width(toolbar, actions.step)
     return toolbar
+
+
+def hold_step_width(toolbar: QToolBar, step: QAction) -> None:
+    """The Step button as wide as its widest text ("Step: 3/4 backward + update ▸"), so that
+    the phase mode never widens it and moves the controls beside it."""
+    button = toolbar.widgetForAction(step)
+    texts = ["Step", *(f"Step: {phase_name(phase)} ▸" for phase in Phase)]
+
+    def hold(style: Qt.ToolButtonStyle) -> None:
+        if style == Qt.ToolButtonStyle.ToolButtonIconOnly:
+            button.setMinimumWidth(0)  # no text shown: the icon's width, always
+            return
+        metrics = button.fontMetrics()
+        padding = button.sizeHint().width() - metrics.horizontalAdvance(button.text())
+        button.setMinimumWidth(padding + max(metrics.horizontalAdvance(t) for t in texts))
+
+    toolbar.toolButtonStyleChanged.connect(hold)
+    hold(toolbar.toolButtonStyle())
 
 
 def build_menus(window, actions: TrainingActions, task_actions: list[QAction]) -> None:

@@ -43,6 +43,8 @@ class FigureTabs(QTabWidget):
     def __init__(self, diagram: QWidget, cluster, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setDocumentMode(True)
+        # A narrow window scrolls the tabs instead of growing to fit them all side by side.
+        self.tabBar().setUsesScrollButtons(True)
         # Narrow tabs: all four fit beside the plots in a 1024-pixel window.
         self.setStyleSheet("QTabBar::tab { padding: 3px 7px; }")
         self._cluster = cluster

@@ -65,7 +65,7 @@ class DiagramScene:
         row = QHBoxLayout()
         row.setContentsMargins(8, 2, 8, 4)
         row.addWidget(self._legend)
-        row.addSpacing(16)
+        row.addSpacing(8)
         row.addWidget(self._key, 1)
         return row
 
