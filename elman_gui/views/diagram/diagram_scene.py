@@ -119,7 +119,7 @@ class DiagramScene:
 
     def _rebuild(self, key: tuple) -> None:
         self._remove_layout_items()
-        self.focus_unit(None)
+        self.forget_hover()
         n_input, n_hidden, n_output, input_labels, output_labels = key
         self._layout_key = key
         self._layout = layout = compute_layout(
