@@ -9,8 +9,8 @@ import pytest
 
 from elman_core import tasks
 from elman_core.analysis import trajectories
-from elman_core.cli.figure_command import run
 from elman_core.training.session import TrainingSession
+from elman_gui.figure_command import run
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -88,11 +88,12 @@ def test_figure_command_writes_one_labelled_path_per_sentence(tmp_path):
     (["--sentences", "boyz chase cats"], "'boyz'"),
     (["--sentences", "boy walks", "--pcs", "1,99"], "99"),
     (["--sentences", "boy walks", "--pcs", "one"], "1,2"),
-    (["--task", "xor", "--sentences", "boy walks"], "cannot be typed"),
+    (["--sentences", "boy walks", "--task", "xor"], "cannot be typed"),
 ])
 def test_bad_figure_requests_are_one_line_and_write_nothing(tmp_path, argv, fragment):
     path = tmp_path / "never.svg"
-    status, _, err = cli("--length", "20", "--epochs", "1", *argv, "--out", str(path))
+    status, _, err = cli("--task", "grammar", "--length", "20", "--epochs", "1", *argv,
+                         "--out", str(path))
     assert status == 2
     assert fragment in err and err.count("\n") == 1
     assert not path.exists()

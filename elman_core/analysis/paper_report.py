@@ -20,9 +20,8 @@ NOVEL_SEED_OFFSET = 2000  # ... drawn with the training seed + this
 
 
 def figures(session: TrainingSession) -> tuple[dict, list[str]]:
-    if hasattr(session.task, "probe_sentences"):  # a grammar with agreement to test
-        return grammar_measures.report(session.network, session.task, session.settings.seed)
-    builder = {"words": _words, "sentences": _sentences}.get(session.task.name)
+    """The extra measures the task's ``analyses.paper_extras`` names; ``({}, [])`` for none."""
+    builder = _EXTRAS.get(session.task.analyses.paper_extras)
     return builder(session) if builder else ({}, [])
 
 
@@ -100,3 +99,13 @@ def _sentences(session: TrainingSession) -> tuple[dict, list[str]]:
         f"  it joins the branch of: {', '.join(novel.siblings)}",
     ]
     return fields, lines
+
+
+# One builder per kind of extra measures (elman_core.tasks.base.PAPER_EXTRA_KINDS).
+def _grammar(session: TrainingSession) -> tuple[dict, list[str]]:
+    """Elman (1991): agreement across clauses and verb arguments (grammar_measures)."""
+    return grammar_measures.report(session.network, session.task, session.settings.seed)
+
+
+_EXTRAS = {"word-boundaries": _words, "word-classes": _sentences,
+           "grammar-agreement": _grammar}

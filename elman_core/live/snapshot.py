@@ -110,6 +110,8 @@ class Snapshot:
     traced_sentences: TracedSentences | None = None  # the hidden space's trajectory mode
     sentence_examples: tuple[str, ...] = ()  # sentences to trace (empty: none can be typed)
     stage_marks: tuple[tuple[float, str], ...] = ()  # (epoch, label) where a stage starts
+    category_axis: str = ""  # what a category is ("bit to predict"); "": the views' default
+    has_words: bool = False  # the task's words can be clustered (the Dendrogram tab)
 
     def epoch_curve(self) -> tuple[np.ndarray, np.ndarray]:
         """``(epoch, mean loss)`` of the epoch-loss curve: x is :attr:`epoch_loss_x`, or 1…n."""
@@ -181,6 +183,7 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         traced_sentences=driver.figures.traced,
         sentence_examples=tuple(getattr(task, "example_sentences", ())),
         stage_marks=driver.stage_marks,
+        category_axis=task.category_axis, has_words=task.analyses.has_words,
     )
 
 

@@ -22,7 +22,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import Sequence, Task, TaskDefaults, TaskError, check_length, make_rng, one_hot
+from .base import (
+    Analyses,
+    Sequence,
+    Task,
+    TaskDefaults,
+    TaskError,
+    check_length,
+    make_rng,
+    one_hot,
+)
 
 SINGULAR_NOUNS = ("boy", "girl", "cat", "dog")
 PLURAL_NOUNS = ("boys", "girls", "cats", "dogs")
@@ -305,6 +314,8 @@ def make_task(n_sentences: int = 10_000, relative_clause: float = 0.3, max_depth
         category_names=CATEGORY_NAMES,
         defaults=DEFAULTS.replace(sequence_length=n_sentences),
         length_unit="sentences",
+        category_axis="kind of word to predict",
+        analyses=Analyses(paper_extras="grammar-agreement"),
         extra={"lexicon": LEXICON},
         grammar=grammar,
     )
