@@ -21,7 +21,7 @@ from elman_core.cli.runner_checks import (
     resume_extra,
 )
 from elman_core.files import atomic_io, limits, persistence
-from elman_core.model import activations
+from elman_core.model import activations, rules
 from elman_core.model.settings import RunSettings, SettingsError
 from elman_core.tasks.base import TaskError
 from elman_core.training import divergence
@@ -81,7 +81,7 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     """The settings the app's parameter panel and Memory menu have beyond the basic ones."""
     parser.add_argument("--weight-scale", type=float,
                         help="starting weights: this × a standard normal draw")
-    parser.add_argument("--rule", choices=activations.RULES,
+    parser.add_argument("--rule", choices=rules.RULES,
                         help="online (Elman's: update after every step) or bptt")
     parser.add_argument("--window", type=int, help="BPTT: steps per update (0: whole segment "
                         "between context resets); windows do not overlap, gradients are summed")

@@ -6,7 +6,6 @@ import numpy as np
 
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh")
 OUTPUT_ACTIVATIONS = ("sigmoid", "linear", "softmax")
-RULES = ("online", "bptt")
 
 # Codes shared with kernels.py (numba cannot take strings cheaply).
 SIGMOID, TANH = 0, 1

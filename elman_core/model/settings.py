@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from elman_core.model import activations as act
+from elman_core.model.rules import RULES
 
 
 class Task(Protocol):
@@ -83,7 +84,7 @@ BOUNDS: dict[str, Bound] = {
 }
 # Settings chosen from a list: (the allowed names, how the message calls the setting).
 CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
-    "rule": (act.RULES, "learning rule"),
+    "rule": (RULES, "learning rule"),
     "hidden_activation": (act.HIDDEN_ACTIVATIONS, "hidden activation"),
     "output_activation": (act.OUTPUT_ACTIVATIONS, "output activation"),
 }
