@@ -2,7 +2,7 @@
 
 Run under a real (virtual) display:
 
-    PYTHONPATH=. xvfb-run -a -s "-screen 0 1600x1000x24" uv run python benchmarks/bench_gui.py
+    xvfb-run -a -s "-screen 0 1600x1000x24" uv run python benchmarks/bench_gui.py
 
 It opens the real window at full speed with every view open and updating (the activation history
 and timestep inspector docks too) and measures for ``--seconds`` (default 10), on ``--task``:

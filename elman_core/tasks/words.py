@@ -143,6 +143,7 @@ def make_task(n_sentences: int = 200) -> WordsTask:
             "1.7 times), and the test stream is new sentences drawn with seed + 1000."
         ),
         source="Elman (1990), experiment 3 (Fig. 6)",
+        opening_speed=1_000,  # 10 epochs of about 4,800 steps in about 50 s: Fig. 6 forms
         n_input=BITS,
         n_output=BITS,
         input_labels=tuple(f"bit {b + 1}" for b in range(BITS)),

@@ -12,6 +12,9 @@ first paint for views a student may not open.
 
 from __future__ import annotations
 
+from functools import partial
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from elman_core.live.snapshot import Snapshot
@@ -30,11 +33,18 @@ VIEWS = {
 
 
 class FigureTabs(QTabWidget):
-    """The network diagram and the three figure views, as tabs; paints the one on top."""
+    """The network diagram and the three figure views, as tabs; paints the one on top.
+
+    ``viewMade(name, view)`` says that a figure view was just made (focus mode listens to it).
+    """
+
+    viewMade = Signal(str, QWidget)
 
     def __init__(self, diagram: QWidget, cluster, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setDocumentMode(True)
+        # A narrow window scrolls the tabs instead of growing to fit them all side by side.
+        self.tabBar().setUsesScrollButtons(True)
         # Narrow tabs: all four fit beside the plots in a 1024-pixel window.
         self.setStyleSheet("QTabBar::tab { padding: 3px 7px; }")
         self._cluster = cluster
@@ -50,7 +60,7 @@ class FigureTabs(QTabWidget):
         self.currentChanged.connect(lambda _: self._paint_current())
         self.view_actions = [
             make_action(self, VIEWS[name][0], VIEWS[name][1], [f"Ctrl+{k}"],
-                        slot=lambda n=name: self.show_view(n), shortcut_owner=parent)
+                        slot=partial(self.show_view, name), shortcut_owner=parent)
             for k, name in enumerate(VIEWS, start=1)]
 
     @property
@@ -86,6 +96,7 @@ class FigureTabs(QTabWidget):
                 view.clusterRequested.connect(self._cluster)
             self._pages[name].layout().addWidget(view)
             self._figures[name] = view
+            self.viewMade.emit(name, view)
         return view
 
     def show_view(self, name: str) -> None:

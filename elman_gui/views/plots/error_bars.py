@@ -73,6 +73,7 @@ class ErrorBarsView(QWidget):
         toolbar = QHBoxLayout()
         toolbar.setContentsMargins(8, 4, 8, 0)
         toolbar.addWidget(QLabel("<b>Error</b> in the latest epoch", self))
+        toolbar.itemAt(0).widget().setWordWrap(True)  # narrow windows: two lines, not wider
         toolbar.addStretch(1)
         toolbar.addWidget(self.position_button)
         toolbar.addWidget(self.output_button)

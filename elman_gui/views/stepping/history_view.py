@@ -164,7 +164,8 @@ class HistoryView(QWidget):
 
     def _mark_selected(self) -> None:
         history, step = self.history, self.selected_step
-        where = [] if history is None or step is None else np.flatnonzero(history.steps == step)
+        where: list[int] | np.ndarray = [] if history is None or step is None \
+            else np.flatnonzero(history.steps == step)
         for mark in self.marks.values():
             if len(where):
                 mark.setRegion((float(where[0]), float(where[0]) + 1.0))
