@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from elman_core.model import rules
+from elman_core.model import activations, rules
 from elman_core.model.network import ElmanNetwork
 from elman_core.model.settings import SettingsError, check
 
@@ -46,6 +46,7 @@ def test_no_branch_on_a_rule_name_outside_the_rules():
 
 def test_the_registry_makes_each_rule_and_the_settings_accept_exactly_those():
     assert rules.RULES == ("online", "bptt")  # the default first
+    assert rules.RULES == activations.RULES  # the names the settings accept
     assert [rule.name for rule in rules.rules()] == list(rules.RULES)
     assert isinstance(rules.make("online"), rules.OnlineRule)
     bptt = rules.make("bptt", 7)

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from elman_core.model import activations as act
-from elman_core.model.rules import RULES
 
 
 class Task(Protocol):
@@ -88,7 +87,7 @@ BOUNDS: dict[str, Bound] = {
 }
 # Settings chosen from a list: (the allowed names, how the message calls the setting).
 CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
-    "rule": (RULES, "learning rule"),
+    "rule": (act.RULES, "learning rule"),
     "hidden_activation": (act.HIDDEN_ACTIVATIONS, "hidden activation"),
     "output_activation": (act.OUTPUT_ACTIVATIONS, "output activation"),
 }

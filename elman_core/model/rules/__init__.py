@@ -1,7 +1,9 @@
 """The learning rules, one module each; a network holds one rule object (see :mod:`.base`).
 
 Adding a rule: a :class:`~elman_core.model.rules.base.LearningRule` subclass in its own module
-(its step update, its kernel, its pending state) and one line in :data:`_RULES`.
+(its step update, its kernel, its pending state), one line in :data:`_RULES`, and its name in
+:data:`elman_core.model.activations.RULES` (what the settings accept, without importing the
+kernels).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from elman_core.model.rules.bptt import BpttRule
 from elman_core.model.rules.online import OnlineRule
 
 _RULES: dict[str, type[LearningRule]] = {rule.name: rule for rule in (OnlineRule, BpttRule)}
-RULES = tuple(_RULES)  # the names the settings accept, the default first
+RULES = tuple(_RULES)  # the default first; the settings accept activations.RULES (a test: same)
 
 __all__ = ["RULES", "BpttRule", "LearningRule", "OnlineRule", "make", "rule_class", "rules"]
 
