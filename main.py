@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
         description="Watch an Elman network learn. Use `main.py train --help` for the headless "
         "runner.",
     )
+    parser.add_argument("lesson", nargs="?", metavar="LESSON.toml",
+                        help="a lesson file to open: its task, settings, view and note")
     parser.add_argument("--task", help="the task to open with (default: xor)")
     parser.add_argument("--text", help="text for the text task")
     parser.add_argument("--screenshot", metavar="PATH",
@@ -43,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from elman_gui.app import run_gui
 
-    return run_gui(args.task, args.screenshot, args.steps, args.text, args.size, args.view)
+    return run_gui(args.task, args.screenshot, args.steps, args.text, args.size, args.view,
+                   args.lesson)
 
 
 def window_size(text: str) -> tuple[int, int]:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from elman_core import tasks
 from elman_gui import resources
 from elman_gui.features.debugger import Debugger
+from elman_gui.features.lessons import LessonFiles
 from elman_gui.features.student_menus import StudentFeatures
 from elman_gui.panels.controls import (
     SpeedControl,
@@ -39,10 +40,12 @@ from elman_gui.panels.controls import (
     build_menus,
     build_toolbar,
 )
+from elman_gui.panels.experiment_badge import ExperimentBadge
+from elman_gui.panels.field_keys import FieldKeys
 from elman_gui.panels.figure_tabs import FigureTabs
 from elman_gui.panels.parameter_panel import ParameterPanel
 from elman_gui.panels.status import NoticeBar, StatusBar
-from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING, Snapshot
+from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING, Snapshot, as_inspected
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
 from elman_gui.views.plots.error_bars import ErrorBarsView
 from elman_gui.views.plots.loss_plot import LossPlotView
@@ -89,6 +92,7 @@ class MainWindow(QMainWindow):
         self.error_bars.setToolTip("Where the network still errs, over the latest epoch: by "
                                    "position in the sequence, or by output unit.")
         self.tape = SequenceTape(self)  # what the network reads, must predict and guesses
+        self.experiment_badge = ExperimentBadge(self.diagram)  # lesions, no memory: said plainly
         self.views = (self.diagram, self.loss_plot, self.error_bars)
         self.notice_bar = NoticeBar(self)
         self.watch_bar = NoticeBar(self)  # an experiment's "Watch:", kept through its run
@@ -112,6 +116,10 @@ class MainWindow(QMainWindow):
             watch=self._show_watch)
         self.student = StudentFeatures(parts)  # File export/save/load, Experiments, Help
         self.debugger = Debugger(parts)  # inspector, history, step back, phases, run to
+        self.lessons = LessonFiles(  # File ▸ Open/Save lesson, lesson files dropped here
+            parts, self, self.figure_tabs.show_view, self.figure_tabs.current_view,
+            self.student.file_menu, self.student.export_menu.menuAction(),
+            self.student.dialog_folder)
         self._place_debugger_docks()
         self._docks_fitted_for: tuple[int, int] | None = None
 
@@ -157,9 +165,19 @@ class MainWindow(QMainWindow):
         scroll.setWidget(self.parameters)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        holder = QWidget(self)  # the fields scroll; Apply and Revert stay in sight below them
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(scroll, 1)
+        column.addWidget(self.parameters.button_bar)
         params = QDockWidget("Parameters", self)
         params.setObjectName("parameter-dock")
-        params.setWidget(scroll)
+        params.setWidget(holder)
+        # Enter applies, Esc leaves a field; a menu command ends the editing too.
+        self.field_keys = FieldKeys(self.parameters.fields(), self.parameters.apply,
+                                    self.figure_tabs.setFocus, self)
+        self.menuBar().triggered.connect(lambda _: self.field_keys.leave_if_editing())
         features = QDockWidget.DockWidgetFeature.DockWidgetMovable | \
             QDockWidget.DockWidgetFeature.DockWidgetFloatable | \
             QDockWidget.DockWidgetFeature.DockWidgetClosable  # View menu brings them back
@@ -393,7 +411,7 @@ class MainWindow(QMainWindow):
             self._describe_task(snapshot)  # same task, another text or sequence length
         self._show_comparison(previous, snapshot, new_run)
         self.shown.snapshot = snapshot
-        self.diagram.show_snapshot(snapshot)
+        self.diagram.show_snapshot(as_inspected(snapshot))  # the step the inspector shows
         self.loss_plot.show_snapshot(snapshot)
         self.error_bars.show_snapshot(snapshot)
         self.tape.show_snapshot(snapshot)
@@ -453,6 +471,12 @@ class MainWindow(QMainWindow):
         self.actions_.show_running(self._running_intent)
         self.actions_.show_phase(snapshot.phase_mode, snapshot.phase)
         self.selector.show_task(snapshot.task_name)
+        self.experiment_badge.show_snapshot(snapshot)
+        forget = self.actions_.forget_context  # ended by a reset or a new network: unticked
+        if forget.isChecked() != snapshot.forget_context:
+            forget.blockSignals(True)
+            forget.setChecked(snapshot.forget_context)
+            forget.blockSignals(False)
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)

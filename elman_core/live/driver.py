@@ -28,6 +28,7 @@ import numpy as np
 
 from elman_core import tasks
 from elman_core.analysis import word_clusters
+from elman_core.live import experiments
 from elman_core.live.live_figures import LiveFigures
 from elman_core.live.network_files import FileOutcome, NetworkFiles
 from elman_core.live.pacing import SLICE_SECONDS, Pacer
@@ -101,9 +102,11 @@ class TrainingDriver(StepThrough, NetworkFiles):
     def install(self, session: TrainingSession) -> None:
         """A new session (new task, rebuilt or loaded network, reset), paused at its start."""
         network = session.network
-        network.forget_context = self.forget_context
-        self.lesioned = {u for u in self.lesioned if u < network.n_hidden}
-        network.lesioned[list(self.lesioned)] = True
+        # Experiments belong to a network: the old one's end here; a loaded network brings its own.
+        if getattr(self, "session", None) is not None:
+            self._notify_if(experiments.ended_notice(self.lesioned, self.forget_context))
+        self.forget_context = bool(network.forget_context)
+        self.lesioned = {int(u) for u in np.flatnonzero(network.lesioned)}
         if self.memory_limit is not None:
             session.history.memory_limit = self.memory_limit
         # The app's run may go on for hours: its curves are bounded, so the list need not be.
@@ -392,8 +395,10 @@ class TrainingDriver(StepThrough, NetworkFiles):
                         "see the Dendrogram tab.")
 
     def clusters_due(self) -> bool:
-        """A words or sentences run has just finished: cluster it once, automatically."""
-        return self.state == RunState.FINISHED and self.figures.clusters_due(self.session)
+        """A words or sentences run has just finished, or a trained network of one was loaded:
+        cluster it once, automatically."""
+        return (self.state == RunState.FINISHED or self.state == RunState.PAUSED) \
+            and self.figures.clusters_due(self.session)
 
     def weights_sane(self) -> bool:
         return divergence.weights_sane(self.session.network)
@@ -483,6 +488,10 @@ class TrainingDriver(StepThrough, NetworkFiles):
     # ------------------------------------------------------------------ bookkeeping
     def _notify(self, level: str, text: str) -> None:
         self._notices.append(Notice(level, text))
+
+    def _notify_if(self, text: str) -> None:
+        if text:
+            self._notify("info", text)
 
     def _refused_when_diverged(self) -> bool:
         if self.state == RunState.DIVERGED:

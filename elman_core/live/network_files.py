@@ -10,12 +10,15 @@ import math
 import zipfile
 from typing import NamedTuple
 
+import numpy as np
+
 from elman_core import tasks
 from elman_core.files import limits
 from elman_core.files.persistence import load_network as read_network_file
 from elman_core.files.persistence import save_network
-from elman_core.model.settings import RunSettings
+from elman_core.model.settings import BOUNDS, RunSettings
 from elman_core.tasks.base import TaskError
+from elman_core.training import frozen_pass
 from elman_core.training.session import TrainingSession
 
 # What reading a broken or hostile file can raise: persistence turns what it foresees into a
@@ -93,6 +96,9 @@ class NetworkFiles:
                         else RunSettings.for_task(task))
             session = TrainingSession.from_file(task, settings, path)
             epochs = epochs_trained(extra, session.steps_per_epoch)
+            if epochs >= settings.epochs:  # Play trains on at once, without editing Epochs:
+                session.settings = session.settings.replace(  # this run's epochs come after
+                    epochs=min(epochs + settings.epochs, int(BOUNDS["epochs"].maximum)))
             session.count_on_from(epochs, saved_epoch_losses(extra))
         except FILE_ERRORS as error:  # NetworkFileError and TaskError are ValueErrors
             problem = str(error) if isinstance(error, ValueError) and str(error) else (
@@ -111,8 +117,26 @@ class NetworkFiles:
         if switched:
             self.comparison = None
         self.swap_in(session, text)
+        self._show_loaded_figures()
         self._notify("info", text)
         return FileOutcome("load", True, text)
+
+    def _show_loaded_figures(self) -> None:
+        """A trained network's figures at once (a frozen pass over one epoch): the error bars,
+        the paper figure, the hidden space; the word tasks' dendrogram is due too."""
+        session = self.session
+        done = frozen_pass.measure(session)
+        if done is None:
+            return
+        steps = len(done.losses)
+        kept = min(steps, self.ring.size)
+        rows = np.arange(steps - kept, steps)
+        sequence = session.sequence
+        self.ring.add(done.hidden[rows], done.context[rows], done.losses[rows],
+                      done.first_step + steps - kept, [sequence.input_symbols[r] for r in rows],
+                      done.output[rows],
+                      [sequence.target_symbols[r] if sequence.mask[r] else "" for r in rows])
+        self.figures.cluster_when_loaded()
 
     def _task_of_file(self, extra: dict):
         """The task a network file was saved on (read defensively), else the current one."""

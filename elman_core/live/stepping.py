@@ -45,6 +45,8 @@ class StepThrough:
                 self.phase = Phase(self.phase + 1)  # the step is done: only the picture moves on
                 trace = latest
                 continue
+            if self._refused_when_finished():
+                break
             self.phase = None
             network = self.session.network
             before = {name: getattr(network, name).copy() for name in PARAMETER_NAMES}
@@ -56,7 +58,7 @@ class StepThrough:
 
     def step_epoch(self) -> None:
         """Train to the end of the current epoch (pauses a running session first)."""
-        if not self._can_step():
+        if not self._can_step() or self._refused_when_finished():
             return
         self.phase = None
         session = self.session
@@ -67,6 +69,17 @@ class StepThrough:
         if self.comparison is not None:
             self.comparison.keep_level_with(session.global_step)
         self._after_manual_step()
+
+    def _refused_when_finished(self) -> bool:
+        """Never past the last epoch ("Epoch 601 / 600"): a finished run trains no further
+        step until Epochs is raised or the run is reset; says so."""
+        session = self.session
+        if not session.finished:
+            return False
+        self.state = RunState.FINISHED
+        self._notify("info", f"Training is finished ({session.settings.epochs:,} epochs). "
+                             "Reset (R) to start again, or raise Epochs.")
+        return True
 
     def step_back(self, steps: int) -> StepTrace | None:
         """Go back ``steps`` timesteps (pauses); the inspector shows the step that led here."""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLayout,
     QPushButton,
@@ -183,8 +184,13 @@ class ParameterPanel(QWidget):
         form.addRow("Hidden activation", self.hidden_activation)
         form.addRow("Output activation", self.output_activation)
         form.addRow("Weight scale", self.weight_scale)
-        form.addRow(self.apply_button)  # one above the other: the panel stays narrow
-        form.addRow(self.revert_button)
+        # Apply and Revert stand in a bar the window keeps below the scrolling fields, so they
+        # are always in sight (they were below the fold at 1366×768); Enter applies too.
+        self.button_bar = QWidget()
+        buttons = QHBoxLayout(self.button_bar)
+        buttons.setContentsMargins(4, 2, 4, 4)
+        buttons.addWidget(self.apply_button, 1)
+        buttons.addWidget(self.revert_button)
 
         for box in live.findChildren(QWidget) + network.findChildren(QWidget):
             if isinstance(box, QAbstractSpinBox | QComboBox):
@@ -242,6 +248,11 @@ class ParameterPanel(QWidget):
         self.revert_button.clicked.connect(self.revert)
 
     # ------------------------------------------------------------------ values
+    def fields(self) -> list[QWidget]:
+        """Every field a value is typed or chosen in (Enter applies, Esc leaves them)."""
+        return [self.learning_rate, self.momentum, self.epochs, self.context_init,
+                *self._network_fields().values()]
+
     def network_values(self) -> dict:
         """The network settings as edited (applied or not): the model's STRUCTURAL ones."""
         window = self.bptt_window.value()

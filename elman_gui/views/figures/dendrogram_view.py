@@ -32,6 +32,12 @@ from elman_gui.views.style import category_colors, palette
 
 LEAF_SPACING = 10.0  # scipy puts leaf k at 10·k + 5
 _CHAR_PX = 8  # rough width of a label character at the labels' font
+# The words task is Fig. 6's: its tree is the app's own look at its words, not a paper figure.
+TITLES = {
+    "sentences": "<b>Figs. 7 and 8</b>: the words' mean hidden vectors, clustered",
+    "words": "<b>Fig. 6's words</b>: each word's mean hidden vector after its last letter, "
+             "clustered (not a figure of the paper)",
+}
 MIN_LEAF_PX = 15  # the tree is never squeezed below this many pixels per leaf (it scrolls)
 
 
@@ -42,8 +48,7 @@ class DendrogramView(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.title = QLabel("<b>Figs. 7 and 8</b>: the words' mean hidden vectors, "
-                            "clustered", self)
+        self.title = QLabel(TITLES["sentences"], self)
         self.title.setWordWrap(True)
         self.cluster_button = QPushButton("Cluster the hidden states", self)
         self.cluster_button.setToolTip(
@@ -113,6 +118,10 @@ class DendrogramView(QWidget):
     # ------------------------------------------------------------------ public API
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self._task_name = snapshot.task_name
+        title = TITLES.get(snapshot.task_name, TITLES["sentences"])
+        if self.title.text() != title:
+            self.title.setText(title)
+        self.novel_box.setVisible(snapshot.task_name == "sentences")  # "zog" is Fig. 8's
         clusters = snapshot.word_clusters
         if clusters is not None and clusters.task_name != snapshot.task_name:
             clusters = None

@@ -47,7 +47,8 @@ class ErrorBarsView(QWidget):
         item.setMenuEnabled(False)
         item.hideButtons()
         item.showGrid(x=False, y=True, alpha=palette.GRID_ALPHA)
-        item.setLabel("left", "mean error")
+        self._measure = "RMS error"  # the snapshot's error_measure
+        item.setLabel("left", self._measure)
         self._view = item.getViewBox()
         self._view.setMouseEnabled(x=False, y=False)
         self._view.disableAutoRange()
@@ -79,7 +80,11 @@ class ErrorBarsView(QWidget):
         self.position_button.toggled.connect(self._on_mode_toggled)
         toolbar = QHBoxLayout()
         toolbar.setContentsMargins(8, 4, 8, 0)
-        toolbar.addWidget(QLabel("<b>Error</b> in the latest epoch", self))
+        self.header = QLabel("<b>Error</b> in the latest epoch", self)
+        self.header.setToolTip("The measure of Elman's figures: each step's RMS error (the "
+                               "root of the mean squared error over the output units), "
+                               "averaged; of the same epoch as the loss label.")
+        toolbar.addWidget(self.header)
         toolbar.addStretch(1)
         toolbar.addWidget(self.position_button)
         toolbar.addWidget(self.output_button)
@@ -101,6 +106,13 @@ class ErrorBarsView(QWidget):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Show the latest epoch's errors; only touches the plot when a number changed."""
         self._snapshot = snapshot
+        self._measure = snapshot.error_measure
+        # The one epoch counter: the latest complete epoch, as the loss label and the figures.
+        epoch = (f"epoch {snapshot.epoch:,}" if snapshot.epoch else "epoch 1, in progress")
+        header = f"<b>{snapshot.error_measure}</b> ({epoch})"
+        if header != self.header.text():
+            self.header.setText(header)
+            self._fit_y_label()
         title = self._x_label(snapshot.task_name)
         if title != self._plot.getPlotItem().getAxis("bottom").labelText:
             self._plot.getPlotItem().setLabel("bottom", title)
@@ -248,8 +260,8 @@ class ErrorBarsView(QWidget):
         axis.setTicks([[(float(i), label) for i, label in ticks]])
 
     def _fit_y_label(self) -> None:
-        """"mean error" along the y axis, "error" when the plot is too low for it."""
-        palette.fit_left_label(self._plot.getPlotItem(), "mean error", "error")
+        """The measure ("RMS error") along the y axis, "error" when the plot is too low."""
+        palette.fit_left_label(self._plot.getPlotItem(), self._measure, "error")
 
     def _on_mouse_moved(self, scene_pos) -> None:
         if not len(self._heights) or not self._view.sceneBoundingRect().contains(scene_pos):
