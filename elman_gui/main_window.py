@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core import tasks
+from elman_core.live.snapshot import DIVERGED, FINISHED, RUNNING, Snapshot, as_inspected
 from elman_gui import resources
 from elman_gui.features.debugger import Debugger
 from elman_gui.features.lessons import LessonFiles
@@ -45,10 +46,10 @@ from elman_gui.panels.field_keys import FieldKeys
 from elman_gui.panels.figure_tabs import FigureTabs
 from elman_gui.panels.parameter_panel import ParameterPanel
 from elman_gui.panels.status import NoticeBar, StatusBar
-from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING, Snapshot, as_inspected
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
 from elman_gui.views.plots.error_bars import ErrorBarsView
 from elman_gui.views.plots.loss_plot import LossPlotView
+from elman_gui.views.snapshot_view import SnapshotView
 from elman_gui.views.stepping.sequence_tape import SequenceTape
 from elman_gui.window_parts import PreviousRun, Shown, WindowParts
 from elman_gui.worker import COMPILING_MESSAGE, Trainer
@@ -93,7 +94,6 @@ class MainWindow(QMainWindow):
                                    "position in the sequence, or by output unit.")
         self.tape = SequenceTape(self)  # what the network reads, must predict and guesses
         self.experiment_badge = ExperimentBadge(self.diagram)  # lesions, no memory: said plainly
-        self.views = (self.diagram, self.loss_plot, self.error_bars)
         self.notice_bar = NoticeBar(self)
         self.watch_bar = NoticeBar(self)  # an experiment's "Watch:", kept through its run
         self._build_central()
@@ -121,6 +121,10 @@ class MainWindow(QMainWindow):
             self.student.file_menu, self.student.export_menu.menuAction(),
             self.student.dialog_folder)
         self._place_debugger_docks()
+        # Everything repainted from each new snapshot, in this order (the status bar last).
+        self.snapshot_views: list[SnapshotView] = [
+            self.diagram, self.loss_plot, self.error_bars, self.tape, self.figure_tabs,
+            self.debugger, self.status]
         self._docks_fitted_for: tuple[int, int] | None = None
 
         self._repaint_timer = QTimer(self)
@@ -411,14 +415,10 @@ class MainWindow(QMainWindow):
             self._describe_task(snapshot)  # same task, another text or sequence length
         self._show_comparison(previous, snapshot, new_run)
         self.shown.snapshot = snapshot
-        self.diagram.show_snapshot(as_inspected(snapshot))  # the step the inspector shows
-        self.loss_plot.show_snapshot(snapshot)
-        self.error_bars.show_snapshot(snapshot)
-        self.tape.show_snapshot(snapshot)
-        self.figure_tabs.show_snapshot(snapshot)
-        self.debugger.show_snapshot(snapshot)
         self._update_controls(previous, snapshot)
-        self.status.show_snapshot(snapshot)
+        inspected = as_inspected(snapshot)  # the diagram shows the step the inspector shows
+        for view in self.snapshot_views:
+            view.show_snapshot(inspected if view is self.diagram else snapshot)
         self.frames_painted += 1
         self.snapshotRendered.emit(snapshot)
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from elman_core.live import experiments
-from elman_gui.snapshot import Snapshot
+from elman_core.live.snapshot import Snapshot
 
 MARGIN = 6
 

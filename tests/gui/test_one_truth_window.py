@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from elman_gui.snapshot import FINISHED
+from elman_core.live.snapshot import FINISHED
 from tests.gui.conftest import rendered_where, running_window
 
 WAIT_MS = 30_000

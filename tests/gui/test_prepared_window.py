@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from elman_core import tasks
+from elman_core.live.snapshot import RUNNING
 from elman_core.model.settings import RunSettings
 from elman_core.training.session import TrainingSession
-from elman_gui.snapshot import RUNNING
 from tests.gui.conftest import rendered_where, running_window
 
 WAIT_MS = 60_000
