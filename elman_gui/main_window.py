@@ -287,6 +287,7 @@ class MainWindow(QMainWindow):
         self.parameters.liveChanged.connect(self.trainer.set_settings)
         self.parameters.applyRequested.connect(self.apply_settings)
         self.diagram.unitClicked.connect(self.on_unit_clicked)
+        self.tape.stepClicked.connect(self.trainer.inspect_step)  # as the history's columns
         self.trainer.snapshotReady.connect(self._on_snapshot)
         self.trainer.settingsChanged.connect(self._on_settings)
         self.trainer.settingsRejected.connect(self._on_settings_rejected)

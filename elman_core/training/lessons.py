@@ -234,9 +234,15 @@ def lesson_text(lesson: Lesson) -> str:
 
 
 def write_lesson(lesson: Lesson, path: Path | str) -> Path:
-    """Write ``lesson`` to ``path`` atomically (the old file stays whole if this fails)."""
+    """Write ``lesson`` to ``path`` atomically and checked: the bytes read back from the disk
+    must be a lesson equal to ``lesson`` (the old file stays whole if anything fails)."""
     path = Path(path)
-    atomic_io.write_bytes(path, lesson_text(lesson).encode("utf-8"))
+
+    def reads_back(data: bytes) -> None:  # LessonError is a ValueError
+        if parse_lesson(data.decode("utf-8"), str(path)) != lesson:
+            raise ValueError("the lesson written does not read back the same")
+
+    atomic_io.write_text(path, lesson_text(lesson), reads_back)
     return path
 
 

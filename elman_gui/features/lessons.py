@@ -70,8 +70,8 @@ class LessonFiles(QObject):
         self.last_folder: Path | None = None  # where the last lesson was opened from
         self.open_action = make_action(
             parts.host, "Open lesson…", "Open a lesson file (.toml): a task with its settings "
-            "and seed, the view to look at and a note from the teacher (Ctrl+L).",
-            (("Ctrl+L"),), slot=self.open_lesson)
+            "and seed, the view to look at and a note from the teacher (Ctrl+Shift+O).",
+            ("Ctrl+Shift+O",), slot=self.open_lesson)
         self.save_action = make_action(
             parts.host, "Save lesson…", "Save this task, its settings and seed, the view on "
             "top and a note as a lesson file a student can open.", slot=self.save_lesson)
@@ -117,9 +117,11 @@ class LessonFiles(QObject):
         note = "".join(f"<p>{escape(p)}</p>" for p in lesson.note.split("\n\n") if p.strip())
         shown.experiment_html = f"<hr><h4>Lesson: {escape(lesson.title)}</h4>{note}"
         self.parts.refresh_task()
-        first = lesson.note.split("\n\n")[0].replace("\n", " ").strip()
-        self.parts.watch(f"Lesson “{lesson.title}”" + (f": {first}" if first else "")
-                         + " (the whole note is in About this task)" * (first != lesson.note))
+        # Above the views, one line: the title and the note's first sentence (the whole note
+        # is in About this task, which a long note would otherwise push down).
+        first = lesson.note.replace("\n", " ").strip().split(". ")[0].rstrip(".")
+        self.parts.watch(f"Lesson “{lesson.title}”" + (f": {first}. " if first else ". ")
+                         + ("The whole note is in About this task." if lesson.note else ""))
 
     # ------------------------------------------------------------------ save
     def save_lesson(self, path: str | Path | None = None, title: str | None = None,

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLayout,
     QPushButton,
@@ -188,10 +187,12 @@ class ParameterPanel(QWidget):
         # Apply and Revert stand in a bar the window keeps below the scrolling fields, so they
         # are always in sight (they were below the fold at 1366×768); Enter applies too.
         self.button_bar = QWidget()
-        buttons = QHBoxLayout(self.button_bar)
+        buttons = QVBoxLayout(self.button_bar)  # one above the other: the dock stays narrow
         buttons.setContentsMargins(4, 2, 4, 4)
-        buttons.addWidget(self.apply_button, 1)
-        buttons.addWidget(self.revert_button)
+        buttons.setSpacing(2)
+        for button in (self.apply_button, self.revert_button):
+            button.setMinimumWidth(60)  # a narrow dock cuts the text, never widens the window
+            buttons.addWidget(button)
 
         for box in live.findChildren(QWidget) + network.findChildren(QWidget):
             if isinstance(box, QAbstractSpinBox | QComboBox):

@@ -7,8 +7,10 @@ import re
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPoint, Qt
 
 from elman_core.live.snapshot import FINISHED
+from elman_gui.views.stepping.sequence_tape import GUTTER_PX
 from tests.gui.conftest import rendered_where, running_window
 
 WAIT_MS = 30_000
@@ -68,3 +70,25 @@ def test_a_step_picked_in_the_history_is_the_step_the_diagram_shows(window, qtbo
     window.actions_.step.trigger()  # a new step: the diagram follows the latest again
     stepped = rendered_where(qtbot, window, lambda s: s.global_step == 13, WAIT_MS)
     np.testing.assert_array_equal(window.diagram.unit_values("hidden"), stepped.hidden)
+
+
+def test_a_step_clicked_on_the_tape_is_shown_everywhere(window, qtbot):
+    for _ in range(8):
+        window.actions_.step.trigger()
+    rendered_where(qtbot, window, lambda s: s.global_step == 8, WAIT_MS)
+    window.resize(1300, 850)
+    qtbot.waitUntil(lambda: window.tape.columns_shown() >= 8, timeout=WAIT_MS)
+    tape = window.tape
+    # The third column from the right: step 5 (steps are numbered from 0).
+    n = tape.columns_shown()
+    width = (tape.width() - GUTTER_PX) / n
+    x = GUTTER_PX + (n - 3) * width + width / 2
+    assert tape.step_at(x) == 5
+    with qtbot.waitSignal(tape.stepClicked, timeout=WAIT_MS) as clicked:
+        qtbot.mouseClick(tape, Qt.MouseButton.LeftButton, pos=QPoint(int(x), tape.height() // 2))
+    assert clicked.args == [5]
+    picked = rendered_where(qtbot, window, lambda s: s.inspected is not None
+                            and s.inspected.global_step == 5, WAIT_MS)
+    assert tape.outlined == 5  # outlined on the tape, shown in the diagram and the inspector
+    np.testing.assert_array_equal(window.diagram.unit_values("hidden"),
+                                  picked.inspected.trace.hidden)

@@ -10,7 +10,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from elman_core.live.snapshot import Snapshot
 from elman_gui.views.plots.steady_range import steady_range
@@ -84,8 +92,13 @@ class ErrorBarsView(QWidget):
         self.header.setToolTip("The measure of Elman's figures: each step's RMS error (the "
                                "root of the mean squared error over the output units), "
                                "averaged; of the same epoch as the loss label.")
-        toolbar.addWidget(self.header)
-        toolbar.addStretch(1)
+        # Its text changes with the epoch: it takes the room there is, never widens the window.
+        self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bold = QFont(self.header.font())
+        bold.setBold(True)  # as wide as the old fixed title: the layout beside it is unchanged
+        self.header.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(
+            "Error in the latest epoch"))
+        toolbar.addWidget(self.header, 1)
         toolbar.addWidget(self.position_button)
         toolbar.addWidget(self.output_button)
         layout = QVBoxLayout(self)
