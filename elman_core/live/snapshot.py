@@ -104,6 +104,9 @@ class Snapshot:
     clustering: bool = False  # the word clusters are being computed now
     forget_context: bool = False  # the no-memory experiment: the context zeroed every step
     error_measure: str = "RMS error"  # what position_errors and feature_errors measure
+    category_axis: str = ""  # what a category is ("bit to predict"); "": the views' default
+    has_words: bool = False  # the task's words can be clustered (the Dendrogram tab)
+    word_cluster_kind: str = ""  # how (Analyses.word_clusters): "word-inputs" is Figs. 7 and 8
 
     def epoch_curve(self) -> tuple[np.ndarray, np.ndarray]:
         """``(epoch, mean loss)`` of the epoch-loss curve: x is :attr:`epoch_loss_x`, or 1…n."""
@@ -174,6 +177,8 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         paper_figure=paper_figure, hidden_space=hidden_space,
         word_clusters=driver.figures.clusters, clustering=driver.figures.clustering,
         forget_context=driver.forget_context,
+        category_axis=task.category_axis, has_words=task.analyses.has_words,
+        word_cluster_kind=task.analyses.word_clusters,
     )
 
 

@@ -58,8 +58,10 @@ def test_step_back_reach_is_said_in_the_right_number(qtbot, make_snapshot):
 def test_the_dendrogram_is_titled_for_its_task(qtbot, make_snapshot):
     view = DendrogramView()
     qtbot.addWidget(view)
-    view.show_snapshot(make_snapshot(task_name="words"))
+    view.show_snapshot(make_snapshot(task_name="words", has_words=True,
+                                     word_cluster_kind="word-ends"))
     assert "Figs. 7 and 8" not in view.title.text() and "Fig. 6" in view.title.text()
     assert view.novel_box.isHidden()  # "zog" is Fig. 8's, the sentences'
-    view.show_snapshot(make_snapshot(task_name="sentences"))
+    view.show_snapshot(make_snapshot(task_name="sentences", has_words=True,
+                                     word_cluster_kind="word-inputs"))
     assert "Figs. 7 and 8" in view.title.text() and not view.novel_box.isHidden()
