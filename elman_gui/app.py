@@ -165,6 +165,8 @@ def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
                 and snapshot is trainer.latest):
             timer.stop()
             window.paint_newest()
+            if window.notice_bar.level == "info":  # "Finished…": it would go in 8 s anyway
+                window.notice_bar.hide()
             app.processEvents()
             outcome["code"] = save_screenshot(window, path)
             app.quit()
