@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from elman_core import tasks
-from elman_core.analysis import hidden_states, paper_report
+from elman_core.analysis import hidden_states, sentence_figures
 from elman_core.tasks import sentences, words
 from elman_core.training.session import TrainingSession, settings_for
 
@@ -33,6 +33,9 @@ def test_words_stream_is_the_papers():
     defaults = task.defaults
     assert (task.n_input, defaults.n_hidden, task.n_output) == (5, 20, 5)
     assert (defaults.context_init, defaults.epochs) == (0.5, 10)
+    # One continuous stream, as the paper's; the grammar is said to be the project's own.
+    assert defaults.reset_context_each_epoch is False
+    assert "this project's own" in task.description
 
 
 def test_words_defaults_make_word_onsets_obvious():
@@ -72,6 +75,36 @@ def test_sentences_lexicon_and_templates_are_the_papers():
         31, 150, 6, 0.5)
 
 
+def test_next_word_probabilities_are_the_grammars_exactly():
+    p = dict(zip(sentences.UNITS, sentences.next_word_probabilities(("man",)), strict=True))
+    # 7 templates begin with a human; "see" is a percept verb (1/7 · 1/2) and a transitive one
+    # (1/7 · 1/3), "break" a destroy verb (1/7 · 1/2) and an agent-patient one (2/7 · 1/2).
+    assert p["eat"] == pytest.approx(1 / 7) and p["see"] == pytest.approx(1 / 14 + 1 / 21)
+    assert p["break"] == pytest.approx(3 / 14) and p["man"] == 0
+    assert sum(p.values()) == pytest.approx(1)
+    # "see" is one of 2 percept verbs and one of 3 transitive ones: after "man see" the
+    # percept template is (1/2) / (1/2 + 1/3) = 60 % likely, an inanimate object 60 % / 3.
+    after_see = dict(zip(sentences.UNITS, sentences.next_word_probabilities(("man", "see")),
+                         strict=True))
+    assert after_see["book"] == pytest.approx(0.2) and after_see["girl"] == pytest.approx(0.1)
+    # "man move" may be over (HUM AGPAT): then any first word may follow, else an inanimate.
+    after = sentences.next_word_probabilities(("man", "move"))
+    first = sentences.next_word_probabilities(("man", "sleep"))  # always over
+    assert after[sentences.UNITS.index("book")] == pytest.approx(0.5 / 3 + 0.5 * first[
+        sentences.UNITS.index("book")])
+    # Counted over a large corpus, the frequencies after each sentence-so-far converge to them.
+    corpus = sentences.sentences(10_000, 5)
+    exact = sentences.likelihood_rows(corpus)
+    stream = sentences.sequence_of(corpus)
+    prefixes = [tuple(s[:k + 1]) for s in corpus for k in range(len(s))][:-1]
+    for prefix in (("man",), ("dragon", "eat"), ("cat", "move"), ("boy", "see")):
+        rows = [t for t, p in enumerate(prefixes) if p == prefix]
+        counted, p = stream.targets[rows].mean(axis=0), exact[rows[0]]
+        # Within 4 standard errors of a frequency over len(rows) draws (and 0 where p is 0).
+        assert np.all(np.abs(counted - p) <= 4 * np.sqrt(p * (1 - p) / len(rows))), prefix
+    assert exact.shape == stream.targets.shape and np.allclose(exact.sum(axis=1), 1)
+
+
 @pytest.fixture(scope="module")
 def trained_sentence_networks():
     task = tasks.get("sentences")
@@ -79,34 +112,35 @@ def trained_sentence_networks():
     for seed in (1, 2, 3):
         session = TrainingSession(task, settings_for(task, seed=seed))
         session.train()
-        results.append(paper_report.sentence_analysis(session))
+        results.append(sentence_figures.sentence_analysis(session))
     return results
 
 
 def test_sentences_reproduce_fig7_over_three_seeds(trained_sentence_networks):
     for data in trained_sentence_networks:
-        dendrogram = data["dendrogram"]
+        tree = data.trees[1]
+        dendrogram = tree.dendrogram
         top = dendrogram.top_split()
         assert {tuple(sorted(map(sentences.is_noun, branch))) for branch in top} == {
             (False,) * 11, (True,) * 18}, dendrogram.text()
-        assert data["noun_verb_purity"] == 1.0
+        assert tree.noun_verb_purity == 1.0
         noun_branch = next(b for b in top if sentences.is_noun(b[0]))
         halves = dendrogram.top_split(dendrogram.smallest_cluster_with(noun_branch))
         kinds = {tuple(sorted(set(map(sentences.is_animate, b)))) for b in halves}
         assert kinds == {(True,), (False,)}, dendrogram.text()
-        assert data["animacy_purity"] == 1.0
+        assert tree.animacy_purity == 1.0
 
 
 def test_zog_lands_among_the_animate_nouns(trained_sentence_networks):
     for data in trained_sentence_networks:
-        novel = data["novel"]
+        novel = data.novel[1]
         assert novel.siblings and all(map(sentences.is_animate, novel.siblings)), novel.siblings
         assert sentences.is_animate(novel.nearest[0][0]), novel.nearest[:3]
 
 
 def test_sentence_predictions_are_better_than_silence(trained_sentence_networks):
     for data in trained_sentence_networks:
-        fit = data["fit"]
+        fit = data.fit.network
         # All-zero outputs would score 1.0 against the next word; the paper reached 0.88.
         assert 0.8 < fit.rms_next_word < 0.97, fit
         assert fit.rms_vs_likelihood < 0.35 and fit.cosine_vs_likelihood > 0.7, fit

@@ -10,6 +10,7 @@ inanimate. The sequence length of this task counts *sentences*.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -92,6 +93,70 @@ def is_animate(word: str) -> bool:
     return WORD_CLASS[word] in ANIMATE
 
 
+# A word's role by its place in its sentence (every template is subject, verb[, object]).
+ROLES = ("subject", "verb", "object")
+
+
+def word_roles(sentence_list: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The role of every word of the sentences run together (Fig. 9 samples tokens by it)."""
+    return tuple(ROLES[k] for sentence in sentence_list for k in range(len(sentence)))
+
+
+@cache
+def _first_word_probabilities() -> np.ndarray:
+    """P(first word of a sentence) over UNITS: a template uniformly, then a word of its class."""
+    return np.mean([_uniform_over(template[0]) for template in TEMPLATES], axis=0)
+
+
+@cache
+def _uniform_over(category: str) -> np.ndarray:
+    vector = np.zeros(N_UNITS)
+    words = CATEGORIES[category]
+    vector[[UNITS.index(w) for w in words]] = 1.0 / len(words)
+    return vector
+
+
+@cache
+def next_word_probabilities(prefix: tuple[str, ...]) -> np.ndarray:
+    """The exact probability of every unit's word coming next, given the sentence so far.
+
+    :func:`sentences` draws a template uniformly, then each word uniformly from its slot's
+    category. Given ``prefix`` (the sentence's words so far), a template's posterior weight is
+    its prior times the probability of drawing those words from its slots; the next word comes
+    from its next slot, or, where the template ends here, is the next sentence's first word.
+    Read-only (31,) array; its entries sum to 1.
+    """
+    mixture = np.zeros(N_UNITS)
+    total = 0.0
+    for template in TEMPLATES:
+        if len(template) < len(prefix):
+            continue
+        weight = 1.0
+        for word, category in zip(prefix, template, strict=False):
+            members = CATEGORIES[category]
+            weight *= (word in members) / len(members)
+        if weight == 0.0:
+            continue
+        total += weight
+        follows = (_uniform_over(template[len(prefix)]) if len(template) > len(prefix)
+                   else _first_word_probabilities())
+        mixture += weight * follows
+    if total == 0.0:
+        raise ValueError(f"no template begins with {' '.join(prefix)!r}")
+    mixture /= total
+    mixture.setflags(write=False)
+    return mixture
+
+
+def likelihood_rows(sentence_list: list[tuple[str, ...]]) -> np.ndarray:
+    """The paper's "likelihood vectors" for every prediction row of the sentences run together:
+    row t is :func:`next_word_probabilities` of word t's sentence up to and including word t,
+    shape (words - 1, 31)."""
+    rows = [next_word_probabilities(tuple(sentence[:k + 1]))
+            for sentence in sentence_list for k in range(len(sentence))]
+    return np.array(rows[:-1])
+
+
 def sentences(n_sentences: int, seed: int) -> list[tuple[str, ...]]:
     """``n_sentences`` sentences: a template uniformly at random, then a word per slot."""
     rng = make_rng(seed)
@@ -118,6 +183,10 @@ class SentencesTask(Task):
 
     def make_sequence(self, length: int, seed: int) -> Sequence:
         return sequence_of(self.sentences(length, seed))
+
+    def likelihoods(self, sentence_list: list[tuple[str, ...]]) -> np.ndarray:
+        """The exact next-word probabilities of every row of ``sequence_of(sentence_list)``."""
+        return likelihood_rows(sentence_list)
 
     def decode(self, output: np.ndarray) -> str:
         return UNITS[int(np.argmax(output))]
