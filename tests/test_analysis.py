@@ -77,6 +77,7 @@ def test_token_clusters_sample_boy_and_girl_by_role_over_other_sentences():
         hidden[t.step] = [10.0 * (t.role == "object"), 0.5 * (t.word == "boy") + 0.01 * t.step]
     result = token_clusters.token_clusters(hidden, corpus, per_group=2)
     assert result.role_purity == 1.0 and result.nearest_same_role == 1.0
+    assert result.word_purity == pytest.approx(4 / 7)  # boy | girl is not the top split
     assert result.nearest_same_word_and_role == pytest.approx(6 / 7)  # "dragon eat GIRL" alone
     assert result.as_dict()["per_group"] == {"boy (subject)": 2, "girl (subject)": 2,
                                              "boy (object)": 2, "girl (object)": 1}

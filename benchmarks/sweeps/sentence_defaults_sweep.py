@@ -42,20 +42,20 @@ def measure(session, corpus, likelihoods):
     return result
 
 
-def main(seeds=(1, 2), rates=(0.2, 0.1, 0.05), scales=(0.5, 0.1)):
+def main(seeds=(1, 2), rates=(0.2, 0.1, 0.05), scales=(0.5, 0.1), checkpoints=CHECKPOINTS):
     task = tasks.get("sentences")
     print("lr\tscale\tseed\tpasses\tcosine\trms_unit\tpaper_nv\tpaper_anim\tstd_nv\tstd_anim",
           flush=True)
     for scale, seed, lr in itertools.product(scales, seeds, rates):
         settings = settings_for(task, seed=seed, learning_rate=lr, weight_scale=scale,
-                                epochs=max(CHECKPOINTS))
+                                epochs=max(checkpoints))
         session = TrainingSession(task, settings)
         corpus = task.sentences(settings.sequence_length, seed)
         likelihoods = sentences.likelihood_rows(corpus)
         started = time.perf_counter()
 
         def after_epoch(s, lr=lr, scale=scale, seed=seed, corpus=corpus, lk=likelihoods):
-            if s.epoch in CHECKPOINTS:
+            if s.epoch in checkpoints:
                 values = measure(s, corpus, lk)
                 print("\t".join(map(str, [lr, scale, seed, s.epoch]))
                       + "\t" + "\t".join(f"{v:.4f}" for v in values), flush=True)
@@ -66,5 +66,15 @@ def main(seeds=(1, 2), rates=(0.2, 0.1, 0.05), scales=(0.5, 0.1)):
               flush=True)
 
 
+def numbers(text: str, kind=float) -> tuple:
+    return tuple(kind(x) for x in text.split(","))
+
+
 if __name__ == "__main__":
-    main()
+    # Optional: seeds rates scales checkpoints, each comma-separated (the first sweep used the
+    # defaults above; the second: 2,3 0.05 0.5 20,30,40).
+    if len(sys.argv) == 5:
+        main(numbers(sys.argv[1], int), numbers(sys.argv[2]), numbers(sys.argv[3]),
+             numbers(sys.argv[4], int))
+    else:
+        main()

@@ -85,7 +85,8 @@ def _sentences(session: TrainingSession) -> tuple[dict, list[str]]:
         "",
         f"Fig. 9: {len(tokens.tokens)} tokens of boy and girl as subject and object, each from "
         f"another sentence, clustered by {tokens.method.name}:",
-        f"  top split subject | object {100 * tokens.role_purity:.0f} % pure; nearest other "
+        f"  top split subject | object {100 * tokens.role_purity:.0f} % pure, boy | girl "
+        f"{100 * tokens.word_purity:.0f} % pure; nearest other "
         f"token in the same role {100 * tokens.nearest_same_role:.0f} %, the same word in the "
         f"same role {100 * tokens.nearest_same_word_and_role:.0f} %",
     ]

@@ -6,7 +6,8 @@ what surrounds it, each token's state carrying its context. :func:`token_cluster
 tokens of each word in each role (subject, object) over as many different sentence contexts as
 there are, clusters them like Fig. 7, and measures the grouping:
 
-* ``role_purity``: how purely the top split separates subjects from objects (1.0: perfectly);
+* ``role_purity``: how purely the top split separates subjects from objects (1.0: perfectly),
+  ``word_purity`` the same for boy | girl;
 * ``nearest_same_role`` / ``nearest_same_word_and_role``: the fraction of tokens whose nearest
   other token (in the clustering's space) has the same role / is the same word in the same role.
 """
@@ -57,6 +58,7 @@ class TokenClusters:
     dendrogram: Dendrogram  # leaves labelled by Token.label
     method: ClusterMethod
     role_purity: float
+    word_purity: float
     nearest_same_role: float
     nearest_same_word_and_role: float
 
@@ -68,6 +70,7 @@ class TokenClusters:
         return {"words": list(TOKEN_WORDS), "tokens": len(self.tokens),
                 "per_group": {g: sum(t.group == g for t in self.tokens) for g in self.groups()},
                 "method": self.method.name, "role_purity": self.role_purity,
+                "word_purity": self.word_purity,
                 "nearest_same_role": self.nearest_same_role,
                 "nearest_same_word_and_role": self.nearest_same_word_and_role}
 
@@ -115,10 +118,13 @@ def token_clusters(hidden: np.ndarray, sentence_list: Sequence[Sequence[str]],
     dendrogram = cluster_by(method, [t.label for t in tokens], vectors)
     role_of = {t.label: t.role for t in tokens}
     role_purity = split_purity(dendrogram.top_split(), lambda label: role_of[label] == "subject")
+    word_of = {t.label: t.word for t in tokens}
+    word_purity = split_purity(dendrogram.top_split(),
+                               lambda label: word_of[label] == TOKEN_WORDS[0])
     nearest = _nearest_others(vectors, method)
     same_role = [tokens[k].role == tokens[j].role for k, j in enumerate(nearest)]
     same_group = [tokens[k].group == tokens[j].group for k, j in enumerate(nearest)]
-    return TokenClusters(tuple(tokens), dendrogram, method, role_purity,
+    return TokenClusters(tuple(tokens), dendrogram, method, role_purity, word_purity,
                          float(np.mean(same_role)), float(np.mean(same_group)))
 
 

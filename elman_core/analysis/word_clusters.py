@@ -73,7 +73,7 @@ def _sentences(session: TrainingSession) -> WordClusters:
         nearest = ", ".join(f"{w} {d:.2f}" for w, d in novel.nearest[:3])
         trees.append(ClusterTree(
             tree.method.key,
-            "Fig. 7 by the paper's method" if paper else "Fig. 7, standardised (option)",
+            "Fig. 7, the paper's method" if paper else "Fig. 7, standardised",
             tree.method.name, drawing_of(tree.dendrogram, class_of),
             drawing_of(novel.dendrogram, class_of), sentences.CLASS_NAMES,
             (f"{tree.method.name}{' (the paper’s method)' if paper else ''}: top split verbs |"
@@ -88,12 +88,13 @@ def _sentences(session: TrainingSession) -> WordClusters:
                             sentences.NOVEL_WORD, summary)
     group_of = {t.label: t.group for t in tokens.tokens}
     trees.append(ClusterTree(
-        "tokens", "Fig. 9: tokens of boy and girl", tokens.method.name,
+        "tokens", "Fig. 9, tokens of boy, girl", tokens.method.name,
         drawing_of(tokens.dendrogram, group_of.get), None, tokens.groups(),
         (f"{len(tokens.tokens)} single occurrences of boy and girl as subject and as object, "
          "each from another sentence (the word in capitals), clustered by "
          f"{tokens.method.name}: top split subject | object {100 * tokens.role_purity:.0f} % "
-         f"pure; the nearest other token is in the same role for "
+         f"pure, boy | girl {100 * tokens.word_purity:.0f} % pure; the nearest other token "
+         "is in the same role for "
          f"{100 * tokens.nearest_same_role:.0f} %, the same word in the same role for "
          f"{100 * tokens.nearest_same_word_and_role:.0f} %.",)))
     return WordClusters("sentences", session.global_step, session.epoch, tuple(trees),

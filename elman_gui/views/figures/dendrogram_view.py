@@ -62,6 +62,7 @@ class DendrogramView(QWidget):
             "Which clustering to show: Fig. 7 by the paper's method (Euclidean distance between "
             "the raw mean vectors, average linkage), by the project's (each hidden unit "
             "standardised, cosine distance, average linkage), or Fig. 9's single tokens.")
+        self.tree_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.tree_choice.currentIndexChanged.connect(lambda _: self._draw(force=True))
         self.status = QLabel(self)
         self.status.setWordWrap(True)
@@ -74,9 +75,18 @@ class DendrogramView(QWidget):
         buttons = QHBoxLayout()
         buttons.setContentsMargins(8, 0, 8, 0)
         buttons.addWidget(self.cluster_button)
-        buttons.addWidget(self.tree_choice)
         buttons.addWidget(self.novel_box)
         buttons.addStretch(1)
+        # The list on its own row: beside the button it would make the page wider than a small
+        # screen's tab, and the page does not scroll sideways.
+        choice_row = QHBoxLayout()
+        choice_row.setContentsMargins(8, 0, 8, 0)
+        self.choice_label = QLabel("Show:", self)
+        choice_row.addWidget(self.choice_label)
+        choice_row.addWidget(self.tree_choice)
+        choice_row.addStretch(1)
+        self.tree_choice.hide()  # until a clustering with several trees arrives
+        self.choice_label.hide()
 
         self._plot, item, self._view = figure_parts.still_plot(self, grid_x=True, grid_y=False)
         item.hideAxis("left")
@@ -99,6 +109,7 @@ class DendrogramView(QWidget):
             label.setContentsMargins(8, 0, 8, 0)
             layout.addWidget(label)
         layout.addLayout(buttons)
+        layout.addLayout(choice_row)
         for label in (self.summary, self.legend):
             label.setContentsMargins(8, 0, 8, 0)
             layout.addWidget(label)
@@ -193,6 +204,7 @@ class DendrogramView(QWidget):
         self.tree_choice.setCurrentIndex(keys.index(key) if key in keys else 0)
         self.tree_choice.blockSignals(False)
         self.tree_choice.setVisible(len(titles) > 1)
+        self.choice_label.setVisible(len(titles) > 1)
 
     def _draw(self, force: bool = False) -> None:
         clusters, tree = self._clusters, self.tree()
@@ -207,8 +219,7 @@ class DendrogramView(QWidget):
         lines = (*clusters.summary, *tree.summary) if tree is not None else ()
         self.summary.setText("\n".join(lines))
         self.summary.setVisible(tree is not None)
-        self._axis.setLabel("distance at which the branches join"
-                            + (f" ({tree.method})" if tree is not None else ""))
+        self._axis.setLabel("join distance" + (f" ({tree.method})" if tree is not None else ""))
         self.legend.setText(self._legend_html(tree))
         self.legend.setVisible(bool(self.legend.text()))
         if drawing is None:
