@@ -177,3 +177,19 @@ def test_pca_projection_finds_the_largest_principal_axes():
     np.testing.assert_allclose(projection.coordinates, centred @ projection.components.T)
     # Fewer states than units: as many axes as the states span.
     assert hidden_states.pca_projection(states[:2]).components.shape == (2, 8)
+
+
+def test_place_novel_word_ranks_every_word_and_the_replaced_one_by_each_method():
+    means = {"man": np.array([1.0, 0.0]), "cat": np.array([0.0, 1.0]),
+             "rock": np.array([5.0, 5.0])}
+    zog = np.array([0.2, 0.9])  # nearest cat, then man, far from rock
+    result = hidden_states.place_novel_word(zog, means, clustering.PAPER)
+    assert [w for w, _ in result.nearest] == ["cat", "man", "rock"]
+    assert result.replaced_rank == 2
+    assert result.replaced_distance == pytest.approx(np.hypot(0.8, 0.9))
+    assert result.siblings == ("cat",) and result.method is clustering.PAPER
+    # By the standardised method the distances are cosine ones in standardised units.
+    other = hidden_states.place_novel_word(zog, means, clustering.STANDARDISED)
+    space = clustering.standardise(np.array([*means.values(), zog]))
+    cosine = 1 - space[1] @ space[3] / np.linalg.norm(space[1]) / np.linalg.norm(space[3])
+    assert dict(other.nearest)["cat"] == pytest.approx(cosine)

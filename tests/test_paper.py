@@ -46,7 +46,7 @@ def test_words_defaults_make_word_onsets_obvious():
     sequence = task.evaluation_sequence(settings.sequence_length, settings.seed)
     result = hidden_states.word_boundary_errors(session.network, sequence,
                                            words.onset_steps(sequence))
-    assert result.ratio >= 1.5, result  # measured: 2.75
+    assert result.ratio >= 1.5, result  # measured: 2.87
     # Not a network that is simply bad everywhere: inside words it predicts well.
     assert result.within_error < 0.2
 
@@ -116,7 +116,7 @@ def trained_sentence_networks():
     return results
 
 
-def test_sentences_reproduce_fig7_over_three_seeds(trained_sentence_networks):
+def test_fig7_by_the_standardised_method_over_three_seeds(trained_sentence_networks):
     for data in trained_sentence_networks:
         tree = data.trees[1]
         dendrogram = tree.dendrogram
@@ -131,16 +131,55 @@ def test_sentences_reproduce_fig7_over_three_seeds(trained_sentence_networks):
         assert tree.animacy_purity == 1.0
 
 
-def test_zog_lands_among_the_animate_nouns(trained_sentence_networks):
+def test_fig7_by_the_papers_method_over_three_seeds(trained_sentence_networks):
+    """Euclidean distance, average linkage, raw means: at the defaults one outlying verb
+    ("eat", "smash") splits off first or the nouns mix, and the animate | inanimate split is
+    never clean (measured verbs | nouns 0.52 / 1.0 / 0.66, animate | inanimate 0.55 / 0.72 /
+    0.54): the trade-off docs/science.md describes. Should a change make it clean, this test
+    says so, and the docs must change with it."""
     for data in trained_sentence_networks:
-        novel = data.novel[1]
-        assert novel.siblings and all(map(sentences.is_animate, novel.siblings)), novel.siblings
-        assert sentences.is_animate(novel.nearest[0][0]), novel.nearest[:3]
+        tree = data.trees[0]
+        assert tree.method.key == "paper" and tree.method.metric == "euclidean"
+        assert not tree.method.standardised
+        assert 0.5 <= tree.noun_verb_purity <= 1.0, tree.dendrogram.text()
+        assert 0.5 <= tree.animacy_purity < 0.8, tree.dendrogram.text()
+
+
+def test_zog_lands_among_the_animate_nouns_where_man_was(trained_sentence_networks):
+    """By both methods zog's branch holds animate nouns only and its nearest word is one;
+    "man" ranks 1, 4, 1 among its neighbours by the paper's method, 1, 2, 9 by the other."""
+    for data in trained_sentence_networks:
+        for novel, worst_rank in zip(data.novel, (5, 10), strict=True):
+            assert novel.siblings and all(map(sentences.is_animate, novel.siblings)), \
+                novel.siblings
+            assert sentences.is_animate(novel.nearest[0][0]), novel.nearest[:3]
+            assert novel.replaced_rank <= worst_rank, novel.nearest[:10]
+            assert novel.replaced_distance == dict(novel.nearest)["man"] > 0
+            distances = [d for _, d in novel.nearest]
+            assert distances == sorted(distances) and len(distances) == 29
+
+
+def test_fig9_tokens_group_by_word_and_role(trained_sentence_networks):
+    """Ten tokens each of boy and girl as subject and as object: a token's nearest other token
+    is the same word in the same role for 90 / 95 / 97.5 % (chance about 25 %), while the top
+    split is not subject | object (purity 0.52 / 0.65 / 0.5)."""
+    for data in trained_sentence_networks:
+        tokens = data.tokens
+        assert len(tokens.tokens) == 40 and tokens.method.key == "paper"
+        assert tokens.nearest_same_word_and_role >= 0.85, tokens.as_dict()
+        assert tokens.nearest_same_role >= tokens.nearest_same_word_and_role
+        assert 0.5 <= tokens.role_purity <= 0.7, tokens.as_dict()
 
 
 def test_sentence_predictions_are_better_than_silence(trained_sentence_networks):
     for data in trained_sentence_networks:
-        fit = data.fit.network
-        # All-zero outputs would score 1.0 against the next word; the paper reached 0.88.
-        assert 0.8 < fit.rms_next_word < 0.97, fit
-        assert fit.rms_vs_likelihood < 0.35 and fit.cosine_vs_likelihood > 0.7, fit
+        fit, ideal, bigram = data.fit.network, data.fit.ideal, data.fit.bigram
+        # All-zero outputs would score 1.0 against the next word; the paper reached 0.88, but
+        # no predictor of this grammar can score below the ideal's 0.893.
+        assert 0.890 < ideal.rms_next_word < 0.897 and ideal.cosine_vs_likelihood == 1.0
+        assert ideal.rms_next_word < fit.rms_next_word < 0.93, fit  # measured 0.917-0.921
+        # Against the exact likelihoods: cosine 0.849-0.867 (paper 0.916), per output unit
+        # 0.039-0.041 (paper 0.053), about where a perfect bigram model is (cosine 0.85).
+        assert 0.84 < fit.cosine_vs_likelihood < 0.89, fit
+        assert 0.036 < fit.rms_vs_likelihood_per_unit < 0.044, fit
+        assert abs(fit.cosine_vs_likelihood - bigram.cosine_vs_likelihood) < 0.03, bigram

@@ -25,9 +25,10 @@ def test_words_json_has_the_word_boundaries(tmp_path):
     status, out, err = run_cli("--task", "words", "--json", str(path), "--quiet")
     assert status == 0, err
     boundaries = json.loads(path.read_text())["word_boundaries"]
-    assert set(boundaries) == {"onset_error", "within_error"}
+    assert set(boundaries) == {"onset_error", "within_error", "ratio"}
     assert 0 < boundaries["within_error"] and boundaries["onset_error"] >= 1.5 * boundaries[
         "within_error"]
+    assert boundaries["ratio"] == boundaries["onset_error"] / boundaries["within_error"]
     assert "Word boundaries (Fig. 6)" in out and "ratio:" in out
 
 
