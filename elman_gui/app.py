@@ -6,16 +6,17 @@ import gc
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from elman_core import tasks
 from elman_core.cli.command_line import UsageError, check_writable
+from elman_core.live.snapshot import DIVERGED, FINISHED, RUNNING
 from elman_core.tasks.base import TaskError
-from elman_gui import interrupt, resources
+from elman_gui import image_files, interrupt, resources, settings_store
 from elman_gui.main_window import MainWindow
-from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING
 from elman_gui.worker import Trainer
 
 WINDOW_SIZE = (1400, 900)
@@ -40,7 +41,8 @@ GIL_SWITCH_SECONDS = 0.001  # see create_window
 def create_window(task_name: str, task_options: dict, full_speed: bool = False,
                   size: tuple[int, int] | None = None) -> tuple[QApplication, MainWindow]:
     """The application and its window, shown; the trainer thread starts once the window is up."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # instance() is typed as the base class; in this program it is always a QApplication.
+    app = cast(QApplication, QApplication.instance()) or QApplication(sys.argv[:1])
     # The trainer thread leaves the GIL-free kernel every slice and must win the GIL back from
     # a painting main thread: Python's default 5 ms switch interval made it wait up to that
     # long each time (measured: live/headless 31-33% → 40-62% with 1 ms on a loaded machine).
@@ -87,6 +89,9 @@ def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | No
         code = _screenshot(app, window, screenshot, max(int(steps or 0), 0),
                            size or WINDOW_SIZE)
     else:
+        notice = settings_store.take_notice()  # no usable home: settings for this run only
+        if notice:
+            window.show_notice("warning", notice)
         window.student.show_welcome_if_first_start()  # first start: the task picker
         if steps:
             window.trainer.run_steps(steps)  # runs once the trainer is ready, at its speed
@@ -105,6 +110,19 @@ def prepare_fast_exit() -> None:
     of ours needs a finaliser at exit: files are written and closed when saved.
     """
     gc.freeze()
+
+
+def save_screenshot(window: MainWindow, path: str) -> int:
+    """Write the window as a PNG whole or not at all (an old file stays if the disk is full);
+    0 if written, else 1 with one line on stderr."""
+    try:
+        image_files.save_png(window.grab().toImage(), path)
+    except (OSError, ValueError) as error:  # ValueError: OutputPathError, WrittenFileInvalid
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        print(f"elman-lab: could not write the screenshot to {path} ({reason}); any file "
+              "there is unchanged", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
@@ -129,11 +147,7 @@ def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
             timer.stop()
             window.paint_newest()
             app.processEvents()
-            if window.grab().save(path):
-                outcome["code"] = 0
-            else:
-                print(f"elman-lab: could not write the screenshot to {path}", file=sys.stderr)
-                outcome["code"] = 1
+            outcome["code"] = save_screenshot(window, path)
             app.quit()
         elif time.monotonic() > deadline:
             timer.stop()

@@ -40,7 +40,7 @@ OPTIONS = {"n_hidden": "--hidden", "learning_rate": "--lr", "momentum": "--momen
 
 def settings_error(error: SettingsError, given: dict | None = None) -> UsageError:
     """The settings model's message, led by the option (and the value) that set the field."""
-    option = OPTIONS.get(error.field)
+    option = OPTIONS.get(error.field) if error.field is not None else None
     if option is None:
         return UsageError(str(error))
     value = (given or {}).get(error.field)

@@ -139,6 +139,9 @@ class StudentFeatures(QObject):
         dialog = WelcomeDialog(self.parts.host, self.settings or app_settings(),
                                current=snapshot.task_name if snapshot is not None else None)
         dialog.taskChosen.connect(self.parts.choose_task)
+        if dialog.save_problem is not None:
+            self.parts.notify("warning", dialog.save_problem)
+        dialog.settingsNotSaved.connect(lambda text: self.parts.notify("warning", text))
         self.welcome = dialog
         if modal:
             dialog.exec()
