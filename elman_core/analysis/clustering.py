@@ -75,7 +75,8 @@ class Dendrogram:
         under = set(node.pre_order())
         return tuple(self.labels[i] for i in self.leaves if i in under)
 
-    def top_split(self, node: ClusterNode | None = None) -> tuple[tuple[str, ...], ...]:
+    def top_split(self, node: ClusterNode | None = None
+                  ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The labels of the two branches under ``node`` (default: the root)."""
         node = self.root() if node is None else node
         return self.members(node.get_left()), self.members(node.get_right())

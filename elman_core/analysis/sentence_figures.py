@@ -60,6 +60,8 @@ def word_tree(means: dict[str, np.ndarray], method: ClusterMethod) -> WordTree:
 def sentence_analysis(session: TrainingSession) -> SentenceFigures:
     """Everything above for a trained sentences session (weights frozen, session unchanged)."""
     task, settings, network = session.task, session.settings, session.network
+    if not isinstance(task, sentences.SentencesTask):
+        raise ValueError(f"the {task.title} task has no sentences to analyse")
     corpus = task.sentences(settings.sequence_length, settings.seed)
     sequence = session.sequence
     run = hidden_states.frozen_pass(network, sequence)

@@ -96,7 +96,7 @@ def sample_tokens(sentence_list: Sequence[Sequence[str]], per_group: int = PER_G
     for role in TOKEN_ROLES:
         for word in TOKEN_WORDS:
             queues = [list(q) for q in by_verb.get((word, role), {}).values()]
-            taken = []
+            taken: list[tuple[int, tuple[str, ...]]] = []
             while len(taken) < per_group and any(queues):
                 for queue in queues:
                     if queue and len(taken) < per_group:
