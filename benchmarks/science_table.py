@@ -146,7 +146,8 @@ def markdown(table, seeds: str, minutes: float) -> str:
     lines = [START, "", f"Seeds {seeds}, each figure mean ± sd [min, max]; made by "
              f"`benchmarks/science_table.py` in {minutes:.0f} minutes on a shared machine.", "",
              "| Fig. | paper | here | method |", "|---|---|---|---|"]
-    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in table]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
+              for row in table]
     return "\n".join([*lines, "", END])
 
 
