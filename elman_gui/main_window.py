@@ -9,6 +9,7 @@ one has arrived. Nothing here touches the network. The status and notice bars li
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 import numpy as np
@@ -30,7 +31,9 @@ from elman_core import tasks
 from elman_core.live.snapshot import DIVERGED, FINISHED, RUNNING, Snapshot
 from elman_gui import resources
 from elman_gui.features.debugger import Debugger
+from elman_gui.features.focus_mode import FocusMode
 from elman_gui.features.student_menus import StudentFeatures
+from elman_gui.floating import FloatOver
 from elman_gui.panels.controls import (
     SpeedControl,
     SpeedMenu,
@@ -40,6 +43,7 @@ from elman_gui.panels.controls import (
     build_menus,
     build_toolbar,
 )
+from elman_gui.panels.figure_tabs import VIEWS as FIGURE_VIEWS
 from elman_gui.panels.figure_tabs import FigureTabs
 from elman_gui.panels.parameter_panel import ParameterPanel
 from elman_gui.panels.status import NoticeBar, StatusBar
@@ -65,7 +69,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(resources.window_title())  # the version students quote
         self.trainer = trainer
         self.shown = Shown(
-            text_options=dict(trainer.task_options) if trainer.task_name == "text" else {})
+            text_options=dict(trainer.task_options) if tasks.takes_text(trainer.task_name) else {})
         self.frames_painted = 0
         self._pending: Snapshot | None = None
         self._running_intent = False
@@ -113,6 +117,7 @@ class MainWindow(QMainWindow):
         self.student = StudentFeatures(parts)  # File export/save/load, Experiments, Help
         self.debugger = Debugger(parts)  # inspector, history, step back, phases, run to
         self._place_debugger_docks()
+        self._build_focus_mode()
         # Everything repainted from each new snapshot, in this order (the status bar last).
         self.snapshot_views: list[SnapshotView] = [
             self.diagram, self.loss_plot, self.error_bars, self.tape, self.figure_tabs,
@@ -148,10 +153,11 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
-        layout.addWidget(self.watch_bar)
-        layout.addWidget(self.notice_bar)
+        layout.addWidget(self.watch_bar)  # an experiment's line: kept, so it takes its room
         layout.addWidget(main, 1)
         self.setCentralWidget(central)
+        # A notice floats over the top of the views: they never move when it comes and goes.
+        self._notice_float = FloatOver(self.notice_bar, central)
 
     def _build_docks(self) -> None:
         about = QDockWidget("About this task", self)
@@ -199,6 +205,29 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.debugger.history_dock], [230], Qt.Orientation.Vertical)
         self.view_menu.addAction(self.debugger.inspector_dock.toggleViewAction())
         self.view_menu.addAction(self.debugger.history_dock.toggleViewAction())
+
+    def _build_focus_mode(self) -> None:
+        """View ▸ Focus: any view or plot alone in the window (F11, Z, a double-click; Esc)."""
+        tabs = self.figure_tabs
+
+        def tab(name: str) -> Callable[[], QWidget]:
+            return lambda: (tabs.show_view(name), tabs.currentWidget() if name == "network"
+                            else getattr(tabs, name.replace("-", "_")))[1]
+
+        def history() -> QWidget:
+            self.debugger.history_dock.show()
+            return self.debugger.history
+
+        views = {name: (FIGURE_VIEWS[name][0], tab(name)) for name in FIGURE_VIEWS}
+        views.update({"loss": ("Loss plot", lambda: self.loss_plot),
+                      "errors": ("Error bars", lambda: self.error_bars),
+                      "history": ("Activation history", history)})
+        self.focus_mode = FocusMode(self, views, tabs.current_view,
+                                    self.view_menu.addMenu("&Focus"))
+        for name, widget in (("network", self.diagram), ("loss", self.loss_plot),
+                             ("errors", self.error_bars), ("history", self.debugger.history)):
+            self.focus_mode.watch(widget, name)
+        tabs.viewMade.connect(lambda name, view: self.focus_mode.watch(view, name))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
@@ -297,7 +326,7 @@ class MainWindow(QMainWindow):
         self.trainer.reset()
 
     def choose_task(self, name: str) -> None:
-        options = self.shown.text_options if name == "text" else {}
+        options = self.shown.text_options if tasks.takes_text(name) else {}
         self.shown.previous_run = None
         self.student.task_left()
         self._pace_due = True

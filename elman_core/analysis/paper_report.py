@@ -10,13 +10,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from elman_core.analysis import hidden_states, sentence_figures
-from elman_core.tasks import sentences, words
+from elman_core.tasks import words
 
 if TYPE_CHECKING:  # a session is analysed here, never trained: training sits above
     from elman_core.training.session import TrainingSession
 
+
 def figures(session: TrainingSession) -> tuple[dict, list[str]]:
-    builder = {"words": _words, "sentences": _sentences}.get(session.task.name)
+    """The extra measures the task's ``analyses.paper_extras`` names; ``({}, [])`` for none."""
+    builder = _EXTRAS.get(session.task.analyses.paper_extras)
     return builder(session) if builder else ({}, [])
 
 
@@ -68,7 +70,7 @@ def _sentences(session: TrainingSession) -> tuple[dict, list[str]]:
             "",
             f"Fig. 7, mean hidden vector per word clustered by {tree.method.name}"
             + (" (the paper's method):" if tree is paper_tree else ":"),
-            *("  " + line for line in tree.dendrogram.text(sentences.WORD_CLASS.get)),
+            *("  " + line for line in tree.dendrogram.text(session.task.class_of.get)),
             f"Top split verbs | nouns: {100 * tree.noun_verb_purity:.0f} % pure; within the "
             f"nouns animate | inanimate: {100 * tree.animacy_purity:.0f} % pure",
             f"Fig. 8: \"{novel.word}\" in place of \"man\" in "
@@ -91,3 +93,7 @@ def _sentences(session: TrainingSession) -> tuple[dict, list[str]]:
         f"same role {100 * tokens.nearest_same_word_and_role:.0f} %",
     ]
     return fields, lines
+
+
+# One builder per kind of extra measures (elman_core.tasks.base.PAPER_EXTRA_KINDS).
+_EXTRAS = {"word-boundaries": _words, "word-classes": _sentences}

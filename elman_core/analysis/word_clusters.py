@@ -26,13 +26,12 @@ from elman_core.analysis import hidden_states, sentence_figures
 from elman_core.analysis.clustering import METHODS, Dendrogram
 from elman_core.analysis.figure_records import ClusterTree, DendrogramDrawing, WordClusters
 from elman_core.model.trace import frozen
-from elman_core.tasks import sentences, words
-from elman_core.tasks.base import Sequence
+from elman_core.tasks import words
+from elman_core.tasks.base import Sequence, Task
 
 if TYPE_CHECKING:  # a session is analysed here, never trained: training sits above
     from elman_core.training.session import TrainingSession
 
-TASKS = ("sentences", "words")
 # Measured (docs/science.md): no setting tried gives both of Fig. 7's splits by the paper's
 # method in most seeds, and the paper's cosine needs more training than these defaults.
 TRADE_OFF = ("By this method no setting tried (learning rate 0.05 to 0.2, 6 to 40 passes) gave "
@@ -40,8 +39,9 @@ TRADE_OFF = ("By this method no setting tried (learning rate 0.05 to 0.2, 6 to 4
              "0.2 or 20 passes. The measured trade-off: docs/science.md.")
 
 
-def supports(task_name: str) -> bool:
-    return task_name in TASKS
+def supports(task: Task) -> bool:
+    """The task has words whose hidden states can be clustered (its analyses say how)."""
+    return task.analyses.word_clusters in _CLUSTERERS
 
 
 def drawing_of(dendrogram: Dendrogram, class_of: Callable[[str], str]) -> DendrogramDrawing:
@@ -53,18 +53,16 @@ def drawing_of(dendrogram: Dendrogram, class_of: Callable[[str], str]) -> Dendro
 
 def cluster_session(session: TrainingSession) -> WordClusters:
     """Cluster the session's words now (weights frozen; the session is not changed)."""
-    name = session.task.name
-    if name == "sentences":
-        return _sentences(session)
-    if name == "words":
-        return _words(session)
-    raise ValueError(f"the {session.task.title} task has no words to cluster")
+    clusterer = _CLUSTERERS.get(session.task.analyses.word_clusters)
+    if clusterer is None:
+        raise ValueError(f"the {session.task.title} task has no words to cluster")
+    return clusterer(session)
 
 
 def _sentences(session: TrainingSession) -> WordClusters:
     data = sentence_figures.sentence_analysis(session)
     fit = data.fit
-    class_of = sentences.WORD_CLASS.get
+    class_of = session.task.class_of.get
     summary = (
         f"Cosine with the grammar's next-word probabilities {fit.network.cosine_vs_likelihood:.3f}"
         f" (paper 0.916; a bigram model {fit.bigram.cosine_vs_likelihood:.3f}); RMS error "
@@ -80,7 +78,7 @@ def _sentences(session: TrainingSession) -> WordClusters:
             tree.method.key,
             "Fig. 7, the paper's method" if paper else "Fig. 7, standardised",
             tree.method.name, drawing_of(tree.dendrogram, class_of),
-            drawing_of(novel.dendrogram, class_of), sentences.CLASS_NAMES,
+            drawing_of(novel.dendrogram, class_of), session.task.class_names,
             (f"{tree.method.name}{' (the paper’s method)' if paper else ''}: top split verbs |"
              f" nouns {100 * tree.noun_verb_purity:.0f} % pure; within the nouns, animate | "
              f"inanimate {100 * tree.animacy_purity:.0f} % pure.",
@@ -89,8 +87,8 @@ def _sentences(session: TrainingSession) -> WordClusters:
              f"{novel.replaced_distance:.2f}.", *((TRADE_OFF,) if paper else ()))))
     tokens = data.tokens
     if tokens is None:  # a short stream: no boy or girl as object
-        return WordClusters("sentences", session.global_step, session.epoch, tuple(trees),
-                            sentences.NOVEL_WORD, summary)
+        return WordClusters(session.task.name, session.global_step, session.epoch,
+                            tuple(trees), data.novel[0].word, summary)
     group_of = {t.label: t.group for t in tokens.tokens}
     trees.append(ClusterTree(
         "tokens", "Fig. 9, tokens of boy, girl", tokens.method.name,
@@ -102,8 +100,8 @@ def _sentences(session: TrainingSession) -> WordClusters:
          "is in the same role for "
          f"{100 * tokens.nearest_same_role:.0f} %, the same word in the same role for "
          f"{100 * tokens.nearest_same_word_and_role:.0f} %.",)))
-    return WordClusters("sentences", session.global_step, session.epoch, tuple(trees),
-                        sentences.NOVEL_WORD, summary)
+    return WordClusters(session.task.name, session.global_step, session.epoch, tuple(trees),
+                        data.novel[0].word, summary)
 
 
 def word_end_means(network, sequence: Sequence) -> dict[str, np.ndarray]:
@@ -131,4 +129,10 @@ def _words(session: TrainingSession) -> WordClusters:
             (f"Top split ({method.name}): {', '.join(left)} | {', '.join(right)}.",)))
     summary = ("Not a figure of the paper: each word's hidden state after its last letter, "
                "averaged over its occurrences.",)
-    return WordClusters("words", session.global_step, session.epoch, tuple(trees), "", summary)
+    return WordClusters(session.task.name, session.global_step, session.epoch, tuple(trees), "",
+                        summary)
+
+
+# One clusterer per kind (elman_core.tasks.base.WORD_CLUSTER_KINDS): the word after its last
+# letter (letters in, words run together) or the word as the input (Figs. 7 and 8).
+_CLUSTERERS = {"word-ends": _words, "word-inputs": _sentences}

@@ -332,7 +332,7 @@ class TrainingDriver:
         while running)."""
         running = self.state == RunState.RUNNING
         figure = self.figures.paper_figure(self.session, running)
-        space = self.figures.hidden_space(self.session.task.name, self.activation_history(),
+        space = self.figures.hidden_space(self.session.task, self.activation_history(),
                                           self.input_symbols, running)
         return figure, space
 
@@ -340,7 +340,7 @@ class TrainingDriver:
     def begin_clustering(self) -> bool:
         """Say that the words are about to be clustered; False (with a notice) if the task
         has no words. The caller publishes, then calls :meth:`cluster_hidden_states`."""
-        if not word_clusters.supports(self.session.task.name):
+        if not word_clusters.supports(self.session.task):
             self.live.notify("info", "Clustering the hidden states is for the word tasks "
                                      "(Word boundaries, Lexical classes).")
             return False
