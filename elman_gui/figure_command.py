@@ -72,7 +72,7 @@ def _run(argv: list[str], stdout, stderr) -> int:
         session, _ = session_from_args(args)
         if args.sentences:
             _check_trajectories(session, args)
-        if args.figure == "dendrogram" and not word_clusters.supports(session.task.name):
+        if args.figure == "dendrogram" and not word_clusters.supports(session.task):
             raise UsageError("--figure dendrogram is for the word tasks (--task words or "
                              "sentences)")
     except (UsageError, TaskError, ValueError) as exc:
