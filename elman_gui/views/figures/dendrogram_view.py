@@ -44,6 +44,7 @@ TITLES = {
     "word-ends": "<b>Fig. 6's words</b>: each word's mean hidden vector after its last letter, "
                  "clustered (not a figure of the paper)",
 }
+ROOMY_PX = 420  # a view at least this tall shows the class key even with the details folded
 MIN_LEAF_PX = 15  # the tree is never squeezed below this many pixels per leaf (it scrolls)
 
 
@@ -223,6 +224,14 @@ class DendrogramView(QWidget):
                                          else Qt.ArrowType.RightArrow)
         self.status.setVisible(not clustered or self.details_button.isChecked())
         self.summary.setVisible(clustered and self.details_button.isChecked())
+        # The class key too, where the tab is short (the leaves' own colours stay): the tree
+        # keeps at least half of it.
+        self.legend.setVisible(bool(self.legend.text()) and (
+            self.details_button.isChecked() or self.height() >= ROOMY_PX))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._show_details()
 
     def _fill_choice(self) -> None:
         """The list offers the new clustering's trees, keeping the one chosen if it is there."""
@@ -255,7 +264,7 @@ class DendrogramView(QWidget):
         self._show_details()
         self._axis.setLabel("join distance" + (f" ({tree.method})" if tree is not None else ""))
         self.legend.setText(self._legend_html(tree))
-        self.legend.setVisible(bool(self.legend.text()))
+        self._show_details()
         if drawing is None:
             self._segments.set_segments([np.empty((0, 4))])
             self._dots.setData([], [])
