@@ -88,9 +88,10 @@ def test_the_status_bar_is_whole_at_800x600(qtbot):
         assert window.size().toTuple() == (800, 600)
         bar = window.statusBar()
         assert bar.isVisible() and window.rect().contains(bar.geometry())
-        for key, label in window.status_labels.items():
-            if key == "phase":  # only in phase mode
-                continue
+        shown = [k for k, label in window.status_labels.items() if not label.isHidden()]
+        assert {"epoch", "step", "loss", "state"} <= set(shown)  # (phase: only in phase mode)
+        for key in shown:
+            label = window.status_labels[key]
             right = label.mapTo(window, label.rect().topRight()).x()
             assert label.isVisible() and right <= window.width(), key
         QApplication.processEvents()

@@ -88,9 +88,10 @@ class ErrorBarsView(QWidget):
         # Its text changes with the epoch: it takes the room there is, never widens the window.
         self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bold = QFont(self.header.font())
-        bold.setBold(True)  # as wide as the old fixed title: the layout beside it is unchanged
-        self.header.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(
-            "Error in the latest epoch"))
+        bold.setBold(True)  # as wide as the old fixed title where there is room; in a narrow
+        # window (800 pixels) it wraps instead of widening the window
+        self.header.setWordWrap(True)
+        self.header.setMinimumWidth(QFontMetrics(bold).horizontalAdvance("Error in the"))
         toolbar.addWidget(self.header, 1)
         toolbar.addWidget(self.position_button)
         toolbar.addWidget(self.output_button)
