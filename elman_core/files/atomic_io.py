@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import stat
@@ -124,10 +125,8 @@ def write_together(writers: dict[Path, Callable[[BinaryIO], object]]) -> None:
             del temporaries[path]
     finally:
         for temporary in temporaries.values():
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(temporary)
-            except OSError:
-                pass
 
 
 def write_bytes(path: Path, data: bytes) -> None:
