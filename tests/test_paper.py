@@ -35,6 +35,7 @@ def test_words_stream_is_the_papers():
     assert (defaults.context_init, defaults.epochs) == (0.5, 10)
 
 
+@pytest.mark.slow
 def test_words_defaults_make_word_onsets_obvious():
     task = tasks.get("words")
     session = TrainingSession(task)
@@ -83,6 +84,7 @@ def trained_sentence_networks():
     return results
 
 
+@pytest.mark.slow
 def test_sentences_reproduce_fig7_over_three_seeds(trained_sentence_networks):
     for data in trained_sentence_networks:
         dendrogram = data["dendrogram"]
@@ -97,6 +99,7 @@ def test_sentences_reproduce_fig7_over_three_seeds(trained_sentence_networks):
         assert data["animacy_purity"] == 1.0
 
 
+@pytest.mark.slow
 def test_zog_lands_among_the_animate_nouns(trained_sentence_networks):
     for data in trained_sentence_networks:
         novel = data["novel"]
@@ -104,6 +107,7 @@ def test_zog_lands_among_the_animate_nouns(trained_sentence_networks):
         assert sentences.is_animate(novel.nearest[0][0]), novel.nearest[:3]
 
 
+@pytest.mark.slow
 def test_sentence_predictions_are_better_than_silence(trained_sentence_networks):
     for data in trained_sentence_networks:
         fit = data["fit"]

@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer, QtMsgType, qInstallMessageHandler
 
 from elman_core import tasks
 from elman_gui.snapshot import PAUSED
-from tests.gui.conftest import running_window
+from tests.support.gui import running_window
 
 STALL_LIMIT_SECONDS = 0.5  # the goal for a GUI stall (benchmarks/chaos.py reports against it)
 HANG_LIMIT_SECONDS = 10.0  # a pause this long is a hang (a deadlock, a lost event loop)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from elman_gui.panels.controls import SpeedControl, TaskSelector
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
-from tests.gui.conftest import running_window
+from tests.support.gui import running_window
 
 SMALL = (1024, 640)
 
