@@ -180,8 +180,8 @@ def measure_live(spec: tuple[str, dict, dict, str], seconds: float, target_steps
     import bench_cpu
     from PySide6.QtCore import QTimer
 
+    from elman_core.live.snapshot import RUNNING
     from elman_gui.app import create_window
-    from elman_gui.snapshot import RUNNING
 
     app, window = create_window(spec[0], spec[1], full_speed=True)
     trainer = window.trainer

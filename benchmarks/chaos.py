@@ -37,7 +37,8 @@ def main() -> int:
 
     from elman_gui.main_window import MainWindow
     from elman_gui.worker import Trainer
-    from tests.gui.test_chaos import STALL_LIMIT_SECONDS, QtWarnings, run_chaos
+    from tests.gui.qt_messages import QtWarnings
+    from tests.gui.test_chaos import STALL_LIMIT_SECONDS, run_chaos
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     notices: list[str] = []

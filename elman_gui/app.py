@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QApplication
 
 from elman_core import tasks
 from elman_core.cli.command_line import UsageError, check_writable
+from elman_core.live.snapshot import DIVERGED, FINISHED, RUNNING
 from elman_core.tasks.base import TaskError
-from elman_gui import interrupt, resources
+from elman_gui import image_files, interrupt, resources, settings_store
 from elman_gui.main_window import MainWindow
-from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING
 from elman_gui.worker import Trainer
 
 WINDOW_SIZE = (1400, 900)
@@ -28,7 +28,7 @@ def task_choice(task: str | None, text: str | None) -> tuple[str, dict]:
     name = task or ("text" if text is not None else "xor")
     options = {}
     if text is not None:
-        if name != "text":
+        if not tasks.takes_text(name):
             raise TaskError(f"--text is for the text task, not {name!r}: use --task text.")
         options["text"] = text
     tasks.get(name, **options)  # builds the task only: a clear message now, not in the thread
@@ -69,7 +69,8 @@ def create_window(task_name: str, task_options: dict, full_speed: bool = False,
 
 
 def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | None,
-            size: tuple[int, int] | None = None, view: str | None = None) -> int:
+            size: tuple[int, int] | None = None, view: str | None = None,
+            focus: str | None = None, large_type: bool = False) -> int:
     """Open Elman Lab (``size``: the window's, else fit the screen). With ``screenshot``: train
     ``steps`` timesteps at full speed (whatever the task's opening pace), save a PNG, exit."""
     try:
@@ -85,10 +86,16 @@ def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | No
         return interrupt.INTERRUPTED_EXIT_CODE
     if view:
         window.figure_tabs.show_view(view)  # the paper figure, hidden space or dendrogram
+    window.focus_mode.large_type_action.setChecked(large_type)
+    if focus:
+        window.focus_mode.enter(focus)  # one view alone in the window
     if screenshot:
         code = _screenshot(app, window, screenshot, max(int(steps or 0), 0),
                            size or WINDOW_SIZE)
     else:
+        notice = settings_store.take_notice()  # no usable home: settings for this run only
+        if notice:
+            window.show_notice("warning", notice)
         window.student.show_welcome_if_first_start()  # first start: the task picker
         if steps:
             window.trainer.run_steps(steps)  # runs once the trainer is ready, at its speed
@@ -109,6 +116,19 @@ def prepare_fast_exit() -> None:
     gc.freeze()
 
 
+def save_screenshot(window: MainWindow, path: str) -> int:
+    """Write the window as a PNG whole or not at all (an old file stays if the disk is full);
+    0 if written, else 1 with one line on stderr."""
+    try:
+        image_files.save_png(window.grab().toImage(), path)
+    except (OSError, ValueError) as error:  # ValueError: OutputPathError, WrittenFileInvalid
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        print(f"elman-lab: could not write the screenshot to {path} ({reason}); any file "
+              "there is unchanged", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
                 size: tuple[int, int]) -> int:
     """Train with the views live until ``steps`` timesteps are done and painted, then save."""
@@ -119,23 +139,23 @@ def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
         trainer.set_speed(None)
         trainer.run_steps(steps)
     deadline = time.monotonic() + SCREENSHOT_TIMEOUT_SECONDS + steps / 100_000
-    outcome: dict[str, int] = {}
 
     def poll() -> None:
         snapshot = window.current_snapshot
         trained = snapshot is not None and not snapshot.clustering and (
             (snapshot.global_step >= steps and snapshot.state != RUNNING)
             or snapshot.state in (FINISHED, DIVERGED))
+        if trained and _wants_clusters(window, snapshot) and time.monotonic() < deadline:
+            if not outcome.get("clustered"):  # the dendrogram shown: cluster what was trained
+                outcome["clustered"] = 1
+                trainer.cluster_hidden_states()
+            return  # until the tree has arrived
         if (trained and trainer.ready and not window.has_unpainted_snapshot()
                 and snapshot is trainer.latest):
             timer.stop()
             window.paint_newest()
             app.processEvents()
-            if window.grab().save(path):
-                outcome["code"] = 0
-            else:
-                print(f"elman-lab: could not write the screenshot to {path}", file=sys.stderr)
-                outcome["code"] = 1
+            outcome["code"] = save_screenshot(window, path)
             app.quit()
         elif time.monotonic() > deadline:
             timer.stop()
@@ -145,9 +165,17 @@ def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
             outcome["code"] = 1
             app.quit()
 
+    outcome: dict[str, int] = {}
     timer = QTimer()
     timer.timeout.connect(poll)
     timer.start(50)
     app.exec()
     window.close()
     return outcome.get("code", 1)
+
+
+def _wants_clusters(window: MainWindow, snapshot) -> bool:
+    """The screenshot shows the dendrogram of a word task that has not been clustered yet."""
+    shown = window.focus_mode.focused or window.figure_tabs.current_view()
+    return shown == "dendrogram" and snapshot.word_clusters is None \
+        and snapshot.task_name in ("words", "sentences")

@@ -9,6 +9,7 @@ one has arrived. Nothing here touches the network. The status and notice bars li
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 import numpy as np
@@ -27,9 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core import tasks
+from elman_core.live.snapshot import DIVERGED, FINISHED, RUNNING, Snapshot
 from elman_gui import resources
 from elman_gui.features.debugger import Debugger
+from elman_gui.features.focus_mode import FocusMode
 from elman_gui.features.student_menus import StudentFeatures
+from elman_gui.floating import FloatOver
 from elman_gui.panels.controls import (
     SpeedControl,
     SpeedMenu,
@@ -39,13 +43,14 @@ from elman_gui.panels.controls import (
     build_menus,
     build_toolbar,
 )
+from elman_gui.panels.figure_tabs import VIEWS as FIGURE_VIEWS
 from elman_gui.panels.figure_tabs import FigureTabs
 from elman_gui.panels.parameter_panel import ParameterPanel
 from elman_gui.panels.status import NoticeBar, StatusBar
-from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING, Snapshot
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
 from elman_gui.views.plots.error_bars import ErrorBarsView
 from elman_gui.views.plots.loss_plot import LossPlotView
+from elman_gui.views.snapshot_view import SnapshotView
 from elman_gui.views.stepping.sequence_tape import SequenceTape
 from elman_gui.window_parts import PreviousRun, Shown, WindowParts
 from elman_gui.worker import COMPILING_MESSAGE, Trainer
@@ -64,7 +69,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(resources.window_title())  # the version students quote
         self.trainer = trainer
         self.shown = Shown(
-            text_options=dict(trainer.task_options) if trainer.task_name == "text" else {})
+            text_options=dict(trainer.task_options) if tasks.takes_text(trainer.task_name) else {})
         self.frames_painted = 0
         self._pending: Snapshot | None = None
         self._running_intent = False
@@ -89,7 +94,6 @@ class MainWindow(QMainWindow):
         self.error_bars.setToolTip("Where the network still errs, over the latest epoch: by "
                                    "position in the sequence, or by output unit.")
         self.tape = SequenceTape(self)  # what the network reads, must predict and guesses
-        self.views = (self.diagram, self.loss_plot, self.error_bars)
         self.notice_bar = NoticeBar(self)
         self.watch_bar = NoticeBar(self)  # an experiment's "Watch:", kept through its run
         self._build_central()
@@ -113,6 +117,11 @@ class MainWindow(QMainWindow):
         self.student = StudentFeatures(parts)  # File export/save/load, Experiments, Help
         self.debugger = Debugger(parts)  # inspector, history, step back, phases, run to
         self._place_debugger_docks()
+        self._build_focus_mode()
+        # Everything repainted from each new snapshot, in this order (the status bar last).
+        self.snapshot_views: list[SnapshotView] = [
+            self.diagram, self.loss_plot, self.error_bars, self.tape, self.figure_tabs,
+            self.debugger, self.status]
         self._docks_fitted_for: tuple[int, int] | None = None
 
         self._repaint_timer = QTimer(self)
@@ -144,10 +153,11 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
-        layout.addWidget(self.watch_bar)
-        layout.addWidget(self.notice_bar)
+        layout.addWidget(self.watch_bar)  # an experiment's line: kept, so it takes its room
         layout.addWidget(main, 1)
         self.setCentralWidget(central)
+        # A notice floats over the top of the views: they never move when it comes and goes.
+        self._notice_float = FloatOver(self.notice_bar, central)
 
     def _build_docks(self) -> None:
         about = QDockWidget("About this task", self)
@@ -195,6 +205,29 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.debugger.history_dock], [230], Qt.Orientation.Vertical)
         self.view_menu.addAction(self.debugger.inspector_dock.toggleViewAction())
         self.view_menu.addAction(self.debugger.history_dock.toggleViewAction())
+
+    def _build_focus_mode(self) -> None:
+        """View ▸ Focus: any view or plot alone in the window (F11, Z, a double-click; Esc)."""
+        tabs = self.figure_tabs
+
+        def tab(name: str) -> Callable[[], QWidget]:
+            return lambda: (tabs.show_view(name), tabs.currentWidget() if name == "network"
+                            else getattr(tabs, name.replace("-", "_")))[1]
+
+        def history() -> QWidget:
+            self.debugger.history_dock.show()
+            return self.debugger.history
+
+        views = {name: (FIGURE_VIEWS[name][0], tab(name)) for name in FIGURE_VIEWS}
+        views.update({"loss": ("Loss plot", lambda: self.loss_plot),
+                      "errors": ("Error bars", lambda: self.error_bars),
+                      "history": ("Activation history", history)})
+        self.focus_mode = FocusMode(self, views, tabs.current_view,
+                                    self.view_menu.addMenu("&Focus"))
+        for name, widget in (("network", self.diagram), ("loss", self.loss_plot),
+                             ("errors", self.error_bars), ("history", self.debugger.history)):
+            self.focus_mode.watch(widget, name)
+        tabs.viewMade.connect(lambda name, view: self.focus_mode.watch(view, name))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
@@ -293,7 +326,7 @@ class MainWindow(QMainWindow):
         self.trainer.reset()
 
     def choose_task(self, name: str) -> None:
-        options = self.shown.text_options if name == "text" else {}
+        options = self.shown.text_options if tasks.takes_text(name) else {}
         self.shown.previous_run = None
         self.student.task_left()
         self._pace_due = True
@@ -393,14 +426,9 @@ class MainWindow(QMainWindow):
             self._describe_task(snapshot)  # same task, another text or sequence length
         self._show_comparison(previous, snapshot, new_run)
         self.shown.snapshot = snapshot
-        self.diagram.show_snapshot(snapshot)
-        self.loss_plot.show_snapshot(snapshot)
-        self.error_bars.show_snapshot(snapshot)
-        self.tape.show_snapshot(snapshot)
-        self.figure_tabs.show_snapshot(snapshot)
-        self.debugger.show_snapshot(snapshot)
         self._update_controls(previous, snapshot)
-        self.status.show_snapshot(snapshot)
+        for view in self.snapshot_views:
+            view.show_snapshot(snapshot)
         self.frames_painted += 1
         self.snapshotRendered.emit(snapshot)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -15,6 +17,7 @@ from elman_core.files.atomic_io import (
     write_bytes,
     write_together,
 )
+from tests import full_disk
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
@@ -92,8 +95,9 @@ def test_stale_temporaries_of_dead_processes_are_removed(tmp_path):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
     dead_pid = int(dead.stdout)
-    stale = tmp_path / f"{atomic_io.TEMP_PREFIX}{dead_pid}-0123abcd{atomic_io.TEMP_SUFFIX}"
-    live = tmp_path / f"{atomic_io.TEMP_PREFIX}{os.getpid()}-0123abcd{atomic_io.TEMP_SUFFIX}"
+    here = atomic_io.place_identity()
+    stale = tmp_path / temporary_name(dead_pid, here)
+    live = tmp_path / temporary_name(os.getpid(), here)
     someone_elses = tmp_path / ".other.tmp"
     for path in (stale, live, someone_elses):
         path.write_bytes(b"x")
@@ -110,3 +114,118 @@ def test_a_device_or_pipe_is_never_replaced(tmp_path):
     with pytest.raises(OutputPathError, match="not a regular file"):
         write_bytes(pipe, b"x")
     assert pipe.is_fifo() and sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+# --------------------------------------------------------------- clean-up of other places
+def temporary_name(pid: int, place: str | None, token: str = "0123abcd") -> str:
+    middle = f"{pid}-{token}" if place is None else f"{pid}-{place}-{token}"
+    return f"{atomic_io.TEMP_PREFIX}{middle}{atomic_io.TEMP_SUFFIX}"
+
+
+def dead_pid() -> int:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    return int(dead.stdout)
+
+
+def test_temporary_names_carry_the_process_and_its_place(tmp_path):
+    handle, temporary = atomic_io._create_temporary(tmp_path)
+    os.close(handle)
+    name = os.path.basename(temporary)
+    assert name.startswith(f"{atomic_io.TEMP_PREFIX}{os.getpid()}-{atomic_io.place_identity()}-")
+    assert atomic_io._owner(name) == (os.getpid(), atomic_io.place_identity())
+    assert len(name) < 40  # a 254-byte output name still has room for its temporary
+
+
+def test_the_place_is_the_host_the_boot_and_the_pid_namespace(monkeypatch):
+    """Two containers on one host differ only in their PID namespace: their places differ."""
+    def place(host: str, boot: str, namespace: int) -> str:
+        monkeypatch.setattr(atomic_io, "_identity", None)
+        monkeypatch.setattr(atomic_io.socket, "gethostname", lambda: host)
+        monkeypatch.setattr(atomic_io, "_read_first_line", lambda path: boot)
+        real_stat = os.stat
+        monkeypatch.setattr(atomic_io.os, "stat", lambda path, *a, **k: (
+            os.stat_result((0, namespace, 0, 0, 0, 0, 0, 0, 0, 0)) if path == "/proc/self/ns/pid"
+            else real_stat(path, *a, **k)))
+        return atomic_io.place_identity()
+
+    here = place("vm", "boot-1", 4026531836)
+    assert place("vm", "boot-1", 4026531836) == here
+    assert place("vm", "boot-1", 4026532999) != here  # another PID namespace
+    assert place("vm", "boot-2", 4026531836) != here  # after a reboot
+    assert place("other", "boot-1", 4026531836) != here  # another host
+    monkeypatch.setattr(atomic_io, "_identity", None)
+
+
+def test_clean_up_leaves_files_of_other_places_unless_a_day_old(tmp_path):
+    """A live run in another container has a PID this process cannot see (os.kill says
+    "no such process"): its temporary file must survive; a day-old one of anywhere goes."""
+    here = atomic_io.place_identity()
+    elsewhere = "feedc0de" if here != "feedc0de" else "deadbeef"
+    gone = dead_pid()
+    ours_dead = tmp_path / temporary_name(gone, here, "aaaaaaaa")
+    ours_live = tmp_path / temporary_name(os.getpid(), here, "bbbbbbbb")
+    other_live = tmp_path / temporary_name(gone, elsewhere, "cccccccc")
+    other_old = tmp_path / temporary_name(gone, elsewhere, "dddddddd")
+    legacy_recent = tmp_path / temporary_name(gone, None, "eeeeeeee")
+    legacy_old = tmp_path / temporary_name(gone, None, "ffffffff")
+    for path in (ours_dead, ours_live, other_live, other_old, legacy_recent, legacy_old):
+        path.write_bytes(b"x")
+    day_and_more = time.time() - atomic_io.STALE_AFTER_SECONDS - 60
+    for path in (other_old, legacy_old):
+        os.utime(path, (day_and_more, day_and_more))
+    removed = atomic_io.remove_stale_temporaries(tmp_path)
+    assert sorted(removed) == sorted([ours_dead, other_old, legacy_old])
+    assert ours_live.exists() and other_live.exists() and legacy_recent.exists()
+
+
+# ------------------------------------------------------------------------ checked writes
+def test_a_checked_write_refuses_content_that_fails_its_check(tmp_path):
+    path = tmp_path / "table.csv"
+    path.write_text("old\n")
+
+    def two_rows(data: bytes) -> None:
+        if data.count(b"\n") != 2:
+            raise ValueError("not two rows")
+
+    with pytest.raises(atomic_io.WrittenFileInvalid, match="not two rows"):
+        atomic_io.write_checked(path, b"a\n", two_rows)
+    atomic_io.write_checked(path, b"a\nb\n", two_rows)
+    assert path.read_bytes() == b"a\nb\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["table.csv"]
+
+
+def test_bytes_the_disk_gives_back_differently_never_replace_the_file(tmp_path, monkeypatch):
+    """A file system that drops bytes without an error: the read-back catches it."""
+    path = tmp_path / "out.csv"
+    path.write_text("old\n")
+    real_open = open
+
+    def short_read_open(file, mode="r", *args, **kwargs):
+        handle = real_open(file, mode, *args, **kwargs)
+        if "r" in mode and "b" in mode and str(file).endswith(atomic_io.TEMP_SUFFIX):
+            data = handle.read()[:-3]
+            handle.close()
+            return io.BytesIO(data)
+        return handle
+
+    monkeypatch.setattr("builtins.open", short_read_open)
+    with pytest.raises(atomic_io.WrittenFileInvalid, match="read back"):
+        atomic_io.write_text(path, "new,table\n1,2\n")
+    monkeypatch.undo()
+    assert path.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+@pytest.mark.parametrize("failure", ["write", "fsync"])
+def test_a_full_disk_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch, failure):
+    path = tmp_path / "out.csv"
+    path.write_text("old\n")
+    if failure == "write":
+        full_disk.fill_disk_after(monkeypatch, room=5)
+    else:
+        full_disk.fail_fsync(monkeypatch)
+    with pytest.raises(OSError, match="No space left"):
+        atomic_io.write_text(path, "a long new table\n" * 20)
+    assert path.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]

@@ -20,7 +20,8 @@ NOVEL_SEED_OFFSET = 2000  # ... drawn with the training seed + this
 
 
 def figures(session: TrainingSession) -> tuple[dict, list[str]]:
-    builder = {"words": _words, "sentences": _sentences}.get(session.task.name)
+    """The extra measures the task's ``analyses.paper_extras`` names; ``({}, [])`` for none."""
+    builder = _EXTRAS.get(session.task.analyses.paper_extras)
     return builder(session) if builder else ({}, [])
 
 
@@ -98,3 +99,7 @@ def _sentences(session: TrainingSession) -> tuple[dict, list[str]]:
         f"  it joins the branch of: {', '.join(novel.siblings)}",
     ]
     return fields, lines
+
+
+# One builder per kind of extra measures (elman_core.tasks.base.PAPER_EXTRA_KINDS).
+_EXTRAS = {"word-boundaries": _words, "word-classes": _sentences}

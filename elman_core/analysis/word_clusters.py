@@ -25,17 +25,17 @@ from elman_core.analysis import hidden_states, paper_report
 from elman_core.analysis.clustering import Dendrogram
 from elman_core.analysis.figure_records import DendrogramDrawing, WordClusters
 from elman_core.model.trace import frozen
-from elman_core.tasks import sentences, words
-from elman_core.tasks.base import Sequence
+from elman_core.tasks import words
+from elman_core.tasks.base import Sequence, Task
 
 if TYPE_CHECKING:  # a session is analysed here, never trained: training sits above
     from elman_core.training.session import TrainingSession
 
-TASKS = ("sentences", "words")
 
 
-def supports(task_name: str) -> bool:
-    return task_name in TASKS
+def supports(task: Task) -> bool:
+    """The task has words whose hidden states can be clustered (its analyses say how)."""
+    return task.analyses.word_clusters in _CLUSTERERS
 
 
 def drawing_of(dendrogram: Dendrogram, class_of: Callable[[str], str]) -> DendrogramDrawing:
@@ -47,18 +47,16 @@ def drawing_of(dendrogram: Dendrogram, class_of: Callable[[str], str]) -> Dendro
 
 def cluster_session(session: TrainingSession) -> WordClusters:
     """Cluster the session's words now (weights frozen; the session is not changed)."""
-    name = session.task.name
-    if name == "sentences":
-        return _sentences(session)
-    if name == "words":
-        return _words(session)
-    raise ValueError(f"the {session.task.title} task has no words to cluster")
+    clusterer = _CLUSTERERS.get(session.task.analyses.word_clusters)
+    if clusterer is None:
+        raise ValueError(f"the {session.task.title} task has no words to cluster")
+    return clusterer(session)
 
 
 def _sentences(session: TrainingSession) -> WordClusters:
     data = paper_report.sentence_analysis(session)
     fit, novel = data["fit"], data["novel"]
-    class_of = sentences.WORD_CLASS.get
+    class_of = session.task.class_of.get
     summary = (
         f"RMS error against the next word {fit.rms_next_word:.3f} (paper 0.88); against the "
         f"next-word probabilities {fit.rms_vs_likelihood:.3f} (paper 0.053), mean cosine "
@@ -69,10 +67,10 @@ def _sentences(session: TrainingSession) -> WordClusters:
         + ", ".join(w for w, _ in novel.nearest[:3]) + ".",
     )
     return WordClusters(
-        "sentences", session.global_step, session.epoch,
+        session.task.name, session.global_step, session.epoch,
         drawing_of(data["dendrogram"], class_of),
         drawing_of(novel.dendrogram, class_of), novel.word,
-        sentences.CLASS_NAMES, summary)
+        session.task.class_names, summary)
 
 
 def word_end_means(network, sequence: Sequence) -> dict[str, np.ndarray]:
@@ -97,6 +95,11 @@ def _words(session: TrainingSession) -> WordClusters:
         "(units standardised, cosine distance, average linkage).",
         f"Top split: {', '.join(left)} | {', '.join(right)}.",
     )
-    return WordClusters("words", session.global_step, session.epoch,
+    return WordClusters(session.task.name, session.global_step, session.epoch,
                         drawing_of(dendrogram, lambda w: ""), None, "", (),
                         summary)
+
+
+# One clusterer per kind (elman_core.tasks.base.WORD_CLUSTER_KINDS): the word after its last
+# letter (letters in, words run together) or the word as the input (Figs. 7 and 8).
+_CLUSTERERS = {"word-ends": _words, "word-inputs": _sentences}

@@ -27,7 +27,8 @@ from elman_core.tasks.base import TaskError
 from elman_core.training import divergence
 from elman_core.training.session import TrainingSession
 
-__all__ = ["UsageError", "build_parser", "check_writable", "evaluation_summary", "run"]
+__all__ = ["UsageError", "add_training_options", "build_parser", "check_writable",
+           "evaluation_summary", "run", "session_from_args"]
 
 # The option that sets each setting, to name it in an error message.
 OPTIONS = {"n_hidden": "--hidden", "learning_rate": "--lr", "momentum": "--momentum",
@@ -54,6 +55,15 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="main.py train", description="Train an Elman network without the GUI.")
+    add_training_options(parser)
+    parser.add_argument("--json", type=Path, help="write losses, errors and accuracy as JSON here")
+    parser.add_argument("--save", type=Path, help="save the trained network (.npz)")
+    parser.add_argument("--quiet", action="store_true", help="print only the final report")
+    return parser
+
+
+def add_training_options(parser: argparse.ArgumentParser) -> None:
+    """What to train and how: the options ``main.py train`` and ``main.py figure`` share."""
     parser.add_argument("--task", default="xor", help="task name: " + ", ".join(tasks.names()))
     parser.add_argument("--preset", help="a named experiment (see --list)")
     parser.add_argument("--list", action="store_true", help="list tasks and presets, then exit")
@@ -69,12 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="keep the context across epochs instead of resetting it")
     parser.add_argument("--text", help="the text for --task text")
     parser.add_argument("--text-file", type=Path, help="a UTF-8 file with the text for --task text")
-    parser.add_argument("--json", type=Path, help="write losses, errors and accuracy as JSON here")
-    parser.add_argument("--save", type=Path, help="save the trained network (.npz)")
     parser.add_argument("--load", type=Path, help="start from a saved network (.npz)")
-    parser.add_argument("--quiet", action="store_true", help="print only the final report")
     add_model_options(parser)
-    return parser
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -118,7 +124,7 @@ def _task_and_settings(args):
         except TaskError as exc:
             raise UsageError(f"--preset {args.preset}: {exc}") from None
         task_name, overrides = preset.task, dict(preset.overrides)
-    if options and task_name != "text":
+    if options and not tasks.takes_text(task_name):
         raise UsageError("--text and --text-file go with --task text")
     try:
         task = tasks.get(task_name, **options)
@@ -244,6 +250,16 @@ def _run(argv: list[str], stdout, stderr) -> int:
     for line in paper_lines:
         print(line, file=stdout)
     return _write_outputs(args, session, summary, stdout, stderr)
+
+
+def session_from_args(args) -> tuple[TrainingSession, list[str]]:
+    """The session the training options ask for (new, or continuing ``--load``) and the
+    settings applied to a loaded network; UsageError, TaskError or ValueError if they are bad."""
+    task, settings = _task_and_settings(args)
+    session, applied = _make_session(task, settings, args)
+    if args.forget_context:
+        session.network.forget_context = True
+    return session, applied
 
 
 def _train(session: TrainingSession, progress: Progress) -> None:

@@ -1,8 +1,14 @@
 """Outputs that are never half-written: a temporary file in the same folder, then a rename.
 
-* Temporary names are short (``.elman-<pid>-<random>.tmp``), so a legal 254-character output
-  name still works, and say which process made them: the next run removes those whose process
-  is gone (after ``kill -9`` or a full disk), never another running process's.
+* Temporary names are short (``.elman-<pid>-<where>-<random>.tmp``), so a legal 254-character
+  output name still works, and say which process made them and where: ``<where>`` is a digest of
+  the host name, the boot and the PID namespace. The next run removes those of its own host,
+  boot and namespace whose process is gone (after ``kill -9`` or a full disk), never another
+  running process's; a file made elsewhere (another machine sharing the folder, a container, a
+  boot before) cannot be checked that way and is left alone unless it is a day old.
+* What is written can be checked before it replaces anything (:func:`write_checked`: an image
+  decodes, a table has every row), and is read back from the disk first, so a file system that
+  lost bytes without an error still leaves the old file.
 * Files are created with mode 0o666 and the kernel applies the umask, like any other program's
   output (not tempfile's 0o600).
 * A read-only existing file is refused, not silently replaced.
@@ -13,22 +19,33 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
+import socket
 import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+# What a check of written bytes raises when they are not what they should be (see write_checked).
+Check = Callable[[bytes], None]
+
 TEMP_PREFIX = ".elman-"
 TEMP_SUFFIX = ".tmp"
 DEFAULT_NAME_MAX = 255
-STALE_AFTER_SECONDS = 24 * 3600  # Windows only: no cheap "is that process alive?"
+# A temporary file whose process cannot be asked whether it still runs (Windows, another host,
+# boot or PID namespace) is removed only when it is this old: no write takes a day.
+STALE_AFTER_SECONDS = 24 * 3600
 
 
 class OutputPathError(ValueError):
     """An output that cannot be written; the message names the option (or file) and why."""
+
+
+class WrittenFileInvalid(OutputPathError):
+    """What was written did not check out (not whole, not readable); the old file was kept."""
 
 
 def folder_of(path: Path) -> Path:
@@ -86,8 +103,8 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
     except OSError:
         return removed
     for entry in entries:
-        pid = _owner_pid(entry.name)
-        if pid is None or not _is_stale(entry, pid):
+        owner = _owner(entry.name)
+        if owner is None or not _is_stale(entry, *owner):
             continue
         try:
             entry.unlink()
@@ -97,13 +114,17 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
     return removed
 
 
-def write_together(writers: dict[Path, Callable[[BinaryIO], object]]) -> None:
+def write_together(writers: dict[Path, Callable[[BinaryIO], object]],
+                   checks: dict[Path, Check] | None = None) -> None:
     """Write each path with its ``writer(handle)`` into a temporary file, then rename them all.
 
-    Nothing is renamed unless every file was written and flushed to disk; on any error every
-    temporary file is removed and the old outputs stay as they were. Raises OSError or
-    :class:`OutputPathError` (for a read-only existing file).
+    Nothing is renamed unless every file was written and flushed to disk and, for a path in
+    ``checks``, its bytes read back from the disk passed ``check(data)`` (which raises
+    ValueError to refuse them); on any error every temporary file is removed and the old outputs
+    stay as they were. Raises OSError, :class:`OutputPathError` (for a read-only existing file)
+    or :class:`WrittenFileInvalid`.
     """
+    checks = {Path(path): check for path, check in (checks or {}).items()}
     temporaries: dict[Path, str] = {}
     try:
         for path, writer in writers.items():
@@ -120,6 +141,8 @@ def write_together(writers: dict[Path, Callable[[BinaryIO], object]]) -> None:
                 writer(stream)
                 stream.flush()
                 os.fsync(stream.fileno())
+            if path in checks:
+                _check_written(path, temporary, checks[path])
         for path, temporary in list(temporaries.items()):
             os.replace(temporary, path)
             del temporaries[path]
@@ -134,11 +157,82 @@ def write_bytes(path: Path, data: bytes) -> None:
     write_together({Path(path): lambda stream: stream.write(data)})
 
 
+def write_checked(path: Path, data: bytes, check: Check | None = None) -> None:
+    """Replace ``path`` with ``data`` only if ``check(data)`` passes and the disk gives back
+    exactly ``data``; else keep the old file and raise (OSError, :class:`OutputPathError`,
+    :class:`WrittenFileInvalid`).
+
+    ``check`` (raising ValueError) is run on the bytes before anything is written — a picture
+    that does not decode is never written — and again on those read back.
+    """
+    path = Path(path)
+    if check is not None:
+        try:
+            check(data)
+        except ValueError as exc:
+            raise WrittenFileInvalid(f"{path}: not written, the content is not valid "
+                                     f"({exc})") from exc
+
+    def same_and_valid(written: bytes) -> None:
+        if written != data:
+            raise ValueError(f"{len(written):,} of {len(data):,} bytes read back as written")
+        if check is not None:
+            check(written)
+
+    write_together({path: lambda stream: stream.write(data)}, {path: same_and_valid})
+
+
+def write_text(path: Path, text: str, check: Check | None = None) -> None:
+    """:func:`write_checked` of ``text`` as UTF-8 (``\n`` line ends on every system)."""
+    write_checked(path, text.encode("utf-8"), check)
+
+
 # ------------------------------------------------------------------------------------ helpers
+def _check_written(path: Path, temporary: str, check: Check) -> None:
+    """Read the temporary file back from the disk and check it; WrittenFileInvalid if not."""
+    with open(temporary, "rb") as stream:
+        written = stream.read()
+    try:
+        check(written)
+    except ValueError as exc:
+        raise WrittenFileInvalid(f"{path}: the file written did not check out ({exc}); the "
+                                 "previous file is unchanged") from exc
+
+
+def place_identity() -> str:
+    """Eight hex digits naming this host, this boot and this PID namespace.
+
+    A process ID only means something within one namespace of one running system: two
+    containers sharing a folder both have a process 7, and after a reboot process 7 is
+    someone else. Parts that cannot be read (no /proc) are left out.
+    """
+    global _identity
+    if _identity is None:
+        parts = [socket.gethostname(), _read_first_line("/proc/sys/kernel/random/boot_id")]
+        try:
+            parts.append(str(os.stat("/proc/self/ns/pid").st_ino))
+        except OSError:
+            parts.append("")
+        _identity = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:8]
+    return _identity
+
+
+_identity: str | None = None
+
+
+def _read_first_line(path: str) -> str:
+    try:
+        with open(path, encoding="ascii", errors="replace") as handle:
+            return handle.readline().strip()
+    except OSError:
+        return ""
+
+
 def _create_temporary(folder: Path) -> tuple[int, str]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     while True:
-        name = f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}"
+        name = (f"{TEMP_PREFIX}{os.getpid()}-{place_identity()}-{secrets.token_hex(4)}"
+                f"{TEMP_SUFFIX}")
         temporary = os.path.join(folder, name)
         try:
             return os.open(temporary, flags, 0o666), temporary  # the umask applies
@@ -146,18 +240,24 @@ def _create_temporary(folder: Path) -> tuple[int, str]:
             continue
 
 
-def _owner_pid(name: str) -> int | None:
+def _owner(name: str) -> tuple[int, str | None] | None:
+    """(pid, place) of one of our temporary names; place None for the older names, which did
+    not say where they were made; None for any other name."""
     if not (name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)):
         return None
-    middle = name[len(TEMP_PREFIX):-len(TEMP_SUFFIX)]
-    pid, _, token = middle.partition("-")
-    if not (pid.isdigit() and len(token) == 8):
+    parts = name[len(TEMP_PREFIX):-len(TEMP_SUFFIX)].split("-")
+    if not parts[0].isdigit() or len(parts[-1]) != 8 or len(parts) not in (2, 3):
         return None
-    return int(pid)
+    place = parts[1] if len(parts) == 3 else None
+    if place is not None and len(place) != 8:
+        return None
+    return int(parts[0]), place
 
 
-def _is_stale(entry: Path, pid: int) -> bool:
-    if os.name == "nt":  # os.kill would end the process there: go by age instead
+def _is_stale(entry: Path, pid: int, place: str | None) -> bool:
+    # os.kill would end the process on Windows, and a PID of another host, boot or namespace
+    # names some other process here: only age tells.
+    if os.name == "nt" or place != place_identity():
         try:
             return time.time() - entry.stat().st_mtime > STALE_AFTER_SECONDS
         except OSError:

@@ -17,6 +17,7 @@ from elman_core.analysis import figures, word_clusters
 from elman_core.analysis.figure_records import HiddenSpace, PaperFigure, WordClusters
 from elman_core.analysis.hidden_states import Projection
 from elman_core.model.trace import ActivationHistory
+from elman_core.tasks.base import Task
 from elman_core.training.session import TrainingSession
 
 FIGURE_SECONDS = 0.5  # while running: the paper figure at most this often
@@ -53,13 +54,13 @@ class LiveFigures:
         if self._same(source, self._figure_source) or self._throttled(self._figure_at,
                                                                       FIGURE_SECONDS, running):
             return self.figure
-        self.figure = figures.paper_figure(session.task.name, session.sequence, errors,
+        self.figure = figures.paper_figure(session.task, session.sequence, errors,
                                            session.epoch if complete else 1, complete)
         self._figure_source, self._figure_at = source, self.clock()
         self.recomputed["figure"] += 1
         return self.figure
 
-    def hidden_space(self, task_name: str, history: ActivationHistory | None,
+    def hidden_space(self, task: Task, history: ActivationHistory | None,
                      all_symbols: tuple[str, ...], running: bool) -> HiddenSpace | None:
         """The recent hidden states projected, oriented like the previous projection."""
         if history is None:
@@ -68,7 +69,7 @@ class LiveFigures:
         if history is self._space_source or self._throttled(self._space_at, SPACE_SECONDS,
                                                             running):
             return self.space
-        made = figures.hidden_space(task_name, history.hidden, history.steps, history.symbols,
+        made = figures.hidden_space(task, history.hidden, history.steps, history.symbols,
                                     all_symbols, self._projection)
         self.space, self._projection = made if made is not None else (None, self._projection)
         self._space_source, self._space_at = history, self.clock()
@@ -81,7 +82,7 @@ class LiveFigures:
 
     def clusters_due(self, session: TrainingSession) -> bool:
         """A finished run of a task with words that has not been clustered automatically yet."""
-        if not (session.finished and word_clusters.supports(session.task.name)):
+        if not (session.finished and word_clusters.supports(session.task)):
             return False
         if self._auto_clustered_at == session.global_step:
             return False

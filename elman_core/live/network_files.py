@@ -1,21 +1,24 @@
 """The driver's File commands: save the live network, load one (switching to its task).
 
-:class:`NetworkFiles` is mixed into :class:`~elman_core.live.driver.TrainingDriver` and works on its
-``session``, ``comparison``, ``swap_in`` and ``_notify``.
+:class:`NetworkFiles` is held by :class:`~elman_core.live.driver.TrainingDriver`: it reads and
+changes the shared :class:`~elman_core.live.live_run.LiveRun` and installs a loaded network
+through the ``swap_in`` it is given (the driver's).
 """
 
 from __future__ import annotations
 
 import math
 import zipfile
+from collections.abc import Callable
 from typing import NamedTuple
 
 from elman_core import tasks
 from elman_core.files import limits
 from elman_core.files.persistence import load_network as read_network_file
 from elman_core.files.persistence import save_network
+from elman_core.live.live_run import LiveRun
 from elman_core.model.settings import RunSettings
-from elman_core.tasks.base import TaskError
+from elman_core.tasks.base import Task, TaskError
 from elman_core.training.session import TrainingSession
 
 # What reading a broken or hostile file can raise: persistence turns what it foresees into a
@@ -62,9 +65,14 @@ def _trained_so_far(epochs: int) -> str:
 class NetworkFiles:
     """Save and load of the driver (see the module docstring)."""
 
+    def __init__(self, live: LiveRun,
+                 swap_in: Callable[[TrainingSession, str], None]) -> None:
+        self.live = live
+        self.swap_in = swap_in  # installs a loaded session, playing on if a run was playing
+
     def save_network(self, path: str) -> FileOutcome:
         """Write the live network (and which task it learned) to ``path``."""
-        session, network = self.session, self.session.network
+        session, network = self.live.session, self.live.session.network
         extra = {"task": session.task.name, "task_title": session.task.title,
                  "epoch": session.epoch, "global_step": session.global_step,
                  "epoch_losses": [loss if math.isfinite(loss) else None
@@ -72,11 +80,11 @@ class NetworkFiles:
         try:
             save_network(network, path, extra)
         except (ValueError, OSError) as error:  # NetworkFileError is a ValueError
-            self._notify("error", f"The network was not saved: {error}")
+            self.live.notify("error", f"The network was not saved: {error}")
             return FileOutcome("save", False, str(error))
         text = (f"Saved the {network.n_input}-{network.n_hidden}-{network.n_output} network "
                 f"(epoch {session.epoch}) to {path}.")
-        self._notify("info", text)
+        self.live.notify("info", text)
         return FileOutcome("save", True, text)
 
     def load_network(self, path: str) -> FileOutcome:
@@ -86,10 +94,11 @@ class NetworkFiles:
         network keeps its weights; the new run counts its epochs on from the file's epochs trained
         (with the file's loss per epoch, when it has them).
         """
+        current = self.live.session
         try:
             _, extra = read_network_file(path)
             task = self._task_of_file(extra)
-            settings = (self.session.settings if task.name == self.session.task.name
+            settings = (current.settings if task.name == current.task.name
                         else RunSettings.for_task(task))
             session = TrainingSession.from_file(task, settings, path)
             epochs = epochs_trained(extra, session.steps_per_epoch)
@@ -98,10 +107,10 @@ class NetworkFiles:
             problem = str(error) if isinstance(error, ValueError) and str(error) else (
                 f"{path}: not a usable Elman Lab network file ({type(error).__name__}: "
                 f"{str(error)[:200]})")
-            self._notify("error", f"The network was not loaded: {problem} Nothing changed.")
+            self.live.notify("error", f"The network was not loaded: {problem} Nothing changed.")
             return FileOutcome("load", False, problem)
         network = session.network
-        switched = f" (switched to {task.title})" if task.name != self.session.task.name else ""
+        switched = f" (switched to {task.title})" if task.name != current.task.name else ""
         text = (f"Loaded the {network.n_input}-{network.n_hidden}-{network.n_output} network "
                 f"from {path}{switched}: training continues from its weights"
                 f"{_trained_so_far(epochs)}.")
@@ -109,15 +118,15 @@ class NetworkFiles:
             text += (f" It has trained all {session.settings.epochs:,} epochs of this run: "
                      "raise Epochs to train on.")
         if switched:
-            self.comparison = None
+            self.live.comparison = None
         self.swap_in(session, text)
-        self._notify("info", text)
+        self.live.notify("info", text)
         return FileOutcome("load", True, text)
 
-    def _task_of_file(self, extra: dict):
+    def _task_of_file(self, extra: dict) -> Task:
         """The task a network file was saved on (read defensively), else the current one."""
         name = extra.get("task")
-        current = self.session.task
+        current = self.live.session.task
         if not isinstance(name, str) or name == current.name or name not in tasks.names():
             return current
         return tasks.get(name)

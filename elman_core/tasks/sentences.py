@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .base import (
+    Analyses,
     Sequence,
     Task,
     TaskDefaults,
@@ -148,11 +149,18 @@ def make_task(n_sentences: int = 10_000) -> SentencesTask:
             "hidden unit over the words, then joins cosine distances by average linkage."
         ),
         source="Elman (1990), experiment 4 (Figs. 7 and 8)",
+        opening_speed=3_000,  # 6 epochs of 27,514 steps in about 55 s, before a class
         n_input=N_UNITS,
         n_output=N_UNITS,
         input_labels=UNITS,
         output_labels=UNITS,
         category_names=CLASS_NAMES,
+        category_axis="class of the word to predict",
+        class_names=CLASS_NAMES,
+        class_of=dict(WORD_CLASS),
+        class_title="word class",
+        analyses=Analyses(figure="word-strip", paper_extras="word-classes",
+                          word_clusters="word-inputs"),
         defaults=TaskDefaults(  # the rest as RunSettings: seed 42, online, sigmoid units
             n_hidden=150,
             learning_rate=0.05,

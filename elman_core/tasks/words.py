@@ -13,7 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import Sequence, Task, TaskDefaults, check_length, make_rng, prediction_sequence
+from .base import (
+    Analyses,
+    Sequence,
+    Task,
+    TaskDefaults,
+    check_length,
+    make_rng,
+    prediction_sequence,
+)
 
 # The paper's lexicon is not printed; its fragment "manyyearsagoaboyandgirllivedbythesea
 # theyplayedhappily" gives 14 words, and "dog" makes the 15th.
@@ -135,11 +143,15 @@ def make_task(n_sentences: int = 200) -> WordsTask:
             "1.7 times), and the test stream is new sentences drawn with seed + 1000."
         ),
         source="Elman (1990), experiment 3 (Fig. 6)",
+        opening_speed=1_000,  # 10 epochs of about 4,800 steps in about 50 s: Fig. 6 forms
         n_input=BITS,
         n_output=BITS,
         input_labels=tuple(f"bit {b + 1}" for b in range(BITS)),
         output_labels=tuple(f"bit {b + 1}" for b in range(BITS)),
         category_names=CATEGORY_NAMES,
+        category_axis="letter to predict",
+        analyses=Analyses(figure="word-onsets", paper_extras="word-boundaries",
+                          word_clusters="word-ends"),
         defaults=TaskDefaults(  # the rest as RunSettings: seed 42, online, sigmoid units
             n_hidden=20,
             learning_rate=0.5,

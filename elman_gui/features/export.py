@@ -1,9 +1,12 @@
 """Export what the student sees: the views as PNG / SVG, the numbers as CSV.
 
 The CSV functions are pure (a snapshot in, text out) and the writers only touch the one file
-asked for. The loss plot and the error bars are pyqtgraph plots and go through pyqtgraph's own
-exporters; whole widgets (the diagram with its colour key) are grabbed as a PNG or painted into
-a ``QSvgGenerator``.
+asked for, whole or not at all: each file is made in memory, written to a temporary file, read
+back and checked (the table has every row, the PNG decodes, the SVG parses), and only then
+renamed over the old one (:mod:`elman_gui.image_files`); a failure (a full disk) is an
+:class:`ExportError` and leaves the old file as it was. The loss plot and the error bars are
+pyqtgraph plots and go through pyqtgraph's own exporters; whole widgets (the diagram with its
+colour key) are grabbed as a PNG or painted into a ``QSvgGenerator``.
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401 (registers pg.exporters)
-from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtCore import QPoint, QSize
 from PySide6.QtGui import QPainter
-from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
-from elman_gui.snapshot import Snapshot
+from elman_core.files import atomic_io
+from elman_core.live.snapshot import Snapshot
+from elman_gui import image_files
 
 PNG_MIN_WIDTH = 800  # plots are exported at least this wide, whatever their size on screen
 
@@ -71,21 +75,39 @@ def read_csv(path: str | Path) -> list[list[str]]:
 
 
 def write_text(path: str | Path, text: str) -> Path:
+    """Write a CSV table whole or not at all (the rows read back before it replaces the old)."""
     path = Path(path)
+    rows = list(csv.reader(io.StringIO(text)))
+    return _saved(path, lambda: atomic_io.write_text(path, text, _same_rows(rows)))
+
+
+def _same_rows(rows: list[list[str]]) -> atomic_io.Check:
+    """A check that CSV bytes hold exactly ``rows`` (every row, each one whole)."""
+    def check(data: bytes) -> None:
+        found = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+        if found != rows:
+            raise ValueError(f"the table reads back as {len(found):,} rows, not {len(rows):,}")
+    return check
+
+
+def _saved(path: Path, write) -> Path:
+    """Run ``write()``; any failure is an ExportError saying the old file is unchanged."""
     try:
-        path.write_text(text, encoding="utf-8")
+        write()
     except OSError as error:
-        raise ExportError(f"{path}: cannot write the file ({error.strerror or error})") from error
+        raise ExportError(f"{path}: not saved ({error.strerror or error}); "
+                          f"{_old_file_note(path)}") from error
+    except ValueError as error:  # OutputPathError, WrittenFileInvalid, a picture Qt cannot make
+        raise ExportError(f"Not saved: {error}" if str(path) in str(error) else
+                          f"{path}: not saved ({error}); {_old_file_note(path)}") from error
     return path
+
+
+def _old_file_note(path: Path) -> str:
+    return "the file there is unchanged" if path.exists() else "no file was made"
 
 
 # ------------------------------------------------------------------------------------ images
-def _check_written(path: Path) -> Path:
-    if not path.is_file() or path.stat().st_size == 0:
-        raise ExportError(f"{path}: the picture could not be written")
-    return path
-
-
 def _plot_item(widget) -> pg.PlotItem:
     """The PlotItem inside one of the app's views (or a PlotWidget / PlotItem itself)."""
     if isinstance(widget, pg.PlotItem):
@@ -108,11 +130,7 @@ def plot_png(widget, path: str | Path, min_width: int = PNG_MIN_WIDTH) -> Path:
     exporter = pg.exporters.ImageExporter(item)
     width = max(int(item.sceneBoundingRect().width()), min_width)
     exporter.parameters()["width"] = width
-    try:
-        exporter.export(str(path))
-    except OSError as error:
-        raise ExportError(f"{path}: cannot write the file ({error})") from error
-    return _check_written(path)
+    return _saved(path, lambda: image_files.save_png(exporter.export(toBytes=True), path))
 
 
 def plot_svg(widget, path: str | Path) -> Path:
@@ -123,42 +141,29 @@ def plot_svg(widget, path: str | Path) -> Path:
     """
     path = Path(path)
     item = _plot_item(widget)
-    exporter = pg.exporters.SVGExporter(item)
     try:
-        exporter.export(str(path))
-    except OSError as error:
-        raise ExportError(f"{path}: cannot write the file ({error})") from error
+        data = pg.exporters.SVGExporter(item).export(toBytes=True)
     except (ValueError, IndexError, TypeError, AttributeError):  # pyqtgraph's parser
         views = item.scene().views() if item.scene() is not None else []
         if not views:
             raise ExportError(f"{path}: the plot is not on screen, nothing to draw") from None
         return widget_svg(views[0], path)
-    return _check_written(path)
+    return _saved(path, lambda: image_files.save_svg(data, path))
 
 
 def widget_png(widget: QWidget, path: str | Path) -> Path:
     """A PNG of the whole widget as on screen (``QWidget.grab``)."""
     path = Path(path)
-    if not widget.grab().save(str(path), "PNG"):
-        raise ExportError(f"{path}: cannot write the file")
-    return _check_written(path)
+    return _saved(path, lambda: image_files.save_png(widget.grab().toImage(), path))
 
 
 def widget_svg(widget: QWidget, path: str | Path, title: str = "Elman Lab") -> Path:
     """An SVG of the whole widget, painted into a QSvgGenerator (vector where Qt can)."""
     path = Path(path)
     size = widget.size() if widget.width() > 0 else QSize(800, 600)
-    generator = QSvgGenerator()
-    generator.setFileName(str(path))
-    generator.setSize(size)
-    generator.setViewBox(QRect(0, 0, size.width(), size.height()))
-    generator.setTitle(title)
-    painter = QPainter()
-    if not painter.begin(generator):
-        raise ExportError(f"{path}: cannot write the file")
-    try:
-        QWidget.render(widget, painter, QPoint(0, 0))  # not QGraphicsView.render
-    finally:
-        painter.end()
-    return _check_written(path)
 
+    def paint(painter: QPainter) -> None:
+        QWidget.render(widget, painter, QPoint(0, 0))  # not QGraphicsView.render
+
+    return _saved(path, lambda: image_files.save_svg(
+        image_files.painted_svg(paint, size, title), path))

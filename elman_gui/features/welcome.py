@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core import tasks
+from elman_gui import settings_store
 from elman_gui.resources import asset_path
 
 ART_SCHEME = "task-art"  # <img src="task-art:xor">: drawn by TaskArtBrowser, not loaded as a file
@@ -35,8 +36,8 @@ PREVIEW_SYMBOLS = 30
 
 
 def app_settings() -> QSettings:
-    """Elman Lab's own settings store (per user)."""
-    return QSettings("Elman Lab", "Elman Lab")
+    """Elman Lab's own settings store (per user; see :mod:`elman_gui.settings_store`)."""
+    return settings_store.app_settings()
 
 
 def _flag(settings: QSettings, key: str, default: bool) -> bool:
@@ -147,6 +148,7 @@ class WelcomeDialog(QDialog):
     """Pick a task: ``taskChosen(name)`` when the student presses Start (or double-clicks)."""
 
     taskChosen = Signal(str)
+    settingsNotSaved = Signal(str)  # why the "shown" / "show at startup" flags were not saved
 
     def __init__(self, parent: QWidget | None = None, settings: QSettings | None = None,
                  current: str | None = None) -> None:
@@ -177,7 +179,7 @@ class WelcomeDialog(QDialog):
                                         "always in Help ▸ Choose a task…).")
         self.show_at_startup.setChecked(_flag(self.settings, AT_STARTUP_KEY, False))
         self.show_at_startup.toggled.connect(
-            lambda on: self.settings.setValue(AT_STARTUP_KEY, bool(on)))
+            lambda on: self._remember(AT_STARTUP_KEY, bool(on)))
         buttons = QDialogButtonBox(self)
         self.start_button = buttons.addButton("Start this task",
                                               QDialogButtonBox.ButtonRole.AcceptRole)
@@ -204,7 +206,14 @@ class WelcomeDialog(QDialog):
         self.task_list.itemDoubleClicked.connect(lambda _item: self.accept())
         names = list(self.previews)
         self.task_list.setCurrentRow(names.index(current) if current in names else 0)
-        self.settings.setValue(SHOWN_KEY, True)
+        self.save_problem: str | None = None  # why a flag was not saved (None: saved)
+        self._remember(SHOWN_KEY, True)
+
+    def _remember(self, key: str, value: bool) -> None:
+        problem = settings_store.save(self.settings, key, value)
+        if problem is not None:
+            self.save_problem = problem
+            self.settingsNotSaved.emit(problem)
 
     def task_names(self) -> list[str]:
         return [self.task_list.item(row).data(Qt.ItemDataRole.UserRole)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from elman_core.model.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from elman_core.model.settings import BOUNDS, STRUCTURAL, RunSettings
+from elman_gui.panels.number_fields import DecimalField
 
 RULES = (("online", "Elman (1-step)"), ("bptt", "BPTT"))
 APPLY_IDLE = "Apply (no network change)"
@@ -56,15 +56,16 @@ def _spin(minimum: int, maximum: int, tip: str) -> QSpinBox:
 
 
 def _double(minimum: float, maximum: float, decimals: int, step: float, tip: str,
-            adaptive: bool = False) -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
+            adaptive: bool = False) -> DecimalField:
+    box = DecimalField()  # "0.5" is one half in every locale (not 5 in German)
     box.setRange(minimum, maximum)
     box.setDecimals(decimals)
     box.setSingleStep(step)
     box.setKeyboardTracking(False)
     if adaptive:
         box.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
-    box.setToolTip(f"{tip}\nAllowed: {minimum:g} to {maximum:g}.")
+    signs = " or ".join(f"“{sign}”" for sign in box.decimal_signs())
+    box.setToolTip(f"{tip}\nAllowed: {minimum:g} to {maximum:g}; decimals after {signs}.")
     return box
 
 

@@ -9,11 +9,11 @@ import pytest
 from elman_core import tasks
 from elman_core.analysis import figures, word_clusters
 from elman_core.live.live_figures import LiveFigures
+from elman_core.live.snapshot import FINISHED
 from elman_core.model.settings import RunSettings
 from elman_core.model.trace import ActivationHistory
 from elman_core.tasks import sentences
 from elman_core.training.session import TrainingSession
-from elman_gui.snapshot import FINISHED
 from elman_gui.views.figures.dendrogram_view import DendrogramView
 from elman_gui.views.figures.hidden_space import TRAJECTORY_STEPS, HiddenSpaceView
 from elman_gui.views.figures.paper_figure import PaperFigureView
@@ -25,7 +25,7 @@ def _figure(task_name, length, seed=0):
     sequence = tasks.get(task_name).make_sequence(length, seed)
     rng = np.random.default_rng(seed)
     unit_errors = rng.random(sequence.targets.shape) ** 2
-    return figures.paper_figure(task_name, sequence, unit_errors, epoch=3)
+    return figures.paper_figure(tasks.get(task_name), sequence, unit_errors, epoch=3)
 
 
 def test_paper_figure_draws_the_snapshots_figure(qtbot, make_snapshot):
@@ -74,8 +74,8 @@ def sentence_clusters():
 def test_dendrogram_leaves_are_the_words_coloured_by_class_with_zog(qtbot, make_snapshot,
                                                                     sentence_clusters):
     view = _shown(qtbot, DendrogramView(), 900, 800)
-    view.show_snapshot(make_snapshot(task_name="sentences", word_clusters=sentence_clusters,
-                                     global_step=600))
+    view.show_snapshot(make_snapshot(task_name="sentences", has_words=True,
+                                     word_clusters=sentence_clusters, global_step=600))
     drawing = sentence_clusters.with_novel
     assert view.drawing() is drawing
     assert view.leaf_labels() == list(drawing.labels)
@@ -99,9 +99,9 @@ def test_dendrogram_says_when_it_computes_and_asks_for_a_clustering(qtbot, make_
     view = _shown(qtbot, DendrogramView())
     view.show_snapshot(make_snapshot(task_name="xor"))
     assert not view.cluster_button.isEnabled() and "word tasks" in view.status.text()
-    view.show_snapshot(make_snapshot(task_name="sentences", clustering=True))
+    view.show_snapshot(make_snapshot(task_name="sentences", has_words=True, clustering=True))
     assert "Clustering" in view.status.text() and not view.cluster_button.isEnabled()
-    view.show_snapshot(make_snapshot(task_name="sentences"))
+    view.show_snapshot(make_snapshot(task_name="sentences", has_words=True))
     assert view.cluster_button.isEnabled() and view.leaf_labels() == []
     with qtbot.waitSignal(view.clusterRequested, timeout=1000):
         view.cluster_button.click()
@@ -111,7 +111,7 @@ def test_hidden_space_draws_the_projection_coloured_with_a_trajectory(qtbot, mak
     view = _shown(qtbot, HiddenSpaceView())
     rng = np.random.default_rng(3)
     symbols = tuple(rng.choice(["0", "1"], 80))
-    space, _ = figures.hidden_space("xor", rng.random((80, 4)), np.arange(80), symbols,
+    space, _ = figures.hidden_space(tasks.get("xor"), rng.random((80, 4)), np.arange(80), symbols,
                                     ("0", "1"))
     view.show_snapshot(make_snapshot(hidden_space=space))
     np.testing.assert_array_equal(view.drawn_points(), space.coordinates)
@@ -135,8 +135,8 @@ def test_hidden_space_keeps_its_orientation_across_two_recomputations(qtbot, mak
     for direction in ([0.6, -0.8], [0.8, -0.6]):
         hidden = np.outer(t, direction)
         history = ActivationHistory(hidden, hidden, np.zeros(40), np.arange(40), ("0",) * 40)
-        view.show_snapshot(make_snapshot(hidden_space=live.hidden_space("xor", history, ("0",),
-                                                                        running=False)))
+        space = live.hidden_space(tasks.get("xor"), history, ("0",), running=False)
+        view.show_snapshot(make_snapshot(hidden_space=space))
         drawn.append(view.drawn_points())
     assert np.sign(drawn[0][-1, 0]) == np.sign(drawn[1][-1, 0]) != 0
     np.testing.assert_allclose(np.abs(drawn[0][:, 0]), np.abs(drawn[1][:, 0]), rtol=1e-9)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from elman_gui.panels.controls import SpeedControl, TaskSelector
+from elman_gui.panels.controls import SPEED_MAX_WIDTH, SpeedControl, TaskSelector
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
 from tests.support.gui import running_window
 
@@ -253,12 +253,12 @@ def test_speed_labels_leave_out_what_would_overlap_never_the_chosen_one(qtbot):
     qtbot.addWidget(speed)
     speed.show()
     labels = speed._labels
-    for width, chosen in ((460, "100k/s"), (250, "100k/s"), (250, "300/s")):
+    for width, chosen in ((SPEED_MAX_WIDTH, "100k/s"), (250, "100k/s"), (250, "300/s")):
         speed.resize(width, speed.sizeHint().height())
         speed.set_label(chosen)
         speed.grab()  # paints
         assert chosen in labels.drawn and labels.drawn[-1] in ("max", chosen)
-        if width == 460:
+        if width == SPEED_MAX_WIDTH:
             assert labels.drawn == labels.labels  # room for all
         else:
             assert len(labels.drawn) < len(labels.labels)

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core import __version__, tasks
+from elman_core.live.snapshot import FINISHED
 from elman_core.training.session import TrainingSession
 from elman_gui.features import export
 from elman_gui.features.help_dialog import illustrative_network
 from elman_gui.features.welcome import should_show_at_startup
-from elman_gui.snapshot import FINISHED
 from tests.support.gui import rendered_where as shared_rendered_where
 from tests.support.gui import running_window
 
@@ -327,3 +327,68 @@ def test_help_explains_with_the_live_diagram_and_lists_the_real_shortcuts(window
     np.testing.assert_allclose(dialog.diagram.unit_values("output"), output)
     assert dialog.diagram.unit_labels("input") == ("a", "b")
     assert __version__ in dialog.tabs.widget(2).text()
+
+
+EXPORT_KINDS = [("csv", "loss-csv"), ("csv", "errors-csv"),
+                *((fmt, key) for key in ("loss", "errors", "diagram") for fmt in ("png", "svg"))]
+
+
+def export_kind(window, fmt: str, key: str, path: Path):
+    if fmt == "csv":
+        return window.student.export_csv(key, str(path))
+    return window.student.export_view(key, fmt, str(path))
+
+
+@pytest.mark.parametrize("failure", ["write", "fsync"])
+def test_a_full_disk_export_of_every_kind_keeps_the_old_file_and_says_so(
+        window, qtbot, tmp_path, monkeypatch, failure):
+    """Each kind is first exported whole, then again onto a disk that fills up (or fails to
+    flush): the call fails, the old file is the same bytes, no temporary is left, and the notice
+    is an error that says the file is unchanged — never "Saved …"."""
+    from tests import full_disk
+
+    train_epochs(qtbot, window, 1)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    old = {}
+    for fmt, key in EXPORT_KINDS:
+        path = folder / f"{key}.{fmt}"
+        assert export_kind(window, fmt, key, path) == path
+        old[path] = path.read_bytes()
+    window.actions_.step_epoch.trigger()  # new numbers, so a new file would differ
+    rendered_where(qtbot, window, lambda s: s.epoch == 2)
+    with monkeypatch.context() as patch:
+        if failure == "write":
+            full_disk.fill_disk_after(patch, room=20)
+        else:
+            full_disk.fail_fsync(patch)
+        for fmt, key in EXPORT_KINDS:
+            path = folder / f"{key}.{fmt}"
+            window.notice_bar.show_notice("info", "before")
+            assert export_kind(window, fmt, key, path) is None, (fmt, key)
+            text = window.notice_bar.text()
+            assert window.notice_bar.level == "error", (fmt, key, text)
+            assert str(path) in text and "No space left" in text and "unchanged" in text, text
+            assert "Saved" not in text
+            assert path.read_bytes() == old[path], (fmt, key)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in old)
+    for fmt, key in EXPORT_KINDS:  # and with room again, each is replaced
+        path = folder / f"{key}.{fmt}"
+        assert export_kind(window, fmt, key, path) == path
+    assert (folder / "loss-csv.csv").read_bytes() != old[folder / "loss-csv.csv"]
+
+
+def test_a_full_disk_screenshot_keeps_the_old_png(window, qtbot, tmp_path, monkeypatch, capsys):
+    from elman_gui.app import save_screenshot
+    from tests import full_disk
+
+    path = tmp_path / "old.png"
+    assert save_screenshot(window, str(path)) == 0
+    old = path.read_bytes()
+    assert not QImage(str(path)).isNull()
+    train_epochs(qtbot, window, 1)
+    full_disk.fill_disk_after(monkeypatch, room=4096)
+    assert save_screenshot(window, str(path)) == 1
+    assert "could not write the screenshot" in capsys.readouterr().err
+    assert path.read_bytes() == old
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".ini") == ["old.png"]

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from elman_gui.snapshot import PAUSED, Snapshot
+from elman_core.live.snapshot import PAUSED, Snapshot
 
 
 def build_snapshot(

@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from elman_core.analysis.figure_records import DendrogramDrawing, WordClusters
-from elman_gui.snapshot import Snapshot
+from elman_core.live.snapshot import Snapshot
 from elman_gui.views.diagram.segments_item import SegmentsItem
 from elman_gui.views.figures import figure_parts
 from elman_gui.views.style import category_colors, palette
@@ -63,10 +64,20 @@ class DendrogramView(QWidget):
         self.legend = QLabel(self)
         self.legend.setWordWrap(True)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
+        # The caption's statistics fold away (they are long), so the tree keeps most of the tab.
+        self.details_button = QToolButton(self)
+        self.details_button.setText("Statistics")
+        self.details_button.setCheckable(True)
+        self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.details_button.setAutoRaise(True)
+        self.details_button.setToolTip("Show or hide when the words were clustered and how "
+                                       "well the tree's top splits follow the word classes.")
+        self.details_button.toggled.connect(lambda _: self._show_details())
         buttons = QHBoxLayout()
         buttons.setContentsMargins(8, 0, 8, 0)
         buttons.addWidget(self.cluster_button)
         buttons.addWidget(self.novel_box)
+        buttons.addWidget(self.details_button)
         buttons.addStretch(1)
 
         self._plot, item, self._view = figure_parts.still_plot(self, grid_x=True, grid_y=False)
@@ -80,28 +91,24 @@ class DendrogramView(QWidget):
         item.addItem(self._dots)
         self._labels: list[pg.TextItem] = []
 
-        # Everything scrolls as one page: on a small screen the tree keeps a readable row per
-        # leaf (MIN_LEAF_PX) instead of squeezing its labels on top of each other.
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.setSpacing(3)
-        for label in (self.title, self.status):
-            label.setContentsMargins(8, 0, 8, 0)
-            layout.addWidget(label)
-        layout.addLayout(buttons)
-        for label in (self.summary, self.legend):
-            label.setContentsMargins(8, 0, 8, 0)
-            layout.addWidget(label)
-        layout.addWidget(self._plot, 1)
+        # Only the tree scrolls: on a small screen it keeps a readable row per leaf
+        # (MIN_LEAF_PX) instead of squeezing its labels on top of each other, and the caption
+        # above it stays short (the statistics fold away) so the tree keeps most of the tab.
         self._scroll = QScrollArea(self)
-        self._scroll.setWidget(page)
+        self._scroll.setWidget(self._plot)
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self._scroll)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(3)
+        self.title.setContentsMargins(8, 0, 8, 0)
+        layout.addWidget(self.title)
+        layout.addLayout(buttons)
+        for label in (self.status, self.summary, self.legend):
+            label.setContentsMargins(8, 0, 8, 0)
+            layout.addWidget(label)
+        layout.addWidget(self._scroll, 1)
 
         self._clusters: WordClusters | None = None
         self._task_name = ""
@@ -135,9 +142,13 @@ class DendrogramView(QWidget):
     def segments(self) -> np.ndarray:
         return self._segments.groups()[0]
 
+    def tree_viewport(self):
+        """The scroll area the tree is drawn in (tests: how much of the tab it gets)."""
+        return self._scroll
+
     # -------------------------------------------------------------------- internals
     def _show_status(self, snapshot: Snapshot | None) -> None:
-        supported = snapshot is not None and snapshot.task_name in ("sentences", "words")
+        supported = snapshot is not None and snapshot.has_words
         clustering = snapshot is not None and snapshot.clustering
         self.cluster_button.setEnabled(supported and not clustering)
         clusters = snapshot.word_clusters if snapshot is not None else None
@@ -157,6 +168,16 @@ class DendrogramView(QWidget):
                        else "."))
         if text != self.status.text():
             self.status.setText(text)
+        self._show_details()
+
+    def _show_details(self) -> None:
+        """The status is a hint until a tree is drawn; then it and the statistics fold away."""
+        clustered = self._clusters is not None
+        self.details_button.setVisible(clustered)
+        self.details_button.setArrowType(Qt.ArrowType.DownArrow if self.details_button.isChecked()
+                                         else Qt.ArrowType.RightArrow)
+        self.status.setVisible(not clustered or self.details_button.isChecked())
+        self.summary.setVisible(clustered and self.details_button.isChecked())
 
     def _draw(self, force: bool = False) -> None:
         clusters = self._clusters
@@ -170,7 +191,7 @@ class DendrogramView(QWidget):
             return
         self._drawn = drawing
         self.summary.setText("\n".join(clusters.summary) if clusters is not None else "")
-        self.summary.setVisible(clusters is not None)
+        self._show_details()
         self.legend.setText(self._legend_html(clusters))
         self.legend.setVisible(bool(self.legend.text()))
         if drawing is None:

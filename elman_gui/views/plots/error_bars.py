@@ -12,19 +12,12 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
-from elman_gui.snapshot import Snapshot
+from elman_core.live.snapshot import Snapshot
 from elman_gui.views.plots.steady_range import steady_range
 from elman_gui.views.style import palette
 
 BY_POSITION, BY_OUTPUT = "position", "output"
 _X_LABELS = {BY_POSITION: "kind of step (what the target is)", BY_OUTPUT: "output unit"}
-# What the bars of each task are: a step's category is that of its target (what is predicted).
-_CATEGORY_TITLES = {
-    "xor": "bit to predict", "alternating": "last bit seen",
-    "counting": "number to predict", "end-of-sequence": "count to predict",
-    "letters": "letter to predict", "words": "letter to predict",
-    "sentences": "class of the word to predict", "text": "character to predict",
-}
 _CHAR_PX = 7  # rough width of one tick-label character
 UPRIGHT_SHARE = 0.4  # of the plot's height, at most, for upright tick labels
 VALUE_TEXT_LIMIT = 12  # write each bar's value above it while there are at most this many bars
@@ -80,6 +73,7 @@ class ErrorBarsView(QWidget):
         toolbar = QHBoxLayout()
         toolbar.setContentsMargins(8, 4, 8, 0)
         toolbar.addWidget(QLabel("<b>Error</b> in the latest epoch", self))
+        toolbar.itemAt(0).widget().setWordWrap(True)  # narrow windows: two lines, not wider
         toolbar.addStretch(1)
         toolbar.addWidget(self.position_button)
         toolbar.addWidget(self.output_button)
@@ -101,7 +95,7 @@ class ErrorBarsView(QWidget):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Show the latest epoch's errors; only touches the plot when a number changed."""
         self._snapshot = snapshot
-        title = self._x_label(snapshot.task_name)
+        title = self._x_label(snapshot)
         if title != self._plot.getPlotItem().getAxis("bottom").labelText:
             self._plot.getPlotItem().setLabel("bottom", title)
         if self._mode == BY_POSITION:
@@ -179,14 +173,16 @@ class ErrorBarsView(QWidget):
                 text.setFont(palette.font(8))
                 item.addItem(text, ignoreBounds=True)
                 self._value_texts.append(text)
-        item.setLabel("bottom", self._x_label(
-            self._snapshot.task_name if self._snapshot is not None else ""))
+        item.setLabel("bottom", self._x_label(self._snapshot))
         self._view.setXRange(-0.6, max(len(names), 1) - 0.4, padding=0)
         self._update_ticks()
 
-    def _x_label(self, task_name: str) -> str:
+    def _x_label(self, snapshot: Snapshot | None) -> str:
+        """What the bars are: the task says what its categories are (a step's category is
+        that of its target, what is predicted)."""
         if self._mode == BY_POSITION:
-            return _CATEGORY_TITLES.get(task_name, _X_LABELS[BY_POSITION])
+            axis = snapshot.category_axis if snapshot is not None else ""
+            return axis or _X_LABELS[BY_POSITION]
         return _X_LABELS[BY_OUTPUT]
 
     def x_label(self) -> str:

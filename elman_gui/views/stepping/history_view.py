@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
+from elman_core.live.snapshot import ActivationHistory, Snapshot
 from elman_core.model.trace import describe_step
-from elman_gui.snapshot import ActivationHistory, Snapshot
 from elman_gui.views.style import palette
 
 DEFAULT_LENGTH = 100

@@ -102,6 +102,8 @@ class Snapshot:
     hidden_space: HiddenSpace | None = None  # the recent hidden states on two components
     word_clusters: WordClusters | None = None  # Figs. 7 and 8, computed on demand
     clustering: bool = False  # the word clusters are being computed now
+    category_axis: str = ""  # what a category is ("bit to predict"); "": the views' default
+    has_words: bool = False  # the task's words can be clustered (the Dendrogram tab)
 
     def epoch_curve(self) -> tuple[np.ndarray, np.ndarray]:
         """``(epoch, mean loss)`` of the epoch-loss curve: x is :attr:`epoch_loss_x`, or 1…n."""
@@ -170,6 +172,7 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         comparison_label="" if driver.comparison is None else driver.comparison.label,
         paper_figure=paper_figure, hidden_space=hidden_space,
         word_clusters=driver.figures.clusters, clustering=driver.figures.clustering,
+        category_axis=task.category_axis, has_words=task.analyses.has_words,
     )
 
 
