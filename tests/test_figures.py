@@ -145,21 +145,27 @@ def _session(name, **overrides):
     return TrainingSession(task, RunSettings.for_task(task, **overrides))
 
 
-def test_live_paper_figure_is_recomputed_when_an_epoch_ends_at_most_every_half_second():
+def test_live_paper_figure_follows_every_completed_epoch_and_throttles_only_the_first():
     session = _session("xor", sequence_length=120, epochs=50)
     clock = FakeClock()
     live = LiveFigures(clock=clock)
     first = live.paper_figure(session, running=True)
     assert not first.complete and live.recomputed["figure"] == 1
     assert live.paper_figure(session, running=True) is first  # nothing changed
-    session.run(session.steps_per_epoch)
-    assert live.paper_figure(session, running=True) is first  # changed, but too soon
+    session.run(10)
+    assert live.paper_figure(session, running=True) is first  # the first epoch: too soon
     clock.now += FIGURE_SECONDS
+    partial = live.paper_figure(session, running=True)
+    assert partial is not first and not partial.complete
+    session.run(session.steps_per_epoch - 10)
+    # A completed epoch at once, even while running (one truth: the caption names the same
+    # epoch as the loss label and the error bars).
     second = live.paper_figure(session, running=True)
-    assert second is not first and second.complete and second.epoch == 1
+    assert second.complete and second.epoch == 1
     session.run(session.steps_per_epoch)
-    third = live.paper_figure(session, running=False)  # paused: at once
-    assert third.epoch == 2 and live.recomputed["figure"] == 3
+    third = live.paper_figure(session, running=True)
+    assert third.epoch == 2 and live.recomputed["figure"] == 4
+    assert live.paper_figure(session, running=True) is third  # nothing changed
     expected = figures.paper_figure(tasks.get("xor"),
                                     session.sequence, session.previous_unit_errors, 2)
     np.testing.assert_array_equal(third.panels[0].values, expected.panels[0].values)
@@ -181,20 +187,30 @@ def test_word_end_means_average_the_hidden_state_after_each_words_last_letter():
     assert many  # 200 sentences: "many years ago" starts some of them
     np.testing.assert_allclose(means["many"], run[many].mean(axis=0), rtol=1e-12)
     clusters = word_clusters.cluster_session(session)
-    assert sorted(clusters.words.labels) == sorted(means) and clusters.with_novel is None
-    assert clusters.words.icoord.shape == (len(means) - 1, 4)
+    assert [t.key for t in clusters.trees] == ["paper", "standardised"]
+    for tree in clusters.trees:
+        assert sorted(tree.words.labels) == sorted(means) and tree.with_novel is None
+        assert tree.words.icoord.shape == (len(means) - 1, 4)
 
 
 def test_sentences_clusters_have_every_word_and_zog_only_in_fig8():
     session = _session("sentences", sequence_length=400, n_hidden=20)
     session.run(500)
     clusters = word_clusters.cluster_session(session)
-    assert sorted(clusters.words.labels) == sorted(sentences.LEXICON)
-    assert sorted(clusters.with_novel.labels) == sorted((*sentences.LEXICON, "zog"))
+    # Fig. 7 by the paper's method first, the project's as an option, then Fig. 9's tokens.
+    assert [t.key for t in clusters.trees] == ["paper", "standardised", "tokens"]
+    assert "Euclidean distance, average linkage, raw means" == clusters.trees[0].method
+    for tree in clusters.trees[:2]:
+        assert sorted(tree.words.labels) == sorted(sentences.LEXICON)
+        assert sorted(tree.with_novel.labels) == sorted((*sentences.LEXICON, "zog"))
+        for drawing in (tree.words, tree.with_novel):
+            assert drawing.classes == tuple(sentences.WORD_CLASS[w] for w in drawing.labels)
+        assert any('"man" ranks' in line for line in tree.summary)
     assert clusters.novel_word == "zog" and clusters.global_step == 500
-    for drawing in (clusters.words, clusters.with_novel):
-        assert drawing.classes == tuple(sentences.WORD_CLASS[w] for w in drawing.labels)
-    assert any("0.88" in line for line in clusters.summary)
+    assert any("0.916" in line for line in clusters.summary)
+    tokens = clusters.trees[2]
+    assert tokens.with_novel is None and set(tokens.words.classes) <= set(tokens.class_names)
+    assert all(("BOY" in label) or ("GIRL" in label) for label in tokens.words.labels)
 
 
 def test_driver_clusters_a_finished_word_run_once_and_refuses_other_tasks():

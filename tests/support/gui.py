@@ -8,6 +8,8 @@ import numpy as np
 
 from elman_core.live.snapshot import PAUSED, Snapshot
 
+SMALL = (1024, 640)  # a small school laptop's window
+
 
 def build_snapshot(
     n_input: int = 1,
@@ -128,3 +130,13 @@ def shown(qtbot, view, width=900, height=650):
     view.show()
     qtbot.waitExposed(view)
     return view
+
+
+def settle(qtbot, window):
+    """Let a shown window finish its deferred layout (dock fitting, the views' own layouts)."""
+    from PySide6.QtWidgets import QApplication
+
+    qtbot.waitExposed(window)
+    for _ in range(5):
+        QApplication.processEvents()
+        qtbot.wait(20)
