@@ -177,5 +177,4 @@ def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
 def _wants_clusters(window: MainWindow, snapshot) -> bool:
     """The screenshot shows the dendrogram of a word task that has not been clustered yet."""
     shown = window.focus_mode.focused or window.figure_tabs.current_view()
-    return shown == "dendrogram" and snapshot.word_clusters is None \
-        and snapshot.task_name in ("words", "sentences")
+    return shown == "dendrogram" and snapshot.word_clusters is None and snapshot.has_words

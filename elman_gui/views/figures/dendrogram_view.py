@@ -45,8 +45,7 @@ class DendrogramView(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.title = QLabel("<b>Figs. 7, 8 and 9</b>: the words' mean hidden vectors, and "
-                            "single tokens, clustered", self)
+        self.title = QLabel("<b>Figs. 7, 8 and 9</b>: words and tokens, clustered", self)
         self.title.setWordWrap(True)
         self.cluster_button = QPushButton("Cluster the hidden states", self)
         self.cluster_button.setToolTip(
@@ -88,16 +87,13 @@ class DendrogramView(QWidget):
         buttons.addWidget(self.novel_box)
         buttons.addWidget(self.details_button)
         buttons.addStretch(1)
-        # The list on its own row: beside the button it would make the page wider than a small
-        # screen's tab, and the page does not scroll sideways.
-        choice_row = QHBoxLayout()
-        choice_row.setContentsMargins(8, 0, 8, 0)
-        self.choice_label = QLabel("Show:", self)
-        choice_row.addWidget(self.choice_label)
-        choice_row.addWidget(self.tree_choice)
-        choice_row.addStretch(1)
+        # The list of trees sits on the title's row: a row of its own would take the height a
+        # small screen's tree needs, and beside the buttons it would make the tab too wide.
+        title_row = QHBoxLayout()
+        title_row.setContentsMargins(8, 0, 8, 0)
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.tree_choice)
         self.tree_choice.hide()  # until a clustering with several trees arrives
-        self.choice_label.hide()
 
         self._plot, item, self._view = figure_parts.still_plot(self, grid_x=True, grid_y=False)
         item.hideAxis("left")
@@ -121,10 +117,8 @@ class DendrogramView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(3)
-        self.title.setContentsMargins(8, 0, 8, 0)
-        layout.addWidget(self.title)
+        layout.addLayout(title_row)
         layout.addLayout(buttons)
-        layout.addLayout(choice_row)
         for label in (self.status, self.summary, self.legend):
             label.setContentsMargins(8, 0, 8, 0)
             layout.addWidget(label)
@@ -225,7 +219,6 @@ class DendrogramView(QWidget):
         self.tree_choice.setCurrentIndex(keys.index(key) if key in keys else 0)
         self.tree_choice.blockSignals(False)
         self.tree_choice.setVisible(len(titles) > 1)
-        self.choice_label.setVisible(len(titles) > 1)
 
     def _draw(self, force: bool = False) -> None:
         clusters, tree = self._clusters, self.tree()
