@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
         description="Watch an Elman network learn. Use `main.py train --help` for the headless "
         "runner, `main.py figure --help` to save a task's figure without the window.",
     )
+    parser.add_argument("lesson", nargs="?", metavar="LESSON.toml",
+                        help="a lesson file to open: its task, settings, view and note")
     parser.add_argument("--task", help="the task to open with (default: xor)")
     parser.add_argument("--text", help="text for the text task")
     parser.add_argument("--screenshot", metavar="PATH",
@@ -52,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     from elman_gui.app import run_gui
 
     return run_gui(args.task, args.screenshot, args.steps, args.text, args.size, args.view,
-                   focus=args.focus, large_type=args.large_type)
+                   focus=args.focus, large_type=args.large_type, lesson_path=args.lesson)
 
 
 # The views focus mode can give the window (elman_gui.features.focus_mode); named here so that

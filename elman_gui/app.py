@@ -15,6 +15,7 @@ from elman_core import tasks
 from elman_core.cli.command_line import UsageError, check_writable
 from elman_core.live.snapshot import DIVERGED, FINISHED, RUNNING
 from elman_core.tasks.base import TaskError
+from elman_core.training.lessons import LessonError, read_lesson
 from elman_gui import image_files, interrupt, resources, settings_store
 from elman_gui.main_window import MainWindow
 from elman_gui.worker import Trainer
@@ -70,20 +71,30 @@ def create_window(task_name: str, task_options: dict, full_speed: bool = False,
 
 def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | None,
             size: tuple[int, int] | None = None, view: str | None = None,
-            focus: str | None = None, large_type: bool = False) -> int:
+            focus: str | None = None, large_type: bool = False,
+            lesson_path: str | None = None) -> int:
     """Open Elman Lab (``size``: the window's, else fit the screen). With ``screenshot``: train
-    ``steps`` timesteps at full speed (whatever the task's opening pace), save a PNG, exit."""
+    ``steps`` timesteps at full speed (whatever the task's opening pace), save a PNG, exit.
+    ``lesson_path``: open that lesson file (``task`` and ``text`` must then be None)."""
+    lesson = None
     try:
+        if lesson_path is not None:
+            if task is not None or text is not None:
+                raise UsageError("a lesson names its task itself; leave out --task and --text")
+            lesson = read_lesson(lesson_path)
+            task, text = lesson.task, lesson.task_options.get("text")
         name, options = task_choice(task, text)
         if screenshot:
             check_writable("--screenshot", Path(screenshot))  # before training, not after
-    except (TaskError, UsageError) as error:
+    except (TaskError, UsageError, LessonError) as error:
         print(f"elman-lab: {error}", file=sys.stderr)
         return 2
     try:
         app, window = create_window(name, options, full_speed=bool(screenshot), size=size)
     except KeyboardInterrupt:  # Ctrl-C before the window was up
         return interrupt.INTERRUPTED_EXIT_CODE
+    if lesson is not None:
+        window.lessons.apply(lesson)  # its settings, view and note (the task is open already)
     if view:
         window.figure_tabs.show_view(view)  # the paper figure, hidden space or dendrogram
     window.focus_mode.large_type_action.setChecked(large_type)
@@ -154,6 +165,8 @@ def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
                 and snapshot is trainer.latest):
             timer.stop()
             window.paint_newest()
+            if window.notice_bar.level == "info":  # "Finished…": it would go in 8 s anyway
+                window.notice_bar.hide()
             app.processEvents()
             outcome["code"] = save_screenshot(window, path)
             app.quit()
@@ -177,4 +190,5 @@ def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
 def _wants_clusters(window: MainWindow, snapshot) -> bool:
     """The screenshot shows the dendrogram of a word task that has not been clustered yet."""
     shown = window.focus_mode.focused or window.figure_tabs.current_view()
-    return shown == "dendrogram" and snapshot.word_clusters is None and snapshot.has_words
+    return shown == "dendrogram" and snapshot.word_clusters is None \
+        and snapshot.has_words

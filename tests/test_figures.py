@@ -145,21 +145,27 @@ def _session(name, **overrides):
     return TrainingSession(task, RunSettings.for_task(task, **overrides))
 
 
-def test_live_paper_figure_is_recomputed_when_an_epoch_ends_at_most_every_half_second():
+def test_live_paper_figure_follows_every_completed_epoch_and_throttles_only_the_first():
     session = _session("xor", sequence_length=120, epochs=50)
     clock = FakeClock()
     live = LiveFigures(clock=clock)
     first = live.paper_figure(session, running=True)
     assert not first.complete and live.recomputed["figure"] == 1
     assert live.paper_figure(session, running=True) is first  # nothing changed
-    session.run(session.steps_per_epoch)
-    assert live.paper_figure(session, running=True) is first  # changed, but too soon
+    session.run(10)
+    assert live.paper_figure(session, running=True) is first  # the first epoch: too soon
     clock.now += FIGURE_SECONDS
+    partial = live.paper_figure(session, running=True)
+    assert partial is not first and not partial.complete
+    session.run(session.steps_per_epoch - 10)
+    # A completed epoch at once, even while running (one truth: the caption names the same
+    # epoch as the loss label and the error bars).
     second = live.paper_figure(session, running=True)
-    assert second is not first and second.complete and second.epoch == 1
+    assert second.complete and second.epoch == 1
     session.run(session.steps_per_epoch)
-    third = live.paper_figure(session, running=False)  # paused: at once
-    assert third.epoch == 2 and live.recomputed["figure"] == 3
+    third = live.paper_figure(session, running=True)
+    assert third.epoch == 2 and live.recomputed["figure"] == 4
+    assert live.paper_figure(session, running=True) is third  # nothing changed
     expected = figures.paper_figure(tasks.get("xor"),
                                     session.sequence, session.previous_unit_errors, 2)
     np.testing.assert_array_equal(third.panels[0].values, expected.panels[0].values)

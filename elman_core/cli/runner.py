@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -22,10 +23,11 @@ from elman_core.cli.runner_checks import (
     resume_extra,
 )
 from elman_core.files import atomic_io, limits, persistence
-from elman_core.model import activations
+from elman_core.model import activations, rules
 from elman_core.model.settings import RunSettings, SettingsError
 from elman_core.tasks.base import TaskError
 from elman_core.training import divergence
+from elman_core.training.lessons import LessonError, read_lesson
 from elman_core.training.session import TrainingSession
 
 __all__ = ["UsageError", "add_training_options", "build_parser", "check_writable",
@@ -68,8 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_training_options(parser: argparse.ArgumentParser) -> None:
     """What to train and how: the options ``main.py train`` and ``main.py figure`` share."""
-    parser.add_argument("--task", default="xor", help="task name: " + ", ".join(tasks.names()))
+    parser.add_argument("--task", help="task name (default xor): " + ", ".join(tasks.names()))
     parser.add_argument("--preset", help="a named experiment (see --list)")
+    parser.add_argument("--lesson", type=Path, help="a lesson file (.toml): its task, settings "
+                        "and seed, as the app opens it; other options change them")
     parser.add_argument("--list", action="store_true", help="list tasks and presets, then exit")
     parser.add_argument("--hidden", type=int, help="hidden (and context) units")
     parser.add_argument("--lr", "--learning-rate", dest="learning_rate", type=float)
@@ -94,7 +98,7 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     """The settings the app's parameter panel and Memory menu have beyond the basic ones."""
     parser.add_argument("--weight-scale", type=float,
                         help="starting weights: this × a standard normal draw")
-    parser.add_argument("--rule", choices=activations.RULES,
+    parser.add_argument("--rule", choices=rules.RULES,
                         help="online (Elman's: update after every step) or bptt")
     parser.add_argument("--window", type=int, help="BPTT: steps per update (0: whole segment "
                         "between context resets); windows do not overlap, gradients are summed")
@@ -123,8 +127,11 @@ def _task_and_settings(args):
         options["text"] = read_text_file(args.text_file)
     elif args.text is not None:
         options["text"] = args.text.removeprefix("\ufeff")
-    task_name = args.task
+    task_name = args.task or "xor"
     overrides = {}
+    if args.lesson is not None:
+        task_name, overrides, lesson_options = _lesson_run(args)
+        options = options or lesson_options
     if args.preset is not None:
         try:
             preset = tasks.preset(args.preset)
@@ -244,6 +251,8 @@ def _run(argv: list[str], stdout, stderr) -> int:
 
     if not args.quiet:
         net = session.network
+        if args.lesson is not None:
+            print(f"Lesson: {args.lesson_title}", file=stdout)
         print(f"{task.title}: {net.n_input}-{net.n_hidden}-{net.n_output} network, "
               f"{session.steps_per_epoch} steps per epoch, {settings.epochs} epochs, "
               f"learning rate {net.learning_rate}", file=stdout)
@@ -375,6 +384,22 @@ def _json_document(session: TrainingSession, summary: dict) -> dict:
 def _end_progress_line(stream) -> None:
     if getattr(stream, "isatty", lambda: False)():
         stream.write("\n")  # leave the progress bar's line before the message
+
+
+def _lesson_run(args) -> tuple[str, dict, dict]:
+    """The task, every setting and the task options of ``--lesson`` (a clear usage error for a
+    bad lesson or an option that would contradict it)."""
+    if args.task is not None or args.preset is not None:
+        raise UsageError("--lesson names the task itself; leave out --task and --preset")
+    try:
+        lesson = read_lesson(args.lesson)
+    except LessonError as exc:
+        raise UsageError(f"--lesson {exc}") from None
+    if (args.text is not None or args.text_file is not None) and lesson.task != "text":
+        raise UsageError(f"--text and --text-file go with a lesson of the text task; "
+                         f"{args.lesson} is about {lesson.task!r}")
+    args.lesson_title = lesson.title  # printed above the run
+    return lesson.task, dataclasses.asdict(lesson.settings), dict(lesson.task_options)
 
 
 def _task_option(args, task_name: str) -> str:

@@ -17,7 +17,7 @@ from elman_core.files import limits
 from elman_core.files.persistence import load_network as read_network_file
 from elman_core.files.persistence import save_network
 from elman_core.live.live_run import LiveRun
-from elman_core.model.settings import RunSettings
+from elman_core.model.settings import BOUNDS, RunSettings
 from elman_core.tasks.base import Task, TaskError
 from elman_core.training.session import TrainingSession
 
@@ -102,6 +102,9 @@ class NetworkFiles:
                         else RunSettings.for_task(task))
             session = TrainingSession.from_file(task, settings, path)
             epochs = epochs_trained(extra, session.steps_per_epoch)
+            if epochs >= settings.epochs:  # Play trains on at once, without editing Epochs:
+                session.settings = session.settings.replace(  # this run's epochs come after
+                    epochs=min(epochs + settings.epochs, int(BOUNDS["epochs"].maximum)))
             session.count_on_from(epochs, saved_epoch_losses(extra))
         except FILE_ERRORS as error:  # NetworkFileError and TaskError are ValueErrors
             problem = str(error) if isinstance(error, ValueError) and str(error) else (

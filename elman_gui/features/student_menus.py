@@ -93,6 +93,7 @@ class StudentFeatures(QObject):
             export_menu.addAction(action)
             self.export_actions[key] = action
         self.export_menu = export_menu
+        self.file_menu = menu
         for item in (self.save_action, self.load_action):
             menu.insertAction(before, item)
         menu.insertMenu(before, export_menu)
@@ -139,7 +140,7 @@ class StudentFeatures(QObject):
             "pick one to start it.", self.show_welcome)
         self.shortcuts_action = self._action(
             "Keyboard shortcuts", "Every key Elman Lab understands.",
-            lambda: self.show_help(tab=1))
+            lambda: self.show_help(tab=2))
         self.about_action = self._action(
             "About Elman Lab", "Version and credits.", lambda: show_about(self.parts.host))
         for action in (self.help_action, self.welcome_action, self.shortcuts_action,

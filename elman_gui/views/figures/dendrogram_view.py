@@ -35,6 +35,14 @@ from elman_gui.views.style import category_colors, palette
 
 LEAF_SPACING = 10.0  # scipy puts leaf k at 10·k + 5
 _CHAR_PX = 8  # rough width of a label character at the labels' font
+# By how the task's words are clustered (Analyses.word_clusters): the word-boundaries task is
+# Fig. 6's, and its tree is the app's own look at its words, not a figure of the paper.
+FIGS_7_TO_9 = "<b>Figs. 7, 8 and 9</b>: words and tokens, clustered"  # short: the list is beside it
+TITLES = {
+    "word-inputs": FIGS_7_TO_9,
+    "word-ends": "<b>Fig. 6's words</b>: each word's hidden vector after its last letter, "
+                 "clustered (not in the paper)",
+}
 MIN_LEAF_PX = 15  # the tree is never squeezed below this many pixels per leaf (it scrolls)
 
 
@@ -45,7 +53,7 @@ class DendrogramView(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.title = QLabel("<b>Figs. 7, 8 and 9</b>: words and tokens, clustered", self)
+        self.title = QLabel(FIGS_7_TO_9, self)
         self.title.setWordWrap(True)
         self.cluster_button = QPushButton("Cluster the hidden states", self)
         self.cluster_button.setToolTip(
@@ -134,6 +142,11 @@ class DendrogramView(QWidget):
     # ------------------------------------------------------------------ public API
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self._task_name = snapshot.task_name
+        title = TITLES.get(snapshot.word_cluster_kind, FIGS_7_TO_9)
+        if self.title.text() != title:
+            self.title.setText(title)
+        # "zog" is Fig. 8's, of the sentences' word classes.
+        self.novel_box.setVisible(snapshot.word_cluster_kind in ("word-inputs", ""))
         clusters = snapshot.word_clusters
         if clusters is not None and clusters.task_name != snapshot.task_name:
             clusters = None

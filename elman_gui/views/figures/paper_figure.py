@@ -177,7 +177,11 @@ class PaperFigureView(QWidget):
         fit = max(4, int(width // max(MIN_STEP_PX, label_px / 2))) if width > 0 else 4
         steps = min(panel.values.shape[1], fit)
         two_rows = steps * label_px > width  # stagger the labels when one row is too tight
-        if self._shown == (figure, self._panel_index, steps, two_rows):
+        # The figure by identity: two records' arrays cannot be compared with == (a new run's
+        # figure at the same epoch raised "truth value of an array … is ambiguous").
+        shown = self._shown
+        if shown is not None and shown[0] is figure and shown[1:] == (self._panel_index, steps,
+                                                                     two_rows):
             return
         self._draw(panel, steps, two_rows)
 

@@ -10,7 +10,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from elman_core.live.snapshot import Snapshot
 from elman_gui.views.plots.steady_range import steady_range
@@ -40,7 +48,8 @@ class ErrorBarsView(QWidget):
         item.setMenuEnabled(False)
         item.hideButtons()
         item.showGrid(x=False, y=True, alpha=palette.GRID_ALPHA)
-        item.setLabel("left", "mean error")
+        self._measure = "RMS error"  # the snapshot's error_measure
+        item.setLabel("left", self._measure)
         self._view = item.getViewBox()
         self._view.setMouseEnabled(x=False, y=False)
         self._view.disableAutoRange()
@@ -72,9 +81,17 @@ class ErrorBarsView(QWidget):
         self.position_button.toggled.connect(self._on_mode_toggled)
         toolbar = QHBoxLayout()
         toolbar.setContentsMargins(8, 4, 8, 0)
-        toolbar.addWidget(QLabel("<b>Error</b> in the latest epoch", self))
-        toolbar.itemAt(0).widget().setWordWrap(True)  # narrow windows: two lines, not wider
-        toolbar.addStretch(1)
+        self.header = QLabel("<b>Error</b> in the latest epoch", self)
+        self.header.setToolTip("The measure of Elman's figures: each step's RMS error (the "
+                               "root of the mean squared error over the output units), "
+                               "averaged; of the same epoch as the loss label.")
+        # Its text changes with the epoch: it takes the room there is, never widens the window.
+        self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bold = QFont(self.header.font())
+        bold.setBold(True)  # as wide as the old fixed title: the layout beside it is unchanged
+        self.header.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(
+            "Error in the latest epoch"))
+        toolbar.addWidget(self.header, 1)
         toolbar.addWidget(self.position_button)
         toolbar.addWidget(self.output_button)
         layout = QVBoxLayout(self)
@@ -95,6 +112,13 @@ class ErrorBarsView(QWidget):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Show the latest epoch's errors; only touches the plot when a number changed."""
         self._snapshot = snapshot
+        self._measure = snapshot.error_measure
+        # The one epoch counter: the latest complete epoch, as the loss label and the figures.
+        epoch = (f"epoch {snapshot.epoch:,}" if snapshot.epoch else "epoch 1, in progress")
+        header = f"<b>{snapshot.error_measure}</b> ({epoch})"
+        if header != self.header.text():
+            self.header.setText(header)
+            self._fit_y_label()
         title = self._x_label(snapshot)
         if title != self._plot.getPlotItem().getAxis("bottom").labelText:
             self._plot.getPlotItem().setLabel("bottom", title)
@@ -244,8 +268,8 @@ class ErrorBarsView(QWidget):
         axis.setTicks([[(float(i), label) for i, label in ticks]])
 
     def _fit_y_label(self) -> None:
-        """"mean error" along the y axis, "error" when the plot is too low for it."""
-        palette.fit_left_label(self._plot.getPlotItem(), "mean error", "error")
+        """The measure ("RMS error") along the y axis, "error" when the plot is too low."""
+        palette.fit_left_label(self._plot.getPlotItem(), self._measure, "error")
 
     def _on_mouse_moved(self, scene_pos) -> None:
         if not len(self._heights) or not self._view.sceneBoundingRect().contains(scene_pos):
