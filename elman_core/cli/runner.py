@@ -18,13 +18,12 @@ from elman_core.cli.runner_checks import (
     check_outputs,
     check_total_steps,
     read_text_file,
-    resume_extra,
 )
-from elman_core.files import atomic_io, limits, persistence
+from elman_core.files import atomic_io, limits
 from elman_core.model import activations
 from elman_core.model.settings import RunSettings, SettingsError
 from elman_core.tasks.base import TaskError
-from elman_core.training import divergence
+from elman_core.training import divergence, saved_run
 from elman_core.training.session import TrainingSession
 
 __all__ = ["UsageError", "build_parser", "check_writable", "evaluation_summary", "run"]
@@ -216,6 +215,7 @@ def _run(argv: list[str], stdout, stderr) -> int:
         task, settings = _task_and_settings(args)
         check_outputs({"--json": args.json, "--save": args.save}, args.load)
         session, applied = _make_session(task, settings, args)
+        task = session.task  # the saved one's (its text) when --load continues a text run
         if args.forget_context:
             session.network.forget_context = True
     except (UsageError, TaskError, ValueError) as exc:
@@ -265,9 +265,8 @@ def _write_outputs(args, session: TrainingSession, summary: dict, stdout, stderr
         text = json.dumps(_json_document(session, summary), indent=2).encode("utf-8")
         writers[args.json] = lambda stream: stream.write(text)
     try:
-        if args.save is not None:
-            writers[args.save] = persistence.network_writer(
-                session.network, args.save, resume_extra(session))
+        if args.save is not None:  # the app's format: the app continues it exactly too
+            writers[args.save] = saved_run.writer(session, args.save)
         atomic_io.write_together(writers)
     except (OSError, ValueError) as exc:  # ValueError: OutputPathError, a network with NaN
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
@@ -280,13 +279,14 @@ def _write_outputs(args, session: TrainingSession, summary: dict, stdout, stderr
 
 def _json_document(session: TrainingSession, summary: dict) -> dict:
     settings = session.settings
+    trained_now = session.epoch - session.first_epoch
     return {
         "task": session.task.name,
         "config": {**session.network.config.as_dict(), "epochs": settings.epochs,
                    "sequence_length": settings.sequence_length,
                    "reset_context_each_epoch": settings.reset_context_each_epoch,
                    "forget_context": session.network.forget_context},
-        "losses": [float(x) for x in session.epoch_losses],
+        "losses": [float(x) for x in session.epoch_losses[-trained_now:]] if trained_now else [],
         "position_errors": summary["position_errors"],
         "feature_errors": summary["feature_errors"],
         "accuracy": summary["accuracy"],
@@ -314,7 +314,9 @@ def _make_session(task, settings, args) -> tuple[TrainingSession, list[str]]:
         session = _new_session(task, settings)
         check_total_steps(settings.epochs, session.steps_per_epoch)
         return session, []
-    network, extra = persistence.load_network(args.load)
+    network, saved, _ = saved_run.read(args.load)
+    if saved.task == task.name and args.text is None and args.text_file is None:
+        task = saved_run.task_of(saved, task)  # a text run goes on with its own text
     if (network.n_input, network.n_output) != (task.n_input, task.n_output):
         raise ValueError(
             f"{args.load}: the saved network is {network.n_input}-{network.n_hidden}-"
@@ -323,18 +325,18 @@ def _make_session(task, settings, args) -> tuple[TrainingSession, list[str]]:
     given = {"n_hidden": args.hidden, "learning_rate": args.learning_rate,
              "momentum": args.momentum, "context_init": args.context_init,
              "seed": args.seed, "sequence_length": args.sequence_length}
-    settings, start_epoch, position, applied = apply_to_loaded(
-        network, given, args.no_context_reset, settings, extra, args.load)
+    settings, applied = apply_to_loaded(network, given, args.no_context_reset, settings, saved,
+                                        args.load)
     try:
-        settings = settings.replace(epochs=start_epoch + settings.epochs)
+        settings = settings.replace(epochs=saved.epoch + settings.epochs)
     except SettingsError as error:
         raise settings_error(error) from None
     session = _new_session(task, settings, network)
-    check_total_steps(settings.epochs - start_epoch, session.steps_per_epoch)
-    if position >= session.steps_per_epoch:
-        raise UsageError(f"--load {args.load}: the saved place in the sequence ({position}) "
-                         f"is beyond this sequence's {session.steps_per_epoch} steps")
-    session.epoch, session.position = start_epoch, position
+    check_total_steps(settings.epochs - saved.epoch, session.steps_per_epoch)
+    try:
+        session.count_on_from(saved.epoch, saved.epoch_losses, saved.position, saved.step_losses)
+    except ValueError as error:
+        raise UsageError(f"--load {args.load}: {error}") from None
     return session, applied
 
 

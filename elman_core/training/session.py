@@ -169,6 +169,7 @@ class TrainingSession:
         if len(self.sequence) == 0:
             raise ValueError("the task produced an empty training sequence")
         self.epoch = 0  # completed epochs
+        self.first_epoch = 0  # the epoch this session began at (a loaded network's)
         self.position = 0  # index of the next row in the sequence
         self.epoch_losses: list[float] = []  # mean loss of each completed epoch (see below)
         # None: keep every epoch's mean (the runner's --json has them all); a number: only the
@@ -206,20 +207,28 @@ class TrainingSession:
         settings = settings.replace(**{name: getattr(config, name) for name in NETWORK_FIELDS})
         return cls(task, settings, network=network)
 
-    def count_on_from(self, epochs: int, epoch_losses: list[float]) -> None:
+    def count_on_from(self, epochs: int, epoch_losses: list[float], position: int = 0,
+                      step_losses: np.ndarray | None = None) -> None:
         """Number this new session's epochs on from a loaded network's ``epochs`` trained, so
         that the status, the loss plot and Run to go on from there.
 
         ``epoch_losses``: the file's loss per epoch (its last ``epochs``); earlier epochs the
-        file does not know are NaN (drawn as nothing).
+        file does not know are NaN (drawn as nothing). ``position`` and ``step_losses``: the
+        place in the epoch in progress and its losses so far (NaN if unknown).
         """
         if self.global_step:
             raise ValueError("count_on_from is for a session that has not trained yet")
         known = [float(loss) for loss in epoch_losses][-epochs:] if epochs else []
         self.epoch_losses = []
         self._add_epoch_losses(np.array([math.nan] * (epochs - len(known)) + known))
-        self.epoch = epochs
-        self.running_loss.first_step = epochs * self.steps_per_epoch
+        self.epoch = self.first_epoch = epochs
+        if not 0 <= position < self.steps_per_epoch:
+            raise ValueError(f"the saved place in the sequence ({position:,}) is beyond this "
+                             f"sequence's {self.steps_per_epoch:,} steps")
+        self.position = position
+        if step_losses is not None:
+            self.step_losses[:position] = step_losses
+        self.running_loss.first_step = self.global_step
         self._furthest_step = self.global_step
 
     @property
