@@ -229,6 +229,8 @@ def _run(argv: list[str], stdout, stderr) -> int:
               f"learning rate {net.learning_rate}", file=stdout)
         if applied:
             print(f"Applied to the loaded network: {', '.join(applied)}", file=stdout)
+        if getattr(session, "file_notice", ""):
+            print(f"Note: {session.file_notice}", file=stdout)
     try:
         _train(session, Progress(session.settings.epochs, stdout, args.quiet))
     except Diverged as exc:
@@ -337,6 +339,7 @@ def _make_session(task, settings, args) -> tuple[TrainingSession, list[str]]:
         session.count_on_from(saved.epoch, saved.epoch_losses, saved.position, saved.step_losses)
     except ValueError as error:
         raise UsageError(f"--load {args.load}: {error}") from None
+    session.file_notice = saved.notice()  # what an older file does not record
     return session, applied
 
 

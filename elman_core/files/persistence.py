@@ -17,9 +17,8 @@ The file is a NumPy ``.npz`` archive (readable with ``np.load(path, allow_pickle
      "steps_trained": 1234, "forget_context": false, "run": {...where training is...},
      "extra": {...caller's data...}}
 
-  ``run`` (version 2) is the training run's place — task, settings, epoch, position — written
-  and read by :mod:`elman_core.training.saved_run` for the app and the runner alike. Version 1
-  files (no ``run``; the app and the runner each kept a part of it in ``extra``) still load.
+  ``run`` (version 2): the run's place — task, settings, epoch, position — for the app and the
+  runner alike (:mod:`elman_core.training.saved_run`); version 1 files (no ``run``) still load.
 
 Writing goes to a temporary file in the same folder, then a rename
 (:mod:`elman_core.files.atomic_io`):
@@ -142,8 +141,7 @@ def load_network(path: str | os.PathLike) -> tuple[ElmanNetwork, dict]:
 
 
 def read_network_file(path: str | os.PathLike) -> NetworkFile:
-    """Everything in a file written by :func:`save_network` (checked as :func:`load_network`).
-    """
+    """Everything in a file written by :func:`save_network` (checked as :func:`load_network`)."""
     path = Path(path)
 
     def fail(problem: str) -> NetworkFileError:

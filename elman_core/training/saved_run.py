@@ -137,7 +137,6 @@ def _from_version_1(extra: dict, path) -> SavedRun:
         ("sequence_length", "the sequence length"),
         ("reset_context_each_epoch", "whether the context is reset each epoch"))
         if key not in known]
-    missing.append("the epoch count to train to")
     if known.get("position"):
         missing.append("the losses of the epoch in progress")
     try:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from elman_core.analysis import metrics
-from elman_core.files.persistence import load_network
 from elman_core.model.network import PARAMETER_NAMES, ElmanNetwork
 from elman_core.model.settings import RunSettings
 from elman_core.model.trace import StepTrace
@@ -188,24 +187,6 @@ class TrainingSession:
         self._repeated: tuple[np.ndarray, ...] | None = None  # see _repeated_sequence
         # The GUI asks for the latest epoch's errors with every snapshot: (array, result).
         self._epoch_errors_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-
-    @classmethod
-    def from_file(cls, task: Task, settings: RunSettings, path) -> TrainingSession:
-        """A session continuing a network saved at ``path``; it must fit ``task``.
-
-        The network's own settings (hidden units, learning rate, rule…) replace those in
-        ``settings``; a broken or mismatched file is a ValueError naming the file.
-        """
-        network, extra = load_network(path)
-        if (network.n_input, network.n_output) != (task.n_input, task.n_output):
-            saved_for = extra.get("task_title") or extra.get("task") or "another task"
-            raise ValueError(
-                f"{path}: this {network.n_input}-{network.n_hidden}-{network.n_output} "
-                f"network was trained on {saved_for}; {task.title} needs "
-                f"{task.n_input} inputs and {task.n_output} outputs. Choose that task first.")
-        config = network.config
-        settings = settings.replace(**{name: getattr(config, name) for name in NETWORK_FIELDS})
-        return cls(task, settings, network=network)
 
     def count_on_from(self, epochs: int, epoch_losses: list[float], position: int = 0,
                       step_losses: np.ndarray | None = None) -> None:
