@@ -1,6 +1,6 @@
 """Close times: from closing the window (or Ctrl-C) to the end of the process, per state.
 
-    PYTHONPATH=. uv run python benchmarks/bench_close.py [--runs 5] [--states running,queued]
+    uv run python benchmarks/bench_close.py [--runs 5] [--states running,queued]
 
 Each run is a fresh program (``tests/gui/closing_app.py``: ``run_gui`` as ``main.py`` runs it)
 brought into a state, then closed; the time is measured from the moment ``close()`` begins (or

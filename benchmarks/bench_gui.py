@@ -2,7 +2,7 @@
 
 Run under a real (virtual) display:
 
-    PYTHONPATH=. xvfb-run -a -s "-screen 0 1600x1000x24" uv run python benchmarks/bench_gui.py
+    xvfb-run -a -s "-screen 0 1600x1000x24" uv run python benchmarks/bench_gui.py
 
 It opens the real window at full speed with every view open and updating (the activation history
 and timestep inspector docks too) and measures for ``--seconds`` (default 10), on ``--task``:
@@ -180,8 +180,8 @@ def measure_live(spec: tuple[str, dict, dict, str], seconds: float, target_steps
     import bench_cpu
     from PySide6.QtCore import QTimer
 
+    from elman_core.live.snapshot import RUNNING
     from elman_gui.app import create_window
-    from elman_gui.snapshot import RUNNING
 
     app, window = create_window(spec[0], spec[1], full_speed=True)
     trainer = window.trainer

@@ -1,6 +1,6 @@
 """Launch time: from starting the program to its window on screen, from a checkout and a bundle.
 
-    PYTHONPATH=. uv run python benchmarks/bench_launch.py [--runs 5] [--bundle PATH ...]
+    uv run python benchmarks/bench_launch.py [--runs 5] [--bundle PATH ...]
 
 Each launch is a fresh process with ``ELMAN_LAB_LAUNCH_PROBE=1``: the app prints when its
 window is first painted and when the fast trainer is ready (its numba kernels compiled or

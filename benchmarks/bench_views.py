@@ -1,6 +1,6 @@
 """What one frame of each view costs on the GUI thread: update from a snapshot, then paint.
 
-    PYTHONPATH=. xvfb-run -a uv run python benchmarks/bench_views.py
+    xvfb-run -a uv run python benchmarks/bench_views.py
 
 Synthetic snapshots (tests/gui/conftest.py) with new numbers every frame; CPU time per frame,
 the median of five rounds. The diagram at three network sizes (XOR, letters, the paper's

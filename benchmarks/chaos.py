@@ -1,6 +1,6 @@
 """The chaos test, longer: random student actions of every kind on the real window.
 
-    PYTHONPATH=. uv run python benchmarks/chaos.py --actions 4000 --seed 7
+    uv run python benchmarks/chaos.py --actions 4000 --seed 7
 
 The same engine as ``tests/gui/test_chaos.py``. Prints how often each kind ran, the Qt warnings,
 the "internal error" notices and the longest GUI stall (and what was happening then); exits
@@ -37,7 +37,8 @@ def main() -> int:
 
     from elman_gui.main_window import MainWindow
     from elman_gui.worker import Trainer
-    from tests.gui.test_chaos import STALL_LIMIT_SECONDS, QtWarnings, run_chaos
+    from tests.gui.qt_messages import QtWarnings
+    from tests.gui.test_chaos import STALL_LIMIT_SECONDS, run_chaos
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     notices: list[str] = []

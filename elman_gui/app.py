@@ -6,16 +6,17 @@ import gc
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from elman_core import tasks
 from elman_core.cli.command_line import UsageError, check_writable
+from elman_core.live.snapshot import DIVERGED, FINISHED, RUNNING
 from elman_core.tasks.base import TaskError
 from elman_gui import image_files, interrupt, resources, settings_store
 from elman_gui.main_window import MainWindow
-from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING
 from elman_gui.worker import Trainer
 
 WINDOW_SIZE = (1400, 900)
@@ -40,7 +41,8 @@ GIL_SWITCH_SECONDS = 0.001  # see create_window
 def create_window(task_name: str, task_options: dict, full_speed: bool = False,
                   size: tuple[int, int] | None = None) -> tuple[QApplication, MainWindow]:
     """The application and its window, shown; the trainer thread starts once the window is up."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # instance() is typed as the base class; in this program it is always a QApplication.
+    app = cast(QApplication, QApplication.instance()) or QApplication(sys.argv[:1])
     # The trainer thread leaves the GIL-free kernel every slice and must win the GIL back from
     # a painting main thread: Python's default 5 ms switch interval made it wait up to that
     # long each time (measured: live/headless 31-33% → 40-62% with 1 ms on a loaded machine).

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core import tasks
+from elman_core.live.snapshot import DIVERGED, FINISHED, RUNNING, Snapshot
 from elman_gui import resources
 from elman_gui.features.debugger import Debugger
 from elman_gui.features.student_menus import StudentFeatures
@@ -42,10 +43,10 @@ from elman_gui.panels.controls import (
 from elman_gui.panels.figure_tabs import FigureTabs
 from elman_gui.panels.parameter_panel import ParameterPanel
 from elman_gui.panels.status import NoticeBar, StatusBar
-from elman_gui.snapshot import DIVERGED, FINISHED, RUNNING, Snapshot
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
 from elman_gui.views.plots.error_bars import ErrorBarsView
 from elman_gui.views.plots.loss_plot import LossPlotView
+from elman_gui.views.snapshot_view import SnapshotView
 from elman_gui.views.stepping.sequence_tape import SequenceTape
 from elman_gui.window_parts import PreviousRun, Shown, WindowParts
 from elman_gui.worker import COMPILING_MESSAGE, Trainer
@@ -89,7 +90,6 @@ class MainWindow(QMainWindow):
         self.error_bars.setToolTip("Where the network still errs, over the latest epoch: by "
                                    "position in the sequence, or by output unit.")
         self.tape = SequenceTape(self)  # what the network reads, must predict and guesses
-        self.views = (self.diagram, self.loss_plot, self.error_bars)
         self.notice_bar = NoticeBar(self)
         self.watch_bar = NoticeBar(self)  # an experiment's "Watch:", kept through its run
         self._build_central()
@@ -113,6 +113,10 @@ class MainWindow(QMainWindow):
         self.student = StudentFeatures(parts)  # File export/save/load, Experiments, Help
         self.debugger = Debugger(parts)  # inspector, history, step back, phases, run to
         self._place_debugger_docks()
+        # Everything repainted from each new snapshot, in this order (the status bar last).
+        self.snapshot_views: list[SnapshotView] = [
+            self.diagram, self.loss_plot, self.error_bars, self.tape, self.figure_tabs,
+            self.debugger, self.status]
         self._docks_fitted_for: tuple[int, int] | None = None
 
         self._repaint_timer = QTimer(self)
@@ -393,14 +397,9 @@ class MainWindow(QMainWindow):
             self._describe_task(snapshot)  # same task, another text or sequence length
         self._show_comparison(previous, snapshot, new_run)
         self.shown.snapshot = snapshot
-        self.diagram.show_snapshot(snapshot)
-        self.loss_plot.show_snapshot(snapshot)
-        self.error_bars.show_snapshot(snapshot)
-        self.tape.show_snapshot(snapshot)
-        self.figure_tabs.show_snapshot(snapshot)
-        self.debugger.show_snapshot(snapshot)
         self._update_controls(previous, snapshot)
-        self.status.show_snapshot(snapshot)
+        for view in self.snapshot_views:
+            view.show_snapshot(snapshot)
         self.frames_painted += 1
         self.snapshotRendered.emit(snapshot)
 

@@ -65,7 +65,11 @@ def stylesheet() -> str:
 
 
 def apply_branding(app: QApplication) -> None:
-    """Give the application its version, icon and stylesheet (call once, before the window)."""
+    """Give the application its version, icon and stylesheet, and a font if the system has
+    none (call once, before the window)."""
+    from elman_gui.fonts import use_shipped_font_if_none  # it imports this module
+
+    use_shipped_font_if_none(app)
     app.setApplicationVersion(app_version())
     app.setWindowIcon(app_icon())
     style = stylesheet()

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenuBar, QToolBar, QWidget
 
-from elman_gui.snapshot import Snapshot
+from elman_core.live.snapshot import Snapshot
+from elman_core.model.settings import RunSettings
+from elman_gui.views.diagram.network_diagram import NetworkDiagramView
+from elman_gui.views.plots.error_bars import ErrorBarsView
+from elman_gui.views.plots.loss_plot import LossPlotView
+
+if TYPE_CHECKING:  # the trainer thread's handle: only its type, no import of the worker here
+    from elman_gui.worker import Trainer
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,7 @@ class Shown:
     """
 
     snapshot: Snapshot | None = None
-    settings: object | None = None  # the trainer's settings in force (TaskDefaults)
+    settings: RunSettings | None = None  # the trainer's settings in force
     previous_run: PreviousRun | None = None
     experiment_html: str = ""
     text_options: dict = field(default_factory=dict)  # the student's own text, if any
@@ -52,13 +60,13 @@ class WindowParts:
     ``watch(text)`` shows an experiment's "Watch:" line until the student leaves it.
     """
 
-    trainer: object
+    trainer: Trainer
     shown: Shown
     menu_bar: QMenuBar
     toolbar: QToolBar
-    diagram: QWidget
-    loss_plot: QWidget
-    error_bars: QWidget
+    diagram: NetworkDiagramView
+    loss_plot: LossPlotView
+    error_bars: ErrorBarsView
     host: QWidget
     notify: Callable[[str, str], None]
     choose_task: Callable[[str], None]

@@ -2,10 +2,11 @@
 
 :class:`TrainerWorker` lives in a ``QThread`` and owns a
 :class:`~elman_core.live.driver.TrainingDriver`; only it touches the network. The GUI drives it with
-queued signals (through :class:`Trainer`, the main-thread handle) and gets back immutable
-:class:`~elman_gui.snapshot.Snapshot` objects. All training logic — time slices, steps, phases,
-step back, run-to, the divergence guard — is the driver's (tested without Qt); the worker adds
-the ``QTimer`` that calls :meth:`TrainingDriver.tick` while a run plays, and the signals.
+typed commands (:mod:`elman_gui.commands`) queued through :class:`Trainer`, the main-thread handle,
+and gets back immutable :class:`~elman_core.live.snapshot.Snapshot` objects, which the driver
+builds. All training logic — time slices, steps, phases, step back, run-to, the divergence guard —
+is the driver's (tested without Qt); the worker adds the ``QTimer`` that calls
+:meth:`TrainingDriver.tick` while a run plays, and the signals.
 
 A generation number guards against stale pictures (napari's pattern): the main thread bumps it
 with every reset, task swap and rebuild it asks for, the worker stamps it on every snapshot it
@@ -36,25 +37,19 @@ from elman_core.live.driver import (
     kernels_cached,
     warm_up_kernels,
 )
+from elman_core.live.snapshot import RUNNING, Snapshot
 from elman_core.model.settings import RunSettings
 from elman_core.model.trace import StepTrace
 from elman_core.tasks.base import TaskError
 from elman_core.training.session import TrainingSession
+from elman_gui import commands as cmd
+from elman_gui.commands import UNCHANGED, Command, Unchanged
 from elman_gui.garbage import collect_garbage_in_gui_thread, freeze_long_lived_objects
-from elman_gui.snapshot import DIVERGED, RUNNING, Snapshot, build_snapshot, diverged_copy
 
 __all__ = ["COMPILING_MESSAGE", "DIVERGENCE_LIMIT", "Trainer", "TrainerWorker"]
 
 WARM_UP_DELAY_MS = 250  # after the first snapshot, before compiling the kernels
 COMPILING_MESSAGE = "Compiling the fast trainer (first run only)…"
-# Commands the driver does alone; the worker's own methods add signals or merged counts.
-DRIVER_COMMANDS = frozenset({
-    "play", "pause", "step_epoch", "run_steps", "set_lesion", "set_forget_context",
-    "set_history_length", "set_memory_limit", "run_to", "set_comparison"})
-WORKER_COMMANDS = frozenset({
-    "step", "step_back", "reset", "set_task", "set_settings", "set_speed", "save_network",
-    "load_network", "set_phase_mode", "inspect_step", "cluster_hidden_states"})
-UNCHANGED = object()  # what a command returns when the views need no new snapshot
 
 
 class TrainerWorker(QObject):
@@ -77,8 +72,7 @@ class TrainerWorker(QObject):
         self.driver: TrainingDriver | None = None
         self.generation = 0
         self._timer: QTimer | None = None
-        self._last_snapshot: Snapshot | None = None
-        self._waiting: list[tuple[str, tuple]] | None = []  # commands held until compiled
+        self._waiting: list[Command] | None = []  # commands held until compiled
         self._compiled.connect(self._on_compiled)
 
     @property
@@ -131,8 +125,8 @@ class TrainerWorker(QObject):
             self.notice.emit("error", f"The fast trainer could not be prepared: {error}")
         self.status.emit("")
         waiting, self._waiting = self._waiting or [], None
-        for name, args in waiting:
-            self.command(name, args)
+        for command in waiting:
+            self.command(command)
 
     def stop(self) -> None:
         """Stop the timer here, in its own thread, and end the thread's event loop."""
@@ -145,39 +139,35 @@ class TrainerWorker(QObject):
         QThread.currentThread().quit()
 
     # ------------------------------------------------------------------ commands
-    @Slot(str, object)
-    def command(self, name: str, args: tuple) -> None:
-        """Every command arrives here, queued from :class:`Trainer`, in the order sent.
+    @Slot(object)
+    def command(self, command: Command) -> None:
+        """Every command (:mod:`elman_gui.commands`) arrives here, queued from
+        :class:`Trainer`, in the order sent.
 
         Skipped once closing began; afterwards the timer is synced, the notices sent and a
         snapshot published. An unexpected error pauses training with a notice instead of
         vanishing."""
-        if name == "stop":
+        if isinstance(command, cmd.Stop):
             return self.stop()
         if self.pending.stopping or self.driver is None:
             return None
         if self._waiting is not None:  # the kernels are still compiling
-            self._waiting.append((name, args))
+            self._waiting.append(command)
             return None
         trace = None
         try:
-            if name in DRIVER_COMMANDS:
-                getattr(self.driver, name)(*args)
-            elif name in WORKER_COMMANDS:
-                trace = getattr(self, name)(*args)
-            else:
-                raise ValueError(f"unknown trainer command {name!r}")
+            trace = command.run(self)
         except Exception as error:  # a bug must not leave the app running blind
             self.driver.fail(error)
             traceback.print_exc()
         return self._after(trace)
 
-    def step(self) -> StepTrace | None:
+    def step(self) -> StepTrace | None | Unchanged:
         """The traced timesteps (or phases) asked for since the last call, merged."""
         count = self.pending.take("step")
         return self.driver.step(count) if count else UNCHANGED
 
-    def step_back(self) -> StepTrace | None:
+    def step_back(self) -> StepTrace | None | Unchanged:
         """Go back by all the steps asked for since the last call, in one go."""
         steps = self.pending.take("step_back")
         return self.driver.step_back(steps) if steps else UNCHANGED
@@ -186,12 +176,12 @@ class TrainerWorker(QObject):
         self._adopt(generation)
         self.driver.reset()
 
-    def set_task(self, name: str, options: object, generation: int) -> None:
+    def set_task(self, name: str, options: dict, generation: int) -> None:
         self._adopt(generation)
         self.driver.set_task(name, dict(options or {}))
         self.settingsChanged.emit(self.generation, self.session.settings)
 
-    def set_settings(self, changes: object, generation: int) -> None:
+    def set_settings(self, changes: dict, generation: int) -> None:
         """Live settings apply at once; the others rebuild the network. Invalid ones change
         nothing and are reported (the settings in force are sent back either way)."""
         self._adopt(generation)
@@ -200,13 +190,8 @@ class TrainerWorker(QObject):
             self.settingsRejected.emit(outcome.error)
         self.settingsChanged.emit(self.generation, outcome.settings)
 
-    def set_speed(self, steps_per_second: object) -> object:
-        self.driver.set_speed(steps_per_second)
-        return UNCHANGED
-
     def save_network(self, path: str) -> None:
         self.fileDone.emit(*self.driver.save_network(path))
-        return UNCHANGED
 
     def load_network(self, path: str, generation: int) -> None:
         self._adopt(generation)
@@ -218,9 +203,6 @@ class TrainerWorker(QObject):
         self.driver.set_phase_mode(on)
         latest = self.driver.latest
         return latest.trace if latest is not None else None
-
-    def inspect_step(self, global_step: int) -> object:
-        return None if self.driver.inspect_step(global_step) else UNCHANGED
 
     def cluster_hidden_states(self) -> None:
         """Figs. 7 and 8 (a second or two): publish "clustering…" first, so the status says so."""
@@ -244,7 +226,7 @@ class TrainerWorker(QObject):
         if result.publish or self.driver.state != RUNNING:
             self._after(result.trace)
 
-    def _after(self, trace) -> None:
+    def _after(self, trace: StepTrace | None | Unchanged) -> None:
         """After a command or a tick: sync the timer, send notices, publish a snapshot."""
         driver = self.driver
         if driver.state == RUNNING:
@@ -261,19 +243,11 @@ class TrainerWorker(QObject):
         if trace is not UNCHANGED:
             self._publish(trace)
         if cluster:
-            self.command("cluster_hidden_states", ())
+            self.command(cmd.ClusterHiddenStates())
 
     def _publish(self, trace: StepTrace | None = None) -> None:
-        driver = self.driver
-        driver.published()
-        sane = driver.weights_sane()
-        if driver.state == DIVERGED and self._last_snapshot is not None and not sane:
-            snapshot = diverged_copy(self._last_snapshot, driver, self.generation)
-        else:
-            snapshot = build_snapshot(driver, self.generation, trace)
-        if sane:
-            self._last_snapshot = snapshot
-        self.snapshotReady.emit(snapshot)
+        self.driver.published()
+        self.snapshotReady.emit(self.driver.snapshot(self.generation, trace))
 
     def _adopt(self, generation: int) -> None:
         self.generation = max(self.generation, int(generation))
@@ -293,7 +267,7 @@ class Trainer(QObject):
     settingsRejected = Signal(str)
     status = Signal(str)
     fileDone = Signal(str, bool, str)  # "save" / "load", succeeded, message
-    _command = Signal(str, object)  # (worker method, arguments): queued into the worker thread
+    _command = Signal(object)  # a Command (elman_gui.commands), queued into the worker thread
 
     def __init__(self, task_name: str = "xor", task_options: dict | None = None,
                  speed: float | None = None, parent: QObject | None = None) -> None:
@@ -324,85 +298,85 @@ class Trainer(QObject):
         if not self._closed:
             self.thread.start()
 
-    def _send(self, name: str, *args) -> None:
-        self._command.emit(name, args)
+    def _send(self, command: Command) -> None:
+        self._command.emit(command)
 
     # commands
     def play(self) -> None:
-        self._send("play")
+        self._send(cmd.Play())
 
     def pause(self) -> None:
-        self._send("pause")
+        self._send(cmd.Pause())
 
     def step(self) -> None:
         if self.pending.add("step"):
-            self._send("step")
+            self._send(cmd.Step())
 
     def step_epoch(self) -> None:
-        self._send("step_epoch")
+        self._send(cmd.StepEpoch())
 
     def run_steps(self, count: int) -> None:
-        self._send("run_steps", int(count))
+        self._send(cmd.RunSteps(int(count)))
 
     def reset(self) -> None:
-        self._send("reset", self._next_generation())
+        self._send(cmd.Reset(self._next_generation()))
 
     def set_task(self, name: str, options: dict | None = None) -> None:
-        self._send("set_task", name, dict(options or {}), self._next_generation())
+        self._send(cmd.SetTask(name, self._next_generation(), dict(options or {})))
 
     def set_settings(self, changes: dict) -> None:
         """Structural changes start a new generation; live ones keep the current one."""
         generation = self.requested_generation
         if RunSettings.needs_new_network(changes):
             generation = self._next_generation()
-        self._send("set_settings", dict(changes), generation)
+        self._send(cmd.SetSettings(dict(changes), generation))
 
     def set_speed(self, steps_per_second: float | None) -> None:
-        self._send("set_speed", steps_per_second)
+        self._send(cmd.SetSpeed(steps_per_second))
 
     def set_lesion(self, unit: int, on: bool) -> None:
-        self._send("set_lesion", int(unit), bool(on))
+        self._send(cmd.SetLesion(int(unit), bool(on)))
 
     def set_forget_context(self, on: bool) -> None:
-        self._send("set_forget_context", bool(on))
+        self._send(cmd.SetForgetContext(bool(on)))
 
     def set_context_init(self, value: float) -> None:
         self.set_settings({"context_init": float(value)})
 
     def save_network(self, path: str) -> None:
         """Save the live network to ``path`` (in the trainer thread); ``fileDone`` reports."""
-        self._send("save_network", str(path))
+        self._send(cmd.SaveNetwork(str(path)))
 
     def load_network(self, path: str) -> None:
         """Load a network from ``path``; only a file that fits the task starts a new run."""
-        self._send("load_network", str(path), self._next_generation())
+        self._send(cmd.LoadNetwork(str(path), self._next_generation()))
 
     def step_back(self, steps: int = 1) -> None:
         if self.pending.add("step_back", int(steps)):
-            self._send("step_back")
+            self._send(cmd.StepBack())
 
     def run_to(self, kind: str, value: object = None) -> None:
-        self._send("run_to", str(kind), value)
+        self._send(cmd.RunTo(str(kind), value))
 
     def inspect_step(self, global_step: int) -> None:
-        self._send("inspect_step", int(global_step))
+        self._send(cmd.InspectStep(int(global_step)))
 
     def set_comparison(self, changes: dict | None, label: str = "") -> None:
         """Train the task's defaults changed by ``changes`` beside the run, to compare with."""
-        self._send("set_comparison", None if changes is None else dict(changes), str(label))
+        self._send(cmd.SetComparison(None if changes is None else dict(changes), str(label)))
 
     def set_phase_mode(self, on: bool) -> None:
-        self._send("set_phase_mode", bool(on))
+        self._send(cmd.SetPhaseMode(bool(on)))
 
     def set_history_length(self, steps: int) -> None:
-        self._send("set_history_length", int(steps))
+        self._send(cmd.SetHistoryLength(int(steps)))
 
     def set_memory_limit(self, megabytes: float) -> None:
-        self._send("set_memory_limit", float(megabytes))
+        self._send(cmd.SetMemoryLimit(float(megabytes)))
 
     def cluster_hidden_states(self) -> None:
         """Freeze the weights and cluster the words' mean hidden vectors (Figs. 7 and 8)."""
-        self._send("cluster_hidden_states")
+        self._send(cmd.ClusterHiddenStates())
 
     def close(self, timeout_ms: int = 1000) -> bool:
         """Stop the worker in its own thread and wait for the thread to end."""
@@ -410,7 +384,7 @@ class Trainer(QObject):
         self.pending.stop()  # commands still queued return at once
         if not self.thread.isRunning():
             return True
-        self._send("stop")
+        self._send(cmd.Stop())
         finished = self.thread.wait(timeout_ms)
         if not finished:  # e.g. still compiling: a thread must never be destroyed while running
             self.thread.quit()

@@ -7,7 +7,7 @@ welcome
 dialog and the "About this task" dock show them. Run again after changing a task or the drawing;
 tests/gui/test_task_art.py fails while a file is out of date.
 
-    PYTHONPATH=. uv run python packaging/make_task_art.py
+    uv run python packaging/make_task_art.py
 """
 
 from __future__ import annotations

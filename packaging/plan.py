@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import platform
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,9 +106,13 @@ def bundle_plan(system: str | None = None) -> BundlePlan:
 
 
 def project_version() -> str:
-    """The version in pyproject.toml (the window title reads elman_core.__version__)."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    return project["project"]["version"]
+    """The app's one version, ``elman_core.__version__`` (pyproject.toml reads it too: hatch's
+    version source), read from the file: importing elman_core would load NumPy and numba."""
+    text = (ROOT / "elman_core" / "__init__.py").read_text(encoding="utf-8")
+    found = re.search(r'^__version__ = "([^"]+)"$', text, re.MULTILINE)
+    if found is None:
+        raise ValueError("elman_core/__init__.py has no __version__ = \"…\" line")
+    return found.group(1)
 
 
 def archive_name(version: str, system: str, machine: str, bundle: Bundle) -> str:

@@ -8,7 +8,7 @@ offscreen platform on Windows and macOS. ``bundles`` builds every bundle packagi
 for this system, zips each into dist/release/ (named with version, system and processor), unpacks
 the archive into a temporary folder and runs check_bundle.py on what was unpacked: what a
 student downloads is what is checked. With RELEASE_TAG set (the workflow sets it on a tag),
-the tag must be ``v`` + pyproject's version. packaging/run_release_linux.sh runs the Linux
+the tag must be ``v`` + elman_core.__version__. packaging/run_release_linux.sh runs the Linux
 job's commands in order.
 """
 
@@ -98,7 +98,7 @@ def unpack(zip_path: Path, folder: Path, system: str) -> None:
 def check_release_tag(version: str) -> None:
     tag = os.environ.get("RELEASE_TAG", "")
     if tag and tag != f"v{version}":
-        raise SystemExit(f"release_leg: the tag {tag} is not v{version}, pyproject.toml's version")
+        raise SystemExit(f"release_leg: the tag {tag} is not v{version}, elman_core.__version__")
 
 
 def build_and_check(system: str) -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import os
 import re
 import subprocess
@@ -186,13 +187,17 @@ def test_archive_names_carry_version_system_and_processor():
     assert plan.archive_name("2.0.1", "Linux", "x86_64", linux) == "elman-lab-2.0.1-linux-x64.zip"
 
 
-def test_windows_version_resource_carries_pyprojects_version():
+def test_windows_version_resource_carries_the_apps_one_version():
     """Read back the way PyInstaller does (eval of its VSVersionInfo classes); pefile, which
-    PyInstaller's own classes need, exists only on Windows, so stand-ins record the fields."""
+    PyInstaller's own classes need, exists only on Windows, so stand-ins record the fields.
+    The version is written once: pyproject.toml's is dynamic, hatch reads elman_core's line
+    (the installed metadata shows what it read)."""
     plan = load_packaging_module("plan")
     version = plan.project_version()
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert version == project["project"]["version"]
+    assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
+    assert project["tool"]["hatch"]["version"]["path"] == "elman_core/__init__.py"
+    assert version == importlib.metadata.version("elman-lab")
 
     def record(kind):
         return lambda *args, **kwargs: (kind, args, kwargs)
@@ -390,7 +395,8 @@ def test_drop_rules_keep_what_each_system_needs(system):
 
 
 def test_archive_version_is_the_apps_version():
-    """Archives are named from pyproject.toml; the window title shows elman_core's."""
+    """Archives are named from the version the window title shows: elman_core's, the only one
+    (pyproject.toml's is dynamic, read from the same line by hatch)."""
     import elman_core
 
     assert load_packaging_module("plan").project_version() == elman_core.__version__

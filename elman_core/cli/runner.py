@@ -38,7 +38,7 @@ OPTIONS = {"n_hidden": "--hidden", "learning_rate": "--lr", "momentum": "--momen
 
 def settings_error(error: SettingsError, given: dict | None = None) -> UsageError:
     """The settings model's message, led by the option (and the value) that set the field."""
-    option = OPTIONS.get(error.field)
+    option = OPTIONS.get(error.field) if error.field is not None else None
     if option is None:
         return UsageError(str(error))
     value = (given or {}).get(error.field)
@@ -214,7 +214,7 @@ def _run(argv: list[str], stdout, stderr) -> int:
             return 0
         task, settings = _task_and_settings(args)
         check_outputs({"--json": args.json, "--save": args.save}, args.load)
-        session, applied = _make_session(task, settings, args)
+        session, applied, file_notice = _make_session(task, settings, args)
         task = session.task  # the saved one's (its text) when --load continues a text run
         if args.forget_context:
             session.network.forget_context = True
@@ -229,8 +229,8 @@ def _run(argv: list[str], stdout, stderr) -> int:
               f"learning rate {net.learning_rate}", file=stdout)
         if applied:
             print(f"Applied to the loaded network: {', '.join(applied)}", file=stdout)
-        if getattr(session, "file_notice", ""):
-            print(f"Note: {session.file_notice}", file=stdout)
+        if file_notice:  # what an older --load file does not record
+            print(f"Note: {file_notice}", file=stdout)
     try:
         _train(session, Progress(session.settings.epochs, stdout, args.quiet))
     except Diverged as exc:
@@ -310,12 +310,12 @@ def _task_option(args, task_name: str) -> str:
     return f"--preset {args.preset}" if args.preset is not None else f"--task {task_name}"
 
 
-def _make_session(task, settings, args) -> tuple[TrainingSession, list[str]]:
+def _make_session(task, settings, args) -> tuple[TrainingSession, list[str], str]:
     """A new session, or one continuing ``--load`` exactly where it was saved."""
     if args.load is None:
         session = _new_session(task, settings)
         check_total_steps(settings.epochs, session.steps_per_epoch)
-        return session, []
+        return session, [], ""
     network, saved, _ = saved_run.read(args.load)
     if saved.task == task.name and args.text is None and args.text_file is None:
         task = saved_run.task_of(saved, task)  # a text run goes on with its own text
@@ -339,8 +339,7 @@ def _make_session(task, settings, args) -> tuple[TrainingSession, list[str]]:
         session.count_on_from(saved.epoch, saved.epoch_losses, saved.position, saved.step_losses)
     except ValueError as error:
         raise UsageError(f"--load {args.load}: {error}") from None
-    session.file_notice = saved.notice()  # what an older file does not record
-    return session, applied
+    return session, applied, saved.notice()
 
 
 def _new_session(task, settings, network=None) -> TrainingSession:

@@ -96,7 +96,7 @@ def is_read_only(path: Path) -> bool:
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Delete our temporary files in ``folder`` whose process no longer runs; return them."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(Path(folder).iterdir())
     except OSError:
@@ -113,7 +113,7 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
     return removed
 
 
-def write_together(writers: dict[Path, Callable[[BinaryIO], None]],
+def write_together(writers: dict[Path, Callable[[BinaryIO], object]],
                    checks: dict[Path, Check] | None = None) -> None:
     """Write each path with its ``writer(handle)`` into a temporary file, then rename them all.
 

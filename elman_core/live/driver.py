@@ -1,37 +1,38 @@
 """Everything the app asks of training, as plain Qt-free code (Orange3's optimiser pattern).
 
 :class:`TrainingDriver` owns a :class:`~elman_core.training.session.TrainingSession` and turns the
-student's commands into training: play a time slice (the GIL-free kernel at full speed, one
-traced step per tick in slow motion), single steps and their phases, whole epochs, step back,
-run to a condition (through the tested :func:`elman_core.training.run_to.advance`), peek at a past
-step,
-the activation history and the divergence guard. It keeps the run's state and the message and
-notices for the student; the GUI's worker thread only adds a timer and signals, and makes its
-snapshot from the plain data here (:attr:`latest`, :meth:`activation_history`, …).
+student's commands into training. It is composed of parts that share one
+:class:`~elman_core.live.live_run.LiveRun` (the session and the run's state, written down in one
+place):
 
-Its parts live next to it: the step-through commands (:mod:`elman_core.live.stepping`), the pace of
-a playing run (:mod:`elman_core.live.pacing`), the recent activations and the thinned loss curve
-(:mod:`elman_core.training.recording`), the divergence rule
-(:mod:`elman_core.training.divergence`), and
-:class:`~elman_core.live.pending.PendingCommands`, which merges step commands that pile up in the
-worker's queue and lets a stop request overtake everything queued.
+- run control (:mod:`elman_core.live.run_control`): play a time slice (the GIL-free kernel at
+  full speed, one traced step per tick in slow motion), run to a condition, the divergence guard;
+- step-through (:mod:`elman_core.live.stepping`): single steps and their phases, whole epochs,
+  step back, peek at a past step;
+- files (:mod:`elman_core.live.network_files`): save and load.
+
+The driver itself swaps sessions (task, settings, reset), runs the experiments (lesions, no
+memory, comparison) and the figures, and builds the :class:`~elman_core.live.snapshot.Snapshot`
+the views draw (:meth:`TrainingDriver.snapshot`). The GUI's worker thread only adds a timer and
+signals. :class:`~elman_core.live.pending.PendingCommands` merges step commands that pile up in
+the worker's queue and lets a stop request overtake everything queued.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import math
-import time
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar, overload
 
 import numpy as np
 
 from elman_core import tasks
 from elman_core.analysis import word_clusters
+from elman_core.analysis.figure_records import HiddenSpace, PaperFigure
 from elman_core.live.live_figures import LiveFigures
+from elman_core.live.live_run import DIVERGED_HINT, LiveRun, Notice
 from elman_core.live.network_files import FileOutcome, NetworkFiles
-from elman_core.live.pacing import SLICE_SECONDS, Pacer
 from elman_core.live.pending import PendingCommands
+from elman_core.live.run_control import RunControl, TickResult
+from elman_core.live.snapshot import Snapshot, build_snapshot, diverged_copy
 from elman_core.live.stepping import StepThrough
 from elman_core.model.settings import RunSettings
 from elman_core.model.trace import (
@@ -43,21 +44,36 @@ from elman_core.model.trace import (
     StepTrace,
 )
 from elman_core.tasks.base import TaskError
-from elman_core.training import divergence, run_to
+from elman_core.training import divergence
 from elman_core.training.comparison import ComparisonRun
 from elman_core.training.divergence import DIVERGENCE_LIMIT
 from elman_core.training.recording import ActivationRing
-from elman_core.training.session import RECENT_EPOCH_LOSSES, RunResult, TrainingSession
+from elman_core.training.session import RECENT_EPOCH_LOSSES, TrainingSession
 from elman_core.training.warm_up import kernels_cached, warm_up_kernels
 
-DIVERGED_HINT = "The run diverged. Lower the learning rate, then press Reset (R)."
-__all__ = ["DIVERGENCE_LIMIT", "FileOutcome", "TrainingDriver", "PendingCommands",
-           "kernels_cached", "warm_up_kernels"]
+__all__ = ["DIVERGED_HINT", "DIVERGENCE_LIMIT", "ActivationRing", "FileOutcome", "Notice",
+           "PendingCommands", "TickResult", "TrainingDriver", "kernels_cached",
+           "warm_up_kernels"]
+
+T = TypeVar("T")
 
 
-class Notice(NamedTuple):
-    level: str  # "info" / "warning" / "error"
-    text: str
+class _Shared(Generic[T]):
+    """A driver attribute that is a field of its :class:`LiveRun` (read and written there), so
+    callers keep writing ``driver.state`` while the parts share one object."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, driver: None, owner: type) -> _Shared[T]: ...
+    @overload
+    def __get__(self, driver: TrainingDriver, owner: type) -> T: ...
+    def __get__(self, driver, owner=None):
+        return self if driver is None else getattr(driver.live, self.name)
+
+    def __set__(self, driver: TrainingDriver, value: T) -> None:
+        setattr(driver.live, self.name, value)
 
 
 class SettingsOutcome(NamedTuple):
@@ -66,35 +82,34 @@ class SettingsOutcome(NamedTuple):
     error: str | None  # why nothing changed, or None
 
 
-class TickResult(NamedTuple):
-    publish: bool  # a snapshot is due
-    trace: StepTrace | None  # the traced step this tick took, if any
-
-
-def _targets(sequence, rows) -> list[str]:
-    """The symbol each of ``rows`` must predict, "" where it has no target."""
-    return [sequence.target_symbols[r] if sequence.mask[r] else "" for r in rows]
-
-
-class TrainingDriver(StepThrough, NetworkFiles):
+class TrainingDriver:
     """The training a student commands, on one session at a time; returns plain data.
 
     After every command the caller reads :attr:`state`, :attr:`message`, :meth:`take_notices`
     and, while :attr:`state` is RUNNING, calls :meth:`tick` every :meth:`tick_interval_ms`.
     """
 
+    session: _Shared[TrainingSession] = _Shared()
+    state: _Shared[RunState] = _Shared()
+    message: _Shared[str] = _Shared()
+    latest: _Shared[LatestStep | None] = _Shared()
+    inspected: _Shared[InspectedStep | None] = _Shared()
+    phase: _Shared[Phase | None] = _Shared()
+    phase_mode: _Shared[bool] = _Shared()
+    weights_before: _Shared[dict[str, np.ndarray] | None] = _Shared()
+    comparison: _Shared[ComparisonRun | None] = _Shared()
+    ring: _Shared[ActivationRing] = _Shared()
+
     def __init__(self, session: TrainingSession, speed: float | None = None) -> None:
-        self.pacer = Pacer(speed)
-        self.total_steps = 0  # steps trained over all sessions (benchmarks)
+        self.live = LiveRun(session)
+        self.control = RunControl(self.live, speed)
+        self.stepping = StepThrough(self.live, self.control)
+        self.files = NetworkFiles(self.live, self.swap_in_loaded)
         self.forget_context = False
         self.lesioned: set[int] = set()
         self.memory_limit: int | None = None  # checkpoint memory cap set by the student
-        self.phase_mode = False
-        self.ring = ActivationRing()
-        self.comparison: ComparisonRun | None = None  # the run an experiment compares with
         self.figures = LiveFigures()  # the paper figure, hidden space and word clusters
-        self.message = ""
-        self._notices: list[Notice] = []
+        self._last_sane: Snapshot | None = None  # shown again, marked diverged, if it diverges
         self.install(session)
 
     # ------------------------------------------------------------------ sessions
@@ -108,17 +123,8 @@ class TrainingDriver(StepThrough, NetworkFiles):
             session.history.memory_limit = self.memory_limit
         # The app's run may go on for hours: its curves are bounded, so the list need not be.
         session.keep_epoch_losses = RECENT_EPOCH_LOSSES
-        self.session = session
-        self.state = RunState.PAUSED
-        self.latest: LatestStep | None = None
-        self.inspected: InspectedStep | None = None
-        self.phase: Phase | None = None
-        self.weights_before: dict[str, np.ndarray] | None = None  # shown in phases 1–2
-        self._condition = None  # the run-to condition being run to
-        self._stop_at: int | None = None  # global step at which run_steps pauses
-        self.pacer.seconds_per_step = 1e-6  # a new network: measure again
-        self.ring.clear()
-        self.ring.decode = session.task.decode_many
+        self.live.install(session)
+        self.control.new_session()
         self.figures.clear()
         self.input_symbols = tuple(dict.fromkeys(session.sequence.input_symbols))
         self.task_description = session.task.describe(session.sequence)  # About this run
@@ -126,15 +132,23 @@ class TrainingDriver(StepThrough, NetworkFiles):
     def swap_in(self, session: TrainingSession, message: str) -> None:
         """Install ``session`` and keep playing if a run was playing."""
         was_running = self.state == RunState.RUNNING
-        self._halt()
+        self.control.halt()
         self.install(session)
         self.message = message
         if was_running:
             self.play()
 
+    def swap_in_loaded(self, session: TrainingSession, message: str) -> None:
+        """:meth:`swap_in` of a loaded network: its lesions and context switch become the
+        run's (the menus show them), instead of the run's being laid on it."""
+        network = session.network
+        self.forget_context = bool(network.forget_context)
+        self.lesioned = {int(unit) for unit in np.flatnonzero(network.lesioned)}
+        self.swap_in(session, message)
+
     def reset(self) -> None:
         """Back to epoch 0 with the same task and settings: the same seed gives the same run."""
-        self._halt()
+        self.control.halt()
         self.install(TrainingSession(self.session.task, self.session.settings))
         self.message = "Reset: the same weights as the start of the run."
 
@@ -144,7 +158,7 @@ class TrainingDriver(StepThrough, NetworkFiles):
             task = tasks.get(name, **dict(options or {}))
             session = TrainingSession(task)
         except (TaskError, ValueError) as error:
-            self._notify("error", str(error))
+            self.live.notify("error", str(error))
             return False
         self.comparison = None  # it belonged to the task left
         self.swap_in(session, f"{task.title}: a new network.")
@@ -180,7 +194,7 @@ class TrainingDriver(StepThrough, NetworkFiles):
             self.state = RunState.PAUSED
             self.message = f"Epochs raised to {settings.epochs}: press Play to continue."
         elif self.state in (RunState.PAUSED, RunState.RUNNING) and session.finished:
-            self._finish()
+            self.control.finish()
         return SettingsOutcome(settings, False, None)
 
     # ------------------------------------------------------------------ experiments
@@ -204,147 +218,108 @@ class TrainingDriver(StepThrough, NetworkFiles):
         self.memory_limit = max(1, int(float(megabytes) * 2**20))
         self.session.history.set_memory_limit(self.memory_limit, self.session.global_step)
 
-    def set_speed(self, steps_per_second) -> None:
-        """Steps per second, or None for full speed."""
-        self.pacer.set_speed(steps_per_second)
-        if self.state == RunState.RUNNING:
-            self.pacer.restart(self.total_steps)
-
     # ------------------------------------------------------------------ run control
     def play(self) -> None:
-        if self._refused_when_diverged():
-            return
-        if self.session.finished:
-            self.state = RunState.FINISHED
-            self._notify("info", f"Training is finished ({self.session.settings.epochs} "
-                                 "epochs). Reset (R) to start again, or raise Epochs.")
-            return
-        self.state = RunState.RUNNING
-        self.message = ""
-        self.phase = None
-        self.pacer.restart(self.total_steps)
+        self.control.play()
 
     def pause(self) -> None:
-        self._stop_at = None
-        if self._condition is not None:
-            self._condition = None
-            self.message = "Run-to cancelled."
-        if self.state == RunState.RUNNING:
-            self.state = RunState.PAUSED
-            self.pacer.stopped()
-            self.message = "Paused."
+        self.control.pause()
 
     def run_steps(self, count: int) -> None:
         """Play until ``count`` more steps are trained, then pause (for screenshots, benchmarks)."""
-        self._stop_at = self.session.global_step + max(int(count), 0)
-        self.play()
-        if self.state != RunState.RUNNING:
-            self._stop_at = None  # play refused (finished or diverged)
-        elif self.session.global_step >= self._stop_at:
-            self.pause()
+        self.control.run_steps(count)
+
+    def run_to(self, kind: str, value) -> bool:
+        """Run until a condition holds, then pause exactly on that step (see
+        :meth:`RunControl.run_to`); False if impossible (nothing changes)."""
+        return self.control.run_to(kind, value)
+
+    def set_speed(self, steps_per_second: float | None) -> None:
+        """Steps per second, or None for full speed."""
+        self.control.set_speed(steps_per_second)
 
     @property
     def steps_per_second(self) -> float:
-        return self.pacer.steps_per_second
+        return self.control.pacer.steps_per_second
+
+    @property
+    def total_steps(self) -> int:
+        """Steps trained over all sessions (benchmarks)."""
+        return self.control.total_steps
 
     def tick_interval_ms(self) -> int:
         """How often :meth:`tick` should run while RUNNING."""
-        return self.pacer.interval_ms(running_to=self._condition is not None)
+        return self.control.tick_interval_ms()
 
     def tick(self) -> TickResult:
         """One timer tick of a running session: a time slice of training."""
-        if self.state != RunState.RUNNING:
-            return TickResult(False, None)
-        result = self._training_tick()
-        if self.comparison is not None:
-            self.comparison.keep_level_with(self.session.global_step)
-        return result
-
-    def _training_tick(self) -> TickResult:
-        if self._condition is not None:
-            return self._run_to_tick()
-        if self.pacer.traced:
-            trace = self._traced_step()
-            self._check_limits()
-            return TickResult(True, trace)
-        seconds, due = self.pacer.this_tick()
-        self.train_for(seconds, self._steps_allowed(due))
-        self._check_limits()
-        return TickResult(self.state != RunState.RUNNING or self.pacer.publish_due(), None)
+        return self.control.tick()
 
     def published(self) -> None:
         """The caller published a snapshot now: measure the rate, time the next one."""
-        self.pacer.published(self.state == RunState.RUNNING, self.total_steps)
+        self.control.published()
 
     def fail(self, error: BaseException) -> None:
         """An unexpected error in a command: pause with a notice instead of running blind."""
-        self._halt()
-        if self.state == RunState.RUNNING:
-            self.state = RunState.PAUSED
-        self.message = f"Training stopped by an internal error: {error!r}"
-        self._notify("error", self.message)
+        self.control.fail(error)
 
     def stop(self) -> None:
-        self._halt()
-        if self.state == RunState.RUNNING:
-            self.state = RunState.PAUSED
+        self.control.stop()
 
-    # ------------------------------------------------------------------ run to
-    def run_to(self, kind: str, value) -> bool:
-        """Run until a condition holds, then pause exactly on that step.
+    def train_for(self, seconds: float, max_steps: int | None) -> None:
+        """Kernel training for about ``seconds`` (and at most ``max_steps``)."""
+        self.control.train_for(seconds, max_steps)
 
-        ``kind``: "epoch_end", "epoch" (value: epoch number, from 1), "symbol" (value: input
-        symbol) or "error" (value: loss threshold). Impossible requests change nothing.
-        """
-        if self._refused_when_diverged():
-            return False
-        try:
-            condition = run_to.condition_of(self.session, kind, value)
-        except ValueError as error:
-            self._notify("error", f"Cannot run to that step: {error}.")
-            return False
-        self._halt()
-        self.phase = None
-        self._condition = condition
-        self.state = RunState.RUNNING
-        self.message = f"Running to {condition.describe()}…"
-        self.pacer.restart(self.total_steps)
-        return True
+    # ------------------------------------------------------------------ step-through
+    def set_phase_mode(self, on: bool) -> None:
+        """Step then shows one phase of a timestep at a time (forward, error, backward, copy)."""
+        self.stepping.set_phase_mode(on)
 
-    def _run_to_tick(self) -> TickResult:
-        session, condition = self.session, self._condition
-        if session.finished:
-            self._finish()
-            self.message = f"Training finished before {condition.describe()}."
-            return TickResult(True, None)
-        deadline = time.perf_counter() + SLICE_SECONDS
-        trace = None
-        while trace is None and self.state != RunState.DIVERGED and not session.finished:
-            budget = self.pacer.steps_in(SLICE_SECONDS)
-            if condition.steps_before(session) is None:
-                # Pieces no longer than a step back reaches, so that the step found can be
-                # gone back to (the activation history is refilled when the run stops). Not
-                # shorter: each piece is a round of Python that holds the GIL, and 100-step
-                # pieces made a run-to twenty times slower than Play and the window sluggish.
-                budget = min(budget, session.history.max_steps, self._steps_to_finish())
-            with np.errstate(all="ignore"):
-                trace = run_to.advance(session, condition, budget, train=self._train_result,
-                                       step=self._traced_step)
-            if time.perf_counter() >= deadline:
-                break
-        if self.state == RunState.DIVERGED:
-            return TickResult(True, None)
-        if trace is not None:
-            self._halt()
-            self.state = RunState.FINISHED if session.finished else RunState.PAUSED
-            self.message = f"Stopped at {condition.describe()}."
-            self.refill_history()
-            return TickResult(True, trace)
-        return TickResult(self.pacer.publish_due(), None)
+    def step(self, count: int = 1) -> StepTrace | None:
+        """``count`` traced timesteps (or phases of one); returns the trace to show."""
+        return self.stepping.step(count)
+
+    def step_epoch(self) -> None:
+        """Train to the end of the current epoch (pauses a running session first)."""
+        self.stepping.step_epoch()
+
+    def step_back(self, steps: int) -> StepTrace | None:
+        """Go back ``steps`` timesteps (pauses); returns the step that led here, if known."""
+        return self.stepping.step_back(steps)
+
+    def inspect_step(self, global_step: int) -> bool:
+        """Show the trace of a past step; training state is left bit-for-bit."""
+        return self.stepping.inspect_step(global_step)
+
+    def peek(self, global_step: int) -> InspectedStep:
+        """Recompute the trace of a past step, then put everything back exactly as it was."""
+        return self.stepping.peek(global_step)
+
+    # ------------------------------------------------------------------ files
+    def save_network(self, path: str) -> FileOutcome:
+        """Write the live network (and which task it learned) to ``path``."""
+        return self.files.save_network(path)
+
+    def load_network(self, path: str) -> FileOutcome:
+        """Continue from a network read from ``path`` (switching to its task); else nothing."""
+        return self.files.load_network(path)
 
     # ------------------------------------------------------------------ plain data for views
+    def snapshot(self, generation: int, trace: StepTrace | None = None) -> Snapshot:
+        """The immutable picture of the run now, stamped with ``generation``; ``trace``: the
+        traced step just taken. Diverged weights are never drawn: the last sane picture is
+        shown again, marked diverged."""
+        sane = self.weights_sane()
+        if self.state == RunState.DIVERGED and self._last_sane is not None and not sane:
+            snapshot = diverged_copy(self._last_sane, self, generation)
+        else:
+            snapshot = build_snapshot(self, generation, trace)
+        if sane:
+            self._last_sane = snapshot
+        return snapshot
+
     def take_notices(self) -> list[Notice]:
-        notices, self._notices = self._notices, []
+        notices, self.live.notices = self.live.notices, []
         return notices
 
     def activation_history(self) -> ActivationHistory | None:
@@ -360,9 +335,9 @@ class TrainingDriver(StepThrough, NetworkFiles):
         new ones only when it grew)."""
         return self.session.epoch_curve.arrays()
 
-    def figure_data(self):
+    def figure_data(self) -> tuple[PaperFigure | None, HiddenSpace | None]:
         """The paper figure and the hidden space now (recomputed at most a few times a second
-        while running): ``(PaperFigure | None, HiddenSpace | None)``."""
+        while running)."""
         running = self.state == RunState.RUNNING
         figure = self.figures.paper_figure(self.session, running)
         space = self.figures.hidden_space(self.session.task.name, self.activation_history(),
@@ -374,8 +349,8 @@ class TrainingDriver(StepThrough, NetworkFiles):
         """Say that the words are about to be clustered; False (with a notice) if the task
         has no words. The caller publishes, then calls :meth:`cluster_hidden_states`."""
         if not word_clusters.supports(self.session.task.name):
-            self._notify("info", "Clustering the hidden states is for the word tasks "
-                                 "(Word boundaries, Lexical classes).")
+            self.live.notify("info", "Clustering the hidden states is for the word tasks "
+                                     "(Word boundaries, Lexical classes).")
             return False
         self.figures.clustering = True
         self.message = "Clustering the hidden states: one frozen pass over the corpus…"
@@ -397,141 +372,3 @@ class TrainingDriver(StepThrough, NetworkFiles):
 
     def weights_sane(self) -> bool:
         return divergence.weights_sane(self.session.network)
-
-    # ------------------------------------------------------------------ training
-    def train_for(self, seconds: float, max_steps: int | None) -> None:
-        """Kernel training for about ``seconds`` (and at most ``max_steps``)."""
-        deadline = time.perf_counter() + seconds
-        done = 0
-        while max_steps is None or done < max_steps:
-            now = time.perf_counter()
-            if now >= deadline or self.session.finished:
-                break
-            chunk = self.pacer.steps_in(deadline - now)
-            if max_steps is not None:
-                chunk = min(chunk, max_steps - done)
-            chunk = min(chunk, self._steps_to_finish())
-            started = time.perf_counter()
-            steps = self._train_steps(chunk)
-            self.pacer.measured(time.perf_counter() - started, steps)
-            done += steps
-            if self.state == RunState.DIVERGED or steps == 0:
-                break
-
-    def _train_steps(self, count: int) -> int:
-        return self._train_result(count).steps
-
-    def _train_result(self, count: int) -> RunResult:
-        """Up to ``count`` steps with the kernel, whole epochs in one call; checks divergence
-        (a diverged call is undone to the last sane step and counts as no steps)."""
-        session = self.session
-        with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-            # Only the hidden states the activation history keeps: no work per step trained.
-            result = session.run_epochs(count, keep=self.ring.size)
-        if result.steps == 0:
-            return result
-        self.total_steps += result.steps
-        if not divergence.result_sane(session.network, result):
-            self._back_to_last_sane_step()
-            self._diverge()
-            return dataclasses.replace(result, steps=0, losses=result.losses[:0])
-        self.latest = LatestStep.of_run(result, session.sequence.inputs,
-                                        session.steps_per_epoch)
-        # Only the steps the activation history keeps: no work per step trained.
-        kept = min(result.steps, self.ring.size)
-        rows = (result.first_step + np.arange(result.steps - kept, result.steps)
-                ) % session.steps_per_epoch
-        self._record(result, session.global_step - kept, rows)
-        return result
-
-    def _record(self, result: RunResult, first_step: int, rows: np.ndarray) -> None:
-        """The last ``len(rows)`` steps of ``result`` into the activation history."""
-        sequence, kept = self.session.sequence, len(rows)
-        self.ring.add(result.hidden[-kept:], result.context[-kept:], result.losses[-kept:],
-                      first_step, [sequence.input_symbols[r] for r in rows],
-                      result.output[-kept:], _targets(sequence, rows))
-
-    def _traced_step(self) -> StepTrace:
-        session = self.session
-        row, epoch = session.position, session.epoch
-        with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-            trace = session.step()
-        self.total_steps += 1
-        if divergence.trace_sane(session.network, trace):
-            self.latest = LatestStep.of_trace(row, trace)
-            self.inspected = self._inspected_of(trace, epoch, row)
-            self.ring.add(trace.hidden[None], trace.context[None], np.array([trace.loss]),
-                          epoch * session.steps_per_epoch + row,
-                          [session.sequence.input_symbols[row]], trace.output[None],
-                          _targets(session.sequence, [row]))
-        else:
-            divergence.restore_before(session, session.global_step - 1)
-            self._diverge()
-        return trace
-
-    # ------------------------------------------------------------------ divergence guard
-    def _back_to_last_sane_step(self) -> None:
-        self.latest = divergence.back_to_last_sane_step(self.session) or self.latest
-
-    def _diverge(self) -> None:
-        self._halt()
-        self.state = RunState.DIVERGED
-        self.message = (divergence.message(self.session) + "; shown is the last step before. "
-                        "Lower the learning rate, then press Reset (R).")
-        self._notify("warning", self.message)
-
-    # ------------------------------------------------------------------ bookkeeping
-    def _notify(self, level: str, text: str) -> None:
-        self._notices.append(Notice(level, text))
-
-    def _refused_when_diverged(self) -> bool:
-        if self.state == RunState.DIVERGED:
-            self._notify("warning", DIVERGED_HINT)
-            return True
-        return False
-
-    def _halt(self) -> None:
-        self._stop_at = None
-        self._condition = None
-        self.pacer.stopped()
-
-    def _can_step(self) -> bool:
-        if self._refused_when_diverged():
-            return False
-        if self.state == RunState.RUNNING:
-            self._halt()
-            self.state = RunState.PAUSED
-        return True
-
-    def _after_manual_step(self) -> None:
-        if self.state != RunState.DIVERGED:
-            self.state = RunState.FINISHED if self.session.finished else RunState.PAUSED
-            self.message = ""
-
-    def _finish(self) -> None:
-        self._halt()
-        self.state = RunState.FINISHED
-        session = self.session
-        loss = session.epoch_losses[-1] if session.epoch_losses else math.nan
-        self.message = f"Finished {session.epoch} epochs — loss {loss:.4f}"
-        self._notify("info", self.message)
-
-    def _check_limits(self) -> None:
-        if self.state != RunState.RUNNING:
-            return
-        if self.session.finished:
-            self._finish()
-        elif self._stop_at is not None and self.session.global_step >= self._stop_at:
-            self._halt()
-            self.state = RunState.PAUSED
-            self.message = f"Trained {self.session.global_step:,} steps."
-
-    def _steps_allowed(self, due: int | None) -> int | None:
-        if self._stop_at is None:
-            return due
-        left = max(self._stop_at - self.session.global_step, 0)
-        return left if due is None else min(due, left)
-
-    def _steps_to_finish(self) -> int:
-        session = self.session
-        return session.settings.epochs * session.steps_per_epoch - session.global_step

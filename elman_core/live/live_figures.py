@@ -46,8 +46,9 @@ class LiveFigures:
     def paper_figure(self, session: TrainingSession, running: bool) -> PaperFigure | None:
         """The task's figure from the latest complete epoch (during the first epoch, from the
         steps trained so far)."""
-        complete = session.previous_unit_errors is not None
-        errors = session.previous_unit_errors if complete else session.unit_errors
+        previous = session.previous_unit_errors
+        complete = previous is not None
+        errors = previous if previous is not None else session.unit_errors
         source = (errors, session.epoch, None if complete else session.position)
         if self._same(source, self._figure_source) or self._throttled(self._figure_at,
                                                                       FIGURE_SECONDS, running):

@@ -1,9 +1,10 @@
-"""The debugger's half of the training driver: single steps and their phases, whole epochs,
-stepping back and peeking at a past step.
+"""The driver's step-through: single steps and their phases, whole epochs, stepping back and
+peeking at a past step.
 
-:class:`StepThrough` is mixed into :class:`~elman_core.live.driver.TrainingDriver` and works on its
-state: ``session``, ``state``, ``latest``, ``inspected``, ``phase``, ``ring`` and the driver's
-training and bookkeeping methods (``_traced_step``, ``_train_steps``, ``_can_step``…).
+:class:`StepThrough` is held by :class:`~elman_core.live.driver.TrainingDriver`; it works on the
+shared :class:`~elman_core.live.live_run.LiveRun` and trains through the driver's
+:class:`~elman_core.live.run_control.RunControl` (traced steps, kernel calls, the divergence
+guard, the activation history).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import dataclasses
 
 import numpy as np
 
+from elman_core.live.live_run import LiveRun
+from elman_core.live.run_control import RunControl
 from elman_core.model.trace import (
     PARAMETER_NAMES,
     InspectedStep,
@@ -26,116 +29,98 @@ from elman_core.model.trace import (
 class StepThrough:
     """Step-through commands of the driver (see the module docstring)."""
 
+    def __init__(self, live: LiveRun, control: RunControl) -> None:
+        self.live = live
+        self.control = control
+
     def set_phase_mode(self, on: bool) -> None:
         """Step then shows one phase of a timestep at a time (forward, error, backward, copy)."""
-        self.phase_mode = bool(on)
+        self.live.phase_mode = bool(on)
         if not on:
-            self.phase = None
+            self.live.phase = None
 
     def step(self, count: int = 1) -> StepTrace | None:
         """``count`` traced timesteps (or phases of one, in phase mode); pauses a run first.
 
         Returns the trace the views should show (the last step's)."""
+        live, control = self.live, self.control
         trace = None
         for _ in range(max(int(count), 0)):
-            if not self._can_step():
+            if not control.can_step():
                 break
-            latest = self.latest.trace if self.latest is not None else None
-            if self.phase_mode and self.phase in (Phase.FORWARD, Phase.ERROR, Phase.BACKWARD):
-                self.phase = Phase(self.phase + 1)  # the step is done: only the picture moves on
+            latest = live.latest.trace if live.latest is not None else None
+            if live.phase_mode and live.phase in (Phase.FORWARD, Phase.ERROR, Phase.BACKWARD):
+                live.phase = Phase(live.phase + 1)  # the step is done: only the picture moves on
                 trace = latest
                 continue
-            self.phase = None
-            network = self.session.network
+            live.phase = None
+            network = live.session.network
             before = {name: getattr(network, name).copy() for name in PARAMETER_NAMES}
-            trace = self._traced_step()
-            if self.phase_mode and self.state != RunState.DIVERGED:
-                self.phase, self.weights_before = Phase.FORWARD, before
-            self._after_manual_step()
+            trace = control.traced_step()
+            if live.phase_mode and live.state != RunState.DIVERGED:
+                live.phase, live.weights_before = Phase.FORWARD, before
+            control.after_manual_step()
         return trace
 
     def step_epoch(self) -> None:
         """Train to the end of the current epoch (pauses a running session first)."""
-        if not self._can_step():
+        live, control = self.live, self.control
+        if not control.can_step():
             return
-        self.phase = None
-        session = self.session
+        live.phase = None
+        session = live.session
         target = session.epoch + 1
-        while session.epoch < target and self.state != RunState.DIVERGED:
-            if not self._train_steps(session.steps_per_epoch - session.position):
+        while session.epoch < target and live.state != RunState.DIVERGED:
+            if not control.train_steps(session.steps_per_epoch - session.position):
                 break
-        if self.comparison is not None:
-            self.comparison.keep_level_with(session.global_step)
-        self._after_manual_step()
+        if live.comparison is not None:
+            live.comparison.keep_level_with(session.global_step)
+        control.after_manual_step()
 
     def step_back(self, steps: int) -> StepTrace | None:
         """Go back ``steps`` timesteps (pauses); the inspector shows the step that led here."""
-        session = self.session
-        self._halt()
-        self.phase = None
+        live = self.live
+        session = live.session
+        self.control.halt()
+        live.phase = None
         with np.errstate(all="ignore"):
             done = session.step_back(steps)
-        self.state = RunState.FINISHED if session.finished else RunState.PAUSED
+        live.state = RunState.FINISHED if session.finished else RunState.PAUSED
         if done == 0:
-            self._notify("warning", "Cannot step back: no earlier steps are remembered "
-                                    "(raise the memory cap in the Memory menu).")
+            live.notify("warning", "Cannot step back: no earlier steps are remembered "
+                                   "(raise the memory cap in the Memory menu).")
             return None
-        self.ring.trim(session.global_step)
-        self.refill_history()
-        self.latest, self.inspected, trace = None, None, None
+        live.ring.trim(session.global_step)
+        self.control.refill_history()
+        live.latest, live.inspected, trace = None, None, None
         place = describe_step(session.global_step, session.steps_per_epoch)
         moved = f"{done} step{'s' if done != 1 else ''}"
         if session.steps_back_available() >= 1:
             inspected = self.peek(session.global_step - 1)
             trace = inspected.trace
-            self.inspected = dataclasses.replace(
+            live.inspected = dataclasses.replace(
                 inspected, note=f"stepped back {moved} to {place}: the step that led here")
-            self.latest = LatestStep.of_trace(inspected.position, trace)
-        self.message = f"Stepped back {moved} to {place}."
+            live.latest = LatestStep.of_trace(inspected.position, trace)
+        live.message = f"Stepped back {moved} to {place}."
         return trace
 
     def inspect_step(self, global_step: int) -> bool:
         """Show the trace of a past step; training state is left bit-for-bit."""
-        session = self.session
+        live = self.live
+        session = live.session
         earliest = session.global_step - session.steps_back_available()
         if not earliest <= int(global_step) < session.global_step:
-            self._notify("warning", f"Step {global_step:,} is no longer remembered: only "
-                                    f"steps {earliest:,}–{session.global_step - 1:,} can be "
-                                    "inspected.")
+            live.notify("warning", f"Step {global_step:,} is no longer remembered: only "
+                                   f"steps {earliest:,}–{session.global_step - 1:,} can be "
+                                   "inspected.")
             return False
-        self.inspected = dataclasses.replace(
+        live.inspected = dataclasses.replace(
             self.peek(int(global_step)), note="a past step, recomputed; training is unchanged")
         return True
 
-    def refill_history(self) -> None:
-        """Give the activation history back the steps just before here that it no longer holds
-        (after a step back, or a run-to that stopped in a short piece): recomputed from the
-        checkpoints with the kernel that took them, then everything is put back exactly."""
-        session, ring = self.session, self.ring
-        wanted = min(ring.size, session.steps_back_available())
-        if wanted <= len(ring):
-            return
-        end = session.global_step
-        state, saved = session.capture(), session.history.saved()
-        epoch_losses = list(session.epoch_losses)
-        try:
-            with np.errstate(all="ignore"):
-                session.step_back(wanted)
-                while session.global_step < end:
-                    first = session.global_step
-                    result = session.run(end - first)
-                    if result.steps == 0:
-                        break
-                    rows = (first + np.arange(result.steps)) % session.steps_per_epoch
-                    self._record(result, first, rows)
-        finally:
-            session.restore(state)
-            session.history.put_back(saved)
-            session.epoch_losses[:] = epoch_losses
-
     def peek(self, global_step: int) -> InspectedStep:
         """Recompute the trace of a past step, then put everything back exactly as it was."""
-        session = self.session
+        session = self.live.session
         state, saved = session.capture(), session.history.saved()
         epoch_losses = list(session.epoch_losses)
         try:
@@ -147,13 +132,4 @@ class StepThrough:
             session.restore(state)
             session.history.put_back(saved)
             session.epoch_losses[:] = epoch_losses
-        return self._inspected_of(trace, epoch, row)
-
-    def _inspected_of(self, trace: StepTrace, epoch: int, row: int) -> InspectedStep:
-        session = self.session
-        sequence = session.sequence
-        return InspectedStep(
-            trace, epoch, row, epoch * session.steps_per_epoch + row,
-            sequence.input_symbols[row],
-            sequence.target_symbols[row] if sequence.mask[row] else "",
-            session.task.decode(trace.output))
+        return self.live.inspected_of(trace, epoch, row)

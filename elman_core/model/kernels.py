@@ -41,11 +41,12 @@ import math
 
 import numpy as np
 from llvmlite import ir
-from numba import njit, types
+from numba import types
 from numba.extending import intrinsic
 
 # The codes and the log floor are activations.py's (numba freezes module globals as constants).
 from elman_core.model.activations import LOG_FLOOR, OUT_SIGMOID, OUT_SOFTMAX, SIGMOID
+from elman_core.model.numba_cache import njit  # numba's, with a cache that cannot fail
 
 # Allow vectorised sums; keep NaN/inf semantics (no 'nnan'/'ninf') so divergence is visible.
 FAST = {"reassoc", "contract", "nsz", "arcp"}

@@ -12,7 +12,6 @@ continues in the next, so training split into calls equals one call.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from elman_core.model.kernels import (  # shared pieces of a step, inlined here too
     ENTRY,
@@ -26,6 +25,7 @@ from elman_core.model.kernels import (  # shared pieces of a step, inlined here 
     _record,
     _times_hidden_derivative,
 )
+from elman_core.model.numba_cache import njit  # numba's, with a cache that cannot fail
 
 
 # ------------------------------------------------------------- backpropagation through time

@@ -24,9 +24,13 @@ class Task(Protocol):
     """What the settings need of a task (elman_core.tasks.base.Task, which imports this
     module: naming it here would be an import loop)."""
 
-    title: str
-    n_output: int
-    defaults: RunSettings
+    # Read-only properties, so a frozen dataclass's fields (the tasks') satisfy them.
+    @property
+    def title(self) -> str: ...
+    @property
+    def n_output(self) -> int: ...
+    @property
+    def defaults(self) -> RunSettings: ...
 
 
 class SettingsError(ValueError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 
@@ -128,6 +129,12 @@ class HalvingSeries:
         self._handed = None
 
 
+def _outputs(rows: ActivationHistory) -> np.ndarray:
+    """The ring's rows always keep their outputs (only the views' copies drop them)."""
+    assert rows.outputs is not None
+    return rows.outputs
+
+
 def _fields(rows: ActivationHistory) -> list:
     """The fields as they are (``dataclasses.astuple`` would deep-copy every array)."""
     return [getattr(rows, field.name) for field in dataclasses.fields(rows)]
@@ -165,10 +172,10 @@ class ActivationRing:
         self.trim(first_step)
         old = self._rows
         if old is not None and old.hidden.shape[1] == new.hidden.shape[1] \
-                and old.outputs.shape[1] == new.outputs.shape[1]:
-            new = ActivationHistory(*(
-                a + b if isinstance(a, tuple) else np.concatenate([a, b])
-                for a, b in zip(_fields(old), _fields(new), strict=True)))
+                and _outputs(old).shape[1] == _outputs(new).shape[1]:
+            joined: list[Any] = [a + b if isinstance(a, tuple) else np.concatenate([a, b])
+                                 for a, b in zip(_fields(old), _fields(new), strict=True)]
+            new = ActivationHistory(*joined)
         self._rows = new
         self.trim(None)
 
@@ -183,7 +190,7 @@ class ActivationRing:
             self._rows = ActivationHistory(
                 rows.hidden[start:end], rows.context[start:end], rows.loss[start:end],
                 rows.steps[start:end], rows.symbols[start:end], rows.targets[start:end], (),
-                rows.outputs[start:end])
+                _outputs(rows)[start:end])
 
     def view(self) -> ActivationHistory | None:
         """Read-only copies for the views (made once per change), with the predictions."""
@@ -191,8 +198,9 @@ class ActivationRing:
             return None
         if self._view is None:
             rows = self._rows
-            predicted = () if self.decode is None or rows.outputs.shape[1] == 0 else \
-                self.decode(rows.outputs)
+            outputs = _outputs(rows)
+            predicted = () if self.decode is None or outputs.shape[1] == 0 else \
+                self.decode(outputs)
             self._view = ActivationHistory(
                 frozen(rows.hidden), frozen(rows.context), frozen(rows.loss),
                 frozen(rows.steps).astype(np.int64), tuple(rows.symbols), tuple(rows.targets),

@@ -84,6 +84,7 @@ class ErrorAbove:
 def condition_of(session: TrainingSession, kind: str, value):
     """The condition the app names by ``kind`` ("epoch_end", "epoch" N, "symbol" s, "error" x);
     a ValueError if it is malformed or can never be reached from where ``session`` is."""
+    condition: EpochEnd | EpochReached | InputIs | ErrorAbove
     if kind == "epoch_end":
         condition = EpochEnd()
     elif kind == "epoch":

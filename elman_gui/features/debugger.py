@@ -15,8 +15,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QMenu, QStyle, QToolButton
 
+from elman_core.live.snapshot import RUNNING, Snapshot
 from elman_gui.actions import make_action
-from elman_gui.snapshot import RUNNING, Snapshot
 from elman_gui.views.stepping.history_view import HistoryView
 from elman_gui.views.stepping.inspector import InspectorView
 from elman_gui.window_parts import WindowParts

@@ -24,8 +24,8 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QWidget
 
 from elman_core.files import atomic_io
+from elman_core.live.snapshot import Snapshot
 from elman_gui import image_files
-from elman_gui.snapshot import Snapshot
 
 PNG_MIN_WIDTH = 800  # plots are exported at least this wide, whatever their size on screen
 

@@ -5,6 +5,8 @@ Every control here only emits; the main window decides what a click means.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QFont, QFontMetrics, QPainter
@@ -218,7 +220,7 @@ class SpeedMenu(QMenu):
                 self, text, "Train as fast as this computer can (F)." if label == "max"
                 else f"Train at {label.replace('/s', '')} timesteps per second.",
                 ["F"] if label == "max" else [], checkable=True,
-                slot=lambda lab=label: speed.set_label(lab), shortcut_owner=shortcut_owner)
+                slot=partial(speed.set_label, label), shortcut_owner=shortcut_owner)
             self.group.addAction(action)
             self.addAction(action)
             self.presets[label] = action

@@ -12,10 +12,12 @@ first paint for views a student may not open.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from elman_core.live.snapshot import Snapshot
 from elman_gui.actions import make_action
-from elman_gui.snapshot import Snapshot
 
 # name on the command line → (tab title, what the View menu says about it)
 VIEWS = {
@@ -50,7 +52,7 @@ class FigureTabs(QTabWidget):
         self.currentChanged.connect(lambda _: self._paint_current())
         self.view_actions = [
             make_action(self, VIEWS[name][0], VIEWS[name][1], [f"Ctrl+{k}"],
-                        slot=lambda n=name: self.show_view(n), shortcut_owner=parent)
+                        slot=partial(self.show_view, name), shortcut_owner=parent)
             for k, name in enumerate(VIEWS, start=1)]
 
     @property

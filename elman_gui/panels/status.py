@@ -1,7 +1,7 @@
 """What the window says about the run: the status bar (message and figures) and the notice bar.
 
-Both only format what a :class:`~elman_gui.snapshot.Snapshot` or the trainer says; the main window
-decides when.
+Both only format what a :class:`~elman_core.live.snapshot.Snapshot` or the trainer says; the main
+window decides when.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from elman_core.live.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING, Snapshot
 from elman_core.model.trace import phase_name, step_place
-from elman_gui.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING, Snapshot
 
 STATE_STYLE = {
     RUNNING: ("Running", "#1a7f37"),

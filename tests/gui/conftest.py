@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import numpy as np
 import pytest
 
-from elman_gui.snapshot import PAUSED, Snapshot
+from elman_core.live.snapshot import PAUSED, Snapshot
 
 
 def build_snapshot(

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from elman_core import tasks
+from elman_core.live.snapshot import PAUSED
 from elman_core.training import run_to
 from elman_core.training.session import TrainingSession
-from elman_gui.snapshot import PAUSED
 from tests.gui.conftest import rendered_where as shared_rendered_where
 from tests.gui.conftest import running_window
 

@@ -9,11 +9,11 @@ import pytest
 from elman_core import tasks
 from elman_core.analysis import figures, word_clusters
 from elman_core.live.live_figures import LiveFigures
+from elman_core.live.snapshot import FINISHED
 from elman_core.model.settings import RunSettings
 from elman_core.model.trace import ActivationHistory
 from elman_core.tasks import sentences
 from elman_core.training.session import TrainingSession
-from elman_gui.snapshot import FINISHED
 from elman_gui.views.figures.dendrogram_view import DendrogramView
 from elman_gui.views.figures.hidden_space import TRAJECTORY_STEPS, HiddenSpaceView
 from elman_gui.views.figures.paper_figure import PaperFigureView

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QSli
 
 import elman_core
 from elman_core import tasks
+from elman_core.live.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING
 from elman_core.training.session import TrainingSession
 from elman_gui.panels.controls import TextTaskDialog
-from elman_gui.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING
 from tests.gui.conftest import rendered_where as shared_rendered_where
 from tests.gui.conftest import running_window
 
@@ -267,3 +267,26 @@ def test_closing_while_training_ends_the_thread_quickly(window, qtbot, qtlog):
     assert window.trainer.thread.isFinished()
     assert time.perf_counter() - started < 1.0
     assert not [r for r in qtlog.records if "QThread" in r.message or "Timer" in r.message]
+
+
+def test_every_view_is_painted_through_the_snapshot_view_list(window, qtbot):
+    """The window repaints what is registered in snapshot_views, each with the same snapshot;
+    one more view registered there is painted too, with no other change to the window."""
+    from elman_gui.views.snapshot_view import SnapshotView
+
+    assert all(isinstance(view, SnapshotView) for view in window.snapshot_views)
+    assert {window.diagram, window.loss_plot, window.error_bars, window.tape, window.figure_tabs,
+            window.debugger, window.status} <= set(window.snapshot_views)
+
+    class Recording:
+        def __init__(self):
+            self.seen = []
+
+        def show_snapshot(self, snapshot):
+            self.seen.append(snapshot)
+
+    extra = Recording()
+    window.snapshot_views.append(extra)
+    window.actions_.step.trigger()
+    snapshot = rendered_where(qtbot, window, lambda s: s.global_step == 1)
+    assert extra.seen[-1] is snapshot is window.current_snapshot

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core import __version__, tasks
+from elman_core.live.snapshot import FINISHED
 from elman_core.training.session import TrainingSession
 from elman_gui.features import export
 from elman_gui.features.help_dialog import illustrative_network
 from elman_gui.features.welcome import should_show_at_startup
-from elman_gui.snapshot import FINISHED
 from tests.gui.conftest import rendered_where as shared_rendered_where
 from tests.gui.conftest import running_window
 

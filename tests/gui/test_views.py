@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 
 from elman_core import tasks
-from elman_gui.snapshot import ActivationHistory
+from elman_core.live.snapshot import ActivationHistory
 from elman_gui.views.diagram.diagram_layout import LINK_CAP
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
 from elman_gui.views.plots.error_bars import BY_OUTPUT, BY_POSITION, ErrorBarsView

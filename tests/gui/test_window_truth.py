@@ -7,11 +7,11 @@ from PySide6.QtWidgets import QApplication
 
 from elman_core import tasks
 from elman_core.live.driver import kernels_cached
+from elman_core.live.snapshot import FINISHED, PAUSED, RUNNING
 from elman_core.training.session import TrainingSession
 from elman_gui.panels.controls import SPEED_STOPS, TextTaskDialog
 from elman_gui.panels.parameter_panel import APPLY_IDLE, APPLY_PENDING
 from elman_gui.panels.status import STATE_MESSAGES
-from elman_gui.snapshot import FINISHED, PAUSED, RUNNING
 from elman_gui.worker import COMPILING_MESSAGE
 from tests.gui.conftest import rendered_where, running_window
 

@@ -16,7 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetrics
 
-from elman_gui.snapshot import Snapshot
+from elman_core.live.snapshot import Snapshot
 from elman_gui.views.diagram.diagram_layout import DiagramLayout, LayerGeometry
 from elman_gui.views.style import palette
 

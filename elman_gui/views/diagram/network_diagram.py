@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from elman_gui.snapshot import RUNNING, Snapshot
+from elman_core.live.snapshot import RUNNING, Snapshot
 from elman_gui.views.diagram.diagram_hover import DiagramHover
 from elman_gui.views.diagram.diagram_layout import (
     LINK_CAP,

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core.analysis.figure_records import DendrogramDrawing, WordClusters
-from elman_gui.snapshot import Snapshot
+from elman_core.live.snapshot import Snapshot
 from elman_gui.views.diagram.segments_item import SegmentsItem
 from elman_gui.views.figures import figure_parts
 from elman_gui.views.style import category_colors, palette

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from elman_core.analysis.figure_records import HiddenSpace
-from elman_gui.snapshot import Snapshot
+from elman_core.live.snapshot import Snapshot
 from elman_gui.views.figures import figure_parts
 from elman_gui.views.plots.steady_range import steady_range
 from elman_gui.views.style import category_colors, palette

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core.analysis.figure_records import FigurePanel, PaperFigure
-from elman_gui.snapshot import Snapshot
+from elman_core.live.snapshot import Snapshot
 from elman_gui.views.figures import figure_parts
 from elman_gui.views.style import palette
 
@@ -212,7 +212,7 @@ class PaperFigureView(QWidget):
         self._message.setPos(max(steps - 1, 0) / 2, top / 2)
 
     def _update_legend(self, panel: FigurePanel | None) -> None:
-        names = ()
+        names: tuple[str, ...] = ()
         if panel is not None:
             names = (panel.series if len(panel.series) > 1 else ()) + (
                 (panel.mark_name,) if panel.mark_name and panel.marks.any() else ())

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
+from elman_core.live.snapshot import ActivationHistory, Snapshot
 from elman_core.model.trace import describe_step
-from elman_gui.snapshot import ActivationHistory, Snapshot
 from elman_gui.views.style import palette
 
 DEFAULT_LENGTH = 100
@@ -164,7 +164,8 @@ class HistoryView(QWidget):
 
     def _mark_selected(self) -> None:
         history, step = self.history, self.selected_step
-        where = [] if history is None or step is None else np.flatnonzero(history.steps == step)
+        where: list[int] | np.ndarray = [] if history is None or step is None \
+            else np.flatnonzero(history.steps == step)
         for mark in self.marks.values():
             if len(where):
                 mark.setRegion((float(where[0]), float(where[0]) + 1.0))

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from elman_gui.snapshot import InspectedStep, Snapshot
+from elman_core.live.snapshot import InspectedStep, Snapshot
 from elman_gui.views.style import palette
 
 PHASE_NAMES = {1: "1 forward", 2: "2 error", 3: "3 backward and weight update",

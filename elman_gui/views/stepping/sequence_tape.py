@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QStaticText
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from elman_gui.snapshot import ActivationHistory, Snapshot
+from elman_core.live.snapshot import ActivationHistory, Snapshot
 from elman_gui.views.style import palette
 
 ROWS = ("sees", "target", "guess")
