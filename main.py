@@ -24,11 +24,17 @@ def main(argv: list[str] | None = None) -> int:
             return 130
 
         return run(argv[1:])
+    if argv and argv[0] == "figure":
+        from elman_gui.figure_command import run as run_figure
+
+        return run_figure(argv[1:])
     parser = argparse.ArgumentParser(
         prog="main.py",
         description="Watch an Elman network learn. Use `main.py train --help` for the headless "
-        "runner.",
+        "runner, `main.py figure --help` to save a task's figure without the window.",
     )
+    parser.add_argument("lesson", nargs="?", metavar="LESSON.toml",
+                        help="a lesson file to open: its task, settings, view and note")
     parser.add_argument("--task", help="the task to open with (default: xor)")
     parser.add_argument("--text", help="text for the text task")
     parser.add_argument("--screenshot", metavar="PATH",
@@ -40,10 +46,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--view", choices=("network", "paper-figure", "hidden-space",
                                            "dendrogram"),
                         help="the tab to show in the centre (default: network)")
+    parser.add_argument("--focus", choices=FOCUS_VIEWS,
+                        help="open with this view or plot alone in the window (focus mode)")
+    parser.add_argument("--large-type", action="store_true",
+                        help="focus mode's large type, for a projector")
     args = parser.parse_args(argv)
     from elman_gui.app import run_gui
 
-    return run_gui(args.task, args.screenshot, args.steps, args.text, args.size, args.view)
+    return run_gui(args.task, args.screenshot, args.steps, args.text, args.size, args.view,
+                   focus=args.focus, large_type=args.large_type, lesson_path=args.lesson)
+
+
+# The views focus mode can give the window (elman_gui.features.focus_mode); named here so that
+# `main.py --help` answers without loading Qt.
+FOCUS_VIEWS = ("network", "paper-figure", "hidden-space", "dendrogram", "loss", "errors",
+               "history")
 
 
 def window_size(text: str) -> tuple[int, int]:

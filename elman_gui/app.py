@@ -15,6 +15,7 @@ from elman_core import tasks
 from elman_core.cli.command_line import UsageError, check_writable
 from elman_core.live.snapshot import DIVERGED, FINISHED, RUNNING
 from elman_core.tasks.base import TaskError
+from elman_core.training.lessons import LessonError, read_lesson
 from elman_gui import image_files, interrupt, resources, settings_store
 from elman_gui.main_window import MainWindow
 from elman_gui.worker import Trainer
@@ -28,7 +29,7 @@ def task_choice(task: str | None, text: str | None) -> tuple[str, dict]:
     name = task or ("text" if text is not None else "xor")
     options = {}
     if text is not None:
-        if name != "text":
+        if not tasks.takes_text(name):
             raise TaskError(f"--text is for the text task, not {name!r}: use --task text.")
         options["text"] = text
     tasks.get(name, **options)  # builds the task only: a clear message now, not in the thread
@@ -69,22 +70,36 @@ def create_window(task_name: str, task_options: dict, full_speed: bool = False,
 
 
 def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | None,
-            size: tuple[int, int] | None = None, view: str | None = None) -> int:
+            size: tuple[int, int] | None = None, view: str | None = None,
+            focus: str | None = None, large_type: bool = False,
+            lesson_path: str | None = None) -> int:
     """Open Elman Lab (``size``: the window's, else fit the screen). With ``screenshot``: train
-    ``steps`` timesteps at full speed (whatever the task's opening pace), save a PNG, exit."""
+    ``steps`` timesteps at full speed (whatever the task's opening pace), save a PNG, exit.
+    ``lesson_path``: open that lesson file (``task`` and ``text`` must then be None)."""
+    lesson = None
     try:
+        if lesson_path is not None:
+            if task is not None or text is not None:
+                raise UsageError("a lesson names its task itself; leave out --task and --text")
+            lesson = read_lesson(lesson_path)
+            task, text = lesson.task, lesson.task_options.get("text")
         name, options = task_choice(task, text)
         if screenshot:
             check_writable("--screenshot", Path(screenshot))  # before training, not after
-    except (TaskError, UsageError) as error:
+    except (TaskError, UsageError, LessonError) as error:
         print(f"elman-lab: {error}", file=sys.stderr)
         return 2
     try:
         app, window = create_window(name, options, full_speed=bool(screenshot), size=size)
     except KeyboardInterrupt:  # Ctrl-C before the window was up
         return interrupt.INTERRUPTED_EXIT_CODE
+    if lesson is not None:
+        window.lessons.apply(lesson)  # its settings, view and note (the task is open already)
     if view:
         window.figure_tabs.show_view(view)  # the paper figure, hidden space or dendrogram
+    window.focus_mode.large_type_action.setChecked(large_type)
+    if focus:
+        window.focus_mode.enter(focus)  # one view alone in the window
     if screenshot:
         code = _screenshot(app, window, screenshot, max(int(steps or 0), 0),
                            size or WINDOW_SIZE)
@@ -135,17 +150,23 @@ def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
         trainer.set_speed(None)
         trainer.run_steps(steps)
     deadline = time.monotonic() + SCREENSHOT_TIMEOUT_SECONDS + steps / 100_000
-    outcome: dict[str, int] = {}
 
     def poll() -> None:
         snapshot = window.current_snapshot
         trained = snapshot is not None and not snapshot.clustering and (
             (snapshot.global_step >= steps and snapshot.state != RUNNING)
             or snapshot.state in (FINISHED, DIVERGED))
+        if trained and _wants_clusters(window, snapshot) and time.monotonic() < deadline:
+            if not outcome.get("clustered"):  # the dendrogram shown: cluster what was trained
+                outcome["clustered"] = 1
+                trainer.cluster_hidden_states()
+            return  # until the tree has arrived
         if (trained and trainer.ready and not window.has_unpainted_snapshot()
                 and snapshot is trainer.latest):
             timer.stop()
             window.paint_newest()
+            if window.notice_bar.level == "info":  # "Finished…": it would go in 8 s anyway
+                window.notice_bar.hide()
             app.processEvents()
             outcome["code"] = save_screenshot(window, path)
             app.quit()
@@ -157,9 +178,17 @@ def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
             outcome["code"] = 1
             app.quit()
 
+    outcome: dict[str, int] = {}
     timer = QTimer()
     timer.timeout.connect(poll)
     timer.start(50)
     app.exec()
     window.close()
     return outcome.get("code", 1)
+
+
+def _wants_clusters(window: MainWindow, snapshot) -> bool:
+    """The screenshot shows the dendrogram of a word task that has not been clustered yet."""
+    shown = window.focus_mode.focused or window.figure_tabs.current_view()
+    return shown == "dendrogram" and snapshot.word_clusters is None \
+        and snapshot.has_words

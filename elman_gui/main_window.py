@@ -9,6 +9,7 @@ one has arrived. Nothing here touches the network. The status and notice bars li
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 import numpy as np
@@ -27,10 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core import tasks
-from elman_core.live.snapshot import DIVERGED, FINISHED, RUNNING, Snapshot
+from elman_core.live.snapshot import DIVERGED, FINISHED, RUNNING, Snapshot, as_inspected
 from elman_gui import resources
 from elman_gui.features.debugger import Debugger
+from elman_gui.features.focus_mode import FocusMode
+from elman_gui.features.lessons import LessonFiles
 from elman_gui.features.student_menus import StudentFeatures
+from elman_gui.floating import FloatOver
 from elman_gui.panels.controls import (
     SpeedControl,
     SpeedMenu,
@@ -40,6 +44,9 @@ from elman_gui.panels.controls import (
     build_menus,
     build_toolbar,
 )
+from elman_gui.panels.experiment_badge import ExperimentBadge
+from elman_gui.panels.field_keys import FieldKeys
+from elman_gui.panels.figure_tabs import VIEWS as FIGURE_VIEWS
 from elman_gui.panels.figure_tabs import FigureTabs
 from elman_gui.panels.parameter_panel import ParameterPanel
 from elman_gui.panels.status import NoticeBar, StatusBar
@@ -65,7 +72,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(resources.window_title())  # the version students quote
         self.trainer = trainer
         self.shown = Shown(
-            text_options=dict(trainer.task_options) if trainer.task_name == "text" else {})
+            text_options=dict(trainer.task_options) if tasks.takes_text(trainer.task_name) else {})
         self.frames_painted = 0
         self._pending: Snapshot | None = None
         self._running_intent = False
@@ -90,6 +97,7 @@ class MainWindow(QMainWindow):
         self.error_bars.setToolTip("Where the network still errs, over the latest epoch: by "
                                    "position in the sequence, or by output unit.")
         self.tape = SequenceTape(self)  # what the network reads, must predict and guesses
+        self.experiment_badge = ExperimentBadge(self.diagram)  # lesions, no memory: said plainly
         self.notice_bar = NoticeBar(self)
         self.watch_bar = NoticeBar(self)  # an experiment's "Watch:", kept through its run
         self._build_central()
@@ -112,7 +120,12 @@ class MainWindow(QMainWindow):
             watch=self._show_watch)
         self.student = StudentFeatures(parts)  # File export/save/load, Experiments, Help
         self.debugger = Debugger(parts)  # inspector, history, step back, phases, run to
+        self.lessons = LessonFiles(  # File ▸ Open/Save lesson, lesson files dropped here
+            parts, self, self.figure_tabs.show_view, self.figure_tabs.current_view,
+            self.student.file_menu, self.student.export_menu.menuAction(),
+            self.student.dialog_folder)
         self._place_debugger_docks()
+        self._build_focus_mode()
         # Everything repainted from each new snapshot, in this order (the status bar last).
         self.snapshot_views: list[SnapshotView] = [
             self.diagram, self.loss_plot, self.error_bars, self.tape, self.figure_tabs,
@@ -148,10 +161,11 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
-        layout.addWidget(self.watch_bar)
-        layout.addWidget(self.notice_bar)
+        layout.addWidget(self.watch_bar)  # an experiment's line: kept, so it takes its room
         layout.addWidget(main, 1)
         self.setCentralWidget(central)
+        # A notice floats over the top of the views: they never move when it comes and goes.
+        self._notice_float = FloatOver(self.notice_bar, central)
 
     def _build_docks(self) -> None:
         about = QDockWidget("About this task", self)
@@ -161,9 +175,19 @@ class MainWindow(QMainWindow):
         scroll.setWidget(self.parameters)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        holder = QWidget(self)  # the fields scroll; Apply and Revert stay in sight below them
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(scroll, 1)
+        column.addWidget(self.parameters.button_bar)
         params = QDockWidget("Parameters", self)
         params.setObjectName("parameter-dock")
-        params.setWidget(scroll)
+        params.setWidget(holder)
+        # Enter applies, Esc leaves a field; a menu command ends the editing too.
+        self.field_keys = FieldKeys(self.parameters.fields(), self.parameters.apply,
+                                    self.figure_tabs.setFocus, self)
+        self.menuBar().triggered.connect(lambda _: self.field_keys.leave_if_editing())
         features = QDockWidget.DockWidgetFeature.DockWidgetMovable | \
             QDockWidget.DockWidgetFeature.DockWidgetFloatable | \
             QDockWidget.DockWidgetFeature.DockWidgetClosable  # View menu brings them back
@@ -199,6 +223,29 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.debugger.history_dock], [230], Qt.Orientation.Vertical)
         self.view_menu.addAction(self.debugger.inspector_dock.toggleViewAction())
         self.view_menu.addAction(self.debugger.history_dock.toggleViewAction())
+
+    def _build_focus_mode(self) -> None:
+        """View ▸ Focus: any view or plot alone in the window (F11, Z, a double-click; Esc)."""
+        tabs = self.figure_tabs
+
+        def tab(name: str) -> Callable[[], QWidget]:
+            return lambda: (tabs.show_view(name), tabs.currentWidget() if name == "network"
+                            else getattr(tabs, name.replace("-", "_")))[1]
+
+        def history() -> QWidget:
+            self.debugger.history_dock.show()
+            return self.debugger.history
+
+        views = {name: (FIGURE_VIEWS[name][0], tab(name)) for name in FIGURE_VIEWS}
+        views.update({"loss": ("Loss plot", lambda: self.loss_plot),
+                      "errors": ("Error bars", lambda: self.error_bars),
+                      "history": ("Activation history", history)})
+        self.focus_mode = FocusMode(self, views, tabs.current_view,
+                                    self.view_menu.addMenu("&Focus"))
+        for name, widget in (("network", self.diagram), ("loss", self.loss_plot),
+                             ("errors", self.error_bars), ("history", self.debugger.history)):
+            self.focus_mode.watch(widget, name)
+        tabs.viewMade.connect(lambda name, view: self.focus_mode.watch(view, name))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
@@ -269,6 +316,7 @@ class MainWindow(QMainWindow):
         self.parameters.liveChanged.connect(self.trainer.set_settings)
         self.parameters.applyRequested.connect(self.apply_settings)
         self.diagram.unitClicked.connect(self.on_unit_clicked)
+        self.tape.stepClicked.connect(self.trainer.inspect_step)  # as the history's columns
         self.trainer.snapshotReady.connect(self._on_snapshot)
         self.trainer.settingsChanged.connect(self._on_settings)
         self.trainer.settingsRejected.connect(self._on_settings_rejected)
@@ -297,7 +345,7 @@ class MainWindow(QMainWindow):
         self.trainer.reset()
 
     def choose_task(self, name: str) -> None:
-        options = self.shown.text_options if name == "text" else {}
+        options = self.shown.text_options if tasks.takes_text(name) else {}
         self.shown.previous_run = None
         self.student.task_left()
         self._pace_due = True
@@ -398,8 +446,9 @@ class MainWindow(QMainWindow):
         self._show_comparison(previous, snapshot, new_run)
         self.shown.snapshot = snapshot
         self._update_controls(previous, snapshot)
+        inspected = as_inspected(snapshot)  # the diagram shows the step the inspector shows
         for view in self.snapshot_views:
-            view.show_snapshot(snapshot)
+            view.show_snapshot(inspected if view is self.diagram else snapshot)
         self.frames_painted += 1
         self.snapshotRendered.emit(snapshot)
 
@@ -452,6 +501,12 @@ class MainWindow(QMainWindow):
         self.actions_.show_running(self._running_intent)
         self.actions_.show_phase(snapshot.phase_mode, snapshot.phase)
         self.selector.show_task(snapshot.task_name)
+        self.experiment_badge.show_snapshot(snapshot)
+        forget = self.actions_.forget_context  # ended by a reset or a new network: unticked
+        if forget.isChecked() != snapshot.forget_context:
+            forget.blockSignals(True)
+            forget.setChecked(snapshot.forget_context)
+            forget.blockSignals(False)
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)

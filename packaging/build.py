@@ -15,9 +15,13 @@ Prints the build time and the bundle's size.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
+import platform
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +30,43 @@ from plan import bundle_plan  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "packaging" / "elman_lab.spec"
+GENERIC_CACHE = ROOT / "build" / "numba-generic"  # the spec ships it as numba_cache/
+WARM_UP = "import elman_bundle_paths; elman_bundle_paths.compile_kernels()"
+
+
+def build_id() -> str:
+    """What the shipped machine code depends on: the kernels' package sources, numba's and
+    Python's versions, the processor architecture."""
+    import numba
+
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "elman_core" / "model").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(f"{numba.__version__} {sys.version} {platform.machine()}".encode())
+    return digest.hexdigest()[:16]
+
+
+def compile_generic_kernels(target: Path = GENERIC_CACHE) -> int:
+    """Compile the kernels for a generic CPU of this architecture (``NUMBA_CPU_NAME=generic``:
+    no instruction beyond the architecture's baseline, so numba's cache entries load on any
+    machine) into ``target``, flat, with BUILD_ID. Returns the number of files."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    with tempfile.TemporaryDirectory(prefix="elman-lab-generic-") as cache:
+        env = dict(os.environ, NUMBA_CPU_NAME="generic", NUMBA_CACHE_DIR=cache,
+                   NUMBA_CACHE_LOCATOR_CLASSES="UserProvidedCacheLocator",
+                   PYTHONPATH=os.pathsep.join((str(ROOT), str(ROOT / "packaging"))))
+        env.pop("NUMBA_CPU_FEATURES", None)  # generic implies none
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-c", WARM_UP], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        files = [p for p in Path(cache).rglob("kernels*.nb[ic]")]
+        for path in files:
+            shutil.copy2(path, target / path.name)
+    (target / "BUILD_ID").write_text(build_id() + "\n", encoding="ascii")
+    print(f"compiled the kernels for a generic CPU in {time.monotonic() - started:.0f} s: "
+          f"{len(files)} files, {megabytes(size_bytes(target))}", flush=True)
+    return len(files)
 
 
 def size_bytes(path: Path) -> int:
@@ -89,6 +130,8 @@ def build(args: argparse.Namespace) -> Path:
     command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level",
                args.log_level, "--distpath", str(dist), "--workpath", str(work)]
     command += ["--clean"] * args.clean + [str(SPEC), "--", *spec_options]
+    if not args.no_numba:
+        compile_generic_kernels()
     print("$", " ".join(command), flush=True)
     started = time.monotonic()
     subprocess.run(command, cwd=ROOT, check=True)

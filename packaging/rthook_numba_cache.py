@@ -9,12 +9,18 @@ points ``NUMBA_CACHE_DIR`` at the system's per-user cache folder, as ``platformd
 - macOS: ``~/Library/Caches/elman-lab/numba``
 
 and has numba find its entries with ``elman_bundle_cache.BundleCacheLocator``, then with its
-own per-user fallback: the kernels are compiled on the very first start only, then loaded from
-disk. A ``NUMBA_CACHE_DIR`` or ``NUMBA_CACHE_LOCATOR_CLASSES`` set by the user is kept.
+own per-user fallback. The bundle ships its kernels compiled for a generic CPU
+(elman_bundle_paths.py): they are copied into the cache folder where missing and numba is told
+to use that CPU too (``NUMBA_CPU_NAME=generic``, part of the entries' key), so even the very
+first start loads them instead of compiling. Meanwhile a background process compiles them for
+this processor, used from the next start on. A ``NUMBA_CACHE_DIR``,
+``NUMBA_CACHE_LOCATOR_CLASSES`` or ``NUMBA_CPU_NAME`` set by the user is kept.
 """
 
 import os
+import sys
 
+import elman_bundle_paths as paths
 from platformdirs import PlatformDirs
 
 APP = "elman-lab"
@@ -26,7 +32,27 @@ def numba_cache_dir(dirs_class=PlatformDirs) -> str:
     return os.path.join(dirs_class(APP, appauthor=False).user_cache_dir, "numba")
 
 
+def a_students_start(argv: list[str]) -> bool:
+    """The window opened by a student (not ``train``, not a scripted --screenshot run)."""
+    return argv[1:2] != ["train"] and "--screenshot" not in argv
+
+
 os.environ.setdefault("NUMBA_CACHE_DIR", numba_cache_dir())
 os.environ.setdefault(
     "NUMBA_CACHE_LOCATOR_CLASSES", "elman_bundle_cache.BundleCacheLocator,UserWideCacheLocator"
 )
+if paths.seed_user_cache(os.environ["NUMBA_CACHE_DIR"]) is None:
+    # A read-only home: the shipped kernels go to the temporary folder, loaded from there
+    # (elman_core/model/numba_cache.py would otherwise compile them there).
+    fallback = paths.temporary_cache_dir()
+    if paths.seed_user_cache(fallback) is not None:
+        print(f"Elman Lab: the numba cache folder {os.environ['NUMBA_CACHE_DIR']} cannot be "
+              f"written; caching the compiled kernels in {fallback} instead.", file=sys.stderr)
+        os.environ["NUMBA_CACHE_DIR"] = fallback
+CACHE = os.environ["NUMBA_CACHE_DIR"]
+if os.environ.get(paths.COMPILE_NATIVE):  # this process is the background compile
+    os._exit(paths.run_native_compile(CACHE))
+if paths.build_id() and paths.cpu_choice(CACHE, os.environ) == "generic":  # kernels shipped
+    os.environ["NUMBA_CPU_NAME"] = "generic"
+    if paths.build_id() and a_students_start(sys.argv) and paths.claim_native_compile(CACHE):
+        paths.launch_native_compile([sys.executable], os.environ)

@@ -29,7 +29,7 @@ def test_fig3_is_the_rms_error_at_each_of_12_positions_averaged_over_cycles():
     # Step t's squared error: ((t mod 12) + 1) / 100 squared on the only output unit, so the
     # RMS over the cycles at position k is exactly (k + 1) / 100.
     unit_errors = ((np.arange(T) % 12 + 1) / 100.0)[:, None] ** 2
-    figure = figures.paper_figure("xor", sequence, unit_errors, epoch=7)
+    figure = figures.paper_figure(tasks.get("xor"), sequence, unit_errors, epoch=7)
     (panel,) = figure.panels
     assert panel.title == "Fig. 3" and figure.epoch == 7 and figure.complete
     np.testing.assert_allclose(panel.values[0], (np.arange(12) + 1) / 100, rtol=1e-12)
@@ -43,7 +43,7 @@ def test_figs_4_and_5_show_all_bits_and_bits_1_and_4_labelled_by_target_letter()
     rng = np.random.default_rng(0)
     outputs = rng.random(sequence.targets.shape)
     unit_errors = (outputs - sequence.targets) ** 2
-    fig4, fig5 = figures.paper_figure("letters", sequence, unit_errors, epoch=2).panels
+    fig4, fig5 = figures.paper_figure(tasks.get("letters"), sequence, unit_errors, epoch=2).panels
     assert (fig4.title, fig5.title) == ("Fig. 4", "Fig. 5")
     # Twenty steps from the first consonant to predict after the first 12 steps.
     start = 12 + next(k for k, s in enumerate(sequence.target_symbols[12:]) if s in "bdg")
@@ -64,7 +64,7 @@ def test_fig6_marks_word_onsets_and_labels_each_bar_with_its_target_letter():
     unit_errors = np.full(sequence.targets.shape, 0.04)
     onsets = words.onset_steps(sequence)
     unit_errors[onsets] = 0.25  # the error at word onsets: RMS 0.5, elsewhere 0.2
-    (panel,) = figures.paper_figure("words", sequence, unit_errors, epoch=1).panels
+    (panel,) = figures.paper_figure(tasks.get("words"), sequence, unit_errors, epoch=1).panels
     assert panel.title == "Fig. 6" and panel.style == "bars"
     start = panel.first_step  # the first word that starts after the first 12 letters
     assert start >= 12 and onsets[start] and not onsets[12:start].any()
@@ -80,19 +80,21 @@ def test_first_epoch_in_progress_and_steps_without_target_are_nan_without_warnin
     sequence = tasks.get("end-of-sequence").make_sequence(20, seed=0)
     unit_errors = np.where(sequence.mask[:, None], 0.09, np.nan)
     unit_errors[30:] = np.nan  # not trained yet
-    figure = figures.paper_figure("end-of-sequence", sequence, unit_errors, 1, complete=False)
+    figure = figures.paper_figure(tasks.get("end-of-sequence"),
+                                  sequence, unit_errors, 1, complete=False)
     (panel,) = figure.panels
     assert not figure.complete
     expected = np.where(sequence.mask[:30], 0.3, np.nan)
     np.testing.assert_allclose(panel.values[0], expected, rtol=1e-12)
-    nothing = figures.paper_figure("xor", tasks.get("xor").make_sequence(30, 1),
+    nothing = figures.paper_figure(tasks.get("xor"), tasks.get("xor").make_sequence(30, 1),
                                    np.full((29, 1), np.nan), 1, complete=False)
     assert np.isnan(nothing.panels[0].values).all()
 
 
 def test_sentences_figure_points_to_the_dendrogram():
     sequence = sentences.sequence_of(sentences.sentences(20, 1))
-    figure = figures.paper_figure("sentences", sequence, np.full(sequence.targets.shape, 0.01), 1)
+    figure = figures.paper_figure(tasks.get("sentences"),
+                                  sequence, np.full(sequence.targets.shape, 0.01), 1)
     assert "Dendrogram" in figure.note
     assert figure.panels[0].labels == sequence.target_symbols[:figures.SENTENCE_WORDS]
 
@@ -112,27 +114,30 @@ def test_hidden_space_orientation_follows_the_previous_projection():
     first = np.outer(t, [0.6, -0.8]) + noise
     second = np.outer(t, [0.8, -0.6]) + noise
     live = LiveFigures(clock=FakeClock())
-    a = live.hidden_space("xor", _history(first, "01" * 25), ("0", "1"), running=False)
-    b = live.hidden_space("xor", _history(second, "01" * 25), ("0", "1"), running=False)
+    a = live.hidden_space(tasks.get("xor"), _history(first, "01" * 25), ("0", "1"), running=False)
+    b = live.hidden_space(tasks.get("xor"), _history(second, "01" * 25), ("0", "1"), running=False)
     assert live.recomputed["space"] == 2
     # The same step (t = 1, the last point) stays on the same side of PC 1.
     assert np.sign(a.coordinates[-1, 0]) == np.sign(b.coordinates[-1, 0])
     assert np.corrcoef(a.coordinates[:, 0], b.coordinates[:, 0])[0, 1] > 0.99
-    alone, _ = figures.hidden_space("xor", second, np.arange(50), tuple("01" * 25), ("0", "1"))
+    alone, _ = figures.hidden_space(tasks.get("xor"),
+                                    second, np.arange(50), tuple("01" * 25), ("0", "1"))
     assert np.corrcoef(a.coordinates[:, 0], alone.coordinates[:, 0])[0, 1] < -0.99  # it flips
 
 
 def test_hidden_space_colours_sentences_by_word_class_and_others_by_input():
     hidden = np.random.default_rng(1).random((6, 150))
     words_in = ("man", "eat", "cookie", "dragon", "smash", "plate")
-    space, _ = figures.hidden_space("sentences", hidden, np.arange(6), words_in, ())
+    space, _ = figures.hidden_space(tasks.get("sentences"), hidden, np.arange(6), words_in, ())
     assert space.groups == sentences.CLASS_NAMES and space.colour_by == "word class"
     assert [space.groups[g] for g in space.group_of] == [sentences.WORD_CLASS[w]
                                                          for w in words_in]
-    space, _ = figures.hidden_space("xor", hidden, np.arange(6), tuple("011010"), ("1", "0"))
+    space, _ = figures.hidden_space(tasks.get("xor"),
+                                    hidden, np.arange(6), tuple("011010"), ("1", "0"))
     assert space.groups == ("1", "0") and space.group_of.tolist() == [1, 0, 0, 1, 0, 1]
     np.testing.assert_allclose(space.coordinates.mean(axis=0), 0, atol=1e-12)  # centred
-    assert figures.hidden_space("xor", hidden[:2], np.arange(2), ("0", "1"), ("0", "1")) is None
+    assert figures.hidden_space(tasks.get("xor"),
+                                hidden[:2], np.arange(2), ("0", "1"), ("0", "1")) is None
 
 
 def _session(name, **overrides):
@@ -140,22 +145,29 @@ def _session(name, **overrides):
     return TrainingSession(task, RunSettings.for_task(task, **overrides))
 
 
-def test_live_paper_figure_is_recomputed_when_an_epoch_ends_at_most_every_half_second():
+def test_live_paper_figure_follows_every_completed_epoch_and_throttles_only_the_first():
     session = _session("xor", sequence_length=120, epochs=50)
     clock = FakeClock()
     live = LiveFigures(clock=clock)
     first = live.paper_figure(session, running=True)
     assert not first.complete and live.recomputed["figure"] == 1
     assert live.paper_figure(session, running=True) is first  # nothing changed
-    session.run(session.steps_per_epoch)
-    assert live.paper_figure(session, running=True) is first  # changed, but too soon
+    session.run(10)
+    assert live.paper_figure(session, running=True) is first  # the first epoch: too soon
     clock.now += FIGURE_SECONDS
+    partial = live.paper_figure(session, running=True)
+    assert partial is not first and not partial.complete
+    session.run(session.steps_per_epoch - 10)
+    # A completed epoch at once, even while running (one truth: the caption names the same
+    # epoch as the loss label and the error bars).
     second = live.paper_figure(session, running=True)
-    assert second is not first and second.complete and second.epoch == 1
+    assert second.complete and second.epoch == 1
     session.run(session.steps_per_epoch)
-    third = live.paper_figure(session, running=False)  # paused: at once
-    assert third.epoch == 2 and live.recomputed["figure"] == 3
-    expected = figures.paper_figure("xor", session.sequence, session.previous_unit_errors, 2)
+    third = live.paper_figure(session, running=True)
+    assert third.epoch == 2 and live.recomputed["figure"] == 4
+    assert live.paper_figure(session, running=True) is third  # nothing changed
+    expected = figures.paper_figure(tasks.get("xor"),
+                                    session.sequence, session.previous_unit_errors, 2)
     np.testing.assert_array_equal(third.panels[0].values, expected.panels[0].values)
 
 
@@ -175,20 +187,30 @@ def test_word_end_means_average_the_hidden_state_after_each_words_last_letter():
     assert many  # 200 sentences: "many years ago" starts some of them
     np.testing.assert_allclose(means["many"], run[many].mean(axis=0), rtol=1e-12)
     clusters = word_clusters.cluster_session(session)
-    assert sorted(clusters.words.labels) == sorted(means) and clusters.with_novel is None
-    assert clusters.words.icoord.shape == (len(means) - 1, 4)
+    assert [t.key for t in clusters.trees] == ["paper", "standardised"]
+    for tree in clusters.trees:
+        assert sorted(tree.words.labels) == sorted(means) and tree.with_novel is None
+        assert tree.words.icoord.shape == (len(means) - 1, 4)
 
 
 def test_sentences_clusters_have_every_word_and_zog_only_in_fig8():
     session = _session("sentences", sequence_length=400, n_hidden=20)
     session.run(500)
     clusters = word_clusters.cluster_session(session)
-    assert sorted(clusters.words.labels) == sorted(sentences.LEXICON)
-    assert sorted(clusters.with_novel.labels) == sorted((*sentences.LEXICON, "zog"))
+    # Fig. 7 by the paper's method first, the project's as an option, then Fig. 9's tokens.
+    assert [t.key for t in clusters.trees] == ["paper", "standardised", "tokens"]
+    assert "Euclidean distance, average linkage, raw means" == clusters.trees[0].method
+    for tree in clusters.trees[:2]:
+        assert sorted(tree.words.labels) == sorted(sentences.LEXICON)
+        assert sorted(tree.with_novel.labels) == sorted((*sentences.LEXICON, "zog"))
+        for drawing in (tree.words, tree.with_novel):
+            assert drawing.classes == tuple(sentences.WORD_CLASS[w] for w in drawing.labels)
+        assert any('"man" ranks' in line for line in tree.summary)
     assert clusters.novel_word == "zog" and clusters.global_step == 500
-    for drawing in (clusters.words, clusters.with_novel):
-        assert drawing.classes == tuple(sentences.WORD_CLASS[w] for w in drawing.labels)
-    assert any("0.88" in line for line in clusters.summary)
+    assert any("0.916" in line for line in clusters.summary)
+    tokens = clusters.trees[2]
+    assert tokens.with_novel is None and set(tokens.words.classes) <= set(tokens.class_names)
+    assert all(("BOY" in label) or ("GIRL" in label) for label in tokens.words.labels)
 
 
 def test_driver_clusters_a_finished_word_run_once_and_refuses_other_tasks():

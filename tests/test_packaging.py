@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -35,8 +36,8 @@ def test_spec_is_valid_python_and_ships_assets_hook_and_kernel_source():
 def test_every_file_the_spec_and_app_need_exists():
     for name in ("icon.png", "icon.svg", "icon.ico", "icon.icns", "style.qss"):
         assert (ROOT / "assets" / name).stat().st_size > 100, name
-    for name in ("rthook_numba_cache.py", "elman_bundle_cache.py", "build.py",
-                 "check_bundle.py", "make_icon.py", "plan.py", "release_leg.py"):
+    for name in ("rthook_numba_cache.py", "elman_bundle_cache.py", "elman_bundle_paths.py",
+                 "build.py", "check_bundle.py", "make_icon.py", "plan.py", "release_leg.py"):
         assert (PACKAGING / name).is_file(), name
 
 
@@ -85,11 +86,14 @@ def runpy_hook(monkeypatch):
 
     monkeypatch.setenv("NUMBA_CACHE_DIR", "kept")
     monkeypatch.setenv("NUMBA_CACHE_LOCATOR_CLASSES", "kept")
+    monkeypatch.setenv("NUMBA_CPU_NAME", "kept")
+    monkeypatch.syspath_prepend(str(PACKAGING))  # the bundle has elman_bundle_paths inside
     return types.SimpleNamespace(**runpy.run_path(str(PACKAGING / "rthook_numba_cache.py")))
 
 
 def test_runtime_hook_points_numba_at_a_per_user_cache(tmp_path):
-    code = (f"import os, runpy; runpy.run_path({str(PACKAGING / 'rthook_numba_cache.py')!r}); "
+    code = (f"import os, runpy, sys; sys.path.insert(0, {str(PACKAGING)!r}); "
+            f"runpy.run_path({str(PACKAGING / 'rthook_numba_cache.py')!r}); "
             "print(os.environ['NUMBA_CACHE_DIR']); "
             "print(os.environ['NUMBA_CACHE_LOCATOR_CLASSES'])")
     env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_")}
@@ -324,7 +328,7 @@ def test_scipy_parts_the_app_uses_import_without_the_excluded_ones():
     """The spec leaves out the scipy subpackages in SCIPY_UNUSED; clustering, distances and
     linear algebra must not need them (run in a child with those imports blocked)."""
     block = re.search(r"SCIPY_UNUSED = \[(.*?)\]", spec_text(), re.DOTALL).group(1)
-    unused = re.findall(r'"(scipy\.\w+)"', block)
+    unused = re.findall(r'"(scipy\.[\w.]+)"', block)
     assert "scipy.stats" in unused and not {"scipy.cluster", "scipy.spatial",
                                             "scipy.linalg"} & set(unused)
     code = f"""
@@ -400,3 +404,147 @@ def test_archive_version_is_the_apps_version():
     import elman_core
 
     assert load_packaging_module("plan").project_version() == elman_core.__version__
+
+
+# ------------------------------------------------------------ kernels shipped for a generic CPU
+def shipping_bundle(tmp_path: Path, build: str = "b1") -> Path:
+    """A bundle folder with a shipped numba cache: one index, one data file, a build id."""
+    shipped = tmp_path / "bundle" / "numba_cache"
+    shipped.mkdir(parents=True)
+    (shipped / "kernels.f-1.py311.nbi").write_bytes(b"index")
+    (shipped / "kernels.f-1.py311.1.nbc").write_bytes(b"data")
+    (shipped / "BUILD_ID").write_text(build + "\n")
+    return tmp_path / "bundle"
+
+
+def test_the_shipped_kernels_are_copied_where_missing_never_over_a_file(tmp_path):
+    paths = load_packaging_module("elman_bundle_paths")
+    bundle = shipping_bundle(tmp_path)
+    cache = tmp_path / "cache"
+    assert paths.seed_user_cache(str(cache), str(bundle)) == 2
+    folder = cache / "elman_core_model-b1"  # one folder per build
+    assert (folder / "kernels.f-1.py311.nbi").read_bytes() == b"index"
+    (folder / "kernels.f-1.py311.1.nbc").write_bytes(b"the user's own")
+    assert paths.seed_user_cache(str(cache), str(bundle)) == 0
+    assert (folder / "kernels.f-1.py311.1.nbc").read_bytes() == b"the user's own"
+    assert not list(folder.glob("*.partial"))
+    newer = shipping_bundle(tmp_path / "newer", "b2")  # another build: its own folder
+    assert paths.seed_user_cache(str(cache), str(newer)) == 2
+    assert (cache / "elman_core_model-b2" / "kernels.f-1.py311.1.nbc").read_bytes() == b"data"
+
+
+def test_an_unwritable_cache_folder_is_reported_and_nothing_shipped_is_nothing(tmp_path):
+    paths = load_packaging_module("elman_bundle_paths")
+    bundle = shipping_bundle(tmp_path)
+    (tmp_path / "file").write_text("a file where the folder should be")
+    assert paths.seed_user_cache(str(tmp_path / "file" / "numba"), str(bundle)) is None
+    assert paths.seed_user_cache(str(tmp_path / "cache"), str(tmp_path)) == 0  # ships none
+    assert paths.cache_subfolder(str(tmp_path)) == "elman_core_model"
+
+
+def test_the_hooks_temporary_folder_is_the_kernels_fallback():
+    from elman_core.model.numba_cache import fallback_cache_dir
+
+    assert load_packaging_module("elman_bundle_paths").temporary_cache_dir() == fallback_cache_dir()
+
+
+def test_the_hook_asks_for_generic_code_and_seeds_the_users_cache(tmp_path):
+    """As in a bundle: the hook sets NUMBA_CPU_NAME=generic and copies the shipped kernels;
+    with a read-only home it copies them to the temporary folder and points numba there."""
+    bundle = shipping_bundle(tmp_path)
+    code = (f"import os, runpy, sys; sys.path.insert(0, {str(PACKAGING)!r}); "
+            f"sys._MEIPASS = {str(bundle)!r}; sys.argv = ['elman-lab', 'train']; "
+            f"runpy.run_path({str(PACKAGING / 'rthook_numba_cache.py')!r}); "
+            "print(os.environ['NUMBA_CPU_NAME']); print(os.environ['NUMBA_CACHE_DIR'])")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_")}
+    temporary = str(tmp_path / "tmp")  # tempfile's folder: TMPDIR, or TEMP/TMP on Windows
+    env.update(NUMBA_CACHE_DIR=str(tmp_path / "cache"), TMPDIR=temporary, TEMP=temporary,
+               TMP=temporary)
+    (tmp_path / "tmp").mkdir()
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["generic", str(tmp_path / "cache")] and done.stderr == ""
+    assert (tmp_path / "cache" / "elman_core_model-b1" / "kernels.f-1.py311.nbi").is_file()
+    (tmp_path / "home").write_text("read-only home")
+    env["NUMBA_CACHE_DIR"] = str(tmp_path / "home" / "cache")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          check=True)
+    cpu, cache = done.stdout.split()
+    assert cpu == "generic" and cache.startswith(str(tmp_path / "tmp" / "elman-lab-numba-"))
+    assert (Path(cache) / "elman_core_model-b1" / "kernels.f-1.py311.1.nbc").is_file()
+    assert done.stderr.count("\n") == 1 and "cannot be written" in done.stderr
+
+
+def test_bundle_cache_locator_stamps_with_the_shipped_source_in_a_per_build_folder(
+        monkeypatch, tmp_path):
+    """The stamp is the source's content, as outside a bundle (so the kernels build.py compiles
+    in the checkout load in the bundle), and the folder is the build's own."""
+    pytest.importorskip("numba")
+    from numba.core.caching import UserProvidedCacheLocator
+
+    locator_module = load_packaging_module("elman_bundle_cache")
+    bundle = shipping_bundle(tmp_path)
+    source = "def f():\n    pass\n"
+    (bundle / "elman_core" / "model").mkdir(parents=True)
+    (bundle / "elman_core" / "model" / "kernels.py").write_text(source)
+    (tmp_path / "checkout").mkdir()
+    (tmp_path / "checkout" / "kernels.py").write_text(source)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
+    monkeypatch.setattr("numba.core.config.CACHE_DIR", str(tmp_path / "cache"))
+
+    def kernel():
+        pass
+
+    frozen = locator_module.BundleCacheLocator.from_function(
+        kernel, os.path.join("elman_core", "model", "kernels.py"))
+    assert Path(frozen.get_cache_path()) == tmp_path / "cache" / "elman_core_model-b1"
+    monkeypatch.setattr(sys, "frozen", False)
+    checkout = UserProvidedCacheLocator.from_function(kernel,
+                                                      str(tmp_path / "checkout" / "kernels.py"))
+    checkout_stamp = checkout.get_source_stamp()
+    monkeypatch.setattr(sys, "frozen", True)
+    assert frozen.get_source_stamp() == checkout_stamp
+
+
+def test_generic_until_this_processors_kernels_are_ready(tmp_path):
+    paths = load_packaging_module("elman_bundle_paths")
+    bundle = str(shipping_bundle(tmp_path))
+    cache = str(tmp_path / "cache")
+    assert paths.cpu_choice(cache, {}, bundle) == "generic"
+    assert paths.cpu_choice(cache, {"NUMBA_CPU_NAME": "skylake"}, bundle) is None  # the user's
+    assert paths.cpu_choice(cache, {paths.COMPILE_NATIVE: "1"}, bundle) is None
+    (tmp_path / "cache" / "elman_core_model-b1").mkdir(parents=True)
+    (tmp_path / "cache" / "elman_core_model-b1" / paths.NATIVE_READY).write_text("")
+    assert paths.cpu_choice(cache, {}, bundle) is None
+
+
+def test_one_background_compile_at_a_time(tmp_path):
+    paths = load_packaging_module("elman_bundle_paths")
+    bundle = str(shipping_bundle(tmp_path))
+    cache = str(tmp_path / "cache")
+    assert paths.claim_native_compile(cache, bundle)
+    assert not paths.claim_native_compile(cache, bundle)  # a second start meanwhile
+    mark = tmp_path / "cache" / "elman_core_model-b1" / paths.NATIVE_COMPILING
+    old = mark.stat().st_mtime - paths.STALE_COMPILE_SECONDS - 1
+    os.utime(mark, (old, old))  # left by a crashed compile
+    assert paths.claim_native_compile(cache, bundle)
+    (tmp_path / "file").write_text("")
+    assert not paths.claim_native_compile(str(tmp_path / "file"), bundle)  # unwritable
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="os.nice: Windows gets a priority class")
+def test_the_background_compile_runs_alone_at_the_lowest_priority(tmp_path):
+    paths = load_packaging_module("elman_bundle_paths")
+    report = tmp_path / "report"
+    child = ("import os, sys; open(sys.argv[1] + '.part', 'w').write("
+             "f\"{os.environ.get('ELMAN_LAB_COMPILE_NATIVE')} "
+             "{os.environ.get('NUMBA_CPU_NAME', 'native')} {os.nice(0)}\"); "
+             "os.replace(sys.argv[1] + '.part', sys.argv[1])")
+    paths.launch_native_compile([sys.executable, "-c", child, str(report)],
+                                dict(os.environ, NUMBA_CPU_NAME="generic"))
+    deadline = time.monotonic() + 60
+    while not report.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    marker, cpu, niceness = report.read_text().split()
+    assert (marker, cpu) == ("1", "native") and int(niceness) == 19

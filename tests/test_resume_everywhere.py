@@ -158,7 +158,9 @@ def test_runner_to_app_resumes_exactly(tmp_path_factory, task_name, rule, epochs
     session = app.session
     assert (session.task.name, session.epoch, session.position) == (task_name, epochs_first, 0)
     assert app.forget_context == forget
-    assert session.settings == chosen.replace(epochs=epochs_first)  # the runner's run length
+    # The runner's run had ended: the app's raises Epochs so that Play trains on at once.
+    assert session.settings.epochs > epochs_first
+    assert session.settings.replace(epochs=EPOCHS) == chosen
     train_to(session, EPOCHS * session.steps_per_epoch, chunk=11)
     assert_same_network(session.network, straight.network)
     assert_same_losses(session.epoch_losses, straight.epoch_losses)

@@ -21,7 +21,7 @@ from elman_core.analysis.figure_records import FigurePanel, HiddenSpace, PaperFi
 from elman_core.analysis.hidden_states import Projection
 from elman_core.model.trace import frozen
 from elman_core.tasks import sentences, words
-from elman_core.tasks.base import Sequence
+from elman_core.tasks.base import Sequence, Task
 
 CYCLE = 12  # Fig. 3: twelve consecutive inputs, four XOR groups
 LETTER_STEPS = 20  # Figs. 4 and 5: twenty timesteps
@@ -42,15 +42,14 @@ def step_rms(unit_errors: np.ndarray) -> np.ndarray:
                                                                                     np.nan)
 
 
-def paper_figure(task_name: str, sequence: Sequence, unit_errors: np.ndarray, epoch: int,
+def paper_figure(task: Task, sequence: Sequence, unit_errors: np.ndarray, epoch: int,
                  complete: bool = True) -> PaperFigure:
-    """The figure of ``task_name`` from ``unit_errors`` (T, O): the squared error of every
-    output unit at every step of one epoch (NaN where there was no target, or no step yet)."""
+    """The figure of ``task`` (the kind its ``analyses.figure`` names) from ``unit_errors``
+    (T, O): the squared error of every output unit at every step of one epoch (NaN where there
+    was no target, or no step yet)."""
     rms = step_rms(unit_errors)
-    builder = {"xor": _xor, "letters": _letters, "words": _words,
-               "sentences": _sentences}.get(task_name, _strip)
-    panels, note = builder(sequence, rms, unit_errors)
-    return PaperFigure(task_name, epoch, complete, tuple(panels), note)
+    panels, note = _FIGURES[task.analyses.figure](sequence, rms, unit_errors)
+    return PaperFigure(task.name, epoch, complete, tuple(panels), note)
 
 
 def _panel(title, caption, style, values, series, labels, marks=None, mark_name="",
@@ -149,15 +148,21 @@ def _strip(sequence, rms, unit_errors):
     return [panel], ""
 
 
+# One builder per kind of figure (elman_core.tasks.base.FIGURE_KINDS), never per task.
+_FIGURES = {"xor-cycle": _xor, "letter-features": _letters, "word-onsets": _words,
+            "word-strip": _sentences, "error-strip": _strip}
+
+
 # ------------------------------------------------------------------------------ hidden space
-def symbol_groups(task_name: str, symbols: tuple[str, ...]) -> tuple[tuple[str, ...], dict, str]:
-    """The colour groups of a task: word classes for the sentences, else the input symbols."""
-    if task_name == "sentences":
-        return sentences.CLASS_NAMES, dict(sentences.WORD_CLASS), "word class"
+def symbol_groups(task: Task, symbols: tuple[str, ...]) -> tuple[tuple[str, ...], dict, str]:
+    """The colour groups of a task: its classes if it has some (the sentences' word classes),
+    else the input symbols."""
+    if task.class_names:
+        return task.class_names, dict(task.class_of), task.class_title
     return tuple(symbols), {s: s for s in symbols}, "input symbol"
 
 
-def hidden_space(task_name: str, hidden: np.ndarray, steps: np.ndarray,
+def hidden_space(task: Task, hidden: np.ndarray, steps: np.ndarray,
                  symbols: tuple[str, ...], all_symbols: tuple[str, ...],
                  previous: Projection | None = None) -> tuple[HiddenSpace, Projection] | None:
     """Project ``hidden`` (n, H) on its first two principal components, oriented like the
@@ -173,7 +178,7 @@ def hidden_space(task_name: str, hidden: np.ndarray, steps: np.ndarray,
     coordinates[:, :projection.coordinates.shape[1]] = projection.coordinates
     explained = np.zeros(2)
     explained[:len(projection.explained)] = projection.explained
-    groups, group_of_symbol, colour_by = symbol_groups(task_name, all_symbols)
+    groups, group_of_symbol, colour_by = symbol_groups(task, all_symbols)
     index = {g: k for k, g in enumerate(groups)}
     group_of = np.array([index.get(group_of_symbol.get(s, ""), -1) for s in symbols],
                         dtype=np.int64)

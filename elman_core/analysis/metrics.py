@@ -88,7 +88,7 @@ def report_lines(task: Task, sequence: Sequence, outputs: np.ndarray) -> list[st
         raise ValueError(
             f"outputs has shape {outputs.shape}, expected {(len(sequence), task.n_output)}"
         )
-    builder = {"xor": _xor_report, "letters": _letters_report}.get(task.name, _generic_report)
+    builder = _REPORTS[task.analyses.report]
     return [f"== {task.title} ==", *builder(task, sequence, outputs)]
 
 
@@ -185,3 +185,8 @@ def _generic_report(task: Task, sequence: Sequence, outputs: np.ndarray) -> list
     overall = _percent(int(correct[scored].sum()), len(scored))
     lines.append(f"Accuracy over all {len(scored)} steps with a target: {overall}")
     return lines
+
+
+# One builder per kind of report (elman_core.tasks.base.REPORT_KINDS), never per task.
+_REPORTS = {"xor-groups": _xor_report, "letter-features": _letters_report,
+            "predictions": _generic_report}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -12,6 +13,7 @@ import numpy as np
 
 from elman_core import tasks
 from elman_core.analysis import metrics, paper_report
+from elman_core.cli import seed_spread
 from elman_core.cli.command_line import UsageError, check_writable
 from elman_core.cli.runner_checks import (
     apply_to_loaded,
@@ -20,13 +22,15 @@ from elman_core.cli.runner_checks import (
     read_text_file,
 )
 from elman_core.files import atomic_io, limits
-from elman_core.model import activations
+from elman_core.model import activations, rules
 from elman_core.model.settings import RunSettings, SettingsError
 from elman_core.tasks.base import TaskError
 from elman_core.training import divergence, saved_run
+from elman_core.training.lessons import LessonError, read_lesson
 from elman_core.training.session import TrainingSession
 
-__all__ = ["UsageError", "build_parser", "check_writable", "evaluation_summary", "run"]
+__all__ = ["UsageError", "add_training_options", "build_parser", "check_writable",
+           "evaluation_summary", "run", "session_from_args"]
 
 # The option that sets each setting, to name it in an error message.
 OPTIONS = {"n_hidden": "--hidden", "learning_rate": "--lr", "momentum": "--momentum",
@@ -53,8 +57,22 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="main.py train", description="Train an Elman network without the GUI.")
-    parser.add_argument("--task", default="xor", help="task name: " + ", ".join(tasks.names()))
+    add_training_options(parser)
+    parser.add_argument("--json", type=Path, help="write losses, errors and accuracy as JSON here")
+    parser.add_argument("--save", type=Path, help="save the trained network (.npz)")
+    parser.add_argument("--quiet", action="store_true", help="print only the final report")
+    parser.add_argument("--seeds", help="run several seeds and give every figure as mean ± sd "
+                        "with its range: a count N (--seed … --seed + N − 1) or a list such as "
+                        "1,2,5 or 101-110")
+    return parser
+
+
+def add_training_options(parser: argparse.ArgumentParser) -> None:
+    """What to train and how: the options ``main.py train`` and ``main.py figure`` share."""
+    parser.add_argument("--task", help="task name (default xor): " + ", ".join(tasks.names()))
     parser.add_argument("--preset", help="a named experiment (see --list)")
+    parser.add_argument("--lesson", type=Path, help="a lesson file (.toml): its task, settings "
+                        "and seed, as the app opens it; other options change them")
     parser.add_argument("--list", action="store_true", help="list tasks and presets, then exit")
     parser.add_argument("--hidden", type=int, help="hidden (and context) units")
     parser.add_argument("--lr", "--learning-rate", dest="learning_rate", type=float)
@@ -66,21 +84,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help="initial context value (seeds/000: 0, Elman 1990: 0.5)")
     parser.add_argument("--no-context-reset", action="store_true",
                         help="keep the context across epochs instead of resetting it")
+    parser.add_argument("--context-reset", action="store_true",
+                        help="reset the context at every epoch (for a task whose default is a "
+                        "continuous stream, like words)")
     parser.add_argument("--text", help="the text for --task text")
     parser.add_argument("--text-file", type=Path, help="a UTF-8 file with the text for --task text")
-    parser.add_argument("--json", type=Path, help="write losses, errors and accuracy as JSON here")
-    parser.add_argument("--save", type=Path, help="save the trained network (.npz)")
     parser.add_argument("--load", type=Path, help="start from a saved network (.npz)")
-    parser.add_argument("--quiet", action="store_true", help="print only the final report")
     add_model_options(parser)
-    return parser
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
     """The settings the app's parameter panel and Memory menu have beyond the basic ones."""
     parser.add_argument("--weight-scale", type=float,
                         help="starting weights: this × a standard normal draw")
-    parser.add_argument("--rule", choices=activations.RULES,
+    parser.add_argument("--rule", choices=rules.RULES,
                         help="online (Elman's: update after every step) or bptt")
     parser.add_argument("--window", type=int, help="BPTT: steps per update (0: whole segment "
                         "between context resets); windows do not overlap, gradients are summed")
@@ -109,15 +126,18 @@ def _task_and_settings(args):
         options["text"] = read_text_file(args.text_file)
     elif args.text is not None:
         options["text"] = args.text.removeprefix("\ufeff")
-    task_name = args.task
+    task_name = args.task or "xor"
     overrides = {}
+    if args.lesson is not None:
+        task_name, overrides, lesson_options = _lesson_run(args)
+        options = options or lesson_options
     if args.preset is not None:
         try:
             preset = tasks.preset(args.preset)
         except TaskError as exc:
             raise UsageError(f"--preset {args.preset}: {exc}") from None
         task_name, overrides = preset.task, dict(preset.overrides)
-    if options and task_name != "text":
+    if options and not tasks.takes_text(task_name):
         raise UsageError("--text and --text-file go with --task text")
     try:
         task = tasks.get(task_name, **options)
@@ -130,8 +150,12 @@ def _task_and_settings(args):
     }
     given.update(model_overrides(args))
     overrides.update({k: v for k, v in given.items() if v is not None})
+    if args.no_context_reset and args.context_reset:
+        raise UsageError("give either --context-reset or --no-context-reset, not both")
     if args.no_context_reset:
         overrides["reset_context_each_epoch"] = False
+    if args.context_reset:
+        overrides["reset_context_each_epoch"] = True
     try:  # the settings model checks every bound before anything is allocated
         return task, RunSettings.for_task(task, **overrides)
     except SettingsError as error:
@@ -214,6 +238,9 @@ def _run(argv: list[str], stdout, stderr) -> int:
             return 0
         task, settings = _task_and_settings(args)
         check_outputs({"--json": args.json, "--save": args.save}, args.load)
+        if args.seeds is not None:
+            seeds = _check_seeds_options(args, settings)
+            return _run_seeds(args, task, settings, seeds, stdout, stderr)
         session, applied, file_notice = _make_session(task, settings, args)
         task = session.task  # the saved one's (its text) when --load continues a text run
         if args.forget_context:
@@ -224,6 +251,8 @@ def _run(argv: list[str], stdout, stderr) -> int:
 
     if not args.quiet:
         net = session.network
+        if args.lesson is not None:
+            print(f"Lesson: {args.lesson_title}", file=stdout)
         print(f"{task.title}: {net.n_input}-{net.n_hidden}-{net.n_output} network, "
               f"{session.steps_per_epoch} steps per epoch, {settings.epochs} epochs, "
               f"learning rate {net.learning_rate}", file=stdout)
@@ -248,6 +277,64 @@ def _run(argv: list[str], stdout, stderr) -> int:
     return _write_outputs(args, session, summary, stdout, stderr)
 
 
+def _check_seeds_options(args, settings: RunSettings) -> list[int]:
+    for option, value in (("--save", args.save), ("--load", args.load),
+                          ("--forget-context", args.forget_context)):
+        if value:
+            raise UsageError(f"--seeds and {option} do not go together: --seeds trains one new "
+                             "network per seed and keeps only their figures")
+    return seed_spread.parse_seeds(args.seeds, settings.seed)
+
+
+def _run_seeds(args, task, settings: RunSettings, seeds: list[int], stdout, stderr) -> int:
+    """One run per seed, each printed in one line, then every figure's spread."""
+    if not args.quiet:
+        print(f"{task.title}: {len(seeds)} seeds, {settings.epochs} epochs each", file=stdout)
+    documents = []
+    for seed in seeds:
+        session = _new_session(task, settings.replace(seed=seed))
+        check_total_steps(settings.epochs, session.steps_per_epoch)
+        try:
+            _train(session, Progress(settings.epochs, stdout, quiet=True))
+        except Diverged as exc:
+            print(f"error: seed {seed}: {exc}", file=stderr)
+            return 1
+        summary = evaluation_summary(session)
+        summary["paper"], _ = paper_report.figures(session)
+        documents.append(_json_document(session, summary))
+        if not args.quiet:
+            print(f"  seed {seed}: final loss {session.epoch_losses[-1]:.6f}, accuracy "
+                  f"{summary['accuracy']:.3f}", file=stdout)
+    figures = seed_spread.spread(documents)
+    for line in seed_spread.spread_lines(seeds, figures):
+        print(line, file=stdout)
+    if args.json is None:
+        return 0
+    config = {k: v for k, v in documents[0]["config"].items() if k != "seed"}
+    runs = [{k: v for k, v in d.items() if k not in ("mean_hidden_by_word", "config")}
+            for d in documents]
+    document = {"task": task.name, "config": config, "seeds": seeds, "figures": figures,
+                "runs": runs}
+    text = json.dumps(document, indent=2).encode("utf-8")
+    try:
+        atomic_io.write_together({args.json: lambda stream: stream.write(text)})
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        print(f"error: could not write the output: {reason}", file=stderr)
+        return 1
+    return 0
+
+
+def session_from_args(args) -> tuple[TrainingSession, list[str]]:
+    """The session the training options ask for (new, or continuing ``--load``) and the
+    settings applied to a loaded network; UsageError, TaskError or ValueError if they are bad."""
+    task, settings = _task_and_settings(args)
+    session, applied, _ = _make_session(task, settings, args)
+    if args.forget_context:
+        session.network.forget_context = True
+    return session, applied
+
+
 def _train(session: TrainingSession, progress: Progress) -> None:
     """Train to the settings' epoch count; :class:`Diverged` as soon as an epoch diverges."""
     def after_epoch(session: TrainingSession) -> None:
@@ -267,7 +354,8 @@ def _write_outputs(args, session: TrainingSession, summary: dict, stdout, stderr
         text = json.dumps(_json_document(session, summary), indent=2).encode("utf-8")
         writers[args.json] = lambda stream: stream.write(text)
     try:
-        if args.save is not None:  # the app's format: the app continues it exactly too
+        if args.save is not None:
+            # The app's format: the app continues it exactly too (docs/files.md).
             writers[args.save] = saved_run.writer(session, args.save)
         atomic_io.write_together(writers)
     except (OSError, ValueError) as exc:  # ValueError: OutputPathError, a network with NaN
@@ -281,14 +369,15 @@ def _write_outputs(args, session: TrainingSession, summary: dict, stdout, stderr
 
 def _json_document(session: TrainingSession, summary: dict) -> dict:
     settings = session.settings
-    trained_now = session.epoch - session.first_epoch
+    trained_now = session.epoch - session.first_epoch  # this run's epochs, not the loaded file's
     return {
         "task": session.task.name,
         "config": {**session.network.config.as_dict(), "epochs": settings.epochs,
                    "sequence_length": settings.sequence_length,
                    "reset_context_each_epoch": settings.reset_context_each_epoch,
                    "forget_context": session.network.forget_context},
-        "losses": [float(x) for x in session.epoch_losses[-trained_now:]] if trained_now else [],
+        "losses": [float(x) for x in session.epoch_losses[len(session.epoch_losses)
+                                                          - trained_now:]],
         "position_errors": summary["position_errors"],
         "feature_errors": summary["feature_errors"],
         "accuracy": summary["accuracy"],
@@ -301,6 +390,22 @@ def _end_progress_line(stream) -> None:
         stream.write("\n")  # leave the progress bar's line before the message
 
 
+def _lesson_run(args) -> tuple[str, dict, dict]:
+    """The task, every setting and the task options of ``--lesson`` (a clear usage error for a
+    bad lesson or an option that would contradict it)."""
+    if args.task is not None or args.preset is not None:
+        raise UsageError("--lesson names the task itself; leave out --task and --preset")
+    try:
+        lesson = read_lesson(args.lesson)
+    except LessonError as exc:
+        raise UsageError(f"--lesson {exc}") from None
+    if (args.text is not None or args.text_file is not None) and lesson.task != "text":
+        raise UsageError(f"--text and --text-file go with a lesson of the text task; "
+                         f"{args.lesson} is about {lesson.task!r}")
+    args.lesson_title = lesson.title  # printed above the run
+    return lesson.task, dataclasses.asdict(lesson.settings), dict(lesson.task_options)
+
+
 def _task_option(args, task_name: str) -> str:
     """The option a task error is about, for the message."""
     if args.text_file is not None:
@@ -311,7 +416,8 @@ def _task_option(args, task_name: str) -> str:
 
 
 def _make_session(task, settings, args) -> tuple[TrainingSession, list[str], str]:
-    """A new session, or one continuing ``--load`` exactly where it was saved."""
+    """A new session, or one continuing ``--load`` exactly where it was saved (and what an
+    older file does not record, "" if nothing)."""
     if args.load is None:
         session = _new_session(task, settings)
         check_total_steps(settings.epochs, session.steps_per_epoch)
@@ -327,8 +433,9 @@ def _make_session(task, settings, args) -> tuple[TrainingSession, list[str], str
     given = {"n_hidden": args.hidden, "learning_rate": args.learning_rate,
              "momentum": args.momentum, "context_init": args.context_init,
              "seed": args.seed, "sequence_length": args.sequence_length}
-    settings, applied = apply_to_loaded(network, given, args.no_context_reset, settings, saved,
-                                        args.load)
+    settings, applied = apply_to_loaded(network, given,
+                                        args.no_context_reset or args.context_reset, settings,
+                                        saved, args.load)
     try:
         settings = settings.replace(epochs=saved.epoch + settings.epochs)
     except SettingsError as error:

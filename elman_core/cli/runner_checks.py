@@ -69,13 +69,14 @@ def same_file(a: Path, b: Path) -> bool:
 
 
 # ----------------------------------------------------------------------------- --load
-def apply_to_loaded(network, given: dict, args_no_reset: bool, settings, saved: SavedRun,
+def apply_to_loaded(network, given: dict, reset_given: bool, settings, saved: SavedRun,
                     load_path: Path):
     """Settings for continuing ``network``; refuse what cannot apply, apply what can.
 
     Returns ``(settings, applied)``: ``applied`` lists the options that changed the loaded
     network (for one line of output). Options not given take the file's values, so ``--load``
-    continues the saved run exactly; ``settings.epochs`` (what to train now) is kept.
+    continues the saved run exactly; ``settings.epochs`` (what to train now) is kept, and so is
+    the context reset when ``reset_given`` (--context-reset or --no-context-reset).
     """
     hidden = given.get("n_hidden")
     if hidden is not None and hidden != network.n_hidden:
@@ -89,8 +90,8 @@ def apply_to_loaded(network, given: dict, args_no_reset: bool, settings, saved: 
     options = {key: given[key] for key in (*changes, "seed", "sequence_length")
                if given.get(key) is not None}
     options["epochs"] = settings.epochs
-    if args_no_reset:
-        options["reset_context_each_epoch"] = False
+    if reset_given:
+        options["reset_context_each_epoch"] = settings.reset_context_each_epoch
     try:
         settings = saved_run.settings_for(network, saved, settings, options)
     except SettingsError as exc:

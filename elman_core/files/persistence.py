@@ -8,7 +8,7 @@ The file is a NumPy ``.npz`` archive (readable with ``np.load(path, allow_pickle
 * ``bptt_input bptt_context bptt_hidden bptt_delta_output`` — the learning rule's pending
   state: the steps of an unfinished BPTT window (zero rows normally), so a network saved between
   two ``step()`` calls resumes exactly (:mod:`elman_core.files.rule_state`, the one place that
-  knows what a rule stores);
+  knows how a rule's state is stored);
 * ``run_step_losses`` (version 2, optional) — the loss of each step of the epoch in progress so
   far (NaN where a step has no target), so that epoch's mean is the same after a resume;
 * ``metadata`` — a 0-d unicode array holding JSON::

@@ -1,9 +1,9 @@
 """What a learning rule holds between two steps, as a network file stores it: the one place.
 
-Only BPTT holds anything: the steps of a window not yet used for an update (input, context,
-hidden state and output error of each), so a network saved between two ``step()`` calls
-resumes exactly. Elman's online rule holds nothing. When the rules become objects, this module
-is what each rule's own ``saved_arrays`` / ``restore`` replaces.
+A rule with a window (BPTT) holds the steps not yet used for an update (input, context, hidden
+state and output error of each: ``network.learning_rule.pending``), so a network saved between
+two ``step()`` calls resumes exactly; Elman's online rule holds nothing. This module is the
+file's side of it: the only code that names the arrays a rule's pending state is stored in.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from elman_core.model import rules
 
 if TYPE_CHECKING:
     from elman_core.model.network import ElmanNetwork
@@ -27,7 +29,8 @@ def saved_arrays(network: ElmanNetwork) -> dict[str, np.ndarray]:
     arrays = {}
     widths = _widths(network.n_input, network.n_hidden, network.n_output)
     for index, (name, width) in enumerate(zip(PENDING_NAMES, widths, strict=True)):
-        rows = [np.asarray(step[index], dtype=np.float64) for step in network._bptt_pending]
+        rows = [np.asarray(step[index], dtype=np.float64)
+                for step in network.learning_rule.pending]
         arrays[name] = np.array(rows).reshape(len(rows), width)
     return arrays
 
@@ -45,13 +48,14 @@ def pending_rows(shapes: dict[str, tuple[int, ...]], config, fail) -> int:
             expected = f"({rows if rows is not None else 'n'}, {width})"
             raise fail(f"array {name!r} has shape {shape!r} but should be {expected}")
         rows = shape[0]
-    if rows and config.rule != "bptt":
-        raise fail("an unfinished BPTT window is stored but the learning rule is not 'bptt'")
+    if rows and not rules.rule_class(config.rule).has_window:
+        raise fail("an unfinished BPTT window is stored but the learning rule "
+                   f"{config.rule!r} keeps no window")
     return rows or 0
 
 
 def restore(network: ElmanNetwork, arrays: dict[str, np.ndarray]) -> None:
     """Give ``network`` the pending state of :func:`saved_arrays`' ``arrays`` (checked)."""
     pending = [arrays[name] for name in PENDING_NAMES]
-    network._bptt_pending = [tuple(array[row].copy() for array in pending)
-                             for row in range(len(pending[0]))]
+    network.learning_rule.restore(
+        tuple(array[row].copy() for array in pending) for row in range(len(pending[0])))

@@ -27,6 +27,7 @@ import numpy as np
 from elman_core import tasks
 from elman_core.analysis import word_clusters
 from elman_core.analysis.figure_records import HiddenSpace, PaperFigure
+from elman_core.live import experiments
 from elman_core.live.live_figures import LiveFigures
 from elman_core.live.live_run import DIVERGED_HINT, LiveRun, Notice
 from elman_core.live.network_files import FileOutcome, NetworkFiles
@@ -44,7 +45,7 @@ from elman_core.model.trace import (
     StepTrace,
 )
 from elman_core.tasks.base import TaskError
-from elman_core.training import divergence
+from elman_core.training import divergence, frozen_pass
 from elman_core.training.comparison import ComparisonRun
 from elman_core.training.divergence import DIVERGENCE_LIMIT
 from elman_core.training.recording import ActivationRing
@@ -116,9 +117,13 @@ class TrainingDriver:
     def install(self, session: TrainingSession) -> None:
         """A new session (new task, rebuilt or loaded network, reset), paused at its start."""
         network = session.network
-        network.forget_context = self.forget_context
-        self.lesioned = {u for u in self.lesioned if u < network.n_hidden}
-        network.lesioned[list(self.lesioned)] = True
+        # Experiments belong to a network: the old one's end here; a loaded network brings its own.
+        if hasattr(self, "live"):
+            text = experiments.ended_notice(self.lesioned, self.forget_context)
+            if text:
+                self.live.notify("info", text)
+        self.forget_context = bool(network.forget_context)
+        self.lesioned = {int(u) for u in np.flatnonzero(network.lesioned)}
         if self.memory_limit is not None:
             session.history.memory_limit = self.memory_limit
         # The app's run may go on for hours: its curves are bounded, so the list need not be.
@@ -301,8 +306,29 @@ class TrainingDriver:
         return self.files.save_network(path)
 
     def load_network(self, path: str) -> FileOutcome:
-        """Continue from a network read from ``path`` (switching to its task); else nothing."""
-        return self.files.load_network(path)
+        """Continue from a network read from ``path`` (switching to its task); else nothing.
+        A trained network's figures are shown at once (:meth:`_show_loaded_figures`)."""
+        outcome = self.files.load_network(path)
+        if outcome.ok:
+            self._show_loaded_figures()
+        return outcome
+
+    def _show_loaded_figures(self) -> None:
+        """A trained network's figures at once, from a frozen pass over one epoch: the error
+        bars, the paper figure, the hidden space; the word tasks' dendrogram is due too."""
+        session = self.session
+        done = frozen_pass.measure(session)
+        if done is None:
+            return
+        steps = len(done.losses)
+        kept = min(steps, self.ring.size)
+        rows = np.arange(steps - kept, steps)
+        sequence = session.sequence
+        self.ring.add(done.hidden[rows], done.context[rows], done.losses[rows],
+                      done.first_step + steps - kept, [sequence.input_symbols[r] for r in rows],
+                      done.output[rows],
+                      [sequence.target_symbols[r] if sequence.mask[r] else "" for r in rows])
+        self.figures.cluster_when_loaded()
 
     # ------------------------------------------------------------------ plain data for views
     def snapshot(self, generation: int, trace: StepTrace | None = None) -> Snapshot:
@@ -340,7 +366,7 @@ class TrainingDriver:
         while running)."""
         running = self.state == RunState.RUNNING
         figure = self.figures.paper_figure(self.session, running)
-        space = self.figures.hidden_space(self.session.task.name, self.activation_history(),
+        space = self.figures.hidden_space(self.session.task, self.activation_history(),
                                           self.input_symbols, running)
         return figure, space
 
@@ -348,7 +374,7 @@ class TrainingDriver:
     def begin_clustering(self) -> bool:
         """Say that the words are about to be clustered; False (with a notice) if the task
         has no words. The caller publishes, then calls :meth:`cluster_hidden_states`."""
-        if not word_clusters.supports(self.session.task.name):
+        if not word_clusters.supports(self.session.task):
             self.live.notify("info", "Clustering the hidden states is for the word tasks "
                                      "(Word boundaries, Lexical classes).")
             return False
@@ -367,8 +393,10 @@ class TrainingDriver:
                         "see the Dendrogram tab.")
 
     def clusters_due(self) -> bool:
-        """A words or sentences run has just finished: cluster it once, automatically."""
-        return self.state == RunState.FINISHED and self.figures.clusters_due(self.session)
+        """A words or sentences run has just finished, or a trained network of one was loaded:
+        cluster it once, automatically."""
+        return self.state in (RunState.FINISHED, RunState.PAUSED) \
+            and self.figures.clusters_due(self.session)
 
     def weights_sane(self) -> bool:
         return divergence.weights_sane(self.session.network)

@@ -16,7 +16,9 @@ from collections.abc import Callable
 from elman_core.analysis import figures, word_clusters
 from elman_core.analysis.figure_records import HiddenSpace, PaperFigure, WordClusters
 from elman_core.analysis.hidden_states import Projection
+from elman_core.live import error_measure
 from elman_core.model.trace import ActivationHistory
+from elman_core.tasks.base import Task
 from elman_core.training.session import TrainingSession
 
 FIGURE_SECONDS = 0.5  # while running: the paper figure at most this often
@@ -42,6 +44,7 @@ class LiveFigures:
         self._space_source: ActivationHistory | None = None
         self._figure_at = self._space_at = -math.inf
         self._auto_clustered_at: int | None = None
+        self._cluster_loaded = False  # see cluster_when_loaded
 
     def paper_figure(self, session: TrainingSession, running: bool) -> PaperFigure | None:
         """The task's figure from the latest complete epoch (during the first epoch, from the
@@ -50,16 +53,20 @@ class LiveFigures:
         complete = previous is not None
         errors = previous if previous is not None else session.unit_errors
         source = (errors, session.epoch, None if complete else session.position)
-        if self._same(source, self._figure_source) or self._throttled(self._figure_at,
-                                                                      FIGURE_SECONDS, running):
+        # A newly completed epoch is drawn at once (a fraction of a millisecond, 30 ms for the
+        # sentences' 27,500 steps, at most once an epoch), so the figure's caption names the
+        # same epoch as the loss label and the error bars; only the first epoch's partial
+        # figure, which changes every step, waits for the throttle.
+        if self._same(source, self._figure_source) or (
+                not complete and self._throttled(self._figure_at, FIGURE_SECONDS, running)):
             return self.figure
-        self.figure = figures.paper_figure(session.task.name, session.sequence, errors,
+        self.figure = figures.paper_figure(session.task, session.sequence, errors,
                                            session.epoch if complete else 1, complete)
         self._figure_source, self._figure_at = source, self.clock()
         self.recomputed["figure"] += 1
         return self.figure
 
-    def hidden_space(self, task_name: str, history: ActivationHistory | None,
+    def hidden_space(self, task: Task, history: ActivationHistory | None,
                      all_symbols: tuple[str, ...], running: bool) -> HiddenSpace | None:
         """The recent hidden states projected, oriented like the previous projection."""
         if history is None:
@@ -68,20 +75,31 @@ class LiveFigures:
         if history is self._space_source or self._throttled(self._space_at, SPACE_SECONDS,
                                                             running):
             return self.space
-        made = figures.hidden_space(task_name, history.hidden, history.steps, history.symbols,
+        made = figures.hidden_space(task, history.hidden, history.steps, history.symbols,
                                     all_symbols, self._projection)
         self.space, self._projection = made if made is not None else (None, self._projection)
         self._space_source, self._space_at = history, self.clock()
         self.recomputed["space"] += 1
         return self.space
 
+    @staticmethod
+    def error_bars(session: TrainingSession):
+        """The error bars in the paper figure's measure (see :mod:`error_measure`)."""
+        return error_measure.error_bars(session)
+
     def cluster(self, session: TrainingSession) -> WordClusters:
         self.clusters = word_clusters.cluster_session(session)
         return self.clusters
 
+    def cluster_when_loaded(self) -> None:
+        """A trained network was loaded: its words are clustered once, without training."""
+        self._cluster_loaded = True
+
     def clusters_due(self, session: TrainingSession) -> bool:
-        """A finished run of a task with words that has not been clustered automatically yet."""
-        if not (session.finished and word_clusters.supports(session.task.name)):
+        """A finished run (or a loaded trained network) of a task with words that has not been
+        clustered automatically yet."""
+        loaded, self._cluster_loaded = self._cluster_loaded, False
+        if not ((session.finished or loaded) and word_clusters.supports(session.task)):
             return False
         if self._auto_clustered_at == session.global_step:
             return False

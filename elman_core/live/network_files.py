@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from elman_core.live.live_run import LiveRun
-from elman_core.model.settings import RunSettings
+from elman_core.model.settings import BOUNDS, RunSettings
 from elman_core.tasks.base import TaskError
 from elman_core.training import saved_run
 from elman_core.training.session import TrainingSession
@@ -80,8 +80,11 @@ class NetworkFiles:
             base = (current.settings if task.name == current.task.name
                     else RunSettings.for_task(task))
             saved_run.check_fits(network, task, saved, path)
-            session = saved_run.resume(task, network, saved,
-                                       saved_run.settings_for(network, saved, base))
+            settings = saved_run.settings_for(network, saved, base)
+            if saved.epoch >= settings.epochs:  # Play trains on at once, without editing Epochs:
+                settings = settings.replace(  # this run's epochs come after
+                    epochs=min(saved.epoch + settings.epochs, int(BOUNDS["epochs"].maximum)))
+            session = saved_run.resume(task, network, saved, settings)
         except FILE_ERRORS as error:  # NetworkFileError and TaskError are ValueErrors
             problem = str(error) if isinstance(error, ValueError) and str(error) else (
                 f"{path}: not a usable Elman Lab network file ({type(error).__name__}: "

@@ -102,6 +102,11 @@ class Snapshot:
     hidden_space: HiddenSpace | None = None  # the recent hidden states on two components
     word_clusters: WordClusters | None = None  # Figs. 7 and 8, computed on demand
     clustering: bool = False  # the word clusters are being computed now
+    forget_context: bool = False  # the no-memory experiment: the context zeroed every step
+    error_measure: str = "RMS error"  # what position_errors and feature_errors measure
+    category_axis: str = ""  # what a category is ("bit to predict"); "": the views' default
+    has_words: bool = False  # the task's words can be clustered (the Dendrogram tab)
+    word_cluster_kind: str = ""  # how (Analyses.word_clusters): "word-inputs" is Figs. 7 and 8
 
     def epoch_curve(self) -> tuple[np.ndarray, np.ndarray]:
         """``(epoch, mean loss)`` of the epoch-loss curve: x is :attr:`epoch_loss_x`, or 1…n."""
@@ -143,6 +148,7 @@ def build_snapshot(driver: TrainingDriver, generation: int,
     epoch_x, epoch_y = driver.epoch_curve()
     history = session.history
     paper_figure, hidden_space = driver.figure_data()
+    position_errors, feature_errors, error_measure = driver.figures.error_bars(session)
     return Snapshot(
         generation=generation,
         task_name=task.name, task_title=task.title, task_description=driver.task_description,
@@ -158,8 +164,8 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         epoch_losses=epoch_y, epoch_loss_x=epoch_x,
         last_epoch_loss=session.epoch_losses[-1] if session.epoch_losses else None,
         running_loss_x=loss_x, running_loss_y=loss_y,
-        position_errors=frozen(session.position_errors()),
-        feature_errors=frozen(session.feature_errors()),
+        position_errors=frozen(position_errors), feature_errors=frozen(feature_errors),
+        error_measure=error_measure,
         lesioned=tuple(sorted(driver.lesioned)), message=driver.message,
         inspected=driver.inspected, phase=driver.phase, phase_mode=driver.phase_mode,
         history=driver.activation_history(),
@@ -170,6 +176,9 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         comparison_label="" if driver.comparison is None else driver.comparison.label,
         paper_figure=paper_figure, hidden_space=hidden_space,
         word_clusters=driver.figures.clusters, clustering=driver.figures.clustering,
+        forget_context=driver.forget_context,
+        category_axis=task.category_axis, has_words=task.analyses.has_words,
+        word_cluster_kind=task.analyses.word_clusters,
     )
 
 
@@ -177,4 +186,19 @@ def diverged_copy(last: Snapshot, driver: TrainingDriver, generation: int) -> Sn
     """The last sane picture, marked as diverged: never draw garbage."""
     return dataclasses.replace(last, generation=generation, state=RunState.DIVERGED,
                                steps_per_second=0.0, message=driver.message,
-                               lesioned=tuple(sorted(driver.lesioned)))
+                               lesioned=tuple(sorted(driver.lesioned)),
+                               forget_context=driver.forget_context)
+
+
+def as_inspected(snapshot: Snapshot) -> Snapshot:
+    """The snapshot with the step the student picked (in the history, the tape or the
+    inspector) in place of the latest one, so the diagram shows the same step as the inspector;
+    the snapshot itself when the inspected step is the latest (or none is)."""
+    step = snapshot.inspected
+    if step is None or step.global_step == snapshot.global_step - 1:
+        return snapshot
+    trace = step.trace
+    return dataclasses.replace(
+        snapshot, input=trace.input, context=trace.context, hidden=trace.hidden,
+        output=trace.output, target=trace.target, input_symbol=step.input_symbol,
+        target_symbol=step.target_symbol, predicted_symbol=step.predicted_symbol, trace=trace)

@@ -53,6 +53,8 @@ class StepThrough:
                 live.phase = Phase(live.phase + 1)  # the step is done: only the picture moves on
                 trace = latest
                 continue
+            if self._refused_when_finished():
+                break
             live.phase = None
             network = live.session.network
             before = {name: getattr(network, name).copy() for name in PARAMETER_NAMES}
@@ -65,7 +67,7 @@ class StepThrough:
     def step_epoch(self) -> None:
         """Train to the end of the current epoch (pauses a running session first)."""
         live, control = self.live, self.control
-        if not control.can_step():
+        if not control.can_step() or self._refused_when_finished():
             return
         live.phase = None
         session = live.session
@@ -76,6 +78,18 @@ class StepThrough:
         if live.comparison is not None:
             live.comparison.keep_level_with(session.global_step)
         control.after_manual_step()
+
+    def _refused_when_finished(self) -> bool:
+        """Never past the last epoch ("Epoch 601 / 600"): a finished run trains no further
+        step until Epochs is raised or the run is reset; says so."""
+        live = self.live
+        session = live.session
+        if not session.finished:
+            return False
+        live.state = RunState.FINISHED
+        live.notify("info", f"Training is finished ({session.settings.epochs:,} epochs). "
+                            "Reset (R) to start again, or raise Epochs.")
+        return True
 
     def step_back(self, steps: int) -> StepTrace | None:
         """Go back ``steps`` timesteps (pauses); the inspector shows the step that led here."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .base import Sequence, Task, TaskDefaults, TaskError
 from .presets import Preset, preset, presets
-from .registry import get, names, options
+from .registry import get, names, options, takes_text
 
 __all__ = [
     "Preset",
@@ -17,4 +17,5 @@ __all__ = [
     "options",
     "preset",
     "presets",
+    "takes_text",
 ]

@@ -50,6 +50,7 @@ def make_task() -> AlternatingTask:
         input_labels=("bit",),
         output_labels=("next bit",),
         category_names=CATEGORY_NAMES,
+        category_axis="last bit seen",
         length_unit="bits",  # what the sequence length counts
         opening_speed=300,  # 200 epochs of 39 steps take about 26 s: every epoch can be followed
         defaults=TaskDefaults(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,6 +51,46 @@ class Sequence:
         return len(self.inputs)
 
 
+# The kinds of figure, report and analysis a task can ask for. Each names what the analysis
+# needs of the data (a cycle of three bits, letters with features, words...), never a task: a
+# new task picks the kinds that fit it, and the analysis layer, which sits above the tasks (it
+# may import them, not the other way round), keeps one builder per kind.
+FIGURE_KINDS = ("error-strip", "xor-cycle", "letter-features", "word-onsets", "word-strip")
+REPORT_KINDS = ("predictions", "xor-groups", "letter-features")
+PAPER_EXTRA_KINDS = ("", "word-boundaries", "word-classes")
+WORD_CLUSTER_KINDS = ("", "word-ends", "word-inputs")
+
+
+@dataclass(frozen=True)
+class Analyses:
+    """Which of the analysis layer's figures and reports fit a task: plain data, one kind each.
+
+    ``figure``: the paper figure the app draws (:mod:`elman_core.analysis.figures`);
+    ``report``: the console report after a headless run (:mod:`elman_core.analysis.metrics`);
+    ``paper_extras``: the paper's extra measures after a headless run
+    (:mod:`elman_core.analysis.paper_report`; "" none);
+    ``word_clusters``: how its words' hidden states are clustered, Figs. 7 and 8
+    (:mod:`elman_core.analysis.word_clusters`; "" the task has no words).
+    """
+
+    figure: str = "error-strip"
+    report: str = "predictions"
+    paper_extras: str = ""
+    word_clusters: str = ""
+
+    def __post_init__(self) -> None:
+        for value, kinds in ((self.figure, FIGURE_KINDS), (self.report, REPORT_KINDS),
+                             (self.paper_extras, PAPER_EXTRA_KINDS),
+                             (self.word_clusters, WORD_CLUSTER_KINDS)):
+            if value not in kinds:
+                raise ValueError(f"unknown analysis kind {value!r} (known: {kinds})")
+
+    @property
+    def has_words(self) -> bool:
+        """Its hidden states can be clustered by word (the Dendrogram tab)."""
+        return bool(self.word_clusters)
+
+
 @dataclass(frozen=True)
 class Task:
     """A learning problem with a student-facing explanation.
@@ -73,6 +114,14 @@ class Task:
     # of seconds, or epochs one can follow); None is full speed. Headless runs ignore it.
     opening_speed: float | None = 100_000
     length_unit: str = "steps"  # what the sequence length counts ("consonants", "bits"…)
+    # What a category is, for the error bars' axis: a step's category is that of its target.
+    category_axis: str = "symbol to predict"
+    # Classes of the input symbols (the sentences' word classes: the hidden space is coloured
+    # by class); empty: the hidden space is coloured by input symbol.
+    class_names: tuple[str, ...] = ()
+    class_of: Mapping[str, str] = field(default_factory=dict, compare=False)
+    class_title: str = "class"  # what a class is called in the hidden space's legend
+    analyses: Analyses = Analyses()  # which figures and reports fit it (see Analyses)
 
     def make_sequence(self, length: int, seed: int) -> Sequence:
         raise NotImplementedError

@@ -65,6 +65,7 @@ def make_task() -> CountingTask:
         input_labels=SYMBOLS,
         output_labels=SYMBOLS,
         category_names=CATEGORY_NAMES,
+        category_axis="number to predict",
         length_unit="symbols",  # what the sequence length counts
         opening_speed=30,  # 800 steps in about 27 s: one update per 4-step sequence, seen
         defaults=TaskDefaults(

@@ -79,6 +79,7 @@ def make_task() -> EndOfSequenceTask:
         input_labels=("a (counted)", "b (ignore)"),
         output_labels=("count of a",),
         category_names=CATEGORY_NAMES,
+        category_axis="count to predict",
         length_unit="short sequences",  # what the sequence length counts
         opening_speed=1_000,  # 100 epochs of 600 steps take about a minute
         defaults=TaskDefaults(

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import Sequence, Task, TaskDefaults, check_length, make_rng, prediction_sequence
+from .base import (
+    Analyses,
+    Sequence,
+    Task,
+    TaskDefaults,
+    check_length,
+    make_rng,
+    prediction_sequence,
+)
 
 FEATURE_NAMES = ("Consonantal", "Vocalic", "Interrupted", "High", "Back", "Voiced")
 
@@ -95,6 +103,8 @@ def make_task(n_consonants: int = 300, wrap: bool = False) -> LettersTask:
         input_labels=FEATURE_NAMES,
         output_labels=FEATURE_NAMES,
         category_names=tuple(LETTERS),
+        category_axis="letter to predict",
+        analyses=Analyses(figure="letter-features", report="letter-features"),
         length_unit="consonants (each with its vowels)",  # what the sequence length counts
         opening_speed=10_000,  # 200 epochs of 907 steps take about 18 s
         defaults=TaskDefaults(

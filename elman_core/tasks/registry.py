@@ -32,6 +32,11 @@ def options(name: str) -> dict[str, object]:
     return {p.name: p.default for p in parameters}
 
 
+def takes_text(name: str) -> bool:
+    """The task learns a text the student gives (its ``text`` option); False for unknown names."""
+    return name in _FACTORIES and "text" in options(name)
+
+
 def get(name: str, **task_options: object) -> Task:
     """A fresh task by name, e.g. ``get("text", text="hello there")``.
 

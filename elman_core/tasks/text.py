@@ -162,6 +162,7 @@ def make_task(text: str | None = None) -> TextTask:
         input_labels=labels,
         output_labels=labels,
         category_names=category_names,
+        category_axis="character to predict",
         length_unit="characters",  # what the sequence length counts
         opening_speed=1_000,  # about 4 epochs a second: the predictions can be read
         defaults=TaskDefaults(

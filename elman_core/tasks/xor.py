@@ -20,7 +20,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import Sequence, Task, TaskDefaults, check_length, make_rng, prediction_sequence
+from .base import (
+    Analyses,
+    Sequence,
+    Task,
+    TaskDefaults,
+    check_length,
+    make_rng,
+    prediction_sequence,
+)
 
 CATEGORY_NAMES = ("predict 2nd bit (random)", "predict XOR bit", "predict next 1st bit (random)")
 XOR_CATEGORY = 1
@@ -79,6 +87,8 @@ def make_task() -> XorTask:
         input_labels=("bit",),
         output_labels=("next bit",),
         category_names=CATEGORY_NAMES,
+        category_axis="bit to predict",
+        analyses=Analyses(figure="xor-cycle", report="xor-groups"),
         length_unit="bits",  # what the sequence length counts
         opening_speed=100_000,  # 600 epochs of 2,999 steps in about 18 s: the dips appear
         defaults=TaskDefaults(

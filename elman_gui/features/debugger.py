@@ -13,7 +13,15 @@ import time
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QActionGroup
-from PySide6.QtWidgets import QDockWidget, QInputDialog, QMenu, QStyle, QToolButton
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QInputDialog,
+    QMenu,
+    QScrollArea,
+    QStyle,
+    QToolButton,
+)
 
 from elman_core.live.snapshot import RUNNING, Snapshot
 from elman_gui.actions import make_action
@@ -85,7 +93,13 @@ class Debugger(QObject):
             QDockWidget.DockWidgetFeature.DockWidgetClosable
         self.inspector_dock = QDockWidget("Timestep inspector", w)
         self.inspector_dock.setObjectName("inspector-dock")
-        self.inspector_dock.setWidget(self.inspector)
+        # In a scroll area: a step with many units never makes the dock, and so the window,
+        # taller than the screen (the window grew 768 → 791 pixels on the first step).
+        scroll = QScrollArea(w)
+        scroll.setWidget(self.inspector)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.inspector_dock.setWidget(scroll)
         self.history_dock = QDockWidget("Activation history", w)
         self.history_dock.setObjectName("history-dock")
         self.history_dock.setWidget(self.history)

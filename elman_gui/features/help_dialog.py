@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core.model.network import ElmanNetwork
+from elman_gui.features.help_tour import tour_html
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
 
 HOW_IT_WORKS_HTML = """
@@ -117,7 +118,8 @@ def show_about(parent: QWidget | None) -> None:
 
 
 class HelpDialog(QDialog):
-    """Three tabs: "How it works" (text beside an example diagram), "Keyboard", "About"."""
+    """Four tabs: "How it works" (text beside an example diagram), "Using Elman Lab",
+    "Keyboard", "About"."""
 
     def __init__(self, actions: Iterable[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -139,6 +141,11 @@ class HelpDialog(QDialog):
         row.addWidget(text, 1)
         row.addWidget(self.diagram, 1)
         self.tabs.addTab(how, "How it works")
+        actions = list(actions)
+        self.tour = QTextBrowser(self)
+        self.tour.setHtml(tour_html(actions))
+        self.tour.setToolTip("The figure tabs, step back, phases, focus mode and lessons")
+        self.tabs.insertTab(1, self.tour, "Using Elman Lab")
 
         self.rows: list[tuple[str, str, str]] = []
         self.table = QTableWidget(0, 3, self)
@@ -169,6 +176,9 @@ class HelpDialog(QDialog):
 
     def show_shortcuts(self, actions: Iterable[QAction]) -> None:
         """The shortcut sheet of ``actions`` as they are now (refilled only if it changed)."""
+        actions = list(actions)
+        if hasattr(self, "tour"):
+            self.tour.setHtml(tour_html(actions))
         rows = shortcut_rows(actions)
         if rows == self.rows:
             return

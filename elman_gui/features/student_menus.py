@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 from elman_core import tasks
 from elman_core.tasks import Preset
 from elman_gui.actions import make_action
-from elman_gui.features import export
+from elman_gui.features import export, figure_export
 from elman_gui.features.help_dialog import HelpDialog, show_about
 from elman_gui.features.welcome import WelcomeDialog, app_settings, should_show_at_startup
 from elman_gui.window_parts import PreviousRun, WindowParts
@@ -82,6 +82,8 @@ class StudentFeatures(QObject):
                 export_menu.addAction(action)
                 self.export_actions[f"{key}-{fmt}"] = action
         export_menu.addSeparator()
+        self._add_figure_exports(export_menu)
+        export_menu.addSeparator()
         for key, title, tip in (
                 ("loss-csv", "Loss history as CSV…", "epoch,loss: the mean loss of every "
                  "completed epoch, for a spreadsheet."),
@@ -91,11 +93,24 @@ class StudentFeatures(QObject):
             export_menu.addAction(action)
             self.export_actions[key] = action
         self.export_menu = export_menu
+        self.file_menu = menu
         for item in (self.save_action, self.load_action):
             menu.insertAction(before, item)
         menu.insertMenu(before, export_menu)
         if before is not None:
             menu.insertSeparator(before)
+
+    def _add_figure_exports(self, export_menu: QMenu) -> None:
+        for name, title in figure_export.FIGURES.items():
+            for fmt in figure_export.FORMATS:
+                size = "twice the screen's resolution" if fmt == "png" else "scalable"
+                action = self._action(
+                    f"{title} as {fmt.upper()}…",
+                    f"Save the {title.lower()} of the latest snapshot as a slide-sized "
+                    f"{fmt.upper()} picture ({size}), whether or not its tab is open.",
+                    lambda n=name, f=fmt: self.export_figure(n, f))
+                export_menu.addAction(action)
+                self.export_actions[f"{name}-{fmt}"] = action
 
     def _build_experiments_menu(self) -> None:
         menu = QMenu("E&xperiments", self.parts.menu_bar)
@@ -125,7 +140,7 @@ class StudentFeatures(QObject):
             "pick one to start it.", self.show_welcome)
         self.shortcuts_action = self._action(
             "Keyboard shortcuts", "Every key Elman Lab understands.",
-            lambda: self.show_help(tab=1))
+            lambda: self.show_help(tab=2))
         self.about_action = self._action(
             "About Elman Lab", "Version and credits.", lambda: show_about(self.parts.host))
         for action in (self.help_action, self.welcome_action, self.shortcuts_action,
@@ -203,7 +218,7 @@ class StudentFeatures(QObject):
                if compared else
                "<p style='color:#666'>The dashed curve in the loss plot is the run before "
                "(Experiments ▸ Clear comparison removes it).</p>"))
-        options = shown.text_options if preset.task == "text" else {}
+        options = shown.text_options if tasks.takes_text(preset.task) else {}
         self.trainer.set_task(preset.task, options)
         if preset.overrides:
             self.trainer.set_settings(dict(preset.overrides))
@@ -260,6 +275,24 @@ class StudentFeatures(QObject):
         else:
             writer = export.plot_png if fmt == "png" else export.plot_svg
         return self._write(lambda: writer(view, path))
+
+    def export_figure(self, name: str, fmt: str, path: str | None = None) -> Path | None:
+        """The paper figure, hidden space or dendrogram as a PNG (2×) or SVG file."""
+        snapshot = self.shown.snapshot
+        record = None if snapshot is None else {
+            "paper-figure": snapshot.paper_figure, "hidden-space": snapshot.hidden_space,
+            "dendrogram": snapshot.word_clusters}[name]
+        if record is None:
+            self.parts.notify("warning", "Nothing to export yet: " + (
+                "the dendrogram is for the word tasks; cluster the hidden states first."
+                if name == "dendrogram" else "train a few steps first."))
+            return None
+        if path is None:
+            path = self._ask_save("Export figure", f"elman-{snapshot.task_name}-{name}.{fmt}",
+                                  f"{fmt.upper()} picture (*.{fmt})")
+            if not path:
+                return None
+        return self._write(lambda: figure_export.write_figure(name, snapshot, path))
 
     def export_csv(self, key: str, path: str | None = None) -> Path | None:
         snapshot = self.shown.snapshot

@@ -27,16 +27,17 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core import tasks
-from elman_core.model.trace import next_phase, phase_name
+from elman_core.model.trace import Phase, next_phase, phase_name
 from elman_core.tasks.base import TaskError
 from elman_gui.actions import make_action
 
 # (label, steps per second); None is "as fast as the computer can".
 SPEED_STOPS: tuple[tuple[str, float | None], ...] = (
     ("1/s", 1), ("3/s", 3), ("10/s", 10), ("30/s", 30), ("100/s", 100), ("300/s", 300),
-    ("1k/s", 1_000),
+    ("1k/s", 1_000), ("3k/s", 3_000),  # the sentences' opening pace: 6 epochs in ~55 s
     ("10k/s", 10_000), ("100k/s", 100_000), ("max", None),
 )
+SPEED_MAX_WIDTH = 510  # room for every stop's label
 DEFAULT_SPEED = "100k/s"  # until the task's own opening pace (Task.opening_speed) arrives
 
 
@@ -92,8 +93,14 @@ class TrainingActions:
         return make_action(parent, text, tip, keys, icon=icon)
 
     def show_phase(self, phase_mode: bool, phase) -> None:
-        """In phase mode the Step button names the phase it will show ("Step: 2/4 error ▸")."""
-        self.step.setText(f"Step: {phase_name(next_phase(phase))} ▸" if phase_mode else "Step")
+        """In phase mode the Step button numbers the phase it will show ("Step 2/4 ▸", its
+        name in the tooltip and the diagram's banner): short, so the toolbar never shifts."""
+        if not hasattr(self, "_step_tip"):
+            self._step_tip = self.step.toolTip()
+        coming = next_phase(phase)
+        self.step.setText(step_text(coming) if phase_mode else "Step")
+        self.step.setToolTip(f"Step (→) shows phase {phase_name(coming)}." if phase_mode
+                             else self._step_tip)
 
     def show_running(self, running: bool) -> None:
         self.play_pause.setText("Pause" if running else "Play")
@@ -150,7 +157,7 @@ class SpeedControl(QWidget):
         self.slider.setTickInterval(1)
         self.slider.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.slider.setMinimumWidth(250)
-        self.setMaximumWidth(460)
+        self.setMaximumWidth(SPEED_MAX_WIDTH)
         tip = ("Training speed in timesteps per second. Up to 100/s every step is shown as it "
                "happens (slow motion); faster speeds show about 40 pictures a second; max trains "
                "as fast as this computer can.")
@@ -280,10 +287,11 @@ class _TickLabels(QWidget):
             font = bold if current else self.font()
             half = QFontMetrics(font).horizontalAdvance(text) / 2
             following = self._left_of(index + 1, offset, span)
-            # A label that would touch its neighbour is left out (the chosen one never is).
-            if not current and (x - half < last_right + 3
-                                or (index + 1 == self.slider.value() and x + half + 3
-                                    > following)):
+            # A label that would touch its neighbour is left out (the chosen one and "max",
+            # the last, never are).
+            kept = (self.slider.value(), len(self.labels) - 1)
+            if index not in kept and (x - half < last_right + 3
+                                      or (index + 1 in kept and x + half + 3 > following)):
                 continue
             painter.setFont(font)
             rect = QRect(int(x) - 30, 0, 60, self.height())
@@ -361,7 +369,31 @@ def build_toolbar(window, actions: TrainingActions, selector: TaskSelector,
     speed_label.setToolTip(speed.toolTip())
     toolbar.addWidget(speed_label)
     toolbar.addWidget(speed)
+    hold_step_width(toolbar, actions.step)
     return toolbar
+
+
+def step_text(phase: Phase) -> str:
+    """The Step button's text in phase mode: the number of the phase it will show."""
+    return f"Step {int(phase)}/4 ▸"
+
+
+def hold_step_width(toolbar: QToolBar, step: QAction) -> None:
+    """The Step button as wide as its widest text ("Step 3/4 ▸"), so that the phase mode
+    never widens it and moves the controls beside it."""
+    button = toolbar.widgetForAction(step)
+    texts = ["Step", *(step_text(phase) for phase in Phase)]
+
+    def hold(style: Qt.ToolButtonStyle) -> None:
+        if style == Qt.ToolButtonStyle.ToolButtonIconOnly:
+            button.setMinimumWidth(0)  # no text shown: the icon's width, always
+            return
+        metrics = button.fontMetrics()
+        padding = button.sizeHint().width() - metrics.horizontalAdvance(button.text())
+        button.setMinimumWidth(padding + max(metrics.horizontalAdvance(t) for t in texts))
+
+    toolbar.toolButtonStyleChanged.connect(hold)
+    hold(toolbar.toolButtonStyle())
 
 
 def build_menus(window, actions: TrainingActions, task_actions: list[QAction]) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from elman_core.live.snapshot import Snapshot
@@ -32,11 +33,18 @@ VIEWS = {
 
 
 class FigureTabs(QTabWidget):
-    """The network diagram and the three figure views, as tabs; paints the one on top."""
+    """The network diagram and the three figure views, as tabs; paints the one on top.
+
+    ``viewMade(name, view)`` says that a figure view was just made (focus mode listens to it).
+    """
+
+    viewMade = Signal(str, QWidget)
 
     def __init__(self, diagram: QWidget, cluster, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setDocumentMode(True)
+        # A narrow window scrolls the tabs instead of growing to fit them all side by side.
+        self.tabBar().setUsesScrollButtons(True)
         # Narrow tabs: all four fit beside the plots in a 1024-pixel window.
         self.setStyleSheet("QTabBar::tab { padding: 3px 7px; }")
         self._cluster = cluster
@@ -88,6 +96,7 @@ class FigureTabs(QTabWidget):
                 view.clusterRequested.connect(self._cluster)
             self._pages[name].layout().addWidget(view)
             self._figures[name] = view
+            self.viewMade.emit(name, view)
         return view
 
     def show_view(self, name: str) -> None:

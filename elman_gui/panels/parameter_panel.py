@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from elman_core.model import rules
 from elman_core.model.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from elman_core.model.settings import BOUNDS, STRUCTURAL, RunSettings
 from elman_gui.panels.number_fields import DecimalField
 
-RULES = (("online", "Elman (1-step)"), ("bptt", "BPTT"))
+RULES = tuple((rule.name, rule.title) for rule in rules.rules())  # (setting, what it is called)
 APPLY_IDLE = "Apply (no network change)"
 APPLY_PENDING = "Apply — builds a new network"
 CHANGED_STYLE = "background: #fff4c2;"  # a network field edited but not applied
@@ -184,8 +185,15 @@ class ParameterPanel(QWidget):
         form.addRow("Hidden activation", self.hidden_activation)
         form.addRow("Output activation", self.output_activation)
         form.addRow("Weight scale", self.weight_scale)
-        form.addRow(self.apply_button)  # one above the other: the panel stays narrow
-        form.addRow(self.revert_button)
+        # Apply and Revert stand in a bar the window keeps below the scrolling fields, so they
+        # are always in sight (they were below the fold at 1366×768); Enter applies too.
+        self.button_bar = QWidget()
+        buttons = QVBoxLayout(self.button_bar)  # one above the other: the dock stays narrow
+        buttons.setContentsMargins(4, 2, 4, 4)
+        buttons.setSpacing(2)
+        for button in (self.apply_button, self.revert_button):
+            button.setMinimumWidth(60)  # a narrow dock cuts the text, never widens the window
+            buttons.addWidget(button)
 
         for box in live.findChildren(QWidget) + network.findChildren(QWidget):
             if isinstance(box, QAbstractSpinBox | QComboBox):
@@ -243,6 +251,11 @@ class ParameterPanel(QWidget):
         self.revert_button.clicked.connect(self.revert)
 
     # ------------------------------------------------------------------ values
+    def fields(self) -> list[QWidget]:
+        """Every field a value is typed or chosen in (Enter applies, Esc leaves them)."""
+        return [self.learning_rate, self.momentum, self.epochs, self.context_init,
+                *self._network_fields().values()]
+
     def network_values(self) -> dict:
         """The network settings as edited (applied or not): the model's STRUCTURAL ones."""
         window = self.bptt_window.value()
@@ -342,4 +355,4 @@ class ParameterPanel(QWidget):
         self.apply_button.setEnabled(pending)
         self.revert_button.setEnabled(pending)
         self.apply_button.setStyleSheet("font-weight: bold;" if pending else "")
-        self.bptt_window.setEnabled(self.rule.currentData() == "bptt")
+        self.bptt_window.setEnabled(rules.rule_class(self.rule.currentData()).has_window)

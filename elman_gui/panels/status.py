@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from elman_core.live import experiments
 from elman_core.live.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING, Snapshot
 from elman_core.model.trace import phase_name, step_place
 
@@ -88,6 +89,8 @@ class StatusBar:
         "state": "Running, paused, finished or diverged",
         "phase": "Step through phases (P) is on: the phase the diagram shows; Step goes on to "
                  "the next one",
+        "experiment": "An experiment is on (lesioned hidden units, the context forgotten); it "
+                      "ends with Reset (R) and a new task",
     }
 
     def __init__(self, bar: QStatusBar, compiling_message: str) -> None:
@@ -104,6 +107,7 @@ class StatusBar:
             bar.addPermanentWidget(label)
             self.labels[key] = label
         self.labels["phase"].hide()  # only in phase mode
+        self.labels["experiment"].hide()  # only while an experiment is on
 
     def say(self, text: str) -> None:
         self.message.setText(text)
@@ -143,6 +147,9 @@ class StatusBar:
         labels["phase"].setText(f"Phase {phase_name(phase)}" if phase is not None
                                 else "Phases: next is 1/4 forward")
         labels["phase"].setVisible(snapshot.phase_mode)
+        experiment = experiments.short(snapshot.lesioned, snapshot.forget_context)
+        labels["experiment"].setText(f"<b style='color:#b00020'>⚠ {experiment}</b>")
+        labels["experiment"].setVisible(bool(experiment))
         # The trainer's message, or what the state means when it says nothing: never a stale
         # one ("a new network." while running). Said once per change, so a notice the window
         # said meanwhile (a lesion, …) stays until the run's message really changes.

@@ -25,7 +25,7 @@ def _figure(task_name, length, seed=0):
     sequence = tasks.get(task_name).make_sequence(length, seed)
     rng = np.random.default_rng(seed)
     unit_errors = rng.random(sequence.targets.shape) ** 2
-    return figures.paper_figure(task_name, sequence, unit_errors, epoch=3)
+    return figures.paper_figure(tasks.get(task_name), sequence, unit_errors, epoch=3)
 
 
 def test_paper_figure_draws_the_snapshots_figure(qtbot, make_snapshot):
@@ -74,9 +74,11 @@ def sentence_clusters():
 def test_dendrogram_leaves_are_the_words_coloured_by_class_with_zog(qtbot, make_snapshot,
                                                                     sentence_clusters):
     view = _shown(qtbot, DendrogramView(), 900, 800)
-    view.show_snapshot(make_snapshot(task_name="sentences", word_clusters=sentence_clusters,
-                                     global_step=600))
-    drawing = sentence_clusters.with_novel
+    view.show_snapshot(make_snapshot(task_name="sentences", has_words=True,
+                                     word_clusters=sentence_clusters, global_step=600))
+    assert view.tree() is sentence_clusters.trees[0]  # the paper's method first
+    assert "Euclidean" in view._axis.labelText
+    drawing = sentence_clusters.trees[0].with_novel
     assert view.drawing() is drawing
     assert view.leaf_labels() == list(drawing.labels)
     assert sorted(view.leaf_labels()) == sorted((*sentences.LEXICON, "zog"))
@@ -89,19 +91,30 @@ def test_dendrogram_leaves_are_the_words_coloured_by_class_with_zog(qtbot, make_
     np.testing.assert_array_equal(segments[:len(drawing.icoord)],
                                   np.column_stack([drawing.dcoord[:, 0], drawing.icoord[:, 0],
                                                    drawing.dcoord[:, 1], drawing.icoord[:, 1]]))
+    assert '"man" ranks' in view.summary.text()
     view.novel_box.setChecked(False)  # Fig. 7: the trained words only
-    assert view.leaf_labels() == list(sentence_clusters.words.labels)
+    assert view.leaf_labels() == list(sentence_clusters.trees[0].words.labels)
     assert "zog" not in view.leaf_labels()
     assert view.status.text() == "Clustered at step 600 (during epoch 1)."
+    view.choose("standardised")  # the project's method, named on the axis and in the list
+    assert view.drawing() is sentence_clusters.trees[1].words
+    assert "cosine" in view._axis.labelText and "standardised" in view.tree_choice.currentText()
+    view.choose("tokens")  # Fig. 9: no zog, leaves coloured by word and role
+    tokens = sentence_clusters.trees[2]
+    assert view.drawing() is tokens.words and not view.novel_box.isVisible()
+    assert view.leaf_labels() == list(tokens.words.labels)
+    colors = dict(zip(view.leaf_labels(), view.leaf_colors(), strict=True))
+    assert len(set(colors.values())) == len(set(tokens.words.classes)) > 1
+    assert "subject | object" in view.summary.text()
 
 
 def test_dendrogram_says_when_it_computes_and_asks_for_a_clustering(qtbot, make_snapshot):
     view = _shown(qtbot, DendrogramView())
     view.show_snapshot(make_snapshot(task_name="xor"))
     assert not view.cluster_button.isEnabled() and "word tasks" in view.status.text()
-    view.show_snapshot(make_snapshot(task_name="sentences", clustering=True))
+    view.show_snapshot(make_snapshot(task_name="sentences", has_words=True, clustering=True))
     assert "Clustering" in view.status.text() and not view.cluster_button.isEnabled()
-    view.show_snapshot(make_snapshot(task_name="sentences"))
+    view.show_snapshot(make_snapshot(task_name="sentences", has_words=True))
     assert view.cluster_button.isEnabled() and view.leaf_labels() == []
     with qtbot.waitSignal(view.clusterRequested, timeout=1000):
         view.cluster_button.click()
@@ -111,7 +124,7 @@ def test_hidden_space_draws_the_projection_coloured_with_a_trajectory(qtbot, mak
     view = _shown(qtbot, HiddenSpaceView())
     rng = np.random.default_rng(3)
     symbols = tuple(rng.choice(["0", "1"], 80))
-    space, _ = figures.hidden_space("xor", rng.random((80, 4)), np.arange(80), symbols,
+    space, _ = figures.hidden_space(tasks.get("xor"), rng.random((80, 4)), np.arange(80), symbols,
                                     ("0", "1"))
     view.show_snapshot(make_snapshot(hidden_space=space))
     np.testing.assert_array_equal(view.drawn_points(), space.coordinates)
@@ -135,8 +148,8 @@ def test_hidden_space_keeps_its_orientation_across_two_recomputations(qtbot, mak
     for direction in ([0.6, -0.8], [0.8, -0.6]):
         hidden = np.outer(t, direction)
         history = ActivationHistory(hidden, hidden, np.zeros(40), np.arange(40), ("0",) * 40)
-        view.show_snapshot(make_snapshot(hidden_space=live.hidden_space("xor", history, ("0",),
-                                                                        running=False)))
+        space = live.hidden_space(tasks.get("xor"), history, ("0",), running=False)
+        view.show_snapshot(make_snapshot(hidden_space=space))
         drawn.append(view.drawn_points())
     assert np.sign(drawn[0][-1, 0]) == np.sign(drawn[1][-1, 0]) != 0
     np.testing.assert_allclose(np.abs(drawn[0][:, 0]), np.abs(drawn[1][:, 0]), rtol=1e-9)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from elman_gui.panels.controls import SpeedControl, TaskSelector
+from elman_gui.panels.controls import SPEED_MAX_WIDTH, SpeedControl, TaskSelector
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
 from tests.gui.conftest import running_window
 
@@ -229,7 +229,7 @@ def test_a_long_status_message_ends_in_an_ellipsis_not_off_screen(small_window):
     assert message.text() == long and message.toolTip() == long  # nothing lost
     assert message.shown_text().endswith("…") and len(message.shown_text()) < len(long)
     for key, label in window.status_labels.items():  # the figures keep their room
-        if key == "phase":  # shown only in phase mode (P)
+        if key in ("phase", "experiment"):  # shown only in phase mode (P), in an experiment
             continue
         assert label.isVisible() and label.geometry().right() <= window.width()
 
@@ -243,7 +243,9 @@ def test_the_phase_figure_fits_the_status_bar_of_a_small_window(small_window, qt
                     and window.current_snapshot.phase == 4, timeout=15_000)
     QApplication.processEvents()
     assert window.status_labels["phase"].isVisible()
-    for label in window.status_labels.values():
+    for key, label in window.status_labels.items():
+        if key == "experiment":  # shown only while an experiment is on
+            continue
         assert label.isVisible() and label.geometry().right() <= window.width(), label.text()
         assert label.width() >= label.sizeHint().width(), label.text()  # never cut
 
@@ -253,12 +255,12 @@ def test_speed_labels_leave_out_what_would_overlap_never_the_chosen_one(qtbot):
     qtbot.addWidget(speed)
     speed.show()
     labels = speed._labels
-    for width, chosen in ((460, "100k/s"), (250, "100k/s"), (250, "300/s")):
+    for width, chosen in ((SPEED_MAX_WIDTH, "100k/s"), (250, "100k/s"), (250, "300/s")):
         speed.resize(width, speed.sizeHint().height())
         speed.set_label(chosen)
         speed.grab()  # paints
         assert chosen in labels.drawn and labels.drawn[-1] in ("max", chosen)
-        if width == 460:
+        if width == SPEED_MAX_WIDTH:
             assert labels.drawn == labels.labels  # room for all
         else:
             assert len(labels.drawn) < len(labels.labels)

@@ -467,11 +467,15 @@ def test_long_category_names_wrap_instead_of_being_cut(error_bars, make_snapshot
                                              ("xor", "bit to predict"),
                                              ("sentences", "class of the word to predict")])
 def test_error_axis_says_what_a_category_is(error_bars, make_snapshot, task, title):
-    error_bars.show_snapshot(make_snapshot(task_name=task))
+    """The task says what its categories are (Task.category_axis); the snapshot carries it."""
+    axis = tasks.get(task).category_axis
+    error_bars.show_snapshot(make_snapshot(task_name=task, category_axis=axis))
     assert error_bars.x_label() == title
-    generic = error_bars._x_label("")  # a task the view does not know
+    generic = error_bars._x_label(make_snapshot(category_axis=""))  # a task that says nothing
+    assert generic == error_bars._x_label(None)
     for name in tasks.names():  # every task says what its bars are
-        assert error_bars._x_label(name) != generic, name
+        shown = make_snapshot(category_axis=tasks.get(name).category_axis)
+        assert error_bars._x_label(shown) != generic, name
     assert "position in the sequence" not in {generic, title}
 
 

@@ -35,6 +35,11 @@ class DiagramHover:
         """The text currently shown next to the mouse ("" when hidden)."""
         return self._hover_text.toPlainText() if self._hover_text.isVisible() else ""
 
+    def forget_hover(self) -> None:
+        """Hide the hover box and the focused links: what they named is gone."""
+        self._hover_text.hide()
+        self.focus_unit(None)
+
     def _on_mouse_moved(self, scene_pos) -> None:
         if self._layout is None or not self._view.sceneBoundingRect().contains(scene_pos):
             self._hover_text.hide()

@@ -16,7 +16,7 @@ class ActivationLegend(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._colors: palette.ActivationColors | None = None
-        self.setFixedSize(210, 40)
+        self.setFixedSize(168, 40)  # narrow: the window fits 800 pixels with its docks
         self.setFont(palette.font(9))
 
     def set_colors(self, colors: palette.ActivationColors) -> None:
@@ -32,7 +32,7 @@ class ActivationLegend(QWidget):
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        bar = QRectF(8, 4, 110, 14)
+        bar = QRectF(8, 4, 92, 14)
         gradient = QLinearGradient(bar.topLeft(), bar.topRight())
         for position, color in zip(*self._colors.colormap.getStops(mode="qcolor"),
                                    strict=True):
@@ -51,7 +51,7 @@ class ActivationLegend(QWidget):
             label = "0" if value == 0 else label
             painter.drawText(QRectF(x - 20, bar.bottom() + 3, 40, 16),
                              Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, label)
-        painter.drawText(QRectF(bar.right() + 8, bar.top() - 4, 90, 24),
+        painter.drawText(QRectF(bar.right() + 5, bar.top() - 4, 64, 24),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          "activation")
         painter.end()
@@ -70,7 +70,7 @@ def weight_key_html(summarised: bool) -> str:
     ])
     note = "only the strongest links · " if summarised else ""
     return key + (f"<br><span style='color:{palette.MUTED}'>{note}<nobr>thicker = larger "
-                  "|w|</nobr> · <nobr>hover a unit for its links</nobr></span>")
+                  "|w|</nobr> · hover a unit for its links</span>")
 
 
 class PhaseBanner(QLabel):

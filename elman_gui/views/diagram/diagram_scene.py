@@ -65,7 +65,7 @@ class DiagramScene:
         row = QHBoxLayout()
         row.setContentsMargins(8, 2, 8, 4)
         row.addWidget(self._legend)
-        row.addSpacing(16)
+        row.addSpacing(8)
         row.addWidget(self._key, 1)
         return row
 
@@ -119,7 +119,7 @@ class DiagramScene:
 
     def _rebuild(self, key: tuple) -> None:
         self._remove_layout_items()
-        self.focus_unit(None)
+        self.forget_hover()
         n_input, n_hidden, n_output, input_labels, output_labels = key
         self._layout_key = key
         self._layout = layout = compute_layout(

@@ -226,7 +226,7 @@ class DiagramTexts:
         share = budget_px
         lines = max(1, math.ceil((longest + LABEL_GAP_PX) / spacing_px))  # side by side
         if every_one and (lines > MAX_LINES or lines * (height + STAGGER_GAP_PX) > share):
-            upright_lines = math.ceil((height + LABEL_GAP_PX / 2) / spacing_px)
+            upright_lines = max(1, math.ceil((height + LABEL_GAP_PX / 2) / spacing_px))
             room = share / upright_lines - STAGGER_GAP_PX  # per line, cut with "…" to fit
             if upright_lines <= MAX_UPRIGHT_LINES and room >= min(longest, 3 * height):
                 longest = min(longest, room)

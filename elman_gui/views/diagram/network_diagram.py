@@ -124,6 +124,10 @@ class NetworkDiagramView(DiagramScene, DiagramTexts, DiagramHover, QWidget):
         self.clear()
 
     # ------------------------------------------------------------------ public API
+    def leaveEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.forget_hover()  # the mouse left: no box naming what it no longer points at
+        super().leaveEvent(event)
+
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Show one snapshot; cheap unless the layer sizes or labels changed."""
         key = (snapshot.n_input, snapshot.n_hidden, snapshot.n_output,
@@ -133,6 +137,7 @@ class NetworkDiagramView(DiagramScene, DiagramTexts, DiagramHover, QWidget):
         if snapshot.generation != self._generation:
             self._generation = snapshot.generation
             self._seen_negative = False
+            self.forget_hover()  # another network (a task swap, a reset): its units are gone
         self._values = {
             "input": _maybe(snapshot.input, snapshot.n_input),
             "hidden": _maybe(snapshot.hidden, snapshot.n_hidden),
@@ -175,7 +180,7 @@ class NetworkDiagramView(DiagramScene, DiagramTexts, DiagramHover, QWidget):
         self._generation = None
         self._lesioned = ()
         self._links.set_segments([np.empty((0, 4))] * (2 * LINK_LEVELS))
-        self.focus_unit(None)
+        self.forget_hover()
         self._hover_text.hide()
         self._message.setText("no network yet")
         self._message.setAnchor((0.5, 0.5))

@@ -9,9 +9,12 @@ onsets…) shaded behind, and the paper's caption above. All items are made once
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -55,6 +58,10 @@ class PaperFigureView(QWidget):
         header = QHBoxLayout()
         header.setContentsMargins(8, 4, 8, 0)
         header.addWidget(self.title, 1)
+        # The key sits beside the title, outside the plot: it never covers a point or a peak.
+        self.legend = QLabel(self)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        header.addWidget(self.legend)
         for index, button in enumerate(self.panel_buttons):
             self._group.addButton(button, index)
             header.addWidget(button)
@@ -78,9 +85,6 @@ class PaperFigureView(QWidget):
         item.addItem(self._bars)
         for line in self._lines:
             item.addItem(line)
-        self._legend = pg.LegendItem(offset=(-10, 5), labelTextColor=palette.FOREGROUND,
-                                     brush=pg.mkBrush(255, 255, 255, 220))
-        self._legend.setParentItem(self._view)
         self._message = figure_parts.message(item)
 
         layout = QVBoxLayout(self)
@@ -173,7 +177,11 @@ class PaperFigureView(QWidget):
         fit = max(4, int(width // max(MIN_STEP_PX, label_px / 2))) if width > 0 else 4
         steps = min(panel.values.shape[1], fit)
         two_rows = steps * label_px > width  # stagger the labels when one row is too tight
-        if self._shown == (figure, self._panel_index, steps, two_rows):
+        # The figure by identity: two records' arrays cannot be compared with == (a new run's
+        # figure at the same epoch raised "truth value of an array … is ambiguous").
+        shown = self._shown
+        if shown is not None and shown[0] is figure and shown[1:] == (self._panel_index, steps,
+                                                                     two_rows):
             return
         self._draw(panel, steps, two_rows)
 
@@ -219,12 +227,17 @@ class PaperFigureView(QWidget):
         if names == self._legend_names:
             return
         self._legend_names = names
-        self._legend.clear()
-        if panel is None:
-            return
-        if len(panel.series) > 1:
-            for line, name in zip(self._lines, panel.series, strict=False):
-                self._legend.addItem(line, name)
-        if panel.mark_name and panel.marks.any():
-            self._legend.addItem(self._bands, f"shaded: {panel.mark_name}")
+        items = []
+        if panel is not None and len(panel.series) > 1:
+            items += [f"<span style='color:{color}'><b>━━</b></span>&nbsp;{escape(name)}"
+                      for color, name in zip(LINE_COLORS, panel.series, strict=False)]
+        if panel is not None and panel.mark_name and panel.marks.any():
+            items.append(f"<span style='background:{MARK_COLOR}'>&nbsp;&nbsp;&nbsp;&nbsp;"
+                         f"</span>&nbsp;shaded: {escape(panel.mark_name)}")
+        self.legend.setText(" &nbsp; ".join(f"<nobr>{item}</nobr>" for item in items))
+        self.legend.setVisible(bool(items))
+
+    def legend_text(self) -> str:
+        """The key as plain text (tests)."""
+        return QTextDocumentFragment.fromHtml(self.legend.text()).toPlainText()
 

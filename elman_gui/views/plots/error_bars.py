@@ -10,7 +10,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from elman_core.live.snapshot import Snapshot
 from elman_gui.views.plots.steady_range import steady_range
@@ -18,13 +26,6 @@ from elman_gui.views.style import palette
 
 BY_POSITION, BY_OUTPUT = "position", "output"
 _X_LABELS = {BY_POSITION: "kind of step (what the target is)", BY_OUTPUT: "output unit"}
-# What the bars of each task are: a step's category is that of its target (what is predicted).
-_CATEGORY_TITLES = {
-    "xor": "bit to predict", "alternating": "last bit seen",
-    "counting": "number to predict", "end-of-sequence": "count to predict",
-    "letters": "letter to predict", "words": "letter to predict",
-    "sentences": "class of the word to predict", "text": "character to predict",
-}
 _CHAR_PX = 7  # rough width of one tick-label character
 UPRIGHT_SHARE = 0.4  # of the plot's height, at most, for upright tick labels
 VALUE_TEXT_LIMIT = 12  # write each bar's value above it while there are at most this many bars
@@ -47,7 +48,8 @@ class ErrorBarsView(QWidget):
         item.setMenuEnabled(False)
         item.hideButtons()
         item.showGrid(x=False, y=True, alpha=palette.GRID_ALPHA)
-        item.setLabel("left", "mean error")
+        self._measure = "RMS error"  # the snapshot's error_measure
+        item.setLabel("left", self._measure)
         self._view = item.getViewBox()
         self._view.setMouseEnabled(x=False, y=False)
         self._view.disableAutoRange()
@@ -79,8 +81,17 @@ class ErrorBarsView(QWidget):
         self.position_button.toggled.connect(self._on_mode_toggled)
         toolbar = QHBoxLayout()
         toolbar.setContentsMargins(8, 4, 8, 0)
-        toolbar.addWidget(QLabel("<b>Error</b> in the latest epoch", self))
-        toolbar.addStretch(1)
+        self.header = QLabel("<b>Error</b> in the latest epoch", self)
+        self.header.setToolTip("The measure of Elman's figures: each step's RMS error (the "
+                               "root of the mean squared error over the output units), "
+                               "averaged; of the same epoch as the loss label.")
+        # Its text changes with the epoch: it takes the room there is, never widens the window.
+        self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bold = QFont(self.header.font())
+        bold.setBold(True)  # as wide as the old fixed title: the layout beside it is unchanged
+        self.header.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(
+            "Error in the latest epoch"))
+        toolbar.addWidget(self.header, 1)
         toolbar.addWidget(self.position_button)
         toolbar.addWidget(self.output_button)
         layout = QVBoxLayout(self)
@@ -101,7 +112,14 @@ class ErrorBarsView(QWidget):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Show the latest epoch's errors; only touches the plot when a number changed."""
         self._snapshot = snapshot
-        title = self._x_label(snapshot.task_name)
+        self._measure = snapshot.error_measure
+        # The one epoch counter: the latest complete epoch, as the loss label and the figures.
+        epoch = (f"epoch {snapshot.epoch:,}" if snapshot.epoch else "epoch 1, in progress")
+        header = f"<b>{snapshot.error_measure}</b> ({epoch})"
+        if header != self.header.text():
+            self.header.setText(header)
+            self._fit_y_label()
+        title = self._x_label(snapshot)
         if title != self._plot.getPlotItem().getAxis("bottom").labelText:
             self._plot.getPlotItem().setLabel("bottom", title)
         if self._mode == BY_POSITION:
@@ -179,14 +197,16 @@ class ErrorBarsView(QWidget):
                 text.setFont(palette.font(8))
                 item.addItem(text, ignoreBounds=True)
                 self._value_texts.append(text)
-        item.setLabel("bottom", self._x_label(
-            self._snapshot.task_name if self._snapshot is not None else ""))
+        item.setLabel("bottom", self._x_label(self._snapshot))
         self._view.setXRange(-0.6, max(len(names), 1) - 0.4, padding=0)
         self._update_ticks()
 
-    def _x_label(self, task_name: str) -> str:
+    def _x_label(self, snapshot: Snapshot | None) -> str:
+        """What the bars are: the task says what its categories are (a step's category is
+        that of its target, what is predicted)."""
         if self._mode == BY_POSITION:
-            return _CATEGORY_TITLES.get(task_name, _X_LABELS[BY_POSITION])
+            axis = snapshot.category_axis if snapshot is not None else ""
+            return axis or _X_LABELS[BY_POSITION]
         return _X_LABELS[BY_OUTPUT]
 
     def x_label(self) -> str:
@@ -248,8 +268,8 @@ class ErrorBarsView(QWidget):
         axis.setTicks([[(float(i), label) for i, label in ticks]])
 
     def _fit_y_label(self) -> None:
-        """"mean error" along the y axis, "error" when the plot is too low for it."""
-        palette.fit_left_label(self._plot.getPlotItem(), "mean error", "error")
+        """The measure ("RMS error") along the y axis, "error" when the plot is too low."""
+        palette.fit_left_label(self._plot.getPlotItem(), self._measure, "error")
 
     def _on_mouse_moved(self, scene_pos) -> None:
         if not len(self._heights) or not self._view.sceneBoundingRect().contains(scene_pos):

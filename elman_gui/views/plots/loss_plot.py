@@ -57,6 +57,7 @@ class LossPlotView(QWidget):
         self.log_scale_box.toggled.connect(self.set_log_scale)
         self._latest = QLabel("", self)
         self._latest.setFont(palette.font(9))
+        self._latest.setWordWrap(True)  # a narrow window: two lines, never a wider window
         title = QLabel("<b>Loss</b>", self)
         toolbar = QHBoxLayout()
         toolbar.setContentsMargins(8, 4, 8, 0)

@@ -221,7 +221,7 @@ class InspectorView(QWidget):
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self.memory.setText(
-            f"can go back {snapshot.steps_back:,} steps · "
+            f"can go back {snapshot.steps_back:,} step{'' if snapshot.steps_back == 1 else 's'} · "
             f"{snapshot.history_bytes / 2**20:.1f} of {snapshot.history_limit / 2**20:.0f} MB")
         step = snapshot.inspected
         # The phase applies to the latest traced step only.

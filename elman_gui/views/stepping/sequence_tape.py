@@ -10,7 +10,7 @@ how wrong it is on average. A view: it knows only the snapshot's activation hist
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QStaticText
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -29,7 +29,10 @@ TEXT, RIGHT, WRONG = (QColor(c) for c in (palette.FOREGROUND, palette.CORRECT, p
 
 
 class SequenceTape(QWidget):
-    """The last steps as a strip of input / target / prediction, tinted by error."""
+    """The last steps as a strip of input / target / prediction, tinted by error; a click on
+    a column asks for that step (``stepClicked``), which then stays outlined."""
+
+    stepClicked = Signal(int)  # the global step of the column clicked
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,16 +41,35 @@ class SequenceTape(QWidget):
         line = self.fontMetrics().height()
         self.setFixedHeight(3 * (line + 2) + 2 * PADDING_PX)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.setToolTip("The sequence tape: the last steps, newest on the right — what the "
-                        "network saw, what it had to predict and what it guessed (green: "
-                        "right, red: wrong); the redder the column, the larger that step's "
-                        "error.")
+        self.setToolTip("The sequence tape: the last steps, newest on the right (click one "
+                        "to inspect it) — what the network saw, what it had to predict and "
+                        "what it guessed (green: right, red: wrong); the redder the column, "
+                        "the larger that step's error.")
         self.history: ActivationHistory | None = None
+        self.outlined: int | None = None  # the step outlined: the inspected one, else the latest
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
-        if snapshot.history is not self.history:
+        # One step shown everywhere: the step the inspector shows is the one outlined here.
+        inspected = snapshot.inspected
+        outlined = inspected.global_step if inspected is not None else None
+        if snapshot.history is not self.history or outlined != self.outlined:
             self.history = snapshot.history
+            self.outlined = outlined
             self.update()
+
+    def step_at(self, x: float) -> int | None:
+        """The global step of the column at ``x`` (None: no column there)."""
+        n = self.columns_shown()
+        if n == 0 or x < GUTTER_PX:
+            return None
+        k = int((x - GUTTER_PX) // ((self.width() - GUTTER_PX) / n))
+        return int(self.history.steps[-n:][k]) if 0 <= k < n else None
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        step = self.step_at(event.position().x())
+        if step is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.stepClicked.emit(step)
+        super().mousePressEvent(event)
 
     def columns_shown(self) -> int:
         """How many of the latest steps fit in the width now."""
@@ -98,11 +120,14 @@ class SequenceTape(QWidget):
         levels = np.rint(relative * (len(TINTS) - 1)).astype(int)
         # The symbols are laid out once each (QStaticText) and the colours made once: the
         # tape repaints every frame, and laying out 150 texts a frame cost 2.4 ms.
+        steps = self.history.steps[-n:]
+        outlined = self.outlined if self.outlined is not None and self.outlined in steps \
+            else int(steps[-1])  # the step the inspector shows, else the step just done
         for k, ((seen, target, guess), level) in enumerate(zip(cells, levels, strict=True)):
             x = GUTTER_PX + k * width
             column = QRectF(x + 1, PADDING_PX, width - 2, 3 * line)
             painter.fillRect(column, TINTS[level])
-            if k == n - 1:  # the step just done
+            if steps[k] == outlined:
                 painter.setPen(QPen(TEXT, 1.5))
                 painter.drawRect(column)
             for r, text in enumerate((seen, target, guess)):

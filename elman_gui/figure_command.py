@@ -1,0 +1,107 @@
+"""``main.py figure``: train as ``main.py train`` does, then write the task's figure as a file.
+
+The network is trained by the app's own :class:`~elman_core.live.driver.TrainingDriver` at full
+speed, so the figure is exactly the one the app would show at the end of the run (the paper
+figure from the last epoch, the hidden space from the activation history, the words clustered
+as when a run finishes). It is drawn by the app's views, off screen: no display is needed (Qt's
+"offscreen" platform unless one is set). ``--out`` may be given more than once (a PNG and an
+SVG of one run).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from elman_core.analysis import word_clusters
+from elman_core.cli.command_line import UsageError, check_writable
+from elman_core.cli.runner import _Parser, add_training_options, session_from_args
+from elman_core.tasks.base import TaskError
+
+FIGURE_NAMES = ("paper-figure", "hidden-space", "dendrogram")
+
+
+def build_parser():
+    parser = _Parser(
+        prog="main.py figure",
+        description="Train an Elman network without the GUI, then save one of its figures "
+                    "(the task's paper figure by default) as a PNG (twice the resolution) or "
+                    "an SVG. Needs no display.")
+    add_training_options(parser)
+    parser.add_argument("--out", type=Path, action="append", required=True,
+                        help="the picture to write: F.png or F.svg (may be given twice)")
+    parser.add_argument("--figure", choices=FIGURE_NAMES, default="paper-figure",
+                        help="which figure (default: the task's paper figure)")
+    return parser
+
+
+def run(argv: list[str], stdout=None, stderr=None) -> int:
+    """0 written, 1 diverged or could not write, 2 bad input, 130 Ctrl-C."""
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        return _run(argv, stdout, stderr)
+    except KeyboardInterrupt:
+        print("error: interrupted by Ctrl-C; no output file was changed", file=stderr)
+        return 130
+
+
+def _run(argv: list[str], stdout, stderr) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        for path in args.out:
+            if Path(path).suffix.lower() not in (".png", ".svg"):
+                raise UsageError(f"--out {path}: the file name must end in .png or .svg")
+            check_writable("--out", path)
+        session, _ = session_from_args(args)
+        if args.figure == "dendrogram" and not word_clusters.supports(session.task):
+            raise UsageError("--figure dendrogram is for the word tasks (--task words or "
+                             "sentences)")
+    except (UsageError, TaskError, ValueError) as exc:
+        print(f"error: {exc}", file=stderr)
+        return 2
+    from elman_core.live.driver import TrainingDriver  # after the checks: they answer at once
+    from elman_core.model.trace import RunState
+
+    net = session.network
+    print(f"{session.task.title}: {net.n_input}-{net.n_hidden}-{net.n_output} network, "
+          f"{session.settings.epochs} epochs of {session.steps_per_epoch} steps…", file=stdout)
+    driver = TrainingDriver(session, speed=None)
+    driver.play()
+    while driver.state == RunState.RUNNING:
+        driver.tick()
+    if driver.state == RunState.DIVERGED:
+        print(f"error: {driver.message}", file=stderr)
+        return 1
+    if driver.begin_clustering():  # the word tasks: Figs. 7 and 8, as when a run finishes
+        driver.cluster_hidden_states()
+    return _write(driver, args, stdout, stderr)
+
+
+def _write(driver, args, stdout, stderr) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed
+    from PySide6.QtCore import qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    from elman_core.live.snapshot import build_snapshot
+    from elman_gui.features.export import ExportError
+    from elman_gui.features.figure_export import write_figure
+
+    if QApplication.instance() is None:
+        qInstallMessageHandler(_quiet_offscreen)
+    app = QApplication.instance() or QApplication(sys.argv[:1])  # noqa: F841 (kept alive)
+    snapshot = build_snapshot(driver, generation=1)
+    for path in args.out:
+        try:
+            write_figure(args.figure, snapshot, path)
+        except ExportError as error:
+            print(f"error: could not write the figure: {error}", file=stderr)
+            return 1
+        print(f"Wrote {path}", file=stdout)
+    return 0
+
+
+def _quiet_offscreen(kind, context, message: str) -> None:
+    """Qt's messages on stderr, less the offscreen platform's note that it has no windows."""
+    if "propagateSizeHints" not in message:
+        print(message, file=sys.stderr)
