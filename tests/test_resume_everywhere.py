@@ -67,7 +67,7 @@ def assert_same_network(found, expected) -> None:
         np.testing.assert_array_equal(network_arrays(found)[name], array, err_msg=name)
     assert found.forget_context == expected.forget_context
     assert found.steps_trained == expected.steps_trained
-    assert len(found._bptt_pending) == len(expected._bptt_pending) == 0  # windows closed
+    assert len(found.learning_rule.pending) == len(expected.learning_rule.pending) == 0
 
 
 def assert_same_losses(found: list[float], expected: list[float]) -> None:
@@ -147,7 +147,7 @@ def test_runner_to_app_resumes_exactly(tmp_path_factory, task_name, rule, epochs
     options = ["--task", task_name, "--length", LENGTHS[task_name], "--hidden", 6,
                "--seed", 11, "--rule", name, "--quiet", "--epochs", epochs_first]
     options += ["--window", window] if window else []
-    options += [] if reset_each else ["--no-context-reset"]
+    options += ["--context-reset"] if reset_each else ["--no-context-reset"]
     options += ["--forget-context"] if forget else []
     path = tmp_path / "runner.npz"
     run_cli(*options, "--save", path)
