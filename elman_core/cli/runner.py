@@ -127,7 +127,7 @@ def _task_and_settings(args):
     elif args.text is not None:
         options["text"] = args.text.removeprefix("\ufeff")
     task_name = args.task or "xor"
-    overrides = {}
+    overrides: dict = {}
     if args.lesson is not None:
         task_name, overrides, lesson_options = _lesson_run(args)
         options = options or lesson_options

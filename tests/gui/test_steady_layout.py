@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication, QToolButton
 
-from tests.gui.conftest import rendered_where, running_window
-from tests.gui.test_layout import SMALL, settle
+from tests.support.gui import SMALL, rendered_where, running_window, settle
 
 
 def place_in_window(widget, window):
