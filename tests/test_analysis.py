@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from elman_core.analysis import clustering, hidden_states
+from elman_core.analysis import clustering, hidden_states, likelihood_fit, token_clusters
 from elman_core.model.network import ElmanNetwork
 from elman_core.tasks import base
 
@@ -32,33 +32,56 @@ def test_frozen_pass_does_not_learn_and_means_average_by_input_word():
     assert list(hidden_states.mean_hidden_by_word(net, seq, ["c", "zz", "a"])) == ["c", "a"]
 
 
-def test_next_word_likelihoods_count_what_followed_the_same_sentence_so_far():
-    corpus = [("man", "eat", "bread"), ("man", "eat", "cookie"), ("man", "sleep"),
-              ("cat", "eat", "bread")]
-    units = ("man", "cat", "eat", "sleep", "bread", "cookie")
-    rows = hidden_states.next_word_likelihoods(corpus, units)
-    assert rows.shape == (10, 6)
-    np.testing.assert_allclose(rows.sum(axis=1), 1.0)
-    # After "man" at a sentence start: eat twice, sleep once.
-    np.testing.assert_allclose(rows[0], [0, 0, 2 / 3, 1 / 3, 0, 0])
-    # After "man eat": bread or cookie.
-    np.testing.assert_allclose(rows[1], [0, 0, 0, 0, 0.5, 0.5])
-    # "man eat bread" is complete: next came "man" (its only occurrence).
-    np.testing.assert_allclose(rows[2], [1, 0, 0, 0, 0, 0])
-    # "cat eat" was followed by bread only; its context differs from "man eat".
-    np.testing.assert_allclose(rows[9], [0, 0, 0, 0, 1, 0])
-
-
-def test_next_word_figures_match_the_papers_definitions():
+def test_fit_figures_match_the_papers_definitions_on_both_scales():
     targets = np.eye(4)[[0, 1, 2]]
-    zero = hidden_states.next_word_figures(np.zeros((3, 4)), targets, targets)
+    zero = likelihood_fit.fit_figures(np.zeros((3, 4)), targets, targets)
     assert zero.rms_next_word == pytest.approx(1.0)  # the paper's reference point
+    assert zero.rms_next_word_per_unit == pytest.approx(0.5)  # ÷ √4 units
     likelihood = np.array([[0.5, 0.5, 0, 0]] * 3)
-    perfect = hidden_states.next_word_figures(likelihood, targets, likelihood)
+    perfect = likelihood_fit.fit_figures(likelihood, targets, likelihood)
     assert perfect.rms_vs_likelihood == 0.0 and perfect.cosine_vs_likelihood == pytest.approx(1)
     assert perfect.rms_next_word == pytest.approx(np.sqrt(np.mean([0.5, 0.5, 1.5])))
-    half = hidden_states.next_word_figures(np.array([[1.0, 0, 0, 0]] * 3), targets, likelihood)
+    half = likelihood_fit.fit_figures(np.array([[1.0, 0, 0, 0]] * 3), targets, likelihood)
     assert half.cosine_vs_likelihood == pytest.approx(np.sqrt(0.5))
+    assert half.rms_vs_likelihood == pytest.approx(np.sqrt(0.5))
+    assert half.rms_vs_likelihood_per_unit == pytest.approx(np.sqrt(0.5) / 2)
+
+
+def test_bigram_predictions_are_the_next_word_frequencies_after_each_word():
+    stream = [0, 1, 0, 2, 0, 1, 2]  # after 0: 1, 2, 1; after 1: 0, 2; after 2: 0
+    inputs, targets = np.eye(3)[stream[:-1]], np.eye(3)[stream[1:]]
+    rows = likelihood_fit.bigram_predictions(inputs, targets)
+    np.testing.assert_allclose(rows[0], [0, 2 / 3, 1 / 3])
+    np.testing.assert_allclose(rows[1], [0.5, 0, 0.5])
+    np.testing.assert_allclose(rows[3], [1, 0, 0])
+    fit = likelihood_fit.likelihood_fit(rows, inputs, targets, rows)
+    assert fit.ideal.cosine_vs_likelihood == pytest.approx(1.0)
+    assert fit.bigram == fit.network  # the network here outputs the bigram's rows
+
+
+def test_token_clusters_sample_boy_and_girl_by_role_over_other_sentences():
+    corpus = [("boy", "eat", "bread"), ("dragon", "eat", "girl"), ("boy", "see", "book"),
+              ("boy", "eat", "bread"), ("girl", "sleep"), ("man", "chase", "boy"),
+              ("boy", "eat", "cookie"), ("girl", "chase", "boy")]
+    tokens = token_clusters.sample_tokens(corpus, per_group=2)
+    found = [(t.word, t.role, t.label, t.step) for t in tokens]
+    # The repeated "boy eat bread" is taken once; subjects round-robin over the verbs (eat,
+    # see), so the second boy subject is "boy see book", not "boy eat cookie".
+    assert found == [
+        ("boy", "subject", "BOY eat bread", 0), ("boy", "subject", "BOY see book", 6),
+        ("girl", "subject", "GIRL sleep", 12), ("girl", "subject", "GIRL chase boy", 20),
+        ("boy", "object", "man chase BOY", 16), ("boy", "object", "girl chase BOY", 22),
+        ("girl", "object", "dragon eat GIRL", 5)]
+    hidden = np.zeros((23, 2))
+    for t in tokens:  # subjects near (0, 0), objects near (10, 0); boy a little off girl
+        hidden[t.step] = [10.0 * (t.role == "object"), 0.5 * (t.word == "boy") + 0.01 * t.step]
+    result = token_clusters.token_clusters(hidden, corpus, per_group=2)
+    assert result.role_purity == 1.0 and result.nearest_same_role == 1.0
+    assert result.word_purity == pytest.approx(4 / 7)  # boy | girl is not the top split
+    assert result.nearest_same_word_and_role == pytest.approx(6 / 7)  # "dragon eat GIRL" alone
+    assert result.as_dict()["per_group"] == {"boy (subject)": 2, "girl (subject)": 2,
+                                             "boy (object)": 2, "girl (object)": 1}
+    assert token_clusters.token_clusters(hidden, corpus[2:5], per_group=2) is None  # no object
 
 
 def test_cycle_errors_average_squared_errors_per_position():
@@ -138,14 +161,6 @@ def test_pca_projection_keeps_its_orientation():
     np.testing.assert_allclose(follow.components, swapped.components, atol=1e-12)
 
 
-def test_token_dendrogram_labels_each_occurrence_with_its_context():
-    seq = tiny_sequence("x boy y girl x boy z".split())
-    run = hidden_states.frozen_pass(ElmanNetwork(5, 3, 5, seed=2), seq)
-    tree = hidden_states.token_dendrogram(run, seq, per_word=5)
-    assert tree.labels == ("x → boy → y (step 1)", "x → boy → z (step 5)",
-                           "y → girl → x (step 3)")
-
-
 def test_pca_projection_finds_the_largest_principal_axes():
     """The first two axes are the SVD's first two right singular vectors (up to sign) and the
     explained fractions its squared singular values over their sum: the largest, not the
@@ -162,3 +177,19 @@ def test_pca_projection_finds_the_largest_principal_axes():
     np.testing.assert_allclose(projection.coordinates, centred @ projection.components.T)
     # Fewer states than units: as many axes as the states span.
     assert hidden_states.pca_projection(states[:2]).components.shape == (2, 8)
+
+
+def test_place_novel_word_ranks_every_word_and_the_replaced_one_by_each_method():
+    means = {"man": np.array([1.0, 0.0]), "cat": np.array([0.0, 1.0]),
+             "rock": np.array([5.0, 5.0])}
+    zog = np.array([0.2, 0.9])  # nearest cat, then man, far from rock
+    result = hidden_states.place_novel_word(zog, means, clustering.PAPER)
+    assert [w for w, _ in result.nearest] == ["cat", "man", "rock"]
+    assert result.replaced_rank == 2
+    assert result.replaced_distance == pytest.approx(np.hypot(0.8, 0.9))
+    assert result.siblings == ("cat",) and result.method is clustering.PAPER
+    # By the standardised method the distances are cosine ones in standardised units.
+    other = hidden_states.place_novel_word(zog, means, clustering.STANDARDISED)
+    space = clustering.standardise(np.array([*means.values(), zog]))
+    cosine = 1 - space[1] @ space[3] / np.linalg.norm(space[1]) / np.linalg.norm(space[3])
+    assert dict(other.nearest)["cat"] == pytest.approx(cosine)

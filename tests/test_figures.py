@@ -187,20 +187,30 @@ def test_word_end_means_average_the_hidden_state_after_each_words_last_letter():
     assert many  # 200 sentences: "many years ago" starts some of them
     np.testing.assert_allclose(means["many"], run[many].mean(axis=0), rtol=1e-12)
     clusters = word_clusters.cluster_session(session)
-    assert sorted(clusters.words.labels) == sorted(means) and clusters.with_novel is None
-    assert clusters.words.icoord.shape == (len(means) - 1, 4)
+    assert [t.key for t in clusters.trees] == ["paper", "standardised"]
+    for tree in clusters.trees:
+        assert sorted(tree.words.labels) == sorted(means) and tree.with_novel is None
+        assert tree.words.icoord.shape == (len(means) - 1, 4)
 
 
 def test_sentences_clusters_have_every_word_and_zog_only_in_fig8():
     session = _session("sentences", sequence_length=400, n_hidden=20)
     session.run(500)
     clusters = word_clusters.cluster_session(session)
-    assert sorted(clusters.words.labels) == sorted(sentences.LEXICON)
-    assert sorted(clusters.with_novel.labels) == sorted((*sentences.LEXICON, "zog"))
+    # Fig. 7 by the paper's method first, the project's as an option, then Fig. 9's tokens.
+    assert [t.key for t in clusters.trees] == ["paper", "standardised", "tokens"]
+    assert "Euclidean distance, average linkage, raw means" == clusters.trees[0].method
+    for tree in clusters.trees[:2]:
+        assert sorted(tree.words.labels) == sorted(sentences.LEXICON)
+        assert sorted(tree.with_novel.labels) == sorted((*sentences.LEXICON, "zog"))
+        for drawing in (tree.words, tree.with_novel):
+            assert drawing.classes == tuple(sentences.WORD_CLASS[w] for w in drawing.labels)
+        assert any('"man" ranks' in line for line in tree.summary)
     assert clusters.novel_word == "zog" and clusters.global_step == 500
-    for drawing in (clusters.words, clusters.with_novel):
-        assert drawing.classes == tuple(sentences.WORD_CLASS[w] for w in drawing.labels)
-    assert any("0.88" in line for line in clusters.summary)
+    assert any("0.916" in line for line in clusters.summary)
+    tokens = clusters.trees[2]
+    assert tokens.with_novel is None and set(tokens.words.classes) <= set(tokens.class_names)
+    assert all(("BOY" in label) or ("GIRL" in label) for label in tokens.words.labels)
 
 
 def test_driver_clusters_a_finished_word_run_once_and_refuses_other_tasks():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from elman_core import tasks
-from elman_core.analysis import hidden_states, paper_report
+from elman_core.analysis import hidden_states, sentence_figures
 from elman_core.tasks import sentences, words
 from elman_core.training.session import TrainingSession, settings_for
 
@@ -33,8 +33,12 @@ def test_words_stream_is_the_papers():
     defaults = task.defaults
     assert (task.n_input, defaults.n_hidden, task.n_output) == (5, 20, 5)
     assert (defaults.context_init, defaults.epochs) == (0.5, 10)
+    # One continuous stream, as the paper's; the grammar is said to be the project's own.
+    assert defaults.reset_context_each_epoch is False
+    assert "this project's own" in task.description
 
 
+@pytest.mark.slow
 def test_words_defaults_make_word_onsets_obvious():
     task = tasks.get("words")
     session = TrainingSession(task)
@@ -43,7 +47,7 @@ def test_words_defaults_make_word_onsets_obvious():
     sequence = task.evaluation_sequence(settings.sequence_length, settings.seed)
     result = hidden_states.word_boundary_errors(session.network, sequence,
                                            words.onset_steps(sequence))
-    assert result.ratio >= 1.5, result  # measured: 2.75
+    assert result.ratio >= 1.5, result  # measured: 2.87
     # Not a network that is simply bad everywhere: inside words it predicts well.
     assert result.within_error < 0.2
 
@@ -72,6 +76,36 @@ def test_sentences_lexicon_and_templates_are_the_papers():
         31, 150, 6, 0.5)
 
 
+def test_next_word_probabilities_are_the_grammars_exactly():
+    p = dict(zip(sentences.UNITS, sentences.next_word_probabilities(("man",)), strict=True))
+    # 7 templates begin with a human; "see" is a percept verb (1/7 · 1/2) and a transitive one
+    # (1/7 · 1/3), "break" a destroy verb (1/7 · 1/2) and an agent-patient one (2/7 · 1/2).
+    assert p["eat"] == pytest.approx(1 / 7) and p["see"] == pytest.approx(1 / 14 + 1 / 21)
+    assert p["break"] == pytest.approx(3 / 14) and p["man"] == 0
+    assert sum(p.values()) == pytest.approx(1)
+    # "see" is one of 2 percept verbs and one of 3 transitive ones: after "man see" the
+    # percept template is (1/2) / (1/2 + 1/3) = 60 % likely, an inanimate object 60 % / 3.
+    after_see = dict(zip(sentences.UNITS, sentences.next_word_probabilities(("man", "see")),
+                         strict=True))
+    assert after_see["book"] == pytest.approx(0.2) and after_see["girl"] == pytest.approx(0.1)
+    # "man move" may be over (HUM AGPAT): then any first word may follow, else an inanimate.
+    after = sentences.next_word_probabilities(("man", "move"))
+    first = sentences.next_word_probabilities(("man", "sleep"))  # always over
+    assert after[sentences.UNITS.index("book")] == pytest.approx(0.5 / 3 + 0.5 * first[
+        sentences.UNITS.index("book")])
+    # Counted over a large corpus, the frequencies after each sentence-so-far converge to them.
+    corpus = sentences.sentences(10_000, 5)
+    exact = sentences.likelihood_rows(corpus)
+    stream = sentences.sequence_of(corpus)
+    prefixes = [tuple(s[:k + 1]) for s in corpus for k in range(len(s))][:-1]
+    for prefix in (("man",), ("dragon", "eat"), ("cat", "move"), ("boy", "see")):
+        rows = [t for t, p in enumerate(prefixes) if p == prefix]
+        counted, p = stream.targets[rows].mean(axis=0), exact[rows[0]]
+        # Within 4 standard errors of a frequency over len(rows) draws (and 0 where p is 0).
+        assert np.all(np.abs(counted - p) <= 4 * np.sqrt(p * (1 - p) / len(rows))), prefix
+    assert exact.shape == stream.targets.shape and np.allclose(exact.sum(axis=1), 1)
+
+
 @pytest.fixture(scope="module")
 def trained_sentence_networks():
     task = tasks.get("sentences")
@@ -79,34 +113,79 @@ def trained_sentence_networks():
     for seed in (1, 2, 3):
         session = TrainingSession(task, settings_for(task, seed=seed))
         session.train()
-        results.append(paper_report.sentence_analysis(session))
+        results.append(sentence_figures.sentence_analysis(session))
     return results
 
 
-def test_sentences_reproduce_fig7_over_three_seeds(trained_sentence_networks):
+@pytest.mark.slow
+def test_fig7_by_the_standardised_method_over_three_seeds(trained_sentence_networks):
     for data in trained_sentence_networks:
-        dendrogram = data["dendrogram"]
+        tree = data.trees[1]
+        dendrogram = tree.dendrogram
         top = dendrogram.top_split()
         assert {tuple(sorted(map(sentences.is_noun, branch))) for branch in top} == {
             (False,) * 11, (True,) * 18}, dendrogram.text()
-        assert data["noun_verb_purity"] == 1.0
+        assert tree.noun_verb_purity == 1.0
         noun_branch = next(b for b in top if sentences.is_noun(b[0]))
         halves = dendrogram.top_split(dendrogram.smallest_cluster_with(noun_branch))
         kinds = {tuple(sorted(set(map(sentences.is_animate, b)))) for b in halves}
         assert kinds == {(True,), (False,)}, dendrogram.text()
-        assert data["animacy_purity"] == 1.0
+        assert tree.animacy_purity == 1.0
 
 
-def test_zog_lands_among_the_animate_nouns(trained_sentence_networks):
+@pytest.mark.slow
+def test_fig7_by_the_papers_method_over_three_seeds(trained_sentence_networks):
+    """Euclidean distance, average linkage, raw means: at the defaults one outlying verb
+    ("eat", "smash") splits off first or the nouns mix, and the animate | inanimate split is
+    never clean (measured verbs | nouns 0.52 / 1.0 / 0.66, animate | inanimate 0.55 / 0.72 /
+    0.54): the trade-off docs/science.md describes. Should a change make it clean, this test
+    says so, and the docs must change with it."""
     for data in trained_sentence_networks:
-        novel = data["novel"]
-        assert novel.siblings and all(map(sentences.is_animate, novel.siblings)), novel.siblings
-        assert sentences.is_animate(novel.nearest[0][0]), novel.nearest[:3]
+        tree = data.trees[0]
+        assert tree.method.key == "paper" and tree.method.metric == "euclidean"
+        assert not tree.method.standardised
+        assert 0.5 <= tree.noun_verb_purity <= 1.0, tree.dendrogram.text()
+        assert 0.5 <= tree.animacy_purity < 0.8, tree.dendrogram.text()
 
 
+@pytest.mark.slow
+def test_zog_lands_among_the_animate_nouns_where_man_was(trained_sentence_networks):
+    """By both methods zog's branch holds animate nouns only and its nearest word is one;
+    "man" ranks 1, 4, 1 among its neighbours by the paper's method, 1, 2, 9 by the other."""
+    for data in trained_sentence_networks:
+        for novel, worst_rank in zip(data.novel, (5, 10), strict=True):
+            assert novel.siblings and all(map(sentences.is_animate, novel.siblings)), \
+                novel.siblings
+            assert sentences.is_animate(novel.nearest[0][0]), novel.nearest[:3]
+            assert novel.replaced_rank <= worst_rank, novel.nearest[:10]
+            assert novel.replaced_distance == dict(novel.nearest)["man"] > 0
+            distances = [d for _, d in novel.nearest]
+            assert distances == sorted(distances) and len(distances) == 29
+
+
+@pytest.mark.slow
+def test_fig9_tokens_group_by_word_and_role(trained_sentence_networks):
+    """Ten tokens each of boy and girl as subject and as object: a token's nearest other token
+    is the same word in the same role for 90 / 95 / 97.5 % (chance about 25 %), while the top
+    split is not subject | object (purity 0.52 / 0.65 / 0.5)."""
+    for data in trained_sentence_networks:
+        tokens = data.tokens
+        assert len(tokens.tokens) == 40 and tokens.method.key == "paper"
+        assert tokens.nearest_same_word_and_role >= 0.85, tokens.as_dict()
+        assert tokens.nearest_same_role >= tokens.nearest_same_word_and_role
+        assert 0.5 <= tokens.role_purity <= 0.7, tokens.as_dict()
+
+
+@pytest.mark.slow
 def test_sentence_predictions_are_better_than_silence(trained_sentence_networks):
     for data in trained_sentence_networks:
-        fit = data["fit"]
-        # All-zero outputs would score 1.0 against the next word; the paper reached 0.88.
-        assert 0.8 < fit.rms_next_word < 0.97, fit
-        assert fit.rms_vs_likelihood < 0.35 and fit.cosine_vs_likelihood > 0.7, fit
+        fit, ideal, bigram = data.fit.network, data.fit.ideal, data.fit.bigram
+        # All-zero outputs would score 1.0 against the next word; the paper reached 0.88, but
+        # no predictor of this grammar can score below the ideal's 0.893.
+        assert 0.890 < ideal.rms_next_word < 0.897 and ideal.cosine_vs_likelihood == 1.0
+        assert ideal.rms_next_word < fit.rms_next_word < 0.93, fit  # measured 0.917-0.921
+        # Against the exact likelihoods: cosine 0.849-0.867 (paper 0.916), per output unit
+        # 0.039-0.041 (paper 0.053), about where a perfect bigram model is (cosine 0.85).
+        assert 0.84 < fit.cosine_vs_likelihood < 0.89, fit
+        assert 0.036 < fit.rms_vs_likelihood_per_unit < 0.044, fit
+        assert abs(fit.cosine_vs_likelihood - bigram.cosine_vs_likelihood) < 0.03, bigram

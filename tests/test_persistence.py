@@ -90,7 +90,7 @@ def test_round_trip_in_the_middle_of_a_bptt_window(tmp_path):
         net.step(X[t], Y[t])  # four steps into a window of six: nothing applied yet
     loaded, extra = load_network(save_network(net, tmp_path / "mid.npz"))
     assert extra == {}
-    assert len(loaded._bptt_pending) == 4
+    assert len(loaded.learning_rule.pending) == 4
     for t in range(4, 10):
         a, b = net.step(X[t], Y[t]), loaded.step(X[t], Y[t])
         assert a.updated == b.updated

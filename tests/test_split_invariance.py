@@ -40,7 +40,7 @@ def random_cuts(rng: np.random.Generator, length: int) -> list[int]:
     """0, some random interior split points (including single-step calls), length."""
     inner = rng.choice(np.arange(1, length), size=rng.integers(5, 40), replace=False)
     inner = np.concatenate([inner, inner[:3] + 1])  # some calls of exactly one step
-    return [0, *sorted(set(int(c) for c in inner if c < length)), length]
+    return [0, *sorted({int(c) for c in inner if c < length}), length]
 
 
 def state(net: ElmanNetwork) -> dict[str, np.ndarray]:
@@ -52,7 +52,7 @@ def state(net: ElmanNetwork) -> dict[str, np.ndarray]:
 def assert_identical(a: ElmanNetwork, b: ElmanNetwork) -> None:
     for name, value in state(a).items():
         np.testing.assert_array_equal(value, state(b)[name], err_msg=name)
-    assert len(a._bptt_pending) == len(b._bptt_pending)
+    assert len(a.learning_rule.pending) == len(b.learning_rule.pending)
 
 
 @pytest.mark.parametrize("rule", list(RULES))
@@ -81,13 +81,14 @@ def test_an_open_window_continues_into_the_next_call_and_matches_the_step_path()
     slow = fast.copy()
     fast.train(X[:100], Y[:100], mask[:100], resets[:100], flush=flush[:100])
     opened = int(np.flatnonzero(resets[:100])[-1])
-    assert len(fast._bptt_pending) == 100 - opened  # the segment since the last reset is open
+    # The segment since the last reset is open.
+    assert len(fast.learning_rule.pending) == 100 - opened
     fast.train(X[100:], Y[100:], mask[100:], resets[100:], flush=flush[100:])
     for t in range(len(X)):
         slow.step(X[t], Y[t] if mask[t] else None, reset=bool(resets[t]), flush=bool(flush[t]))
     for name, value in state(fast).items():
         np.testing.assert_allclose(value, state(slow)[name], rtol=0, atol=1e-10, err_msg=name)
-    assert not fast._bptt_pending and not slow._bptt_pending
+    assert not fast.learning_rule.pending and not slow.learning_rule.pending
 
 
 @pytest.mark.parametrize("rule", ["online", "bptt-window-7", "bptt-per-sequence"])

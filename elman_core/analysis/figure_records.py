@@ -66,14 +66,25 @@ class DendrogramDrawing:
 
 
 @dataclass(frozen=True)
+class ClusterTree:
+    """One dendrogram the view offers: Fig. 7 by one method (with Fig. 8's "zog"), or Fig. 9."""
+
+    key: str  # "paper", "standardised", "tokens"
+    title: str  # the view's choice, e.g. "Fig. 7 by the paper's method"
+    method: str  # how it was clustered, for the distance axis ("Euclidean distance, …")
+    words: DendrogramDrawing  # the trained words (Fig. 7) or the tokens (Fig. 9)
+    with_novel: DendrogramDrawing | None  # the same with the novel word (Fig. 8), if any
+    class_names: tuple[str, ...]  # the colour legend (empty for a tree without classes)
+    summary: tuple[str, ...]  # this tree's lines: its splits, where "zog" lands…
+
+
+@dataclass(frozen=True)
 class WordClusters:
     """The clustered words of one network state (the step it was computed at)."""
 
     task_name: str
     global_step: int
     epoch: int
-    words: DendrogramDrawing  # Fig. 7: the trained words
-    with_novel: DendrogramDrawing | None  # Fig. 8: the same with the novel word, if any
+    trees: tuple[ClusterTree, ...]  # the first is shown first
     novel_word: str  # "" if none
-    class_names: tuple[str, ...]  # the colour legend (empty for a task without classes)
-    summary: tuple[str, ...]  # lines for the student: the paper's figures and the splits
+    summary: tuple[str, ...]  # lines for every tree: the paper's fit figures

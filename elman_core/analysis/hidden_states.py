@@ -9,10 +9,9 @@ those into the figures of Elman (1990):
   letter (and word onsets); :func:`word_boundary_errors`, Fig. 6 in two numbers;
 * Fig. 5 (letters): :func:`feature_error_strip`, the error on single bits;
 * Fig. 7 (sentences): :func:`mean_hidden_by_word`, :func:`cluster_words` and
-  :func:`top_split_purity`; the paper's fit figures :func:`next_word_likelihoods` and
-  :func:`next_word_figures`;
+  :func:`top_split_purity` (the fit figures are in :mod:`elman_core.analysis.likelihood_fit`);
 * Fig. 8: :func:`novel_word_test`, "zog" in place of "man" with no learning;
-* Fig. 9: :func:`token_dendrogram`, single occurrences of words clustered by their context;
+* Fig. 9 is :mod:`elman_core.analysis.token_clusters`;
 * the hidden space: :func:`pca_projection`, the first two principal components with an
   orientation that does not flip between recomputations.
 """
@@ -25,12 +24,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from elman_core.analysis.clustering import (
-    DEFAULT_METHOD,
-    DEFAULT_METRIC,
+    PAPER,
+    ClusterMethod,
     Dendrogram,
-    cluster,
+    cluster_by,
+    distances_from,
     split_purity,
-    standardise,
 )
 from elman_core.model.network import ElmanNetwork
 from elman_core.tasks import base
@@ -146,11 +145,10 @@ def mean_hidden_by_word(network: ElmanNetwork, sequence: base.Sequence,
     return means
 
 
-def cluster_words(means: dict[str, np.ndarray], method: str = DEFAULT_METHOD,
-                  metric: str = DEFAULT_METRIC, standardised: bool = True) -> Dendrogram:
+def cluster_words(means: dict[str, np.ndarray], method: ClusterMethod = PAPER) -> Dendrogram:
     """The hierarchical clustering of the words' mean hidden vectors (scipy linkage; by
-    default each hidden unit standardised over the words, cosine distance, average linkage)."""
-    return cluster(list(means), np.array(list(means.values())), method, metric, standardised)
+    default the paper's: Euclidean distance, average linkage, the raw means)."""
+    return cluster_by(method, list(means), np.array(list(means.values())))
 
 
 def top_split_purity(dendrogram: Dendrogram, has_property: Callable[[str], bool],
@@ -168,89 +166,56 @@ def top_split_purity(dendrogram: Dendrogram, has_property: Callable[[str], bool]
     return split_purity(dendrogram.top_split(node), has_property)
 
 
-def next_word_likelihoods(sentences: Sequence[Sequence[str]], units: Sequence[str]) -> np.ndarray:
-    """The empirical probability of every next word, given the sentence so far (the paper's
-    "likelihood vectors"), for each prediction row of the sentences run together.
-
-    Row t belongs to the t-th word of the stream; its context is the words of its sentence up
-    to and including it. Over the whole stream, the words that followed that same context are
-    counted (after a complete sentence, that is the next sentence's first word), and row t is
-    their relative frequency over ``units``: shape (words − 1, len(units)).
-    """
-    contexts, following = [], []
-    stream = [(tuple(sentence[:k + 1]), word) for sentence in sentences
-              for k, word in enumerate(sentence)]
-    index = {unit: k for k, unit in enumerate(units)}
-    ids: dict[tuple[str, ...], int] = {}
-    for (context, _), (_, next_word) in zip(stream[:-1], stream[1:], strict=True):
-        contexts.append(ids.setdefault(context, len(ids)))
-        following.append(index[next_word])
-    counts = np.zeros((len(ids), len(units)))
-    np.add.at(counts, (np.array(contexts), np.array(following)), 1.0)
-    probabilities = counts / counts.sum(axis=1, keepdims=True)
-    return probabilities[np.array(contexts)]
-
-
-@dataclass(frozen=True)
-class NextWordFigures:
-    """The paper's measures of the sentence network's predictions (p. 200)."""
-
-    rms_next_word: float  # against the actual next word (paper 0.88; all-zero outputs: 1.0)
-    rms_vs_likelihood: float  # against the empirical next-word probabilities (paper 0.053)
-    cosine_vs_likelihood: float  # mean cosine with those probabilities (paper 0.916)
-
-
-def next_word_figures(outputs: np.ndarray, targets: np.ndarray,
-                      likelihoods: np.ndarray) -> NextWordFigures:
-    """RMS error = the root of the mean over steps of the summed squared error over units, so
-    that an all-zero output scores exactly 1.0 against a one-hot target, as in the paper."""
-    outputs = np.asarray(outputs, dtype=np.float64)
-
-    def rms(reference):
-        return float(np.sqrt(np.mean(np.sum((outputs - reference) ** 2, axis=1))))
-
-    norms = np.linalg.norm(outputs, axis=1) * np.linalg.norm(likelihoods, axis=1)
-    cosine = np.sum(outputs * likelihoods, axis=1) / np.maximum(norms, 1e-300)
-    return NextWordFigures(rms(targets), rms(likelihoods), float(np.mean(cosine)))
-
-
-# --------------------------------------------------------------------------- Fig. 8 and Fig. 9
+# --------------------------------------------------------------------------------- Fig. 8
 @dataclass(frozen=True)
 class NovelWordResult:
     """Where a word never seen in training lands among the trained words (Fig. 8)."""
 
     word: str
     vector: np.ndarray  # its mean hidden vector in the new sentences
-    nearest: tuple[tuple[str, float], ...]  # trained words by the dendrogram's distance
+    nearest: tuple[tuple[str, float], ...]  # every trained word by distance, nearest first
     dendrogram: Dendrogram  # the trained words' means plus the novel word's
     siblings: tuple[str, ...]  # the words in the branch the novel word joins first
+    replaced: str  # the word it stands in for
+    method: ClusterMethod  # the space of ``nearest`` and ``dendrogram``
+
+    @property
+    def replaced_rank(self) -> int:
+        """Where the replaced word ranks among the novel word's neighbours (1: nearest)."""
+        return [w for w, _ in self.nearest].index(self.replaced) + 1
+
+    @property
+    def replaced_distance(self) -> float:
+        return dict(self.nearest)[self.replaced]
 
 
-def novel_word_test(network: ElmanNetwork, sequence_of: Callable[[list], base.Sequence],
-                    sentences: Sequence[Sequence[str]], trained_means: dict[str, np.ndarray],
-                    replaced: str = "man", novel: str = "zog") -> NovelWordResult:
+def novel_word_vector(network: ElmanNetwork, sequence_of: Callable[[list], base.Sequence],
+                      sentences: Sequence[Sequence[str]], replaced: str = "man",
+                      novel: str = "zog") -> np.ndarray:
     """Put ``novel`` wherever ``replaced`` occurs in ``sentences``, run the frozen network over
-    them (``sequence_of`` turns sentences into a Sequence), average the novel word's hidden
-    vectors and cluster that mean with the ``trained_means`` of the training corpus."""
+    them (``sequence_of`` turns sentences into a Sequence) and average the novel word's hidden
+    vectors."""
     changed = [tuple(novel if w == replaced else w for w in s) for s in sentences]
-    sequence = sequence_of(changed)
-    means = mean_hidden_by_word(network, sequence, [novel])
+    means = mean_hidden_by_word(network, sequence_of(changed), [novel])
     if novel not in means:
         raise ValueError(f"{replaced!r} never occurs in the sentences, so {novel!r} cannot")
-    vector = means[novel]
-    dendrogram = cluster_words({**trained_means, novel: vector})
-    # Nearest in the space the dendrogram joins (standardised units, cosine distance).
-    space = standardise(np.array([*trained_means.values(), vector]))
-    from scipy.spatial.distance import cdist  # here, not at the top: see clustering.cluster
+    return means[novel]
 
-    distances = cdist(space[-1:], space[:-1], metric=DEFAULT_METRIC)[0]
+
+def place_novel_word(vector: np.ndarray, trained_means: dict[str, np.ndarray],
+                     method: ClusterMethod = PAPER, replaced: str = "man",
+                     novel: str = "zog") -> NovelWordResult:
+    """Cluster the novel word's mean ``vector`` with the ``trained_means`` by ``method``, and
+    rank every trained word by its distance to it in that method's space."""
+    dendrogram = cluster_words({**trained_means, novel: vector}, method)
+    distances = distances_from(method, vector, np.array(list(trained_means.values())))
     nearest = tuple(sorted(zip(trained_means, map(float, distances), strict=True),
                            key=lambda item: item[1]))
     leaf = dendrogram.labels.index(novel)
     parent = _parent_of(dendrogram.root(), leaf)
     branches = dendrogram.top_split(parent)
     siblings = branches[1] if novel in branches[0] else branches[0]
-    return NovelWordResult(novel, vector, nearest, dendrogram, siblings)
+    return NovelWordResult(novel, vector, nearest, dendrogram, siblings, replaced, method)
 
 
 def _parent_of(node, leaf_id: int):
@@ -260,24 +225,6 @@ def _parent_of(node, leaf_id: int):
         if not child.is_leaf() and leaf_id in child.pre_order():
             return _parent_of(child, leaf_id)
     raise ValueError(f"leaf {leaf_id} is not under this node")
-
-
-def token_dendrogram(run: FrozenPass, sequence: base.Sequence, words: Sequence[str] = ("boy",
-                     "girl"), per_word: int = 12) -> Dendrogram:
-    """Fig. 9: single occurrences (tokens) of ``words`` clustered by their hidden vectors.
-
-    The first ``per_word`` tokens of each word, labelled "previous word → word → next word"
-    (e.g. "eat → boy → ·"), so a student can see them group by context rather than by word.
-    """
-    symbols = sequence.input_symbols
-    labels, vectors = [], []
-    for word in words:
-        steps = [t for t, s in enumerate(symbols) if s == word][:per_word]
-        for t in steps:
-            before = symbols[t - 1] if t > 0 else "·"
-            labels.append(f"{before} → {word} → {sequence.target_symbols[t]} (step {t})")
-            vectors.append(run.hidden[t])
-    return cluster(labels, np.array(vectors))
 
 
 # ------------------------------------------------------------------------------ hidden space

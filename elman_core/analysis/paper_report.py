@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from elman_core.analysis import hidden_states
-from elman_core.tasks import sentences, words
+from elman_core.analysis import hidden_states, sentence_figures
+from elman_core.tasks import words
 
 if TYPE_CHECKING:  # a session is analysed here, never trained: training sits above
     from elman_core.training.session import TrainingSession
-
-NOVEL_SENTENCES = 2_000  # new sentences for Fig. 8 ("man" occurs about 440 times in them)
-NOVEL_SEED_OFFSET = 2000  # ... drawn with the training seed + this
 
 
 def figures(session: TrainingSession) -> tuple[dict, list[str]]:
@@ -31,7 +28,8 @@ def _words(session: TrainingSession) -> tuple[dict, list[str]]:
     onsets = words.onset_steps(sequence)
     result = hidden_states.word_boundary_errors(session.network, sequence, onsets)
     fields = {"word_boundaries": {"onset_error": result.onset_error,
-                                  "within_error": result.within_error}}
+                                  "within_error": result.within_error,
+                                  "ratio": result.ratio}}
     lines = [
         "",
         "Word boundaries (Fig. 6), frozen weights, new sentences: mean RMS error",
@@ -42,61 +40,57 @@ def _words(session: TrainingSession) -> tuple[dict, list[str]]:
     return fields, lines
 
 
-def sentence_analysis(session: TrainingSession) -> dict:
-    """Fig. 7's and Fig. 8's data for a trained sentences session (frozen weights)."""
-    task, settings, network = session.task, session.settings, session.network
-    corpus = task.sentences(settings.sequence_length, settings.seed)
-    sequence = session.sequence
-    run = hidden_states.frozen_pass(network, sequence)
-    means = hidden_states.mean_hidden_by_word(network, sequence, sentences.LEXICON, run=run)
-    likelihoods = hidden_states.next_word_likelihoods(corpus, sentences.UNITS)
-    fit = hidden_states.next_word_figures(run.outputs, sequence.targets, likelihoods)
-    dendrogram = hidden_states.cluster_words(means)
-    nouns = [w for w in means if sentences.is_noun(w)]
-    novel = hidden_states.novel_word_test(
-        network, sentences.sequence_of,
-        sentences.sentences(NOVEL_SENTENCES, settings.seed + NOVEL_SEED_OFFSET), means)
-    return {
-        "means": means, "fit": fit, "dendrogram": dendrogram, "novel": novel,
-        "noun_verb_purity": hidden_states.top_split_purity(dendrogram, sentences.is_noun),
-        "animacy_purity": hidden_states.top_split_purity(dendrogram, sentences.is_animate,
-                                                    within=nouns),
-    }
-
-
 def _sentences(session: TrainingSession) -> tuple[dict, list[str]]:
-    data = sentence_analysis(session)
-    fit, novel = data["fit"], data["novel"]
+    data = sentence_figures.sentence_analysis(session)
+    paper_tree, paper_novel = data.trees[0], data.novel[0]
+    fit = data.fit
     fields = {
-        "mean_hidden_by_word": {w: v.tolist() for w, v in data["means"].items()},
-        "rms_next_word": fit.rms_next_word,
-        "rms_vs_likelihood": fit.rms_vs_likelihood,
-        "cosine_vs_likelihood": fit.cosine_vs_likelihood,
-        "noun_verb_split_purity": data["noun_verb_purity"],
-        "animacy_split_purity": data["animacy_purity"],
-        "novel_word": {"word": novel.word, "nearest": [w for w, _ in novel.nearest[:5]],
-                       "joins": list(novel.siblings)},
+        "mean_hidden_by_word": {w: v.tolist() for w, v in data.means.items()},
+        **fit.network.as_dict(),
+        "ideal": fit.ideal.as_dict(),
+        "bigram": fit.bigram.as_dict(),
+        # Fig. 7 and 8 by the paper's method at the top level; every method in "clustering".
+        "noun_verb_split_purity": paper_tree.noun_verb_purity,
+        "animacy_split_purity": paper_tree.animacy_purity,
+        "novel_word": sentence_figures.novel_dict(paper_novel),
+        "clustering": {tree.method.key: {**tree.as_dict(),
+                                         "novel_word": sentence_figures.novel_dict(novel)}
+                       for tree, novel in zip(data.trees, data.novel, strict=True)},
+        "token_clusters": data.tokens.as_dict() if data.tokens is not None else None,
     }
     lines = [
         "",
-        "Predictions against the paper's measures (frozen weights, the training sentences):",
-        f"  RMS error against the actual next word:       {fit.rms_next_word:.3f} "
-        "(paper 0.88; all-zero outputs 1.0)",
-        f"  RMS error against next-word probabilities:    {fit.rms_vs_likelihood:.3f} "
-        "(paper 0.053)",
-        f"  mean cosine with next-word probabilities:     {fit.cosine_vs_likelihood:.3f} "
-        "(paper 0.916)",
+        "Predictions against the paper's measures (frozen weights, the training sentences; the "
+        "likelihoods are the grammar's exact next-word probabilities given the sentence so far; "
+        "ideal = a predictor that outputs them, bigram = next-word frequencies after each word):",
+        *sentence_figures.fit_lines(fit),
+    ]
+    for tree, novel in zip(data.trees, data.novel, strict=True):
+        lines += [
+            "",
+            f"Fig. 7, mean hidden vector per word clustered by {tree.method.name}"
+            + (" (the paper's method):" if tree is paper_tree else ":"),
+            *("  " + line for line in tree.dendrogram.text(session.task.class_of.get)),
+            f"Top split verbs | nouns: {100 * tree.noun_verb_purity:.0f} % pure; within the "
+            f"nouns animate | inanimate: {100 * tree.animacy_purity:.0f} % pure",
+            f"Fig. 8: \"{novel.word}\" in place of \"man\" in "
+            f"{sentence_figures.NOVEL_SENTENCES:,} new sentences, no learning, "
+            f"{tree.method.name}:",
+            f"  {sentence_figures.novel_line(novel)}",
+            f"  it joins the branch of: {', '.join(novel.siblings)}",
+        ]
+    tokens = data.tokens
+    if tokens is None:
+        return fields, [*lines, "", "Fig. 9: too few sentences for tokens of boy and girl as "
+                        "subject and as object."]
+    lines += [
         "",
-        "Mean hidden vector per word, clustered (Fig. 7; units standardised, cosine distance, "
-        "average linkage):",
-        *("  " + line for line in data["dendrogram"].text(sentences.WORD_CLASS.get)),
-        f"Top split verbs | nouns: {100 * data['noun_verb_purity']:.0f} % pure; within the "
-        f"nouns animate | inanimate: {100 * data['animacy_purity']:.0f} % pure",
-        "",
-        f"Fig. 8: \"{novel.word}\" in place of \"man\" in {NOVEL_SENTENCES:,} new sentences, no "
-        "learning:",
-        "  nearest words: " + ", ".join(f"{w} ({d:.2f})" for w, d in novel.nearest[:5]),
-        f"  it joins the branch of: {', '.join(novel.siblings)}",
+        f"Fig. 9: {len(tokens.tokens)} tokens of boy and girl as subject and object, each from "
+        f"another sentence, clustered by {tokens.method.name}:",
+        f"  top split subject | object {100 * tokens.role_purity:.0f} % pure, boy | girl "
+        f"{100 * tokens.word_purity:.0f} % pure; nearest other "
+        f"token in the same role {100 * tokens.nearest_same_role:.0f} %, the same word in the "
+        f"same role {100 * tokens.nearest_same_word_and_role:.0f} %",
     ]
     return fields, lines
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from elman_core import tasks
 from elman_core.analysis import metrics, paper_report
+from elman_core.cli import seed_spread
 from elman_core.cli.command_line import UsageError, check_writable
 from elman_core.cli.runner_checks import (
     apply_to_loaded,
@@ -22,7 +23,7 @@ from elman_core.cli.runner_checks import (
     resume_extra,
 )
 from elman_core.files import atomic_io, limits, persistence
-from elman_core.model import activations
+from elman_core.model import activations, rules
 from elman_core.model.settings import RunSettings, SettingsError
 from elman_core.tasks.base import TaskError
 from elman_core.training import divergence
@@ -61,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", type=Path, help="write losses, errors and accuracy as JSON here")
     parser.add_argument("--save", type=Path, help="save the trained network (.npz)")
     parser.add_argument("--quiet", action="store_true", help="print only the final report")
+    parser.add_argument("--seeds", help="run several seeds and give every figure as mean ± sd "
+                        "with its range: a count N (--seed … --seed + N − 1) or a list such as "
+                        "1,2,5 or 101-110")
     return parser
 
 
@@ -81,6 +85,9 @@ def add_training_options(parser: argparse.ArgumentParser) -> None:
                         help="initial context value (seeds/000: 0, Elman 1990: 0.5)")
     parser.add_argument("--no-context-reset", action="store_true",
                         help="keep the context across epochs instead of resetting it")
+    parser.add_argument("--context-reset", action="store_true",
+                        help="reset the context at every epoch (for a task whose default is a "
+                        "continuous stream, like words)")
     parser.add_argument("--text", help="the text for --task text")
     parser.add_argument("--text-file", type=Path, help="a UTF-8 file with the text for --task text")
     parser.add_argument("--load", type=Path, help="start from a saved network (.npz)")
@@ -91,7 +98,7 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     """The settings the app's parameter panel and Memory menu have beyond the basic ones."""
     parser.add_argument("--weight-scale", type=float,
                         help="starting weights: this × a standard normal draw")
-    parser.add_argument("--rule", choices=activations.RULES,
+    parser.add_argument("--rule", choices=rules.RULES,
                         help="online (Elman's: update after every step) or bptt")
     parser.add_argument("--window", type=int, help="BPTT: steps per update (0: whole segment "
                         "between context resets); windows do not overlap, gradients are summed")
@@ -121,7 +128,7 @@ def _task_and_settings(args):
     elif args.text is not None:
         options["text"] = args.text.removeprefix("\ufeff")
     task_name = args.task or "xor"
-    overrides = {}
+    overrides: dict = {}
     if args.lesson is not None:
         task_name, overrides, lesson_options = _lesson_run(args)
         options = options or lesson_options
@@ -144,8 +151,12 @@ def _task_and_settings(args):
     }
     given.update(model_overrides(args))
     overrides.update({k: v for k, v in given.items() if v is not None})
+    if args.no_context_reset and args.context_reset:
+        raise UsageError("give either --context-reset or --no-context-reset, not both")
     if args.no_context_reset:
         overrides["reset_context_each_epoch"] = False
+    if args.context_reset:
+        overrides["reset_context_each_epoch"] = True
     try:  # the settings model checks every bound before anything is allocated
         return task, RunSettings.for_task(task, **overrides)
     except SettingsError as error:
@@ -228,6 +239,9 @@ def _run(argv: list[str], stdout, stderr) -> int:
             return 0
         task, settings = _task_and_settings(args)
         check_outputs({"--json": args.json, "--save": args.save}, args.load)
+        if args.seeds is not None:
+            seeds = _check_seeds_options(args, settings)
+            return _run_seeds(args, task, settings, seeds, stdout, stderr)
         session, applied = _make_session(task, settings, args)
         if args.forget_context:
             session.network.forget_context = True
@@ -259,6 +273,54 @@ def _run(argv: list[str], stdout, stderr) -> int:
     for line in paper_lines:
         print(line, file=stdout)
     return _write_outputs(args, session, summary, stdout, stderr)
+
+
+def _check_seeds_options(args, settings: RunSettings) -> list[int]:
+    for option, value in (("--save", args.save), ("--load", args.load),
+                          ("--forget-context", args.forget_context)):
+        if value:
+            raise UsageError(f"--seeds and {option} do not go together: --seeds trains one new "
+                             "network per seed and keeps only their figures")
+    return seed_spread.parse_seeds(args.seeds, settings.seed)
+
+
+def _run_seeds(args, task, settings: RunSettings, seeds: list[int], stdout, stderr) -> int:
+    """One run per seed, each printed in one line, then every figure's spread."""
+    if not args.quiet:
+        print(f"{task.title}: {len(seeds)} seeds, {settings.epochs} epochs each", file=stdout)
+    documents = []
+    for seed in seeds:
+        session = _new_session(task, settings.replace(seed=seed))
+        check_total_steps(settings.epochs, session.steps_per_epoch)
+        try:
+            _train(session, Progress(settings.epochs, stdout, quiet=True))
+        except Diverged as exc:
+            print(f"error: seed {seed}: {exc}", file=stderr)
+            return 1
+        summary = evaluation_summary(session)
+        summary["paper"], _ = paper_report.figures(session)
+        documents.append(_json_document(session, summary))
+        if not args.quiet:
+            print(f"  seed {seed}: final loss {session.epoch_losses[-1]:.6f}, accuracy "
+                  f"{summary['accuracy']:.3f}", file=stdout)
+    figures = seed_spread.spread(documents)
+    for line in seed_spread.spread_lines(seeds, figures):
+        print(line, file=stdout)
+    if args.json is None:
+        return 0
+    config = {k: v for k, v in documents[0]["config"].items() if k != "seed"}
+    runs = [{k: v for k, v in d.items() if k not in ("mean_hidden_by_word", "config")}
+            for d in documents]
+    document = {"task": task.name, "config": config, "seeds": seeds, "figures": figures,
+                "runs": runs}
+    text = json.dumps(document, indent=2).encode("utf-8")
+    try:
+        atomic_io.write_together({args.json: lambda stream: stream.write(text)})
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        print(f"error: could not write the output: {reason}", file=stderr)
+        return 1
+    return 0
 
 
 def session_from_args(args) -> tuple[TrainingSession, list[str]]:
@@ -365,7 +427,7 @@ def _make_session(task, settings, args) -> tuple[TrainingSession, list[str]]:
              "momentum": args.momentum, "context_init": args.context_init,
              "seed": args.seed, "sequence_length": args.sequence_length}
     settings, start_epoch, position, applied = apply_to_loaded(
-        network, given, args.no_context_reset, settings, extra, args.load)
+        network, given, args.no_context_reset or args.context_reset, settings, extra, args.load)
     try:
         settings = settings.replace(epochs=start_epoch + settings.epochs)
     except SettingsError as error:

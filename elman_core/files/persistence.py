@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from elman_core.files import atomic_io, limits
+from elman_core.model import rules
 
 if TYPE_CHECKING:
     from elman_core.model.network import ElmanNetwork
@@ -167,9 +168,8 @@ def _load_from_archive(archive: zipfile.ZipFile, fail) -> tuple[ElmanNetwork, di
     network.lesioned = values["lesioned"]
     network.steps_trained = steps_trained
     network.forget_context = forget_context
-    network._bptt_pending = [
-        tuple(array[row].copy() for array in pending) for row in range(pending_rows)
-    ]
+    network.learning_rule.restore(
+        tuple(array[row].copy() for array in pending) for row in range(pending_rows))
     return network, extra
 
 
@@ -183,7 +183,8 @@ def _network_arrays(network: ElmanNetwork) -> dict[str, np.ndarray]:
     arrays["lesioned"] = np.asarray(network.lesioned, dtype=np.bool_)
     widths = (network.n_input, network.n_hidden, network.n_hidden, network.n_output)
     for index, (name, width) in enumerate(zip(PENDING_NAMES, widths, strict=True)):
-        rows = [np.asarray(step[index], dtype=np.float64) for step in network._bptt_pending]
+        rows = [np.asarray(step[index], dtype=np.float64)
+                for step in network.learning_rule.pending]
         arrays[name] = np.array(rows).reshape(len(rows), width)
     return arrays
 
@@ -458,8 +459,9 @@ def _pending_rows(headers, config, fail) -> int:
             expected = f"({rows if rows is not None else 'n'}, {width})"
             raise fail(f"array {name!r} has shape {_short(shape)} but should be {expected}")
         rows = shape[0]
-    if rows and config.rule != "bptt":
-        raise fail("an unfinished BPTT window is stored but the learning rule is not 'bptt'")
+    if rows and not rules.rule_class(config.rule).has_window:
+        raise fail("an unfinished BPTT window is stored but the learning rule "
+                   f"{config.rule!r} keeps no window")
     return rows or 0
 
 

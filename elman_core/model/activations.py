@@ -6,6 +6,8 @@ import numpy as np
 
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh")
 OUTPUT_ACTIVATIONS = ("sigmoid", "linear", "softmax")
+# The learning rules' names, as the settings accept them (the rules themselves, with their
+# kernels, are elman_core.model.rules: named here so the settings need not import the kernels).
 RULES = ("online", "bptt")
 
 # Codes shared with kernels.py (numba cannot take strings cheaply).

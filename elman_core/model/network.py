@@ -3,6 +3,8 @@
 The default learning rule is Elman's (and seeds/000's): after every timestep, backpropagate the
 error one step — not through the context — update every weight, then copy hidden → context.
 ``rule="bptt"`` instead backpropagates through a window of steps and updates once per window.
+The network computes the forward pass and the deltas; what a rule does with them, its kernel and
+its pending state are its own (:mod:`elman_core.model.rules`, :attr:`ElmanNetwork.learning_rule`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from elman_core.model import activations as act
-from elman_core.model import settings
+from elman_core.model import rules, settings
 from elman_core.model.trace import PARAMETER_NAMES, StepTrace
 
 
@@ -92,7 +94,6 @@ class ElmanNetwork:
         # context before every step so the network has no memory at all.
         self.lesioned = np.zeros(n_hidden, dtype=bool)
         self.forget_context = False
-        self._bptt_pending: list[tuple] = []
 
     @classmethod
     def from_config(cls, config: NetworkConfig) -> ElmanNetwork:
@@ -105,11 +106,21 @@ class ElmanNetwork:
         self.momentum = config.momentum
         self.hidden_activation = config.hidden_activation
         self.output_activation = config.output_activation
-        self.rule = config.rule
-        self.bptt_window = config.bptt_window
+        # The rule's object: its updates, kernel, window and pending steps (BPTT's open one).
+        self.learning_rule: rules.LearningRule = rules.make(config.rule, config.bptt_window)
         self.context_init = config.context_init
         self.weight_scale = config.weight_scale
         self.seed = config.seed
+
+    @property
+    def rule(self) -> str:
+        """The learning rule's name (its object is :attr:`learning_rule`)."""
+        return self.learning_rule.name
+
+    @property
+    def bptt_window(self) -> int | None:
+        """The rule's window (BPTT; None: the whole segment between context resets)."""
+        return self.learning_rule.window
 
     @property
     def config(self) -> NetworkConfig:
@@ -144,7 +155,7 @@ class ElmanNetwork:
         twin.velocity = {k: v.copy() for k, v in self.velocity.items()}
         twin.context = self.context.copy()
         twin.lesioned = self.lesioned.copy()
-        twin._bptt_pending = list(self._bptt_pending)
+        twin.learning_rule = self.learning_rule.copy()
         return twin
 
     # ---------------------------------------------------------------- forward
@@ -191,8 +202,8 @@ class ElmanNetwork:
         ``reset`` sets the context back before the step. With the BPTT rule the weights change
         when the window is full or when ``flush`` says the segment ends here.
         """
-        if reset and self._bptt_pending:
-            self._bptt_update()  # a new segment starts: the old window must not leak into it
+        if reset:
+            self.learning_rule.before_reset(self)
         was_reset = self._prepare_context(reset)
         x = np.asarray(x, dtype=np.float64).reshape(self.n_input)
         context = self.context.copy()
@@ -210,14 +221,8 @@ class ElmanNetwork:
         delta_hidden = (self.W_ho.T @ delta_output) * act.hidden_derivative(hid_kind, hidden)
         delta_hidden[self.lesioned] = 0.0
 
-        if self.rule == "online":
-            changes = self._online_update(x, context, hidden, delta_output, delta_hidden,
-                                          has_target)
-        else:
-            self._bptt_pending.append((x, context, hidden, delta_output))
-            window = self.bptt_window
-            window_full = window is not None and len(self._bptt_pending) >= window
-            changes = self._bptt_update() if (window_full or flush) else None
+        changes = self.learning_rule.step_update(self, x, context, hidden, delta_output,
+                                                 delta_hidden, has_target, flush)
         updated = changes is not None
         if changes is None:
             changes = {name: np.zeros_like(getattr(self, name)) for name in PARAMETER_NAMES}
@@ -229,38 +234,9 @@ class ElmanNetwork:
             changes["b_h"], changes["b_o"], updated, was_reset,
         )
 
-    def _online_update(self, x, context, hidden, delta_output, delta_hidden, has_target):
-        if not has_target:
-            return None
-        gradients = {
-            "W_ho": np.outer(delta_output, hidden),
-            "b_o": delta_output,
-            "W_ih": np.outer(delta_hidden, x),
-            "W_hh": np.outer(delta_hidden, context),
-            "b_h": delta_hidden,
-        }
-        return self._apply_gradients(gradients)
-
-    def _bptt_update(self):
-        """Backpropagate through the pending window (weights fixed within it) and update once."""
-        window, self._bptt_pending = self._bptt_pending, []
-        gradients = {name: np.zeros_like(getattr(self, name)) for name in PARAMETER_NAMES}
-        derivative = act.hidden_derivative
-        from_future = np.zeros(self.n_hidden)  # dE/dh(t) arriving through the context
-        for x, context, hidden, delta_output in reversed(window):
-            gradients["W_ho"] += np.outer(delta_output, hidden)
-            gradients["b_o"] += delta_output
-            dz = (self.W_ho.T @ delta_output + from_future) * derivative(self._hidden_kind, hidden)
-            dz[self.lesioned] = 0.0
-            gradients["W_ih"] += np.outer(dz, x)
-            gradients["W_hh"] += np.outer(dz, context)
-            gradients["b_h"] += dz
-            from_future = self.W_hh.T @ dz
-            if self.forget_context:
-                from_future = np.zeros(self.n_hidden)  # the context was zeroed, not copied
-        return self._apply_gradients(gradients)
-
-    def _apply_gradients(self, gradients: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def apply_gradients(self, gradients: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Change each parameter by −learning rate × its gradient (with momentum, if any);
+        returns the changes applied. The rules call this, so all share one update."""
         changes = {}
         for name, gradient in gradients.items():
             if self.momentum == 0.0:
@@ -285,8 +261,6 @@ class ElmanNetwork:
         every step, or with ``record_rows`` ``(h, o)`` those of the last ``h`` and ``o`` steps
         only (what a view shows, without keeping every step).
         """
-        from elman_core.model import kernels, kernels_bptt
-
         X = np.ascontiguousarray(X, dtype=np.float64).reshape(-1, self.n_input)
         Y = np.ascontiguousarray(Y, dtype=np.float64).reshape(-1, self.n_output)
         if len(X) != len(Y):
@@ -317,32 +291,9 @@ class ElmanNetwork:
             self.learning_rate, self.momentum, self.context_init, self._hidden_kind,
             self._output_kind, self.lesioned, self.forget_context,
         )
-        if self.rule == "online":
-            kernels.train_online(*arguments, losses, hidden_record, output_record)
-        else:
-            window = self.bptt_window if self.bptt_window is not None else 0
-            buffers, n_pending = self._bptt_buffers(len(X))
-            still_open = kernels_bptt.train_bptt(*arguments, window, flush, *buffers, n_pending,
-                                            losses, hidden_record, output_record)
-            # Row views of fresh buffers: nothing writes them again.
-            self._bptt_pending = list(zip(*(buffer[:still_open] for buffer in buffers),
-                                          strict=True))
+        self.learning_rule.train(self, arguments, flush, losses, hidden_record, output_record)
         self.steps_trained += len(X)
         return (losses, hidden_record, output_record) if record else losses
-
-    def _bptt_buffers(self, steps: int) -> tuple[tuple[np.ndarray, ...], int]:
-        """Window buffers (inputs, contexts, hiddens, output deltas) for a call of ``steps``
-        rows, holding the steps of the window left open so far at their first rows."""
-        pending = self._bptt_pending
-        rows = len(pending) + steps
-        if self.bptt_window is not None:  # a window closes when full (after one more step at
-            rows = min(rows, max(self.bptt_window, len(pending) + 1))  # most, if shrunk since)
-        widths = (self.n_input, self.n_hidden, self.n_hidden, self.n_output)
-        buffers = tuple(np.empty((rows, width)) for width in widths)
-        if pending:
-            for index, buffer in enumerate(buffers):
-                buffer[:len(pending)] = [step[index] for step in pending]
-        return buffers, len(pending)
 
 
 def _default_resets(resets, length: int, first: bool = True) -> np.ndarray:

@@ -183,7 +183,7 @@ class TrainingSession:
         self.running_loss = BinnedLoss(len(self.sequence))
         self.history = History()
         self._furthest_step = 0  # step-back reach is counted from the furthest step trained
-        self._flush_after = _window_ends(self.sequence.resets, self.network.bptt_window)
+        self._flush_after = self.network.learning_rule.window_ends(self.sequence.resets)
         self._repeated: tuple[np.ndarray, ...] | None = None  # see _repeated_sequence
         # The GUI asks for the latest epoch's errors with every snapshot: (array, result).
         self._epoch_errors_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -354,7 +354,7 @@ class TrainingSession:
         epochs = max(int(max_steps), 0) // T
         network = self.network
         resets = [self.resets_for_epoch(self.epoch + e) for e in range(min(epochs, 2))]
-        if epochs < 2 or self.position != 0 or network.rule != "online":
+        if epochs < 2 or self.position != 0 or not network.learning_rule.epochs_in_one_call:
             return self.run(max_steps, keep)
         inputs, targets, mask = self._repeated_sequence(epochs)
         resets = np.concatenate([resets[0]] + [resets[1]] * (epochs - 1))
@@ -473,7 +473,7 @@ class TrainingSession:
             self.global_step, self.epoch, self.position,
             {name: getattr(net, name).copy() for name in (*PARAMETER_NAMES, "context")},
             {name: v.copy() for name, v in net.velocity.items()},
-            tuple(net._bptt_pending), net.steps_trained, self.epoch_curve.state(),
+            net.learning_rule.capture(), net.steps_trained, self.epoch_curve.state(),
             self.step_losses, self.unit_errors, self.previous_step_losses,
             self.previous_unit_errors,
             self.running_loss.state(),
@@ -485,7 +485,7 @@ class TrainingSession:
         for name, value in state.network_arrays.items():
             setattr(net, name, value.copy())
         net.velocity = {name: v.copy() for name, v in state.velocity.items()}
-        net._bptt_pending = list(state.bptt_pending)
+        net.learning_rule.restore(state.bptt_pending)
         net.steps_trained = state.steps_trained
         # The list holds the means of the epochs before ``self.epoch`` (maybe the latest only).
         del self.epoch_losses[max(len(self.epoch_losses) - (self.epoch - state.epoch), 0):]
@@ -543,23 +543,3 @@ def _read_only(array: np.ndarray) -> np.ndarray:
     # The kernels are compiled for read-only sequence rows (what run() passes): same types here.
     array.setflags(write=False)
     return array
-
-
-def _window_ends(resets: np.ndarray, window: int | None) -> np.ndarray:
-    """flush_after[t]: a BPTT window ends after row t (window full, next row resets, or last)."""
-    n = len(resets)
-    ends = np.zeros(n, dtype=np.bool_)
-    if n == 0:
-        return ends
-    ends[-1] = True
-    ends[:-1] |= np.asarray(resets[1:], dtype=np.bool_)
-    if window is not None:
-        count = 0
-        for t in range(n):
-            if resets[t]:
-                count = 0
-            count += 1
-            if count >= window:
-                ends[t] = True
-                count = 0
-    return ends

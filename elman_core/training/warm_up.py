@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 from elman_core import tasks
+from elman_core.model import rules
 from elman_core.model.settings import RunSettings
 from elman_core.training.session import TrainingSession
 
@@ -13,11 +14,9 @@ from elman_core.training.session import TrainingSession
 def kernels_cached() -> bool:
     """Whether numba's disk cache already holds both training kernels (a start then only loads
     them, in about a second, and "compiling" would be untrue). Imports numba."""
-    from elman_core.model import kernels, kernels_bptt
-
     try:
-        return all(os.path.exists(entry._cache._cache_file._index_path)
-                   for entry in (kernels.train_online, kernels_bptt.train_bptt))
+        return all(os.path.exists(rule.kernel()._cache._cache_file._index_path)
+                   for rule in rules.rules())
     except AttributeError:  # another numba's private layout: assume a compile
         return False
 
@@ -26,7 +25,7 @@ def warm_up_kernels() -> None:
     """Compile (or load from numba's disk cache) the training kernels for both learning rules,
     on a tiny real session, so they are specialised for exactly the app's argument types."""
     task = tasks.get("alternating")
-    for rule in ("online", "bptt"):
+    for rule in rules.RULES:
         settings = RunSettings.for_task(task, rule=rule, n_hidden=1, sequence_length=4, epochs=1)
         session = TrainingSession(task, settings)
         session.run(session.steps_per_epoch)

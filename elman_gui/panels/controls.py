@@ -93,8 +93,14 @@ class TrainingActions:
         return make_action(parent, text, tip, keys, icon=icon)
 
     def show_phase(self, phase_mode: bool, phase) -> None:
-        """In phase mode the Step button names the phase it will show ("Step: 2/4 error ▸")."""
-        self.step.setText(f"Step: {phase_name(next_phase(phase))} ▸" if phase_mode else "Step")
+        """In phase mode the Step button numbers the phase it will show ("Step 2/4 ▸", its
+        name in the tooltip and the diagram's banner): short, so the toolbar never shifts."""
+        if not hasattr(self, "_step_tip"):
+            self._step_tip = self.step.toolTip()
+        coming = next_phase(phase)
+        self.step.setText(step_text(coming) if phase_mode else "Step")
+        self.step.setToolTip(f"Step (→) shows phase {phase_name(coming)}." if phase_mode
+                             else self._step_tip)
 
     def show_running(self, running: bool) -> None:
         self.play_pause.setText("Pause" if running else "Play")
@@ -367,11 +373,16 @@ def build_toolbar(window, actions: TrainingActions, selector: TaskSelector,
     return toolbar
 
 
+def step_text(phase: Phase) -> str:
+    """The Step button's text in phase mode: the number of the phase it will show."""
+    return f"Step {int(phase)}/4 ▸"
+
+
 def hold_step_width(toolbar: QToolBar, step: QAction) -> None:
-    """The Step button as wide as its widest text ("Step: 3/4 backward + update ▸"), so that
-    the phase mode never widens it and moves the controls beside it."""
+    """The Step button as wide as its widest text ("Step 3/4 ▸"), so that the phase mode
+    never widens it and moves the controls beside it."""
     button = toolbar.widgetForAction(step)
-    texts = ["Step", *(f"Step: {phase_name(phase)} ▸" for phase in Phase)]
+    texts = ["Step", *(step_text(phase) for phase in Phase)]
 
     def hold(style: Qt.ToolButtonStyle) -> None:
         if style == Qt.ToolButtonStyle.ToolButtonIconOnly:

@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from elman_core.model import rules
 from elman_core.model.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from elman_core.model.settings import BOUNDS, STRUCTURAL, RunSettings
 from elman_gui.panels.number_fields import DecimalField
 
-RULES = (("online", "Elman (1-step)"), ("bptt", "BPTT"))
+RULES = tuple((rule.name, rule.title) for rule in rules.rules())  # (setting, what it is called)
 APPLY_IDLE = "Apply (no network change)"
 APPLY_PENDING = "Apply — builds a new network"
 CHANGED_STYLE = "background: #fff4c2;"  # a network field edited but not applied
@@ -354,4 +355,4 @@ class ParameterPanel(QWidget):
         self.apply_button.setEnabled(pending)
         self.revert_button.setEnabled(pending)
         self.apply_button.setStyleSheet("font-weight: bold;" if pending else "")
-        self.bptt_window.setEnabled(self.rule.currentData() == "bptt")
+        self.bptt_window.setEnabled(rules.rule_class(self.rule.currentData()).has_window)

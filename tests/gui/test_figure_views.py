@@ -17,8 +17,8 @@ from elman_core.training.session import TrainingSession
 from elman_gui.views.figures.dendrogram_view import DendrogramView
 from elman_gui.views.figures.hidden_space import TRAJECTORY_STEPS, HiddenSpaceView
 from elman_gui.views.figures.paper_figure import PaperFigureView
-from tests.gui.conftest import rendered_where, running_window
-from tests.gui.test_views import _shown  # shown at a size, exposed
+from tests.support.gui import rendered_where, running_window
+from tests.support.gui import shown as _shown  # shown at a size, exposed
 
 
 def _figure(task_name, length, seed=0):
@@ -76,7 +76,9 @@ def test_dendrogram_leaves_are_the_words_coloured_by_class_with_zog(qtbot, make_
     view = _shown(qtbot, DendrogramView(), 900, 800)
     view.show_snapshot(make_snapshot(task_name="sentences", has_words=True,
                                      word_clusters=sentence_clusters, global_step=600))
-    drawing = sentence_clusters.with_novel
+    assert view.tree() is sentence_clusters.trees[0]  # the paper's method first
+    assert "Euclidean" in view._axis.labelText
+    drawing = sentence_clusters.trees[0].with_novel
     assert view.drawing() is drawing
     assert view.leaf_labels() == list(drawing.labels)
     assert sorted(view.leaf_labels()) == sorted((*sentences.LEXICON, "zog"))
@@ -89,10 +91,21 @@ def test_dendrogram_leaves_are_the_words_coloured_by_class_with_zog(qtbot, make_
     np.testing.assert_array_equal(segments[:len(drawing.icoord)],
                                   np.column_stack([drawing.dcoord[:, 0], drawing.icoord[:, 0],
                                                    drawing.dcoord[:, 1], drawing.icoord[:, 1]]))
+    assert '"man" ranks' in view.summary.text()
     view.novel_box.setChecked(False)  # Fig. 7: the trained words only
-    assert view.leaf_labels() == list(sentence_clusters.words.labels)
+    assert view.leaf_labels() == list(sentence_clusters.trees[0].words.labels)
     assert "zog" not in view.leaf_labels()
     assert view.status.text() == "Clustered at step 600 (during epoch 1)."
+    view.choose("standardised")  # the project's method, named on the axis and in the list
+    assert view.drawing() is sentence_clusters.trees[1].words
+    assert "cosine" in view._axis.labelText and "standardised" in view.tree_choice.currentText()
+    view.choose("tokens")  # Fig. 9: no zog, leaves coloured by word and role
+    tokens = sentence_clusters.trees[2]
+    assert view.drawing() is tokens.words and not view.novel_box.isVisible()
+    assert view.leaf_labels() == list(tokens.words.labels)
+    colors = dict(zip(view.leaf_labels(), view.leaf_colors(), strict=True))
+    assert len(set(colors.values())) == len(set(tokens.words.classes)) > 1
+    assert "subject | object" in view.summary.text()
 
 
 def test_dendrogram_says_when_it_computes_and_asks_for_a_clustering(qtbot, make_snapshot):

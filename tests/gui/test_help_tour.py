@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction
 from elman_gui.features.help_tour import tour_html
 from elman_gui.views.figures.dendrogram_view import DendrogramView
 from elman_gui.views.stepping.inspector import InspectorView
-from tests.gui.conftest import running_window
+from tests.support.gui import running_window
 
 
 @pytest.fixture
@@ -60,8 +60,8 @@ def test_the_dendrogram_is_titled_for_its_task(qtbot, make_snapshot):
     qtbot.addWidget(view)
     view.show_snapshot(make_snapshot(task_name="words", has_words=True,
                                      word_cluster_kind="word-ends"))
-    assert "Figs. 7 and 8" not in view.title.text() and "Fig. 6" in view.title.text()
+    assert "Figs. 7" not in view.title.text() and "Fig. 6" in view.title.text()
     assert view.novel_box.isHidden()  # "zog" is Fig. 8's, the sentences'
     view.show_snapshot(make_snapshot(task_name="sentences", has_words=True,
                                      word_cluster_kind="word-inputs"))
-    assert "Figs. 7 and 8" in view.title.text() and not view.novel_box.isHidden()
+    assert "Figs. 7, 8 and 9" in view.title.text() and not view.novel_box.isHidden()

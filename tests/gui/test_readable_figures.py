@@ -16,7 +16,7 @@ from elman_gui.panels.controls import SPEED_STOPS
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
 from elman_gui.views.figures.hidden_space import HiddenSpaceView
 from elman_gui.views.figures.paper_figure import PaperFigureView
-from tests.gui.test_views import _shown
+from tests.support.gui import shown as _shown
 
 
 def _figure(task_name, length, seed=0):

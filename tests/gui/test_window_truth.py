@@ -13,7 +13,7 @@ from elman_gui.panels.controls import SPEED_STOPS, TextTaskDialog
 from elman_gui.panels.parameter_panel import APPLY_IDLE, APPLY_PENDING
 from elman_gui.panels.status import STATE_MESSAGES
 from elman_gui.worker import COMPILING_MESSAGE
-from tests.gui.conftest import rendered_where, running_window
+from tests.support.gui import rendered_where, running_window
 
 WAIT_MS = 15_000
 
@@ -85,7 +85,8 @@ def test_phase_mode_is_shown_on_step_in_the_diagram_and_in_the_status_bar(window
     assert not window.status_labels["phase"].isVisible() and window.diagram.phase_banner() == ""
     window.debugger.phases.trigger()
     rendered_where(qtbot, window, lambda s: s.phase_mode)
-    assert window.actions_.step.text() == "Step: 1/4 forward ▸"
+    assert window.actions_.step.text() == "Step 1/4 ▸"  # short: the toolbar never shifts
+    assert "1/4 forward" in window.actions_.step.toolTip()
     assert "Step (→) shows: 1/4 forward" in window.diagram.phase_banner()
     expected = ["2/4 error", "3/4 backward + update", "4/4 copy hidden → context", "1/4 forward"]
     for shown, following in zip(["1/4 forward", *expected[:3]], expected, strict=True):
@@ -93,7 +94,8 @@ def test_phase_mode_is_shown_on_step_in_the_diagram_and_in_the_status_bar(window
         rendered_where(qtbot, window, lambda s, p=shown: s.phase is not None
                        and f"Phase {p}" == window.status_labels["phase"].text())
         assert window.status_labels["phase"].isVisible()
-        assert window.actions_.step.text() == f"Step: {following} ▸"
+        assert window.actions_.step.text() == f"Step {following[:3]} ▸"
+        assert following in window.actions_.step.toolTip()
         assert f"Shown: phase {shown}." in window.diagram.phase_banner()
     window.debugger.phases.trigger()
     rendered_where(qtbot, window, lambda s: not s.phase_mode)

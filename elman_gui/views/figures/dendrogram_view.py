@@ -1,8 +1,9 @@
-"""Figs. 7 and 8: the words' mean hidden vectors clustered, drawn as a dendrogram.
+"""Figs. 7, 8 and 9: the words' mean hidden vectors (or single tokens) clustered, as a dendrogram.
 
 The trainer thread computes the clustering on demand (the button) and when a words or sentences
 run finishes, and the snapshot carries it as
-:class:`~elman_core.analysis.figure_records.WordClusters`.
+:class:`~elman_core.analysis.figure_records.WordClusters`: several trees, chosen in a list — Fig. 7
+by the paper's method (shown first), by the project's standardised one, Fig. 9's tokens.
 The tree is drawn sideways like the paper's Fig. 7: the root on the left, one leaf per row on the
 right with its word, coloured by its class; the novel word "zog" (Fig. 8) in black and bold.
 All of scipy's ⊓ segments are one item; leaf labels are reused while the leaf count stays.
@@ -15,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from elman_core.analysis.figure_records import DendrogramDrawing, WordClusters
+from elman_core.analysis.figure_records import ClusterTree, DendrogramDrawing, WordClusters
 from elman_core.live.snapshot import Snapshot
 from elman_gui.views.diagram.segments_item import SegmentsItem
 from elman_gui.views.figures import figure_parts
@@ -35,11 +37,11 @@ LEAF_SPACING = 10.0  # scipy puts leaf k at 10·k + 5
 _CHAR_PX = 8  # rough width of a label character at the labels' font
 # By how the task's words are clustered (Analyses.word_clusters): the word-boundaries task is
 # Fig. 6's, and its tree is the app's own look at its words, not a figure of the paper.
-FIGS_7_AND_8 = "<b>Figs. 7 and 8</b>: the words' mean hidden vectors, clustered"
+FIGS_7_TO_9 = "<b>Figs. 7, 8 and 9</b>: words and tokens, clustered"  # short: the list is beside it
 TITLES = {
-    "word-inputs": FIGS_7_AND_8,
-    "word-ends": "<b>Fig. 6's words</b>: each word's mean hidden vector after its last letter, "
-                 "clustered (not a figure of the paper)",
+    "word-inputs": FIGS_7_TO_9,
+    "word-ends": "<b>Fig. 6's words</b>: each word's hidden vector after its last letter, "
+                 "clustered (not in the paper)",
 }
 MIN_LEAF_PX = 15  # the tree is never squeezed below this many pixels per leaf (it scrolls)
 
@@ -51,7 +53,7 @@ class DendrogramView(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.title = QLabel(FIGS_7_AND_8, self)
+        self.title = QLabel(FIGS_7_TO_9, self)
         self.title.setWordWrap(True)
         self.cluster_button = QPushButton("Cluster the hidden states", self)
         self.cluster_button.setToolTip(
@@ -63,6 +65,13 @@ class DendrogramView(QWidget):
         self.novel_box.setToolTip("A new word put where \u201cman\u201d was, in new sentences, "
                                   "without learning: where does its hidden vector land?")
         self.novel_box.toggled.connect(lambda _: self._draw(force=True))
+        self.tree_choice = QComboBox(self)
+        self.tree_choice.setToolTip(
+            "Which clustering to show: Fig. 7 by the paper's method (Euclidean distance between "
+            "the raw mean vectors, average linkage), by the project's (each hidden unit "
+            "standardised, cosine distance, average linkage), or Fig. 9's single tokens.")
+        self.tree_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.tree_choice.currentIndexChanged.connect(lambda _: self._draw(force=True))
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setStyleSheet(f"color: {palette.MUTED}")
@@ -86,10 +95,17 @@ class DendrogramView(QWidget):
         buttons.addWidget(self.novel_box)
         buttons.addWidget(self.details_button)
         buttons.addStretch(1)
+        # The list of trees sits on the title's row: a row of its own would take the height a
+        # small screen's tree needs, and beside the buttons it would make the tab too wide.
+        title_row = QHBoxLayout()
+        title_row.setContentsMargins(8, 0, 8, 0)
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.tree_choice)
+        self.tree_choice.hide()  # until a clustering with several trees arrives
 
         self._plot, item, self._view = figure_parts.still_plot(self, grid_x=True, grid_y=False)
         item.hideAxis("left")
-        item.setLabel("bottom", "distance at which the branches join (cosine, average linkage)")
+        self._axis = item.getAxis("bottom")
         self._view.invertX(True)  # the root on the left, the leaves on the right
         self._view.invertY(True)  # the first leaf at the top
         self._segments = SegmentsItem([pg.mkPen(palette.FOREGROUND, width=1.5)])
@@ -109,8 +125,7 @@ class DendrogramView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(3)
-        self.title.setContentsMargins(8, 0, 8, 0)
-        layout.addWidget(self.title)
+        layout.addLayout(title_row)
         layout.addLayout(buttons)
         for label in (self.status, self.summary, self.legend):
             label.setContentsMargins(8, 0, 8, 0)
@@ -127,7 +142,7 @@ class DendrogramView(QWidget):
     # ------------------------------------------------------------------ public API
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self._task_name = snapshot.task_name
-        title = TITLES.get(snapshot.word_cluster_kind, FIGS_7_AND_8)
+        title = TITLES.get(snapshot.word_cluster_kind, FIGS_7_TO_9)
         if self.title.text() != title:
             self.title.setText(title)
         # "zog" is Fig. 8's, of the sentences' word classes.
@@ -138,9 +153,21 @@ class DendrogramView(QWidget):
         self._show_status(snapshot)
         if clusters is not self._clusters:
             self._clusters = clusters
+            self._fill_choice()
             self._draw()
 
     # Read-only accessors (tests).
+    def tree(self) -> ClusterTree | None:
+        """The tree chosen in the list (None before a clustering)."""
+        clusters, index = self._clusters, self.tree_choice.currentIndex()
+        return clusters.trees[index] if clusters is not None and 0 <= index < len(
+            clusters.trees) else None
+
+    def choose(self, key: str) -> None:
+        """Show the tree with this key ("paper", "standardised", "tokens")."""
+        keys = [t.key for t in self._clusters.trees] if self._clusters is not None else []
+        self.tree_choice.setCurrentIndex(keys.index(key))
+
     def drawing(self) -> DendrogramDrawing | None:
         """What is drawn: Fig. 8's tree (with the novel word) or Fig. 7's."""
         return self._drawn
@@ -191,20 +218,36 @@ class DendrogramView(QWidget):
         self.status.setVisible(not clustered or self.details_button.isChecked())
         self.summary.setVisible(clustered and self.details_button.isChecked())
 
+    def _fill_choice(self) -> None:
+        """The list offers the new clustering's trees, keeping the one chosen if it is there."""
+        chosen = self.tree()
+        titles = [t.title for t in self._clusters.trees] if self._clusters is not None else []
+        if titles == [self.tree_choice.itemText(k) for k in range(self.tree_choice.count())]:
+            return
+        key = chosen.key if chosen is not None else None
+        self.tree_choice.blockSignals(True)
+        self.tree_choice.clear()
+        self.tree_choice.addItems(titles)
+        keys = [t.key for t in self._clusters.trees] if self._clusters is not None else []
+        self.tree_choice.setCurrentIndex(keys.index(key) if key in keys else 0)
+        self.tree_choice.blockSignals(False)
+        self.tree_choice.setVisible(len(titles) > 1)
+
     def _draw(self, force: bool = False) -> None:
-        clusters = self._clusters
+        clusters, tree = self._clusters, self.tree()
         drawing = None
-        if clusters is not None:
-            drawing = clusters.with_novel if (self.novel_box.isChecked()
-                                              and clusters.with_novel is not None) \
-                else clusters.words
-        self.novel_box.setVisible(clusters is not None and clusters.with_novel is not None)
+        if tree is not None:
+            drawing = tree.with_novel if (self.novel_box.isChecked()
+                                          and tree.with_novel is not None) else tree.words
+        self.novel_box.setVisible(tree is not None and tree.with_novel is not None)
         if drawing is self._drawn and not force:
             return
         self._drawn = drawing
-        self.summary.setText("\n".join(clusters.summary) if clusters is not None else "")
+        lines = (*clusters.summary, *tree.summary) if tree is not None else ()
+        self.summary.setText("\n".join(lines))
         self._show_details()
-        self.legend.setText(self._legend_html(clusters))
+        self._axis.setLabel("join distance" + (f" ({tree.method})" if tree is not None else ""))
+        self.legend.setText(self._legend_html(tree))
         self.legend.setVisible(bool(self.legend.text()))
         if drawing is None:
             self._segments.set_segments([np.empty((0, 4))])
@@ -220,7 +263,7 @@ class DendrogramView(QWidget):
         self._segments.set_segments([np.concatenate(pieces)])
         n = len(drawing.labels)
         leaf_y = LEAF_SPACING * np.arange(n) + LEAF_SPACING / 2
-        classes = clusters.class_names
+        classes = tree.class_names
         novel = clusters.novel_word
         brushes, symbols, sizes = [], [], []
         self._set_label_count(n)
@@ -264,11 +307,11 @@ class DendrogramView(QWidget):
         self._view.setRange(yRange=(0, LEAF_SPACING * len(drawing.labels)), padding=0)
 
     @staticmethod
-    def _legend_html(clusters: WordClusters | None) -> str:
-        if clusters is None or not clusters.class_names:
+    def _legend_html(tree: ClusterTree | None) -> str:
+        if tree is None or not tree.class_names:
             return ""
         items = []
-        for k, name in enumerate(clusters.class_names):
+        for k, name in enumerate(tree.class_names):
             color = category_colors.NOVEL if name == "NOVEL" else category_colors.color(k).name()
             name = name.replace("-", "\u2011")  # a non-breaking hyphen: VERB-TRAN stays whole
             items.append(f"<nobr><span style='color:{color}'>\u25a0</span>&nbsp;{name}</nobr>")
