@@ -2,7 +2,7 @@
 
     xvfb-run -a uv run python benchmarks/bench_views.py
 
-Synthetic snapshots (tests/gui/conftest.py) with new numbers every frame; CPU time per frame,
+Synthetic snapshots (tests/support/gui.py) with new numbers every frame; CPU time per frame,
 the median of five rounds. The diagram at three network sizes (XOR, letters, the paper's
 sentences), the loss plot with a 100k-point history, the error bars. For comparison in the same
 run: the loss plot with pyqtgraph's own tight auto-range instead of the steady one.
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
 from elman_gui.views.plots.error_bars import ErrorBarsView
 from elman_gui.views.plots.loss_plot import LossPlotView
-from tests.gui.conftest import build_snapshot
+from tests.support.gui import build_snapshot
 
 FRAMES = 20
 ROUNDS = 5

@@ -43,7 +43,7 @@ def create_window(task_name: str, task_options: dict, full_speed: bool = False,
                   size: tuple[int, int] | None = None) -> tuple[QApplication, MainWindow]:
     """The application and its window, shown; the trainer thread starts once the window is up."""
     # instance() is typed as the base class; in this program it is always a QApplication.
-    app = cast(QApplication, QApplication.instance()) or QApplication(sys.argv[:1])
+    app = cast("QApplication", QApplication.instance()) or QApplication(sys.argv[:1])
     # The trainer thread leaves the GIL-free kernel every slice and must win the GIL back from
     # a painting main thread: Python's default 5 ms switch interval made it wait up to that
     # long each time (measured: live/headless 31-33% → 40-62% with 1 ms on a loaded machine).

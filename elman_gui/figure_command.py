@@ -19,6 +19,7 @@ from elman_core.analysis import trajectories, word_clusters
 from elman_core.cli import trajectory_svg
 from elman_core.cli.command_line import UsageError, check_writable
 from elman_core.cli.runner import _Parser, add_training_options, session_from_args
+from elman_core.cli.runner import _print_catalogue as print_catalogue
 from elman_core.files import atomic_io
 from elman_core.tasks.base import TaskError
 
@@ -32,7 +33,7 @@ def build_parser():
                     "(the task's paper figure by default) as a PNG (twice the resolution) or "
                     "an SVG. Needs no display.")
     add_training_options(parser)
-    parser.add_argument("--out", type=Path, action="append", required=True,
+    parser.add_argument("--out", type=Path, action="append", default=[],
                         help="the picture to write: F.png or F.svg (may be given twice)")
     parser.add_argument("--figure", choices=FIGURE_NAMES, default="paper-figure",
                         help="which figure (default: the task's paper figure)")
@@ -65,6 +66,11 @@ def run(argv: list[str], stdout=None, stderr=None) -> int:
 def _run(argv: list[str], stdout, stderr) -> int:
     try:
         args = build_parser().parse_args(argv)
+        if args.list:
+            print_catalogue(stdout)
+            return 0
+        if not args.out:
+            raise UsageError("give the picture to write with --out F.png or --out F.svg")
         for path in args.out:
             if Path(path).suffix.lower() not in (".png", ".svg"):
                 raise UsageError(f"--out {path}: the file name must end in .png or .svg")

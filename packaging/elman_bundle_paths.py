@@ -150,10 +150,8 @@ def launch_native_compile(command: list[str], environ: dict) -> None:
     else:
         options["start_new_session"] = True
         options["preexec_fn"] = lambda: os.nice(19)
-    try:
+    with contextlib.suppress(OSError):  # the generic kernels go on working
         subprocess.Popen(command, **options)
-    except OSError:
-        pass  # the generic kernels go on working
 
 
 def run_native_compile(cache_dir: str, bundle: str | None = None) -> int:

@@ -125,12 +125,11 @@ def make_sequence(n_input, n_output, length, output_activation, seed=3):
 
 def run_step_path(net, X, Y, mask, resets):
     T = len(X)
-    traces = [
+    return [
         net.step(X[t], Y[t] if mask[t] else None, reset=bool(resets[t]),
                  flush=t == T - 1 or bool(resets[t + 1]))
         for t in range(T)
     ]
-    return traces
 
 
 VARIANTS = {

@@ -38,6 +38,7 @@ def test_words_stream_is_the_papers():
     assert "this project's own" in task.description
 
 
+@pytest.mark.slow
 def test_words_defaults_make_word_onsets_obvious():
     task = tasks.get("words")
     session = TrainingSession(task)
@@ -116,6 +117,7 @@ def trained_sentence_networks():
     return results
 
 
+@pytest.mark.slow
 def test_fig7_by_the_standardised_method_over_three_seeds(trained_sentence_networks):
     for data in trained_sentence_networks:
         tree = data.trees[1]
@@ -131,6 +133,7 @@ def test_fig7_by_the_standardised_method_over_three_seeds(trained_sentence_netwo
         assert tree.animacy_purity == 1.0
 
 
+@pytest.mark.slow
 def test_fig7_by_the_papers_method_over_three_seeds(trained_sentence_networks):
     """Euclidean distance, average linkage, raw means: at the defaults one outlying verb
     ("eat", "smash") splits off first or the nouns mix, and the animate | inanimate split is
@@ -145,6 +148,7 @@ def test_fig7_by_the_papers_method_over_three_seeds(trained_sentence_networks):
         assert 0.5 <= tree.animacy_purity < 0.8, tree.dendrogram.text()
 
 
+@pytest.mark.slow
 def test_zog_lands_among_the_animate_nouns_where_man_was(trained_sentence_networks):
     """By both methods zog's branch holds animate nouns only and its nearest word is one;
     "man" ranks 1, 4, 1 among its neighbours by the paper's method, 1, 2, 9 by the other."""
@@ -159,6 +163,7 @@ def test_zog_lands_among_the_animate_nouns_where_man_was(trained_sentence_networ
             assert distances == sorted(distances) and len(distances) == 29
 
 
+@pytest.mark.slow
 def test_fig9_tokens_group_by_word_and_role(trained_sentence_networks):
     """Ten tokens each of boy and girl as subject and as object: a token's nearest other token
     is the same word in the same role for 90 / 95 / 97.5 % (chance about 25 %), while the top
@@ -171,6 +176,7 @@ def test_fig9_tokens_group_by_word_and_role(trained_sentence_networks):
         assert 0.5 <= tokens.role_purity <= 0.7, tokens.as_dict()
 
 
+@pytest.mark.slow
 def test_sentence_predictions_are_better_than_silence(trained_sentence_networks):
     for data in trained_sentence_networks:
         fit, ideal, bigram = data.fit.network, data.fit.ideal, data.fit.bigram

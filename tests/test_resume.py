@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import numpy as np
 import pytest
 
 from elman_core import tasks
-from elman_core.cli.runner import run
+from tests.support.cli import run_cli_ok
 
 SHORT = {"xor": "300", "letters": "60", "end-of-sequence": "40"}  # keep the test quick
-
-
-def run_cli(*argv: str) -> str:
-    out, err = io.StringIO(), io.StringIO()
-    status = run([str(a) for a in argv], stdout=out, stderr=err)
-    assert status == 0, err.getvalue()
-    return out.getvalue()
 
 
 def arrays(path) -> dict[str, np.ndarray]:
@@ -35,10 +27,10 @@ def test_ten_epochs_equal_five_saved_loaded_and_five_more(tmp_path, task, option
     common = ["--task", task, "--quiet", *options]
     if task in SHORT:
         common += ["--length", SHORT[task]]
-    run_cli(*common, "--epochs", 10, "--save", tmp_path / "ten.npz",
+    run_cli_ok(*common, "--epochs", 10, "--save", tmp_path / "ten.npz",
             "--json", tmp_path / "ten.json")
-    run_cli(*common, "--epochs", 5, "--save", tmp_path / "five.npz")
-    run_cli(*common, "--epochs", 5, "--load", tmp_path / "five.npz",
+    run_cli_ok(*common, "--epochs", 5, "--save", tmp_path / "five.npz")
+    run_cli_ok(*common, "--epochs", 5, "--load", tmp_path / "five.npz",
             "--save", tmp_path / "resumed.npz", "--json", tmp_path / "resumed.json")
 
     straight, resumed = arrays(tmp_path / "ten.npz"), arrays(tmp_path / "resumed.npz")
@@ -48,7 +40,8 @@ def test_ten_epochs_equal_five_saved_loaded_and_five_more(tmp_path, task, option
             np.testing.assert_array_equal(resumed[name], straight[name], err_msg=name)
     meta_straight = json.loads(str(straight["metadata"]))
     meta_resumed = json.loads(str(resumed["metadata"]))
-    assert meta_resumed["extra"]["epochs"] == 10  # not the 5 of the second run
+    assert meta_resumed["run"]["epoch"] == 10  # not the 5 of the second run
+    assert meta_resumed["run"]["settings"]["epochs"] == 10
     assert meta_resumed == meta_straight
     losses = json.loads((tmp_path / "ten.json").read_text())["losses"]
     resumed_losses = json.loads((tmp_path / "resumed.json").read_text())["losses"]

@@ -1,6 +1,5 @@
 """The headless runner: reports, JSON output and one-line errors for bad options."""
 
-import io
 import json
 import subprocess
 import sys
@@ -8,15 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from elman_core.cli.runner import run
+from tests.support.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def run_cli(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    status = run(list(argv), stdout=out, stderr=err)
-    return status, out.getvalue(), err.getvalue()
 
 
 def test_xor_report_has_the_seed_article_tables(tmp_path):

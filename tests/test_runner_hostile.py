@@ -15,17 +15,11 @@ import numpy as np
 import pytest
 
 from elman_core.cli import runner
-from elman_core.cli.runner import run
 from elman_core.model.settings import BOUNDS
 from elman_core.model.settings import check as settings_check
+from tests.support.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def run_cli(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    status = run([str(a) for a in argv], stdout=out, stderr=err)
-    return status, out.getvalue(), err.getvalue()
 
 
 def one_error_line(err: str) -> str:

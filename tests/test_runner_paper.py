@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import numpy as np
 import pytest
 
-from elman_core.cli.runner import run
 from elman_core.files.persistence import load_network
 from elman_core.model.network import ElmanNetwork
 from elman_core.tasks import sentences
+from tests.support.cli import run_cli
 
 
-def run_cli(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    status = run(list(argv), stdout=out, stderr=err)
-    return status, out.getvalue(), err.getvalue()
-
-
+@pytest.mark.slow
 def test_words_json_has_the_word_boundaries(tmp_path):
     path = tmp_path / "words.json"
     status, out, err = run_cli("--task", "words", "--json", str(path), "--quiet")
@@ -32,6 +26,7 @@ def test_words_json_has_the_word_boundaries(tmp_path):
     assert "Word boundaries (Fig. 6)" in out and "ratio:" in out
 
 
+@pytest.mark.slow
 def test_sentences_json_and_report_have_the_papers_figures(tmp_path):
     path = tmp_path / "sentences.json"
     status, out, err = run_cli("--task", "sentences", "--length", "3000", "--epochs", "3",

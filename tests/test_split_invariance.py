@@ -40,7 +40,7 @@ def random_cuts(rng: np.random.Generator, length: int) -> list[int]:
     """0, some random interior split points (including single-step calls), length."""
     inner = rng.choice(np.arange(1, length), size=rng.integers(5, 40), replace=False)
     inner = np.concatenate([inner, inner[:3] + 1])  # some calls of exactly one step
-    return [0, *sorted(set(int(c) for c in inner if c < length)), length]
+    return [0, *sorted({int(c) for c in inner if c < length}), length]
 
 
 def state(net: ElmanNetwork) -> dict[str, np.ndarray]:

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
@@ -147,10 +148,8 @@ def write_together(writers: dict[Path, Callable[[BinaryIO], object]],
             del temporaries[path]
     finally:
         for temporary in temporaries.values():
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(temporary)
-            except OSError:
-                pass
 
 
 def write_bytes(path: Path, data: bytes) -> None:

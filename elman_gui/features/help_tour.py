@@ -58,7 +58,9 @@ def tour_html(actions: Iterable[QAction]) -> str:
         parts.append(
             "<h3>Focus mode</h3>"
             f"<p>Press <b>{focus}</b> (or double-click a view) to give the view under the "
-            "mouse the whole window, for a projector; <b>Esc</b> brings the layout back.</p>")
+            "mouse the whole window, for a projector; <b>Esc</b> brings the layout back."
+            + (f" {k('Large type')} draws it in large type." if _key(keys, "Large type")
+               else "") + "</p>")
     parts.append(
         "<h3>Step, step back, phases</h3>"
         f"<p>Pause, then <b>Step</b> ({k('Step')}) trains exactly one timestep and the "

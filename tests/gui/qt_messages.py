@@ -65,6 +65,6 @@ class QtWarnings:
         qInstallMessageHandler(self._previous)
 
     def _handle(self, kind, _context, message) -> None:
-        if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
-            if not is_harmless(message):
-                self.messages.append(message)
+        if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg) \
+                and not is_harmless(message):
+            self.messages.append(message)

@@ -22,8 +22,8 @@ from PySide6.QtCore import QObject, QTimer
 
 from elman_core import tasks
 from elman_core.live.snapshot import PAUSED
-from tests.gui.conftest import running_window
 from tests.gui.qt_messages import QtWarnings
+from tests.support.gui import running_window
 
 STALL_LIMIT_SECONDS = 0.5  # the goal for a GUI stall (benchmarks/chaos.py reports against it)
 HANG_LIMIT_SECONDS = 10.0  # a pause this long is a hang (a deadlock, a lost event loop)

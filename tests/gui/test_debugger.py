@@ -9,8 +9,8 @@ from elman_core import tasks
 from elman_core.live.snapshot import PAUSED
 from elman_core.training import run_to
 from elman_core.training.session import TrainingSession
-from tests.gui.conftest import rendered_where as shared_rendered_where
-from tests.gui.conftest import running_window
+from tests.support.gui import rendered_where as shared_rendered_where
+from tests.support.gui import running_window
 
 WAIT_MS = 10_000
 WEIGHTS = ("W_ih", "W_hh", "W_ho", "b_h", "b_o")

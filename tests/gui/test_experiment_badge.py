@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.gui.conftest import rendered_where, running_window
+from tests.support.gui import rendered_where, running_window
 
 WAIT_MS = 30_000
 

@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 from elman_core import tasks
 from elman_gui import figure_command
 from elman_gui.features import figure_export
-from tests.gui.conftest import rendered_where, running_window
+from tests.support.gui import rendered_where, running_window
 
 # Short runs: each task's figure needs one complete epoch (the sentences' is 27,514 steps).
 SHORT = {"sentences": ["--epochs", "1"], "words": ["--epochs", "2"]}

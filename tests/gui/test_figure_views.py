@@ -17,8 +17,8 @@ from elman_core.training.session import TrainingSession
 from elman_gui.views.figures.dendrogram_view import DendrogramView
 from elman_gui.views.figures.hidden_space import TRAJECTORY_STEPS, HiddenSpaceView
 from elman_gui.views.figures.paper_figure import PaperFigureView
-from tests.gui.conftest import rendered_where, running_window
-from tests.gui.test_views import _shown  # shown at a size, exposed
+from tests.support.gui import rendered_where, running_window
+from tests.support.gui import shown as _shown  # shown at a size, exposed
 
 
 def _figure(task_name, length, seed=0):

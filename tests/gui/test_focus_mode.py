@@ -14,8 +14,7 @@ from elman_core.model.settings import RunSettings
 from elman_core.tasks import sentences
 from elman_core.training.session import TrainingSession
 from elman_gui.features.focus_mode import LARGE_TYPE_SCALE
-from tests.gui.conftest import running_window
-from tests.gui.test_layout import SMALL, settle
+from tests.support.gui import SMALL, running_window, settle
 
 VIEWS = ("network", "paper-figure", "hidden-space", "dendrogram", "loss", "errors", "history")
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction
 from elman_gui.features.help_tour import tour_html
 from elman_gui.views.figures.dendrogram_view import DendrogramView
 from elman_gui.views.stepping.inspector import InspectorView
-from tests.gui.conftest import running_window
+from tests.support.gui import running_window
 
 
 @pytest.fixture

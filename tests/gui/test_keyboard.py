@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from tests.gui.conftest import rendered_where, running_window
+from tests.support.gui import rendered_where, running_window
 
 WAIT_MS = 30_000
 

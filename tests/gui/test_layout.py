@@ -18,9 +18,7 @@ from PySide6.QtWidgets import (
 
 from elman_gui.panels.controls import SPEED_MAX_WIDTH, SpeedControl, TaskSelector
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
-from tests.gui.conftest import running_window
-
-SMALL = (1024, 640)
+from tests.support.gui import SMALL, running_window, settle
 
 
 def menu_actions(menu_bar) -> set:
@@ -33,13 +31,6 @@ def menu_actions(menu_bar) -> set:
             if isinstance(action.menu(), QMenu):
                 menus.append(action.menu())
     return found
-
-
-def settle(qtbot, window):
-    qtbot.waitExposed(window)
-    for _ in range(5):  # deferred dock fitting and the views' own layouts
-        QApplication.processEvents()
-        qtbot.wait(20)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from elman_core.training.lessons import read_lesson
 from elman_gui.app import run_gui
-from tests.gui.conftest import rendered_where, running_window
+from tests.support.gui import rendered_where, running_window
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "assets" / "lessons").glob("*.toml"))

@@ -14,8 +14,8 @@ from elman_core import tasks
 from elman_core.live.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING
 from elman_core.training.session import TrainingSession
 from elman_gui.panels.controls import TextTaskDialog
-from tests.gui.conftest import rendered_where as shared_rendered_where
-from tests.gui.conftest import running_window
+from tests.support.gui import rendered_where as shared_rendered_where
+from tests.support.gui import running_window
 
 WAIT_MS = 10_000
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from elman_core.live.snapshot import FINISHED
 from elman_gui.views.stepping.sequence_tape import GUTTER_PX
-from tests.gui.conftest import rendered_where, running_window
+from tests.support.gui import rendered_where, running_window
 
 WAIT_MS = 30_000
 

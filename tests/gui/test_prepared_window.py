@@ -9,7 +9,7 @@ from elman_core import tasks
 from elman_core.live.snapshot import RUNNING
 from elman_core.model.settings import RunSettings
 from elman_core.training.session import TrainingSession
-from tests.gui.conftest import rendered_where, running_window
+from tests.support.gui import rendered_where, running_window
 
 WAIT_MS = 60_000
 

@@ -24,8 +24,8 @@ from elman_core.training.session import TrainingSession
 from elman_gui.features import export
 from elman_gui.features.help_dialog import illustrative_network
 from elman_gui.features.welcome import should_show_at_startup
-from tests.gui.conftest import rendered_where as shared_rendered_where
-from tests.gui.conftest import running_window
+from tests.support.gui import rendered_where as shared_rendered_where
+from tests.support.gui import running_window
 
 WAIT_MS = 15_000
 WEIGHTS = ("W_ih", "W_hh", "W_ho", "b_h", "b_o")

@@ -17,14 +17,7 @@ from elman_gui.views.plots.error_bars import BY_OUTPUT, BY_POSITION, ErrorBarsVi
 from elman_gui.views.plots.loss_plot import MARKER_LIMIT, LossPlotView
 from elman_gui.views.stepping.history_view import HistoryView
 from elman_gui.views.style import palette
-
-
-def _shown(qtbot, view, width=900, height=650):
-    qtbot.addWidget(view)
-    view.resize(width, height)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+from tests.support.gui import shown as _shown  # shown at a size, exposed
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from elman_gui.panels.controls import SPEED_STOPS, TextTaskDialog
 from elman_gui.panels.parameter_panel import APPLY_IDLE, APPLY_PENDING
 from elman_gui.panels.status import STATE_MESSAGES
 from elman_gui.worker import COMPILING_MESSAGE
-from tests.gui.conftest import rendered_where, running_window
+from tests.support.gui import rendered_where, running_window
 
 WAIT_MS = 15_000
 

@@ -37,13 +37,13 @@ LEAF_SPACING = 10.0  # scipy puts leaf k at 10·k + 5
 _CHAR_PX = 8  # rough width of a label character at the labels' font
 # By how the task's words are clustered (Analyses.word_clusters): the word-boundaries task is
 # Fig. 6's, and its tree is the app's own look at its words, not a figure of the paper.
-FIGS_7_TO_9 = ("<b>Figs. 7, 8 and 9</b>: the words' mean hidden vectors, and single tokens, "
-               "clustered")
+FIGS_7_TO_9 = "<b>Figs. 7, 8 and 9</b>: words and tokens, clustered"  # short: the list is beside it
 TITLES = {
     "word-inputs": FIGS_7_TO_9,
-    "word-ends": "<b>Fig. 6's words</b>: each word's mean hidden vector after its last letter, "
-                 "clustered (not a figure of the paper)",
+    "word-ends": "<b>Fig. 6's words</b>: each word's hidden vector after its last letter, "
+                 "clustered (not in the paper)",
 }
+ROOMY_PX = 420  # a view at least this tall shows the class key even with the details folded
 MIN_LEAF_PX = 15  # the tree is never squeezed below this many pixels per leaf (it scrolls)
 
 
@@ -96,16 +96,13 @@ class DendrogramView(QWidget):
         buttons.addWidget(self.novel_box)
         buttons.addWidget(self.details_button)
         buttons.addStretch(1)
-        # The list on its own row: beside the button it would make the page wider than a small
-        # screen's tab, and the page does not scroll sideways.
-        choice_row = QHBoxLayout()
-        choice_row.setContentsMargins(8, 0, 8, 0)
-        self.choice_label = QLabel("Show:", self)
-        choice_row.addWidget(self.choice_label)
-        choice_row.addWidget(self.tree_choice)
-        choice_row.addStretch(1)
+        # The list of trees sits on the title's row: a row of its own would take the height a
+        # small screen's tree needs, and beside the buttons it would make the tab too wide.
+        title_row = QHBoxLayout()
+        title_row.setContentsMargins(8, 0, 8, 0)
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.tree_choice)
         self.tree_choice.hide()  # until a clustering with several trees arrives
-        self.choice_label.hide()
 
         self._plot, item, self._view = figure_parts.still_plot(self, grid_x=True, grid_y=False)
         item.hideAxis("left")
@@ -129,10 +126,8 @@ class DendrogramView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(3)
-        self.title.setContentsMargins(8, 0, 8, 0)
-        layout.addWidget(self.title)
+        layout.addLayout(title_row)
         layout.addLayout(buttons)
-        layout.addLayout(choice_row)
         for label in (self.status, self.summary, self.legend):
             label.setContentsMargins(8, 0, 8, 0)
             layout.addWidget(label)
@@ -223,6 +218,14 @@ class DendrogramView(QWidget):
                                          else Qt.ArrowType.RightArrow)
         self.status.setVisible(not clustered or self.details_button.isChecked())
         self.summary.setVisible(clustered and self.details_button.isChecked())
+        # The class key too, where the tab is short (the leaves' own colours stay): the tree
+        # keeps at least half of it.
+        self.legend.setVisible(bool(self.legend.text()) and (
+            self.details_button.isChecked() or self.height() >= ROOMY_PX))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._show_details()
 
     def _fill_choice(self) -> None:
         """The list offers the new clustering's trees, keeping the one chosen if it is there."""
@@ -238,7 +241,6 @@ class DendrogramView(QWidget):
         self.tree_choice.setCurrentIndex(keys.index(key) if key in keys else 0)
         self.tree_choice.blockSignals(False)
         self.tree_choice.setVisible(len(titles) > 1)
-        self.choice_label.setVisible(len(titles) > 1)
 
     def _draw(self, force: bool = False) -> None:
         clusters, tree = self._clusters, self.tree()
@@ -255,7 +257,7 @@ class DendrogramView(QWidget):
         self._show_details()
         self._axis.setLabel("join distance" + (f" ({tree.method})" if tree is not None else ""))
         self.legend.setText(self._legend_html(tree))
-        self.legend.setVisible(bool(self.legend.text()))
+        self._show_details()
         if drawing is None:
             self._segments.set_segments([np.empty((0, 4))])
             self._dots.setData([], [])
