@@ -23,7 +23,7 @@ def _figure(task_name, length, seed=0):
     sequence = tasks.get(task_name).make_sequence(length, seed)
     rng = np.random.default_rng(seed)
     unit_errors = rng.random(sequence.targets.shape) ** 2
-    return figures.paper_figure(task_name, sequence, unit_errors, epoch=3)
+    return figures.paper_figure(tasks.get(task_name), sequence, unit_errors, epoch=3)
 
 
 @pytest.mark.parametrize("task, width", [("xor", 600), ("letters", 900), ("words", 700)])
