@@ -27,7 +27,7 @@ def png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    ok = image.save(buffer, "PNG")
+    ok = image.save(buffer, "PNG")  # type: ignore[call-overload]  # stubs say bytes; str runs
     buffer.close()
     if not ok or data.isEmpty():
         raise ValueError("Qt could not encode the picture as PNG")
@@ -37,7 +37,7 @@ def png_bytes(image: QImage) -> bytes:
 def png_check(width: int, height: int) -> atomic_io.Check:
     """A check that bytes are a PNG that decodes to a ``width`` × ``height`` picture."""
     def check(data: bytes) -> None:
-        image = QImage.fromData(data, "PNG")
+        image = QImage.fromData(data, "PNG")  # type: ignore[arg-type]  # (as above)
         if image.isNull():
             raise ValueError("the PNG does not decode")
         if (image.width(), image.height()) != (width, height):

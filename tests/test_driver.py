@@ -329,13 +329,14 @@ def test_a_loaded_network_counts_its_epochs_on_from_the_file(tmp_path):
     saved = TrainingDriver(TrainingSession(tasks.get("xor")))
     for _ in range(3):
         saved.step_epoch()
-    saved.step()  # saved in the middle of epoch 4: three epochs were trained
+    saved.step()  # saved in the middle of epoch 4: three epochs and a step were trained
     path = tmp_path / "xor.npz"
     assert saved.save_network(str(path)).ok
     driver = TrainingDriver(TrainingSession(tasks.get("xor")))
     assert driver.load_network(str(path)).ok
     session, n = driver.session, driver.session.steps_per_epoch
-    assert (session.epoch, session.position, session.global_step) == (3, 0, 3 * n)
+    # Issue 23: the place in the epoch is kept (it was lost before: step 3n shown, 3n+1 done).
+    assert (session.epoch, session.position, session.global_step) == (3, 1, 3 * n + 1)
     x, y = driver.epoch_curve()  # the loss curve, at the file's epochs
     assert x.tolist() == [1, 2, 3] and y.tolist() == saved.session.epoch_losses
     assert session.steps_back_available() == 0  # nothing before the load to go back to

@@ -108,7 +108,7 @@ def test_file_layout_is_plain_npz_with_json_metadata(tmp_path):
     assert {f"velocity_{name}" for name in PARAMETER_NAMES} <= names
     assert metadata.ndim == 0 and metadata.dtype.kind == "U"
     info = json.loads(str(metadata))
-    assert info["format"] == "elman-lab-network" and info["version"] == 1
+    assert info["format"] == "elman-lab-network" and info["version"] == 2
     assert info["config"]["n_hidden"] == 5 and info["config"]["momentum"] == 0.5
     assert info["steps_trained"] == 200 and info["extra"] == {"epoch": 2}
 
@@ -196,7 +196,7 @@ def test_wrong_format_name(tmp_path):
 
 def test_unsupported_version(tmp_path):
     write(tmp_path / "bad.npz", with_metadata(saved_arrays(tmp_path), version=7))
-    expect_error(tmp_path / "bad.npz", "unsupported file version 7", "reads version 1")
+    expect_error(tmp_path / "bad.npz", "unsupported file version 7", "reads version 1, 2")
 
 
 def test_invalid_settings(tmp_path):

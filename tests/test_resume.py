@@ -40,7 +40,8 @@ def test_ten_epochs_equal_five_saved_loaded_and_five_more(tmp_path, task, option
             np.testing.assert_array_equal(resumed[name], straight[name], err_msg=name)
     meta_straight = json.loads(str(straight["metadata"]))
     meta_resumed = json.loads(str(resumed["metadata"]))
-    assert meta_resumed["extra"]["epochs"] == 10  # not the 5 of the second run
+    assert meta_resumed["run"]["epoch"] == 10  # not the 5 of the second run
+    assert meta_resumed["run"]["settings"]["epochs"] == 10
     assert meta_resumed == meta_straight
     losses = json.loads((tmp_path / "ten.json").read_text())["losses"]
     resumed_losses = json.loads((tmp_path / "resumed.json").read_text())["losses"]

@@ -20,13 +20,12 @@ from elman_core.cli.runner_checks import (
     check_outputs,
     check_total_steps,
     read_text_file,
-    resume_extra,
 )
-from elman_core.files import atomic_io, limits, persistence
+from elman_core.files import atomic_io, limits
 from elman_core.model import activations, rules
 from elman_core.model.settings import RunSettings, SettingsError
 from elman_core.tasks.base import TaskError
-from elman_core.training import divergence
+from elman_core.training import divergence, saved_run
 from elman_core.training.lessons import LessonError, read_lesson
 from elman_core.training.session import TrainingSession
 
@@ -242,7 +241,8 @@ def _run(argv: list[str], stdout, stderr) -> int:
         if args.seeds is not None:
             seeds = _check_seeds_options(args, settings)
             return _run_seeds(args, task, settings, seeds, stdout, stderr)
-        session, applied = _make_session(task, settings, args)
+        session, applied, file_notice = _make_session(task, settings, args)
+        task = session.task  # the saved one's (its text) when --load continues a text run
         if args.forget_context:
             session.network.forget_context = True
     except (UsageError, TaskError, ValueError) as exc:
@@ -258,6 +258,8 @@ def _run(argv: list[str], stdout, stderr) -> int:
               f"learning rate {net.learning_rate}", file=stdout)
         if applied:
             print(f"Applied to the loaded network: {', '.join(applied)}", file=stdout)
+        if file_notice:  # what an older --load file does not record
+            print(f"Note: {file_notice}", file=stdout)
     try:
         _train(session, Progress(session.settings.epochs, stdout, args.quiet))
     except Diverged as exc:
@@ -327,7 +329,7 @@ def session_from_args(args) -> tuple[TrainingSession, list[str]]:
     """The session the training options ask for (new, or continuing ``--load``) and the
     settings applied to a loaded network; UsageError, TaskError or ValueError if they are bad."""
     task, settings = _task_and_settings(args)
-    session, applied = _make_session(task, settings, args)
+    session, applied, _ = _make_session(task, settings, args)
     if args.forget_context:
         session.network.forget_context = True
     return session, applied
@@ -353,8 +355,8 @@ def _write_outputs(args, session: TrainingSession, summary: dict, stdout, stderr
         writers[args.json] = lambda stream: stream.write(text)
     try:
         if args.save is not None:
-            writers[args.save] = persistence.network_writer(
-                session.network, args.save, resume_extra(session))
+            # The app's format: the app continues it exactly too (docs/files.md).
+            writers[args.save] = saved_run.writer(session, args.save)
         atomic_io.write_together(writers)
     except (OSError, ValueError) as exc:  # ValueError: OutputPathError, a network with NaN
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
@@ -367,13 +369,15 @@ def _write_outputs(args, session: TrainingSession, summary: dict, stdout, stderr
 
 def _json_document(session: TrainingSession, summary: dict) -> dict:
     settings = session.settings
+    trained_now = session.epoch - session.first_epoch  # this run's epochs, not the loaded file's
     return {
         "task": session.task.name,
         "config": {**session.network.config.as_dict(), "epochs": settings.epochs,
                    "sequence_length": settings.sequence_length,
                    "reset_context_each_epoch": settings.reset_context_each_epoch,
                    "forget_context": session.network.forget_context},
-        "losses": [float(x) for x in session.epoch_losses],
+        "losses": [float(x) for x in session.epoch_losses[len(session.epoch_losses)
+                                                          - trained_now:]],
         "position_errors": summary["position_errors"],
         "feature_errors": summary["feature_errors"],
         "accuracy": summary["accuracy"],
@@ -411,13 +415,16 @@ def _task_option(args, task_name: str) -> str:
     return f"--preset {args.preset}" if args.preset is not None else f"--task {task_name}"
 
 
-def _make_session(task, settings, args) -> tuple[TrainingSession, list[str]]:
-    """A new session, or one continuing ``--load`` exactly where it was saved."""
+def _make_session(task, settings, args) -> tuple[TrainingSession, list[str], str]:
+    """A new session, or one continuing ``--load`` exactly where it was saved (and what an
+    older file does not record, "" if nothing)."""
     if args.load is None:
         session = _new_session(task, settings)
         check_total_steps(settings.epochs, session.steps_per_epoch)
-        return session, []
-    network, extra = persistence.load_network(args.load)
+        return session, [], ""
+    network, saved, _ = saved_run.read(args.load)
+    if saved.task == task.name and args.text is None and args.text_file is None:
+        task = saved_run.task_of(saved, task)  # a text run goes on with its own text
     if (network.n_input, network.n_output) != (task.n_input, task.n_output):
         raise ValueError(
             f"{args.load}: the saved network is {network.n_input}-{network.n_hidden}-"
@@ -426,19 +433,20 @@ def _make_session(task, settings, args) -> tuple[TrainingSession, list[str]]:
     given = {"n_hidden": args.hidden, "learning_rate": args.learning_rate,
              "momentum": args.momentum, "context_init": args.context_init,
              "seed": args.seed, "sequence_length": args.sequence_length}
-    settings, start_epoch, position, applied = apply_to_loaded(
-        network, given, args.no_context_reset or args.context_reset, settings, extra, args.load)
+    settings, applied = apply_to_loaded(network, given,
+                                        args.no_context_reset or args.context_reset, settings,
+                                        saved, args.load)
     try:
-        settings = settings.replace(epochs=start_epoch + settings.epochs)
+        settings = settings.replace(epochs=saved.epoch + settings.epochs)
     except SettingsError as error:
         raise settings_error(error) from None
     session = _new_session(task, settings, network)
-    check_total_steps(settings.epochs - start_epoch, session.steps_per_epoch)
-    if position >= session.steps_per_epoch:
-        raise UsageError(f"--load {args.load}: the saved place in the sequence ({position}) "
-                         f"is beyond this sequence's {session.steps_per_epoch} steps")
-    session.epoch, session.position = start_epoch, position
-    return session, applied
+    check_total_steps(settings.epochs - saved.epoch, session.steps_per_epoch)
+    try:
+        session.count_on_from(saved.epoch, saved.epoch_losses, saved.position, saved.step_losses)
+    except ValueError as error:
+        raise UsageError(f"--load {args.load}: {error}") from None
+    return session, applied, saved.notice()
 
 
 def _new_session(task, settings, network=None) -> TrainingSession:

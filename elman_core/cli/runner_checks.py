@@ -15,7 +15,8 @@ from pathlib import Path
 from elman_core.cli.command_line import UsageError, check_writable
 from elman_core.files import limits
 from elman_core.model.settings import SettingsError
-from elman_core.training.session import NETWORK_FIELDS
+from elman_core.training import saved_run
+from elman_core.training.saved_run import SavedRun
 
 
 def read_text_file(path: Path) -> str:
@@ -68,25 +69,14 @@ def same_file(a: Path, b: Path) -> bool:
 
 
 # ----------------------------------------------------------------------------- --load
-# Session settings stored with a network by the runner, so a loaded run continues exactly.
-RESUME_KEYS = ("epochs", "position", "seed", "sequence_length", "reset_context_each_epoch")
-
-
-def resume_extra(session) -> dict:
-    """What ``--save`` stores besides the network: where in training it is."""
-    settings = session.settings
-    return {"task": session.task.name, "epochs": session.epoch, "position": session.position,
-            "seed": settings.seed, "sequence_length": settings.sequence_length,
-            "reset_context_each_epoch": settings.reset_context_each_epoch}
-
-
-def apply_to_loaded(network, given: dict, args_no_reset: bool, settings, extra: dict,
+def apply_to_loaded(network, given: dict, reset_given: bool, settings, saved: SavedRun,
                     load_path: Path):
     """Settings for continuing ``network``; refuse what cannot apply, apply what can.
 
-    Returns ``(settings, start_epoch, start_position, applied)``: ``applied`` lists the options
-    that changed the loaded network (for one line of output). Options not given take the file's
-    values, so ``--load`` continues the saved run exactly.
+    Returns ``(settings, applied)``: ``applied`` lists the options that changed the loaded
+    network (for one line of output). Options not given take the file's values, so ``--load``
+    continues the saved run exactly; ``settings.epochs`` (what to train now) is kept, and so is
+    the context reset when ``reset_given`` (--context-reset or --no-context-reset).
     """
     hidden = given.get("n_hidden")
     if hidden is not None and hidden != network.n_hidden:
@@ -97,43 +87,16 @@ def apply_to_loaded(network, given: dict, args_no_reset: bool, settings, extra: 
     changes = {"learning_rate": "--lr", "momentum": "--momentum", "context_init": "--context"}
     applied = [f"{option} {given[key]}" for key, option in changes.items()
                if given.get(key) is not None and given[key] != getattr(network, key)]
-    # The network's own settings, then what applies at once from the options, then the run's
-    # place (seed, length, context reset) as saved unless an option says otherwise.
-    replacements = {name: getattr(network.config, name) for name in NETWORK_FIELDS}
-    replacements.update({key: given[key] for key in changes if given.get(key) is not None})
-    saved = _saved_resume(extra, load_path)
-    replacements.update({key: saved[key] for key in ("seed", "sequence_length")
-                         if key in saved and given.get(key) is None})
-    if "reset_context_each_epoch" in saved and not args_no_reset:
-        replacements["reset_context_each_epoch"] = saved["reset_context_each_epoch"]
+    options = {key: given[key] for key in (*changes, "seed", "sequence_length")
+               if given.get(key) is not None}
+    options["epochs"] = settings.epochs
+    if reset_given:
+        options["reset_context_each_epoch"] = settings.reset_context_each_epoch
     try:
-        settings = settings.replace(**replacements)
+        settings = saved_run.settings_for(network, saved, settings, options)
     except SettingsError as exc:
         raise UsageError(f"cannot apply to --load {load_path}: {exc}") from None
-    return settings, saved.get("epochs", 0), saved.get("position", 0), applied
-
-
-def _saved_resume(extra: dict, load_path: Path) -> dict:
-    """The resume fields of a file's ``extra``, each checked (a hostile file gets a message)."""
-    checks = {
-        "epochs": lambda v: _whole(v) and 0 <= v <= limits.MAX_TOTAL_STEPS,
-        "position": lambda v: _whole(v) and 0 <= v <= limits.MAX_TOTAL_STEPS,
-        "seed": lambda v: _whole(v) and 0 <= v <= limits.MAX_SEED,
-        "sequence_length": lambda v: _whole(v) and 2 <= v <= limits.MAX_SEQUENCE_LENGTH,
-        "reset_context_each_epoch": lambda v: isinstance(v, bool),
-    }
-    saved = {}
-    for key, valid in checks.items():
-        if key in extra:
-            if not valid(extra[key]):
-                raise UsageError(f"--load {load_path}: the saved {key} is not valid "
-                                 f"({limits.shown(extra[key])})")
-            saved[key] = extra[key]
-    return saved
-
-
-def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return settings, applied
 
 
 def check_total_steps(epochs: int, steps_per_epoch: int) -> None:

@@ -5,12 +5,20 @@ The file is a NumPy ``.npz`` archive (readable with ``np.load(path, allow_pickle
 * ``W_ih W_hh W_ho b_h b_o context`` — the parameters and the context units;
 * ``velocity_W_ih`` … ``velocity_b_o`` — momentum's running changes;
 * ``lesioned`` — which hidden units are held at 0;
-* ``bptt_input bptt_context bptt_hidden bptt_delta_output`` — the steps of an unfinished BPTT
-  window (zero rows normally), so a network saved between two ``step()`` calls resumes exactly;
+* ``bptt_input bptt_context bptt_hidden bptt_delta_output`` — the learning rule's pending
+  state: the steps of an unfinished BPTT window (zero rows normally), so a network saved between
+  two ``step()`` calls resumes exactly (:mod:`elman_core.files.rule_state`, the one place that
+  knows how a rule's state is stored);
+* ``run_step_losses`` (version 2, optional) — the loss of each step of the epoch in progress so
+  far (NaN where a step has no target), so that epoch's mean is the same after a resume;
 * ``metadata`` — a 0-d unicode array holding JSON::
 
-    {"format": "elman-lab-network", "version": 1, "config": {...NetworkConfig...},
-     "steps_trained": 1234, "forget_context": false, "extra": {...caller's data...}}
+    {"format": "elman-lab-network", "version": 2, "config": {...NetworkConfig...},
+     "steps_trained": 1234, "forget_context": false, "run": {...where training is...},
+     "extra": {...caller's data...}}
+
+  ``run`` (version 2): the run's place — task, settings, epoch, position — for the app and the
+  runner alike (:mod:`elman_core.training.saved_run`); version 1 files (no ``run``) still load.
 
 Writing goes to a temporary file in the same folder, then a rename
 (:mod:`elman_core.files.atomic_io`):
@@ -32,36 +40,49 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from elman_core.files import atomic_io, limits
-from elman_core.model import rules
+from elman_core.files import atomic_io, limits, rule_state
 
 if TYPE_CHECKING:
     from elman_core.model.network import ElmanNetwork
 
 FORMAT = "elman-lab-network"
-VERSION = 1
-SUPPORTED_VERSIONS = (1,)
+VERSION = 2
+SUPPORTED_VERSIONS = (1, 2)
 PARAMETER_NAMES = ("W_ih", "W_hh", "W_ho", "b_h", "b_o")
-PENDING_NAMES = ("bptt_input", "bptt_context", "bptt_hidden", "bptt_delta_output")
+PENDING_NAMES = rule_state.PENDING_NAMES
+STEP_LOSSES = "run_step_losses"
+
+
+class NetworkFile(NamedTuple):
+    """Everything a network file holds (see the module docstring)."""
+
+    network: ElmanNetwork
+    extra: dict
+    run: dict | None  # where training was (version 2); None in a version 1 file
+    step_losses: np.ndarray | None  # the epoch in progress, its losses so far (version 2)
+    version: int
 
 
 class NetworkFileError(ValueError):
     """A network file that cannot be written or read; the message names the file and why."""
 
 
-def save_network(network: ElmanNetwork, path: str | os.PathLike, extra: dict | None = None) -> Path:
+def save_network(network: ElmanNetwork, path: str | os.PathLike, extra: dict | None = None,
+                 run: dict | None = None, step_losses: np.ndarray | None = None) -> Path:
     """Write ``network`` (and the caller's JSON-able ``extra`` dict) to ``path``; return the path.
+
+    ``run`` and ``step_losses``: where training was (see the module docstring).
 
     Raises ValueError (before touching the disk) if the network holds NaN or infinity — such a
     file could not be loaded — or if ``extra`` cannot be stored as JSON; NetworkFileError if the
     file cannot be written (a read-only existing file is never replaced).
     """
     path = Path(path)
-    writer = network_writer(network, path, extra)
+    writer = network_writer(network, path, extra, run, step_losses)
     try:
         atomic_io.write_together({path: writer})
     except (OSError, atomic_io.OutputPathError) as exc:
@@ -70,7 +91,8 @@ def save_network(network: ElmanNetwork, path: str | os.PathLike, extra: dict | N
     return path
 
 
-def network_writer(network: ElmanNetwork, path: Path, extra: dict | None = None):
+def network_writer(network: ElmanNetwork, path: Path, extra: dict | None = None,
+                   run: dict | None = None, step_losses: np.ndarray | None = None):
     """Check ``network`` and ``extra`` now; return ``writer(stream)`` that writes the ``.npz``.
 
     For :func:`elman_core.files.atomic_io.write_together`, which writes several outputs of one run
@@ -92,6 +114,10 @@ def network_writer(network: ElmanNetwork, path: Path, extra: dict | None = None)
     }
     if not isinstance(metadata["extra"], dict):
         raise ValueError(f"cannot save to {path}: extra must be a dict, not {type(extra).__name__}")
+    if run is not None:
+        metadata["run"] = run
+    if step_losses is not None:
+        arrays[STEP_LOSSES] = np.asarray(step_losses, dtype=np.float64).reshape(-1)
     try:
         text = json.dumps(metadata, default=_json_default)
     except (TypeError, ValueError, RecursionError) as exc:
@@ -110,6 +136,12 @@ def load_network(path: str | os.PathLike) -> tuple[ElmanNetwork, dict]:
     Every member's name, shape and type is checked from the zip's headers before any array is
     read, so a file cannot make this allocate more than the network it describes.
     """
+    loaded = read_network_file(path)
+    return loaded.network, loaded.extra
+
+
+def read_network_file(path: str | os.PathLike) -> NetworkFile:
+    """Everything in a file written by :func:`save_network` (checked as :func:`load_network`)."""
     path = Path(path)
 
     def fail(problem: str) -> NetworkFileError:
@@ -125,7 +157,7 @@ def load_network(path: str | os.PathLike) -> tuple[ElmanNetwork, dict]:
             raise fail(f"the file is damaged ({_reason(exc)})") from exc
 
 
-def _load_from_archive(archive: zipfile.ZipFile, fail) -> tuple[ElmanNetwork, dict]:
+def _load_from_archive(archive: zipfile.ZipFile, fail) -> NetworkFile:
     from elman_core.model.network import ElmanNetwork, NetworkConfig
 
     headers = _member_headers(archive, fail)
@@ -144,11 +176,16 @@ def _load_from_archive(archive: zipfile.ZipFile, fail) -> tuple[ElmanNetwork, di
     extra = metadata.get("extra", {})
     if not isinstance(extra, dict):
         raise fail(f"extra must be a JSON object (found {type(extra).__name__})")
+    run = metadata.get("run")
+    if run is not None and not isinstance(run, dict):
+        raise fail(f"run must be a JSON object (found {type(run).__name__})")
 
     expected = _expected_shapes(config)
     for name, shape in expected.items():
         _check_shape(headers, name, shape, config, fail)
-    pending_rows = _pending_rows(headers, config, fail)
+    rule_state.pending_rows({name: headers[name].shape for name in PENDING_NAMES
+                             if name in headers}, config, fail)
+    step_losses = _step_losses(archive, headers, fail)
 
     values = {}
     for name in expected:
@@ -157,8 +194,8 @@ def _load_from_archive(archive: zipfile.ZipFile, fail) -> tuple[ElmanNetwork, di
             values[name] = array.copy()
             continue
         values[name] = _finite_float(array, name, fail)
-    pending = [_finite_float(_read_member(archive, headers[name]), name, fail)
-               for name in PENDING_NAMES]
+    pending = {name: _finite_float(_read_member(archive, headers[name]), name, fail)
+               for name in PENDING_NAMES}
 
     network = ElmanNetwork.from_config(config)
     for name in PARAMETER_NAMES:
@@ -168,9 +205,21 @@ def _load_from_archive(archive: zipfile.ZipFile, fail) -> tuple[ElmanNetwork, di
     network.lesioned = values["lesioned"]
     network.steps_trained = steps_trained
     network.forget_context = forget_context
-    network.learning_rule.restore(
-        tuple(array[row].copy() for array in pending) for row in range(pending_rows))
-    return network, extra
+    rule_state.restore(network, pending)
+    return NetworkFile(network, extra, run, step_losses, metadata["version"])
+
+
+def _step_losses(archive: zipfile.ZipFile, headers, fail) -> np.ndarray | None:
+    """The epoch in progress, its step losses so far: NaN (no target) allowed, infinity not."""
+    if STEP_LOSSES not in headers:
+        return None
+    if len(headers[STEP_LOSSES].shape) != 1:
+        raise fail(f"array {STEP_LOSSES!r} must be one row of numbers "
+                   f"(found shape {_short(headers[STEP_LOSSES].shape)})")
+    values = np.ascontiguousarray(_read_member(archive, headers[STEP_LOSSES]), dtype=np.float64)
+    if np.any(np.isinf(values)):
+        raise fail(f"array {STEP_LOSSES!r} contains infinity")
+    return values.copy()
 
 
 # ------------------------------------------------------------------------------------ helpers
@@ -181,12 +230,7 @@ def _network_arrays(network: ElmanNetwork) -> dict[str, np.ndarray]:
         arrays[f"velocity_{name}"] = np.asarray(network.velocity[name], dtype=np.float64)
     arrays["context"] = np.asarray(network.context, dtype=np.float64)
     arrays["lesioned"] = np.asarray(network.lesioned, dtype=np.bool_)
-    widths = (network.n_input, network.n_hidden, network.n_hidden, network.n_output)
-    for index, (name, width) in enumerate(zip(PENDING_NAMES, widths, strict=True)):
-        rows = [np.asarray(step[index], dtype=np.float64)
-                for step in network.learning_rule.pending]
-        arrays[name] = np.array(rows).reshape(len(rows), width)
-    return arrays
+    return arrays | rule_state.saved_arrays(network)
 
 
 def _json_default(value: Any) -> Any:
@@ -201,7 +245,7 @@ def _json_default(value: Any) -> Any:
 # The only members a network file holds, as stored by np.savez (name + ".npy").
 ALLOWED_MEMBERS = frozenset(
     (*PARAMETER_NAMES, *(f"velocity_{name}" for name in PARAMETER_NAMES), "context", "lesioned",
-     *PENDING_NAMES, "metadata"))
+     *PENDING_NAMES, STEP_LOSSES, "metadata"))
 MAX_MEMBERS_LISTED = 64  # more and the member list alone could take much memory: refuse early
 _READ_ERRORS = (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError, RuntimeError,
                 NotImplementedError, struct.error, zlib.error, MemoryError)
@@ -445,24 +489,6 @@ def _check_shape(headers, name: str, shape: tuple, config, fail) -> None:
             f"array {name!r} has shape {_short(found)} but the {_architecture(config)} network "
             f"in the settings needs {shape}"
         )
-
-
-def _pending_rows(headers, config, fail) -> int:
-    """Rows of the unfinished BPTT window; all four arrays must agree."""
-    widths = (config.n_input, config.n_hidden, config.n_hidden, config.n_output)
-    rows = None
-    for name, width in zip(PENDING_NAMES, widths, strict=True):
-        if name not in headers:
-            raise fail(f"missing array {name!r}")
-        shape = headers[name].shape
-        if len(shape) != 2 or shape[1] != width or rows not in (None, shape[0]):
-            expected = f"({rows if rows is not None else 'n'}, {width})"
-            raise fail(f"array {name!r} has shape {_short(shape)} but should be {expected}")
-        rows = shape[0]
-    if rows and not rules.rule_class(config.rule).has_window:
-        raise fail("an unfinished BPTT window is stored but the learning rule "
-                   f"{config.rule!r} keeps no window")
-    return rows or 0
 
 
 def _finite_float(array: np.ndarray, name: str, fail) -> np.ndarray:

@@ -105,7 +105,7 @@ class TrainingDriver:
         self.live = LiveRun(session)
         self.control = RunControl(self.live, speed)
         self.stepping = StepThrough(self.live, self.control)
-        self.files = NetworkFiles(self.live, self.swap_in)
+        self.files = NetworkFiles(self.live, self.swap_in_loaded)
         self.forget_context = False
         self.lesioned: set[int] = set()
         self.memory_limit: int | None = None  # checkpoint memory cap set by the student
@@ -142,6 +142,14 @@ class TrainingDriver:
         self.message = message
         if was_running:
             self.play()
+
+    def swap_in_loaded(self, session: TrainingSession, message: str) -> None:
+        """:meth:`swap_in` of a loaded network: its lesions and context switch become the
+        run's (the menus show them), instead of the run's being laid on it."""
+        network = session.network
+        self.forget_context = bool(network.forget_context)
+        self.lesioned = {int(unit) for unit in np.flatnonzero(network.lesioned)}
+        self.swap_in(session, message)
 
     def reset(self) -> None:
         """Back to epoch 0 with the same task and settings: the same seed gives the same run."""

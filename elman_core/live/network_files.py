@@ -1,24 +1,24 @@
 """The driver's File commands: save the live network, load one (switching to its task).
 
+Both go through :mod:`elman_core.training.saved_run`, the format the headless runner uses too,
+so a network saved here continues exactly in ``main.py train --load`` and the other way round.
+
 :class:`NetworkFiles` is held by :class:`~elman_core.live.driver.TrainingDriver`: it reads and
 changes the shared :class:`~elman_core.live.live_run.LiveRun` and installs a loaded network
-through the ``swap_in`` it is given (the driver's).
+through the ``swap_in`` it is given (the driver's, which takes the file's lesions and context
+switch as the run's).
 """
 
 from __future__ import annotations
 
-import math
 import zipfile
 from collections.abc import Callable
 from typing import NamedTuple
 
-from elman_core import tasks
-from elman_core.files import limits
-from elman_core.files.persistence import load_network as read_network_file
-from elman_core.files.persistence import save_network
 from elman_core.live.live_run import LiveRun
 from elman_core.model.settings import BOUNDS, RunSettings
-from elman_core.tasks.base import Task, TaskError
+from elman_core.tasks.base import TaskError
+from elman_core.training import saved_run
 from elman_core.training.session import TrainingSession
 
 # What reading a broken or hostile file can raise: persistence turns what it foresees into a
@@ -33,33 +33,15 @@ class FileOutcome(NamedTuple):
     message: str
 
 
-def epochs_trained(extra: dict, steps_per_epoch: int) -> int:
-    """The epochs a file's network had trained (the headless runner writes ``epochs``, the app
-    ``epoch``); 0 when the file does not say or says something impossible."""
-    for key in ("epoch", "epochs"):
-        value = extra.get(key)
-        if (isinstance(value, int) and not isinstance(value, bool)
-                and 0 <= value * steps_per_epoch <= limits.MAX_TOTAL_STEPS):
-            return value
-    return 0
-
-
-def saved_epoch_losses(extra: dict) -> list[float]:
-    """The file's loss per epoch (None where an epoch had none); [] when it has no usable list."""
-    losses = extra.get("epoch_losses")
-    if not isinstance(losses, list) or not all(
-            loss is None or (isinstance(loss, int | float) and not isinstance(loss, bool)
-                             and math.isfinite(loss)) for loss in losses):
-        return []
-    return [math.nan if loss is None else float(loss) for loss in losses]
-
-
-def _trained_so_far(epochs: int) -> str:
-    """" (it had trained 12 epochs; …)": what the loaded run counts on from."""
-    if not epochs:
+def _trained_so_far(session: TrainingSession) -> str:
+    """" (it had trained 12 epochs and 40 steps; …)": what the loaded run counts on from."""
+    epochs, steps = session.epoch, session.position
+    if not epochs and not steps:
         return ""
-    return (f" (it had trained {epochs:,} epoch{'s' if epochs != 1 else ''}; the epochs count "
-            "on from there)")
+    done = f"{epochs:,} epoch{'s' if epochs != 1 else ''}"
+    if steps:
+        done += f" and {steps:,} step{'s' if steps != 1 else ''}"
+    return f" (it had trained {done}; it goes on from step {session.global_step:,})"
 
 
 class NetworkFiles:
@@ -71,52 +53,50 @@ class NetworkFiles:
         self.swap_in = swap_in  # installs a loaded session, playing on if a run was playing
 
     def save_network(self, path: str) -> FileOutcome:
-        """Write the live network (and which task it learned) to ``path``."""
+        """Write the live network and its run's place (the runner's format) to ``path``."""
         session, network = self.live.session, self.live.session.network
-        extra = {"task": session.task.name, "task_title": session.task.title,
-                 "epoch": session.epoch, "global_step": session.global_step,
-                 "epoch_losses": [loss if math.isfinite(loss) else None
-                                  for loss in session.epoch_losses]}
         try:
-            save_network(network, path, extra)
+            saved_run.save(session, path)
         except (ValueError, OSError) as error:  # NetworkFileError is a ValueError
             self.live.notify("error", f"The network was not saved: {error}")
             return FileOutcome("save", False, str(error))
         text = (f"Saved the {network.n_input}-{network.n_hidden}-{network.n_output} network "
-                f"(epoch {session.epoch}) to {path}.")
+                f"(epoch {session.epoch}, step {session.global_step:,}) to {path}.")
         self.live.notify("info", text)
         return FileOutcome("save", True, text)
 
     def load_network(self, path: str) -> FileOutcome:
-        """Continue from a network read from ``path``; else change nothing.
+        """Continue from a network read from ``path`` exactly where it was saved; else change
+        nothing.
 
-        A network saved on another task switches to that task (the file names it). The loaded
-        network keeps its weights; the new run counts its epochs on from the file's epochs trained
-        (with the file's loss per epoch, when it has them).
+        A network saved on another task switches to that task (the file names it). The run
+        goes on with the file's settings, epoch, place in the sequence, lesions and context
+        switch; an older file that lacks some of them says which.
         """
         current = self.live.session
         try:
-            _, extra = read_network_file(path)
-            task = self._task_of_file(extra)
-            settings = (current.settings if task.name == current.task.name
-                        else RunSettings.for_task(task))
-            session = TrainingSession.from_file(task, settings, path)
-            epochs = epochs_trained(extra, session.steps_per_epoch)
-            if epochs >= settings.epochs:  # Play trains on at once, without editing Epochs:
-                session.settings = session.settings.replace(  # this run's epochs come after
-                    epochs=min(epochs + settings.epochs, int(BOUNDS["epochs"].maximum)))
-            session.count_on_from(epochs, saved_epoch_losses(extra))
+            network, saved, _ = saved_run.read(path)
+            task = saved_run.task_of(saved, current.task)
+            base = (current.settings if task.name == current.task.name
+                    else RunSettings.for_task(task))
+            saved_run.check_fits(network, task, saved, path)
+            settings = saved_run.settings_for(network, saved, base)
+            if saved.epoch >= settings.epochs:  # Play trains on at once, without editing Epochs:
+                settings = settings.replace(  # this run's epochs come after
+                    epochs=min(saved.epoch + settings.epochs, int(BOUNDS["epochs"].maximum)))
+            session = saved_run.resume(task, network, saved, settings)
         except FILE_ERRORS as error:  # NetworkFileError and TaskError are ValueErrors
             problem = str(error) if isinstance(error, ValueError) and str(error) else (
                 f"{path}: not a usable Elman Lab network file ({type(error).__name__}: "
                 f"{str(error)[:200]})")
+            if str(path) not in problem:
+                problem = f"{path}: {problem}"
             self.live.notify("error", f"The network was not loaded: {problem} Nothing changed.")
             return FileOutcome("load", False, problem)
-        network = session.network
         switched = f" (switched to {task.title})" if task.name != current.task.name else ""
         text = (f"Loaded the {network.n_input}-{network.n_hidden}-{network.n_output} network "
                 f"from {path}{switched}: training continues from its weights"
-                f"{_trained_so_far(epochs)}.")
+                f"{_trained_so_far(session)}.")
         if session.finished:
             text += (f" It has trained all {session.settings.epochs:,} epochs of this run: "
                      "raise Epochs to train on.")
@@ -124,12 +104,6 @@ class NetworkFiles:
             self.live.comparison = None
         self.swap_in(session, text)
         self.live.notify("info", text)
-        return FileOutcome("load", True, text)
-
-    def _task_of_file(self, extra: dict) -> Task:
-        """The task a network file was saved on (read defensively), else the current one."""
-        name = extra.get("task")
-        current = self.live.session.task
-        if not isinstance(name, str) or name == current.name or name not in tasks.names():
-            return current
-        return tasks.get(name)
+        if saved.missing:
+            self.live.notify("warning", saved.notice())
+        return FileOutcome("load", True, text + (" " + saved.notice() if saved.missing else ""))

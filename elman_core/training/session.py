@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from elman_core.analysis import metrics
-from elman_core.files.persistence import load_network
 from elman_core.model.network import PARAMETER_NAMES, ElmanNetwork
 from elman_core.model.settings import RunSettings
 from elman_core.model.trace import StepTrace
@@ -169,6 +168,7 @@ class TrainingSession:
         if len(self.sequence) == 0:
             raise ValueError("the task produced an empty training sequence")
         self.epoch = 0  # completed epochs
+        self.first_epoch = 0  # the epoch this session began at (a loaded network's)
         self.position = 0  # index of the next row in the sequence
         self.epoch_losses: list[float] = []  # mean loss of each completed epoch (see below)
         # None: keep every epoch's mean (the runner's --json has them all); a number: only the
@@ -188,38 +188,28 @@ class TrainingSession:
         # The GUI asks for the latest epoch's errors with every snapshot: (array, result).
         self._epoch_errors_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
-    @classmethod
-    def from_file(cls, task: Task, settings: RunSettings, path) -> TrainingSession:
-        """A session continuing a network saved at ``path``; it must fit ``task``.
-
-        The network's own settings (hidden units, learning rate, rule…) replace those in
-        ``settings``; a broken or mismatched file is a ValueError naming the file.
-        """
-        network, extra = load_network(path)
-        if (network.n_input, network.n_output) != (task.n_input, task.n_output):
-            saved_for = extra.get("task_title") or extra.get("task") or "another task"
-            raise ValueError(
-                f"{path}: this {network.n_input}-{network.n_hidden}-{network.n_output} "
-                f"network was trained on {saved_for}; {task.title} needs "
-                f"{task.n_input} inputs and {task.n_output} outputs. Choose that task first.")
-        config = network.config
-        settings = settings.replace(**{name: getattr(config, name) for name in NETWORK_FIELDS})
-        return cls(task, settings, network=network)
-
-    def count_on_from(self, epochs: int, epoch_losses: list[float]) -> None:
+    def count_on_from(self, epochs: int, epoch_losses: list[float], position: int = 0,
+                      step_losses: np.ndarray | None = None) -> None:
         """Number this new session's epochs on from a loaded network's ``epochs`` trained, so
         that the status, the loss plot and Run to go on from there.
 
         ``epoch_losses``: the file's loss per epoch (its last ``epochs``); earlier epochs the
-        file does not know are NaN (drawn as nothing).
+        file does not know are NaN (drawn as nothing). ``position`` and ``step_losses``: the
+        place in the epoch in progress and its losses so far (NaN if unknown).
         """
         if self.global_step:
             raise ValueError("count_on_from is for a session that has not trained yet")
         known = [float(loss) for loss in epoch_losses][-epochs:] if epochs else []
         self.epoch_losses = []
         self._add_epoch_losses(np.array([math.nan] * (epochs - len(known)) + known))
-        self.epoch = epochs
-        self.running_loss.first_step = epochs * self.steps_per_epoch
+        self.epoch = self.first_epoch = epochs
+        if not 0 <= position < self.steps_per_epoch:
+            raise ValueError(f"the saved place in the sequence ({position:,}) is beyond this "
+                             f"sequence's {self.steps_per_epoch:,} steps")
+        self.position = position
+        if step_losses is not None:
+            self.step_losses[:position] = step_losses
+        self.running_loss.first_step = self.global_step
         self._furthest_step = self.global_step
 
     @property

@@ -18,6 +18,7 @@ from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QDoubleSpinBox
 
 State = QValidator.State
+MAX_DECIMALS = 10  # a finer value is shown rounded to this many places
 
 
 class DecimalField(QDoubleSpinBox):
@@ -80,6 +81,21 @@ class DecimalField(QDoubleSpinBox):
         if text in ("-0", ""):
             text = "0"
         return text.replace(".", self.locale().decimalPoint())
+
+    def show_exactly(self, value: float) -> None:
+        """Show ``value`` as it is, even if finer than the field's decimals or outside its
+        range (a network saved by the runner with ``--lr 0.00005``): the field then grows
+        to hold it, so what it shows is what is in force."""
+        decimals = self.decimals()
+        while decimals < MAX_DECIMALS and round(value, decimals) != value:
+            decimals += 1
+        if decimals > self.decimals():
+            self.setDecimals(decimals)  # before the range: setDecimals rounds the range too
+        if value < self.minimum():
+            self.setMinimum(value)
+        if value > self.maximum():
+            self.setMaximum(value)
+        self.setValue(value)
 
     def fixup(self, text: str) -> str:  # noqa: D102 (Qt's)
         return text  # an incomplete or invalid text goes back to the value in force

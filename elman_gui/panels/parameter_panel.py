@@ -290,10 +290,10 @@ class ParameterPanel(QWidget):
         self._settings = settings
         self._loading = True
         try:
-            self.learning_rate.setValue(settings.learning_rate)
-            self.momentum.setValue(settings.momentum)
+            self.learning_rate.show_exactly(settings.learning_rate)
+            self.momentum.show_exactly(settings.momentum)
             self.epochs.setValue(settings.epochs)
-            self.context_init.setValue(settings.context_init)
+            self.context_init.show_exactly(settings.context_init)
             self.reset_each_epoch.setChecked(settings.reset_context_each_epoch)
             self.n_hidden.setValue(settings.n_hidden)
             self.seed.setValue(settings.seed)
@@ -304,7 +304,7 @@ class ParameterPanel(QWidget):
                 self.hidden_activation.findData(settings.hidden_activation))
             self.output_activation.setCurrentIndex(
                 self.output_activation.findData(settings.output_activation))
-            self.weight_scale.setValue(settings.weight_scale)
+            self.weight_scale.show_exactly(settings.weight_scale)
         finally:
             self._loading = False
         self._update_buttons()

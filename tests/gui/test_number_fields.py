@@ -89,3 +89,17 @@ def test_whole_number_fields_read_back_as_shown(panel, qtbot):
                                                                    box.lineEdit().text())
     type_into(qtbot, panel.epochs, "2000")
     assert panel.applied[-1] == {"epochs": 2000}
+
+
+def test_values_finer_or_wider_than_a_field_are_shown_as_they_are_in_force(panel):
+    """A network from the runner may have --lr 0.00005 or --weight-scale 10: the panel shows
+    those, not the field's nearest (0.0001, 5), so what it shows is what trains."""
+    settings = RunSettings.for_task(tasks.get("xor")).replace(
+        learning_rate=0.00005, weight_scale=10.0, momentum=0.125, context_init=-0.375)
+    panel.load(settings)
+    for name in ("learning_rate", "weight_scale", "momentum", "context_init"):
+        box = getattr(panel, name)
+        assert box.value() == getattr(settings, name), name
+        assert shown_value(box) == getattr(settings, name), (name, box.lineEdit().text())
+    assert panel.pending() == {}  # nothing looks edited
+    assert panel.applied == []

@@ -72,8 +72,8 @@ def test_the_hidden_space_can_be_coloured_by_coarse_class(qtbot, make_snapshot):
     words = [w for w in sentences.LEXICON]
     rng = np.random.default_rng(1)
     symbols = tuple(rng.choice(words, 200))
-    space, _ = figures.hidden_space(tasks.get("sentences"), rng.random((200, 8)), np.arange(200),
-                                    symbols, tuple(words))
+    space, _ = figures.hidden_space(tasks.get("sentences"), rng.random((200, 8)),
+                                    np.arange(200), symbols, tuple(words))
     view.show_snapshot(make_snapshot(hidden_space=space))
     assert view.colour_box.isVisible()
     assert len(set(view.point_colors())) > 5  # thirteen word classes
@@ -93,7 +93,8 @@ def test_the_hidden_space_can_be_coloured_by_coarse_class(qtbot, make_snapshot):
     assert len(set(colours)) == 3
     # The choice is kept as the space is recomputed.
     view.show_snapshot(make_snapshot(hidden_space=figures.hidden_space(
-        tasks.get("sentences"), rng.random((200, 8)), np.arange(200), symbols, tuple(words))[0]))
+        tasks.get("sentences"), rng.random((200, 8)), np.arange(200), symbols,
+        tuple(words))[0]))
     assert view.colour_scheme() == colour_schemes.ANIMACY and len(set(view.point_colors())) == 3
 
 

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QRadioButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -85,13 +84,10 @@ class ErrorBarsView(QWidget):
         self.header.setToolTip("The measure of Elman's figures: each step's RMS error (the "
                                "root of the mean squared error over the output units), "
                                "averaged; of the same epoch as the loss label.")
-        # Its text changes with the epoch: it takes the room there is, never widens the window.
-        self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        bold = QFont(self.header.font())
-        bold.setBold(True)  # as wide as the old fixed title: the layout beside it is unchanged
-        self.header.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(
-            "Error in the latest epoch"))
-        toolbar.addWidget(self.header, 1)
+        # Its text changes with the epoch: narrow windows get two lines, never a wider window.
+        self.header.setWordWrap(True)
+        toolbar.addWidget(self.header)
+        toolbar.addStretch(1)
         toolbar.addWidget(self.position_button)
         toolbar.addWidget(self.output_button)
         layout = QVBoxLayout(self)
