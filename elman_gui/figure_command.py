@@ -54,7 +54,7 @@ def _run(argv: list[str], stdout, stderr) -> int:
                 raise UsageError(f"--out {path}: the file name must end in .png or .svg")
             check_writable("--out", path)
         session, _ = session_from_args(args)
-        if args.figure == "dendrogram" and not word_clusters.supports(session.task.name):
+        if args.figure == "dendrogram" and not word_clusters.supports(session.task):
             raise UsageError("--figure dendrogram is for the word tasks (--task words or "
                              "sentences)")
     except (UsageError, TaskError, ValueError) as exc:
