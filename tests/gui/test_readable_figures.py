@@ -23,7 +23,7 @@ def _figure(task_name, length, seed=0):
     sequence = tasks.get(task_name).make_sequence(length, seed)
     rng = np.random.default_rng(seed)
     unit_errors = rng.random(sequence.targets.shape) ** 2
-    return figures.paper_figure(task_name, sequence, unit_errors, epoch=3)
+    return figures.paper_figure(tasks.get(task_name), sequence, unit_errors, epoch=3)
 
 
 @pytest.mark.parametrize("task, width", [("xor", 600), ("letters", 900), ("words", 700)])
@@ -72,7 +72,7 @@ def test_the_hidden_space_can_be_coloured_by_coarse_class(qtbot, make_snapshot):
     words = [w for w in sentences.LEXICON]
     rng = np.random.default_rng(1)
     symbols = tuple(rng.choice(words, 200))
-    space, _ = figures.hidden_space("sentences", rng.random((200, 8)), np.arange(200),
+    space, _ = figures.hidden_space(tasks.get("sentences"), rng.random((200, 8)), np.arange(200),
                                     symbols, tuple(words))
     view.show_snapshot(make_snapshot(hidden_space=space))
     assert view.colour_box.isVisible()
@@ -93,21 +93,23 @@ def test_the_hidden_space_can_be_coloured_by_coarse_class(qtbot, make_snapshot):
     assert len(set(colours)) == 3
     # The choice is kept as the space is recomputed.
     view.show_snapshot(make_snapshot(hidden_space=figures.hidden_space(
-        "sentences", rng.random((200, 8)), np.arange(200), symbols, tuple(words))[0]))
+        tasks.get("sentences"), rng.random((200, 8)), np.arange(200), symbols,
+        tuple(words))[0]))
     assert view.colour_scheme() == colour_schemes.ANIMACY and len(set(view.point_colors())) == 3
 
 
 def test_the_letters_hidden_space_offers_vowels_and_consonants(qtbot, make_snapshot):
     view = _shown(qtbot, HiddenSpaceView(), 900, 600)
     symbols = tuple("badiiguuu" * 10)
-    space, _ = figures.hidden_space("letters", np.random.default_rng(2).random((90, 6)),
+    space, _ = figures.hidden_space(tasks.get("letters"),
+                                    np.random.default_rng(2).random((90, 6)),
                                     np.arange(90), symbols, tuple("bdgaiu"))
     view.show_snapshot(make_snapshot(hidden_space=space))
     view.set_colour_scheme(colour_schemes.VOWELS)
     colours = dict(zip(symbols, view.point_colors(), strict=True))
     assert colours["a"] == colours["i"] == colours["u"] != colours["b"] == colours["g"]
-    xor = figures.hidden_space("xor", np.random.default_rng(2).random((30, 4)), np.arange(30),
-                               tuple("01" * 15), ("0", "1"))[0]
+    xor = figures.hidden_space(tasks.get("xor"), np.random.default_rng(2).random((30, 4)),
+                               np.arange(30), tuple("01" * 15), ("0", "1"))[0]
     view.show_snapshot(make_snapshot(hidden_space=xor))
     assert not view.colour_box.isVisible()  # nothing coarser than two bits
 
