@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 if TYPE_CHECKING:
+    from elman_core.live.driver import TrainingDriver
     from elman_core.model.trace import StepTrace
     from elman_gui.worker import TrainerWorker
 
@@ -30,6 +31,13 @@ class Unchanged:
 UNCHANGED: Final = Unchanged()  # what a command returns when the views need no new snapshot
 
 
+def _driver(worker: TrainerWorker) -> TrainingDriver:
+    """The worker's driver: there is one once the worker started (before, commands wait)."""
+    if worker.driver is None:
+        raise RuntimeError("a trainer command ran before the worker started")
+    return worker.driver
+
+
 class Command(Protocol):
     """A request for the trainer thread; :meth:`run` carries it out there."""
 
@@ -40,13 +48,13 @@ class Command(Protocol):
 @dataclass(frozen=True)
 class Play:
     def run(self, worker: TrainerWorker) -> None:
-        worker.driver.play()
+        _driver(worker).play()
 
 
 @dataclass(frozen=True)
 class Pause:
     def run(self, worker: TrainerWorker) -> None:
-        worker.driver.pause()
+        _driver(worker).pause()
 
 
 @dataclass(frozen=True)
@@ -56,7 +64,7 @@ class RunSteps:
     count: int
 
     def run(self, worker: TrainerWorker) -> None:
-        worker.driver.run_steps(self.count)
+        _driver(worker).run_steps(self.count)
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,7 @@ class RunTo:
     value: Any = None
 
     def run(self, worker: TrainerWorker) -> None:
-        worker.driver.run_to(self.kind, self.value)
+        _driver(worker).run_to(self.kind, self.value)
 
 
 @dataclass(frozen=True)
@@ -75,7 +83,7 @@ class SetSpeed:
     steps_per_second: float | None
 
     def run(self, worker: TrainerWorker) -> Unchanged:
-        worker.driver.set_speed(self.steps_per_second)
+        _driver(worker).set_speed(self.steps_per_second)
         return UNCHANGED
 
 
@@ -107,7 +115,7 @@ class StepBack:
 @dataclass(frozen=True)
 class StepEpoch:
     def run(self, worker: TrainerWorker) -> None:
-        worker.driver.step_epoch()
+        _driver(worker).step_epoch()
 
 
 @dataclass(frozen=True)
@@ -123,7 +131,7 @@ class InspectStep:
     global_step: int
 
     def run(self, worker: TrainerWorker) -> None | Unchanged:
-        return None if worker.driver.inspect_step(self.global_step) else UNCHANGED
+        return None if _driver(worker).inspect_step(self.global_step) else UNCHANGED
 
 
 # ------------------------------------------------------------------ runs and settings
@@ -181,7 +189,7 @@ class SetLesion:
     on: bool
 
     def run(self, worker: TrainerWorker) -> None:
-        worker.driver.set_lesion(self.unit, self.on)
+        _driver(worker).set_lesion(self.unit, self.on)
 
 
 @dataclass(frozen=True)
@@ -189,7 +197,7 @@ class SetForgetContext:
     on: bool
 
     def run(self, worker: TrainerWorker) -> None:
-        worker.driver.set_forget_context(self.on)
+        _driver(worker).set_forget_context(self.on)
 
 
 @dataclass(frozen=True)
@@ -200,7 +208,7 @@ class SetComparison:
     label: str = ""
 
     def run(self, worker: TrainerWorker) -> None:
-        worker.driver.set_comparison(self.changes, self.label)
+        _driver(worker).set_comparison(self.changes, self.label)
 
 
 @dataclass(frozen=True)
@@ -208,7 +216,7 @@ class SetHistoryLength:
     steps: int
 
     def run(self, worker: TrainerWorker) -> None:
-        worker.driver.set_history_length(self.steps)
+        _driver(worker).set_history_length(self.steps)
 
 
 @dataclass(frozen=True)
@@ -216,7 +224,7 @@ class SetMemoryLimit:
     megabytes: float
 
     def run(self, worker: TrainerWorker) -> None:
-        worker.driver.set_memory_limit(self.megabytes)
+        _driver(worker).set_memory_limit(self.megabytes)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -136,8 +136,9 @@ def build_snapshot(driver: TrainingDriver, generation: int,
     """The picture of the driver's session now; ``trace``: the traced step just taken."""
     session, task, network = driver.session, driver.session.task, driver.session.network
     sequence, latest = session.sequence, driver.latest
-    step = {"input": None, "context": frozen(network.context), "hidden": None, "output": None,
-            "target": None, "input_symbol": "", "target_symbol": "", "predicted_symbol": ""}
+    step: dict[str, Any] = {
+        "input": None, "context": frozen(network.context), "hidden": None, "output": None,
+        "target": None, "input_symbol": "", "target_symbol": "", "predicted_symbol": ""}
     if latest is not None:
         row = latest.row
         step.update(
@@ -146,7 +147,7 @@ def build_snapshot(driver: TrainingDriver, generation: int,
             target=frozen(sequence.targets[row]) if sequence.mask[row] else None,
             input_symbol=sequence.input_symbols[row], target_symbol=sequence.target_symbols[row],
             predicted_symbol=task.decode(latest.output))
-    weights = {name: frozen(getattr(network, name)) for name in PARAMETER_NAMES}
+    weights: dict[str, Any] = {name: frozen(getattr(network, name)) for name in PARAMETER_NAMES}
     if driver.phase in (Phase.FORWARD, Phase.ERROR) and driver.weights_before is not None:
         # Forward pass and error: the weights are still those before the update.
         weights = {name: frozen(w) for name, w in driver.weights_before.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -146,7 +147,8 @@ class ActivationRing:
 
     def __init__(self, size: int = 100) -> None:
         self.size = size
-        self.decode = None  # outputs (n, O) -> n symbols; None: no predictions
+        # outputs (n, O) -> n symbols; None: no predictions
+        self.decode: Callable[[np.ndarray], tuple[str, ...]] | None = None
         self.clear()
 
     def __len__(self) -> int:

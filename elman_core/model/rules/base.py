@@ -10,8 +10,7 @@ outside this package asks which rule it is: it asks the rule.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -77,8 +76,9 @@ class LearningRule(ABC):
     # ------------------------------------------------------------------ the kernel path
     @staticmethod
     @abstractmethod
-    def kernel() -> Callable:
-        """The compiled kernel (imported on first use: numba is slow to import)."""
+    def kernel() -> Any:
+        """The compiled kernel, a numba dispatcher (imported on first use: numba is slow to
+        import)."""
 
     @abstractmethod
     def train(self, network: ElmanNetwork, arguments: tuple, flush: np.ndarray,

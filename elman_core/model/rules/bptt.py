@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -56,7 +55,7 @@ class BpttRule(LearningRule):
         return network.apply_gradients(gradients)
 
     @staticmethod
-    def kernel() -> Callable:
+    def kernel() -> Any:
         from elman_core.model import kernels_bptt
 
         return kernels_bptt.train_bptt

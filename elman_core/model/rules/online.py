@@ -3,8 +3,7 @@ step — not through the context — and update every weight."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,7 +35,7 @@ class OnlineRule(LearningRule):
         return network.apply_gradients(gradients)
 
     @staticmethod
-    def kernel() -> Callable:
+    def kernel() -> Any:
         from elman_core.model import kernels
 
         return kernels.train_online
