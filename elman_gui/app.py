@@ -165,7 +165,7 @@ def _screenshot(app: QApplication, window: MainWindow, path: str, steps: int,
             return  # until the tree has arrived
         painted = (trained and trainer.ready and not window.has_unpainted_snapshot()
                    and snapshot is trainer.latest)
-        if painted and trace and snapshot.traced_sentences is None:
+        if painted and trace and snapshot is not None and snapshot.traced_sentences is None:
             if "trace" not in outcome:  # once trained: ask, then wait for the paths
                 outcome["trace"] = 1
                 window.figure_tabs.show_view("hidden-space")

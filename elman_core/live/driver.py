@@ -400,7 +400,7 @@ class TrainingDriver:
         """The hidden-space view's trajectory mode: typed sentences traced on frozen PCs;
         a bad request is a notice and changes nothing."""
         try:
-            traced = self.figures.trace(self.session, list(texts), tuple(pcs))
+            traced = self.figures.trace(self.session, list(texts), (pcs[0], pcs[1]))
         except ValueError as error:  # TaskError is one: a word outside the lexicon
             self.live.notify("warning", str(error))
             return

@@ -19,6 +19,7 @@ from elman_core.analysis.hidden_states import Projection
 from elman_core.live import error_measure
 from elman_core.model.trace import ActivationHistory
 from elman_core.tasks.base import Task
+from elman_core.tasks.grammar import GrammarTask
 from elman_core.training.session import TrainingSession
 
 FIGURE_SECONDS = 0.5  # while running: the paper figure at most this often
@@ -90,7 +91,7 @@ class LiveFigures:
         test corpus, computed at this step and then frozen (tracing again at the same step
         reuses them). A ValueError (or TaskError) says what is wrong with the request."""
         task = session.task
-        if not hasattr(task, "parse"):
+        if not isinstance(task, GrammarTask):
             raise ValueError(f"{task.title} has no sentences to type: trajectories are for "
                              "the grammar task.")
         typed = [task.parse(text) for text in texts if text.strip()]

@@ -31,7 +31,9 @@ class TraceControls(QWidget):
         self.sentences.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.sentences.setToolTip("Sentences to trace word by word; separate several with ';' "
                                   "to overlay them. Enter traces.")
-        self.sentences.lineEdit().returnPressed.connect(self.request)
+        editor = self.sentences.lineEdit()
+        assert editor is not None  # an editable combo box always has one
+        editor.returnPressed.connect(self.request)
         self.pc_x, self.pc_y = QSpinBox(self), QSpinBox(self)
         for box, value in ((self.pc_x, 1), (self.pc_y, 2)):
             box.setRange(1, MAX_PCS)
@@ -100,6 +102,7 @@ class TrajectoryLayer:
                 self._add(label)
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        assert self.shown is not None, "bounds of a trace that is not shown"
         points = np.vstack([p.points for p in self.shown.figure.paths])
         return points.min(axis=0), points.max(axis=0)
 
