@@ -193,6 +193,7 @@ class InspectorView(QWidget):
         self.step_box = QSpinBox(self)
         self.step_box.setPrefix("step ")
         self.step_box.setKeyboardTracking(False)
+        self.step_box.setGroupSeparatorShown(True)  # "step 15,030", as the header writes it
         self.step_box.setToolTip("Pick a step the history keeps (↑ ↓ or type it and press "
                                  "Enter): the diagram, the history and the tape show it too")
         self.step_box.setEnabled(False)
@@ -230,8 +231,9 @@ class InspectorView(QWidget):
         picker = QHBoxLayout()
         picker.addWidget(QLabel("Show", self))
         picker.addWidget(self.step_box)
-        picker.addWidget(self.memory, 1)
+        picker.addWidget(QLabel("of the run", self), 1)
         layout.addLayout(picker)
+        layout.addWidget(self.memory)
         layout.addWidget(self.text, 3)
         layout.addLayout(maps, 2)
         layout.addLayout(bottom)
