@@ -2,8 +2,9 @@
 
 It shows ``snapshot.inspected`` — a trace together with the place it was taken — so the header
 always names the step the numbers belong to. Its step box picks another step the history keeps,
-as a click on the history or the tape does (``stepPicked``: the same command to the trainer). In phase mode only the phases reached so far are
-listed (1 forward, 2 error, 3 backward and update, 4 copy hidden → context).
+as a click on the history or the tape does (``stepPicked``: the same command to the trainer).
+In phase mode only the phases reached so far are listed (1 forward, 2 error, 3 backward and
+update, 4 copy hidden → context).
 """
 
 from __future__ import annotations
