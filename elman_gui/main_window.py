@@ -55,11 +55,11 @@ from elman_gui.views.plots.error_bars import ErrorBarsView
 from elman_gui.views.plots.loss_plot import LossPlotView
 from elman_gui.views.snapshot_view import SnapshotView
 from elman_gui.views.stepping.sequence_tape import SequenceTape
+from elman_gui.window_fit import WindowFit
 from elman_gui.window_parts import PreviousRun, Shown, WindowParts
 from elman_gui.worker import COMPILING_MESSAGE, Trainer
 
 REPAINT_HZ = 60
-COMPACT_TOOLBAR_WIDTH = 1360  # narrower windows: toolbar buttons show icons only (tooltips)
 
 
 class MainWindow(QMainWindow):
@@ -130,7 +130,8 @@ class MainWindow(QMainWindow):
         self.snapshot_views: list[SnapshotView] = [
             self.diagram, self.loss_plot, self.error_bars, self.tape, self.figure_tabs,
             self.debugger, self.status]
-        self._docks_fitted_for: tuple[int, int] | None = None
+        self.fit = WindowFit(self, self.toolbar, self.parameters, self.task_dock,
+                             self.parameter_dock, self.debugger.history_dock)
 
         self._repaint_timer = QTimer(self)
         self._repaint_timer.setInterval(round(1000 / REPAINT_HZ))
@@ -250,35 +251,7 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
-        self._fit_to_size(event.size().width(), event.size().height())
-
-    def _fit_to_size(self, width: int, height: int) -> None:
-        """Toolbar and docks in proportion to the window, so the views keep most of it.
-
-        The docks are re-proportioned only when the window changed size a lot (opened,
-        maximised, moved to another screen), so a dock the student resized stays put.
-        """
-        self.toolbar.setToolButtonStyle(
-            Qt.ToolButtonStyle.ToolButtonIconOnly if width < COMPACT_TOOLBAR_WIDTH
-            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        fitted = self._docks_fitted_for
-        if fitted is not None and abs(width - fitted[0]) < 0.2 * fitted[0] \
-                and abs(height - fitted[1]) < 0.2 * fitted[1]:
-            return
-        self._docks_fitted_for = (width, height)
-        # After the layout has settled: resizeDocks on a window not laid out yet is overridden.
-        QTimer.singleShot(0, lambda: self._fit_docks(width, height))
-
-    def _fit_docks(self, width: int, height: int) -> None:
-        # Room for the parameter fields without a sideways scroll bar, if the window allows.
-        fields = self.parameters.minimumSizeHint().width() + 24
-        side = int(np.clip(max(0.25 * width, fields), 250, min(380, 0.32 * width)))
-        self.resizeDocks([self.task_dock, self.parameter_dock], [side, side],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.task_dock, self.parameter_dock],
-                         [int(0.3 * height), int(0.7 * height)], Qt.Orientation.Vertical)
-        history = int(np.clip(0.3 * height, 190, 260))
-        self.resizeDocks([self.debugger.history_dock], [history], Qt.Orientation.Vertical)
+        self.fit.resized(event.size().width(), event.size().height())
 
     def _all_actions(self) -> list[QAction]:
         """Every action of the window, in creation order, without duplicates."""

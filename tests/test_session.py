@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from elman_core import tasks
-from elman_core.training.session import BinnedLoss, TrainingSession, settings_for
+from elman_core.training.loss_curves import BinnedLoss
+from elman_core.training.session import TrainingSession, settings_for
 
 PARAMS = ("W_ih", "W_hh", "W_ho", "b_h", "b_o", "context")
 

@@ -7,13 +7,12 @@ import numpy as np
 
 from elman_core import tasks
 from elman_core.live.driver import TrainingDriver
-from elman_core.training.session import (
+from elman_core.training.loss_curves import (
     EPOCH_CURVE_POINTS,
     RECENT_EPOCH_LOSSES,
     RUNNING_LOSS_POINTS,
-    TrainingSession,
-    settings_for,
 )
+from elman_core.training.session import TrainingSession, settings_for
 
 EPOCHS = 2 * EPOCH_CURVE_POINTS + 321  # past two halvings of the epoch curve
 

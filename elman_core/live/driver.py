@@ -48,8 +48,9 @@ from elman_core.tasks.base import TaskError
 from elman_core.training import divergence, frozen_pass
 from elman_core.training.comparison import ComparisonRun
 from elman_core.training.divergence import DIVERGENCE_LIMIT
+from elman_core.training.loss_curves import RECENT_EPOCH_LOSSES
 from elman_core.training.recording import ActivationRing
-from elman_core.training.session import RECENT_EPOCH_LOSSES, TrainingSession
+from elman_core.training.session import TrainingSession
 from elman_core.training.warm_up import kernels_cached, warm_up_kernels
 
 __all__ = ["DIVERGED_HINT", "DIVERGENCE_LIMIT", "ActivationRing", "FileOutcome", "Notice",

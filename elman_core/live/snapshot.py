@@ -97,8 +97,8 @@ class Snapshot:
     comparison_losses: np.ndarray | None = None  # epoch losses of the run an experiment names
     comparison_label: str = ""
     # The epoch of each of epoch_losses: 1, 2, 3… until a run has more epochs than the curve
-    # keeps points (elman_core.training.session.EPOCH_CURVE_POINTS), then each loss is the mean of a
-    # group of epochs ending there. None: 1, 2, 3… (a snapshot made by hand).
+    # keeps points (elman_core.training.loss_curves.EPOCH_CURVE_POINTS), then each loss is the
+    # mean of a group of epochs ending there. None: 1, 2, 3… (a snapshot made by hand).
     epoch_loss_x: np.ndarray | None = None
     last_epoch_loss: float | None = None  # the latest epoch's own mean (None: epoch_losses[-1])
     # The figure views (elman_core.analysis.figures, elman_core.analysis.word_clusters): None until

@@ -162,6 +162,7 @@ class Debugger(QObject):
             action.triggered.connect(lambda _=False, v=value: t.set_context_init(v))
         self.memory_cap.triggered.connect(lambda: self.ask_memory_cap())
         self.history.stepClicked.connect(t.inspect_step)
+        self.inspector.stepPicked.connect(t.inspect_step)  # the same command as a click
         self.history.lengthChanged.connect(t.set_history_length)
         t.settingsChanged.connect(self._on_settings)
 

@@ -78,7 +78,7 @@ def write_text(path: str | Path, text: str) -> Path:
     """Write a CSV table whole or not at all (the rows read back before it replaces the old)."""
     path = Path(path)
     rows = list(csv.reader(io.StringIO(text)))
-    return _saved(path, lambda: atomic_io.write_text(path, text, _same_rows(rows)))
+    return saved(path, lambda: atomic_io.write_text(path, text, _same_rows(rows)))
 
 
 def _same_rows(rows: list[list[str]]) -> atomic_io.Check:
@@ -90,7 +90,7 @@ def _same_rows(rows: list[list[str]]) -> atomic_io.Check:
     return check
 
 
-def _saved(path: Path, write) -> Path:
+def saved(path: Path, write) -> Path:
     """Run ``write()``; any failure is an ExportError saying the old file is unchanged."""
     try:
         write()
@@ -130,7 +130,7 @@ def plot_png(widget, path: str | Path, min_width: int = PNG_MIN_WIDTH) -> Path:
     exporter = pg.exporters.ImageExporter(item)
     width = max(int(item.sceneBoundingRect().width()), min_width)
     exporter.parameters()["width"] = width
-    return _saved(path, lambda: image_files.save_png(exporter.export(toBytes=True), path))
+    return saved(path, lambda: image_files.save_png(exporter.export(toBytes=True), path))
 
 
 def plot_svg(widget, path: str | Path) -> Path:
@@ -148,13 +148,13 @@ def plot_svg(widget, path: str | Path) -> Path:
         if not views:
             raise ExportError(f"{path}: the plot is not on screen, nothing to draw") from None
         return widget_svg(views[0], path)
-    return _saved(path, lambda: image_files.save_svg(data, path))
+    return saved(path, lambda: image_files.save_svg(data, path))
 
 
 def widget_png(widget: QWidget, path: str | Path) -> Path:
     """A PNG of the whole widget as on screen (``QWidget.grab``)."""
     path = Path(path)
-    return _saved(path, lambda: image_files.save_png(widget.grab().toImage(), path))
+    return saved(path, lambda: image_files.save_png(widget.grab().toImage(), path))
 
 
 def widget_svg(widget: QWidget, path: str | Path, title: str = "Elman Lab") -> Path:
@@ -165,5 +165,5 @@ def widget_svg(widget: QWidget, path: str | Path, title: str = "Elman Lab") -> P
     def paint(painter: QPainter) -> None:
         QWidget.render(widget, painter, QPoint(0, 0))  # not QGraphicsView.render
 
-    return _saved(path, lambda: image_files.save_svg(
+    return saved(path, lambda: image_files.save_svg(
         image_files.painted_svg(paint, size, title), path))

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from elman_core.files import atomic_io
 from elman_core.live.snapshot import Snapshot
 from elman_gui import image_files
-from elman_gui.features.export import ExportError
+from elman_gui.features.export import ExportError, saved
 
 # name (as for --view) → what the figure is called in menus and messages
 FIGURES = {"paper-figure": "Paper figure", "hidden-space": "Hidden space",
@@ -76,16 +76,13 @@ def write_figure(name: str, snapshot: Snapshot, path: str | Path,
     try:
         fmt = figure_format(path)
         data = render_figure(name, snapshot, fmt, size)
-        image = QImage.fromData(QByteArray(data), "PNG") if fmt == "png" else None
-        check = image_files.check_svg if image is None else image_files.png_check(
-            image.width(), image.height())
-        atomic_io.write_checked(path, data, check)
-    except ValueError as error:  # a bad name, OutputPathError (a read-only file…), invalid
+    except ValueError as error:  # a bad name or format, a picture Qt cannot make
         raise ExportError(str(error)) from error
-    except OSError as error:
-        raise ExportError(f"{path}: cannot write the file ({error.strerror or error})") \
-            from error
-    return path
+    image = QImage.fromData(QByteArray(data), "PNG") if fmt == "png" else None
+    check = image_files.check_svg if image is None else image_files.png_check(
+        image.width(), image.height())
+    # A failed write says so as every export does: not saved, the old file unchanged.
+    return saved(path, lambda: atomic_io.write_checked(path, data, check))
 
 
 def check_figure_bytes(data: bytes, fmt: str) -> None:

@@ -80,12 +80,13 @@ class StatusBar:
 
     TIPS = {
         "task": "The task being learned",
-        "epoch": "The epoch (pass through the training sequence) of the step just done / "
-                 "epochs to train",
+        "epoch": "The epoch (pass through the training sequence) of the step just done, in "
+                 "progress until its last step / epochs to train",
         "step": "The step just done within its epoch / steps per epoch (the inspector, the "
                 "history and Run to count the same way)",
         "rate": "Training speed actually reached",
-        "loss": "Mean loss of the latest complete epoch (per step loss before the first)",
+        "loss": "Mean loss of the latest complete epoch, the one the loss plot, the paper "
+                "figure and the error bars show (the recent steps' loss before the first)",
         "state": "Running, paused, finished or diverged",
         "phase": "Step through phases (P) is on: the phase the diagram shows; Step goes on to "
                  "the next one",
@@ -135,10 +136,13 @@ class StatusBar:
                                if snapshot.state == RUNNING else "—")
         self._set_fixed(labels["rate"], "999.9k steps/s")
         latest = snapshot.latest_epoch_loss()
+        # Named by the epoch it belongs to, from the one counter the loss plot and the figures
+        # read (snapshot.epoch, the latest complete epoch): beside "Epoch 348 / 600" (the epoch
+        # in progress) it reads "loss of epoch 347", never a bare number from elsewhere.
         if latest is not None and math.isfinite(latest):
-            labels["loss"].setText(f"Loss {latest:.4f}")
+            labels["loss"].setText(f"Loss of epoch {snapshot.epoch:,}: {latest:.4f}")
         elif len(snapshot.running_loss_y):
-            labels["loss"].setText(f"Loss {snapshot.running_loss_y[-1]:.4f}")
+            labels["loss"].setText(f"Loss of recent steps: {snapshot.running_loss_y[-1]:.4f}")
         else:
             labels["loss"].setText("Loss —")
         text, color = STATE_STYLE.get(snapshot.state, (snapshot.state, "#555555"))

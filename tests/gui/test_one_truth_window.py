@@ -92,3 +92,54 @@ def test_a_step_clicked_on_the_tape_is_shown_everywhere(window, qtbot):
     assert tape.outlined == 5  # outlined on the tape, shown in the diagram and the inspector
     np.testing.assert_array_equal(window.diagram.unit_values("hidden"),
                                   picked.inspected.trace.hidden)
+
+
+def test_mid_epoch_the_status_bar_names_the_epoch_its_loss_belongs_to(window, qtbot):
+    window.actions_.step_epoch.trigger()
+    rendered_where(qtbot, window, lambda s: s.epoch == 1, WAIT_MS)
+    for _ in range(5):
+        window.actions_.step.trigger()
+    snapshot = rendered_where(qtbot, window, lambda s: s.epoch == 1 and s.position == 5,
+                              WAIT_MS)
+    # The step just done is in epoch 2; the loss shown (here, the plot, the error bars) is
+    # epoch 1's, and says so with the same number.
+    assert window.status_labels["epoch"].text() == "Epoch 2 / 3"
+    assert window.status_labels["step"].text().startswith("Step 5 / ")
+    latest = snapshot.latest_epoch_loss()
+    assert window.status_labels["loss"].text() == f"Loss of epoch 1: {latest:.4f}"
+    assert window.loss_plot.latest_text().startswith("epoch 1: ")
+    assert "(epoch 1)" in window.error_bars.header.text()
+
+
+def test_a_step_picked_in_the_inspector_is_shown_in_the_history_tape_and_diagram(window, qtbot):
+    for _ in range(10):
+        window.actions_.step.trigger()
+    latest = rendered_where(qtbot, window, lambda s: s.global_step == 10, WAIT_MS)
+    inspector, history = window.debugger.inspector, window.debugger.history
+    box = inspector.step_box
+    # The box offers the steps the history keeps, counted from 1, and shows the latest.
+    assert box.isEnabled() and (box.minimum(), box.maximum()) == (1, 10)
+    assert box.value() == 10
+    with qtbot.waitSignal(inspector.stepPicked, timeout=WAIT_MS) as picked_signal:
+        box.stepBy(-7)  # the ↓ arrow, seven times: step 3 of the run (global step 2)
+    assert picked_signal.args == [2]
+    picked = rendered_where(qtbot, window, lambda s: s.inspected is not None
+                            and s.inspected.global_step == 2, WAIT_MS)
+    assert re.search(r"step 3\b", inspector.header.text()), inspector.header.text()
+    np.testing.assert_array_equal(window.diagram.unit_values("hidden"),
+                                  picked.inspected.trace.hidden)
+    assert not np.array_equal(window.diagram.unit_values("hidden"), latest.hidden)
+    assert window.tape.outlined == 2
+    column = int(np.flatnonzero(history.history.steps == 2)[0])
+    assert history.marked_column() == column
+    # Picked in the history: the inspector's box follows.
+    history.click_column(column + 4)
+    rendered_where(qtbot, window, lambda s: s.inspected is not None
+                   and s.inspected.global_step == 6, WAIT_MS)
+    assert box.value() == 7 and window.tape.outlined == 6
+    # Picked on the tape: the box and the history follow.
+    window.tape.stepClicked.emit(4)
+    rendered_where(qtbot, window, lambda s: s.inspected is not None
+                   and s.inspected.global_step == 4, WAIT_MS)
+    assert box.value() == 5
+    assert history.marked_column() == int(np.flatnonzero(history.history.steps == 4)[0])

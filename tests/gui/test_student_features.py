@@ -329,13 +329,19 @@ def test_help_explains_with_the_live_diagram_and_lists_the_real_shortcuts(window
     assert __version__ in dialog.tabs.widget(dialog.tabs.count() - 1).text()  # About: last
 
 
+# Every kind File ▸ Export writes for XOR (the dendrogram, for the word tasks only, goes through
+# the same figure writer as the paper figure and hidden space).
+FIGURE_KEYS = ("paper-figure", "hidden-space")
 EXPORT_KINDS = [("csv", "loss-csv"), ("csv", "errors-csv"),
-                *((fmt, key) for key in ("loss", "errors", "diagram") for fmt in ("png", "svg"))]
+                *((fmt, key) for key in ("loss", "errors", "diagram", *FIGURE_KEYS)
+                  for fmt in ("png", "svg"))]
 
 
 def export_kind(window, fmt: str, key: str, path: Path):
     if fmt == "csv":
         return window.student.export_csv(key, str(path))
+    if key in FIGURE_KEYS:
+        return window.student.export_figure(key, fmt, str(path))
     return window.student.export_view(key, fmt, str(path))
 
 

@@ -10,7 +10,8 @@ import pytest
 from elman_core import tasks
 from elman_core.live.driver import TrainingDriver
 from elman_core.live.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING, build_snapshot
-from elman_core.training.session import EPOCH_CURVE_POINTS, TrainingSession, settings_for
+from elman_core.training.loss_curves import EPOCH_CURVE_POINTS
+from elman_core.training.session import TrainingSession, settings_for
 from elman_gui.worker import DIVERGENCE_LIMIT, Trainer
 
 WAIT_MS = 10_000

@@ -100,10 +100,16 @@ class HistoryView(QWidget):
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         history = snapshot.history
-        if history is self.history and snapshot.generation == self._generation:
-            return
         if snapshot.generation != self._generation:
             self.selected_step = None  # a new run: the clicked step is gone
+        picked = snapshot.inspected
+        if picked is not None and picked.global_step != snapshot.global_step - 1 \
+                and picked.global_step != self.selected_step:
+            # A past step picked anywhere (the tape, the inspector): outlined here too.
+            self.selected_step = picked.global_step
+            self._mark_selected()
+        if history is self.history and snapshot.generation == self._generation:
+            return
         self._generation = snapshot.generation
         self.history = history
         self.steps_per_epoch = snapshot.steps_per_epoch

@@ -1,20 +1,24 @@
 """The timestep inspector: every number of one step, in the order the network computes them.
 
 It shows ``snapshot.inspected`` — a trace together with the place it was taken — so the header
-always names the step the numbers belong to. In phase mode only the phases reached so far are
-listed (1 forward, 2 error, 3 backward and update, 4 copy hidden → context).
+always names the step the numbers belong to. Its step box picks another step the history keeps,
+as a click on the history or the tape does (``stepPicked``: the same command to the trainer).
+In phase mode only the phases reached so far are listed (1 forward, 2 error, 3 backward and
+update, 4 copy hidden → context).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont, QGuiApplication, QTextOption
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -164,14 +168,37 @@ class _Heatmap(pg.PlotWidget):
             self.setToolTip(self.hover)
 
 
+def pickable_steps(snapshot: Snapshot) -> tuple[int, int] | None:
+    """The first and last global step (from 0) the inspector can pick: those the history
+    shows that Step back's checkpoints still reach; None when there are none."""
+    history, latest = snapshot.history, snapshot.global_step - 1
+    if history is None or len(history) == 0 or latest < 0:
+        return None
+    first = max(int(history.steps[0]), snapshot.global_step - snapshot.steps_back)
+    return (first, latest) if first <= latest else None
+
+
 class InspectorView(QWidget):
-    """The dock contents: header, the numbers as selectable text, ΔW heatmaps, Copy."""
+    """The dock contents: header, a step picker, the numbers as selectable text, ΔW heatmaps,
+    Copy."""
+
+    stepPicked = Signal(int)  # a global step (from 0), as HistoryView.stepClicked
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.header = QLabel(self)
         self.header.setWordWrap(True)
         self.header.setFont(palette.font(10, bold=True))
+        # Steps counted from 1 as in the header ("step 5 of the run" is global step 4); typing
+        # picks on Enter, not at every digit.
+        self.step_box = QSpinBox(self)
+        self.step_box.setPrefix("step ")
+        self.step_box.setKeyboardTracking(False)
+        self.step_box.setGroupSeparatorShown(True)  # "step 15,030", as the header writes it
+        self.step_box.setToolTip("Pick a step the history keeps (↑ ↓ or type it and press "
+                                 "Enter): the diagram, the history and the tape show it too")
+        self.step_box.setEnabled(False)
+        self.step_box.valueChanged.connect(lambda shown: self.stepPicked.emit(shown - 1))
         self.memory = QLabel(self)
         self.memory.setToolTip("How far Step back (← or B) reaches, and the memory its "
                                "checkpoints use (Memory → Step-back memory cap…)")
@@ -202,6 +229,11 @@ class InspectorView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.header)
+        picker = QHBoxLayout()
+        picker.addWidget(QLabel("Show", self))
+        picker.addWidget(self.step_box)
+        picker.addWidget(QLabel("of the run", self), 1)
+        layout.addLayout(picker)
         layout.addWidget(self.memory)
         layout.addWidget(self.text, 3)
         layout.addLayout(maps, 2)
@@ -224,6 +256,7 @@ class InspectorView(QWidget):
             f"can go back {snapshot.steps_back:,} step{'' if snapshot.steps_back == 1 else 's'} · "
             f"{snapshot.history_bytes / 2**20:.1f} of {snapshot.history_limit / 2**20:.0f} MB")
         step = snapshot.inspected
+        self._show_pickable(snapshot)
         # The phase applies to the latest traced step only.
         phase = snapshot.phase if step is not None and snapshot.trace is step.trace else None
         key = (snapshot.generation, id(step), phase)
@@ -246,6 +279,24 @@ class InspectorView(QWidget):
         for name, heatmap in self.heatmaps.items():
             heatmap.set_matrix(getattr(step.trace, name))
             heatmap.setVisible(show_maps)
+
+    def _show_pickable(self, snapshot: Snapshot) -> None:
+        """The step box's range (the steps the history keeps) and value (the step shown, else
+        the latest), set without asking the trainer for anything."""
+        box, steps = self.step_box, pickable_steps(snapshot)
+        box.setEnabled(steps is not None)
+        if box.hasFocus() and box.cleanText() != box.textFromValue(box.value()):
+            return  # the student is typing a step: leave the field alone
+        first, last = steps if steps is not None else (0, 0)
+        shown = snapshot.inspected.global_step if snapshot.inspected is not None else last
+        box.blockSignals(True)
+        box.setRange(first + 1, last + 1)
+        box.setValue(shown + 1)
+        box.blockSignals(False)
+
+    def pick_step(self, global_step: int) -> None:
+        """Show ``global_step`` (from 0), as if typed into the step box."""
+        self.step_box.setValue(global_step + 1)
 
     def header_text(self) -> str:
         return self.header.text()
