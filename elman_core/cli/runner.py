@@ -399,7 +399,7 @@ def _lesson_run(args) -> tuple[str, dict, dict]:
         lesson = read_lesson(args.lesson)
     except LessonError as exc:
         raise UsageError(f"--lesson {exc}") from None
-    if (args.text is not None or args.text_file is not None) and lesson.task != "text":
+    if (args.text is not None or args.text_file is not None) and not tasks.takes_text(lesson.task):
         raise UsageError(f"--text and --text-file go with a lesson of the text task; "
                          f"{args.lesson} is about {lesson.task!r}")
     args.lesson_title = lesson.title  # printed above the run

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from elman_core import tasks
 from elman_core.training import lessons
 from elman_core.training.lessons import Lesson, LessonError
 from elman_gui import resources
@@ -108,7 +109,7 @@ class LessonFiles(QObject):
     def apply(self, lesson: Lesson) -> None:
         """Start the lesson's run: its task, every setting, its view and its note."""
         shown = self.parts.shown
-        if lesson.task == "text":
+        if tasks.takes_text(lesson.task):
             shown.text_options = dict(lesson.task_options)
         self.parts.choose_task(lesson.task)  # a task chosen by hand: the experiment note goes
         self.parts.trainer.set_settings(dataclasses.asdict(lesson.settings))
@@ -146,7 +147,7 @@ class LessonFiles(QObject):
                                                   str(self.dialog_folder() / name), FILTER)
             if not path:
                 return None
-        options = dict(shown.text_options) if snapshot.task_name == "text" else {}
+        options = dict(shown.text_options) if tasks.takes_text(snapshot.task_name) else {}
         lesson = Lesson(title=title.strip() or snapshot.task_title, task=snapshot.task_name,
                         settings=settings, view=self.current_view(), note=note.strip(),
                         task_options=options)
