@@ -8,6 +8,7 @@ and talks to the trainer through its queued commands.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
@@ -74,13 +75,11 @@ class StudentFeatures(QObject):
         views = (("loss", "Loss plot"), ("errors", "Error bars"), ("diagram", "Network diagram"))
         for key, title in views:
             for fmt in ("png", "svg"):
-                action = self._action(
-                    f"{title} as {fmt.upper()}…",
+                self._add_picture_export(
+                    export_menu, key, title, fmt,
                     f"Save the {title.lower()} as it is now as a{'n' if fmt == 'svg' else ''} "
                     f"{fmt.upper()} picture for a report.",
                     lambda k=key, f=fmt: self.export_view(k, f))
-                export_menu.addAction(action)
-                self.export_actions[f"{key}-{fmt}"] = action
         export_menu.addSeparator()
         self._add_figure_exports(export_menu)
         export_menu.addSeparator()
@@ -104,13 +103,18 @@ class StudentFeatures(QObject):
         for name, title in figure_export.FIGURES.items():
             for fmt in figure_export.FORMATS:
                 size = "twice the screen's resolution" if fmt == "png" else "scalable"
-                action = self._action(
-                    f"{title} as {fmt.upper()}…",
+                self._add_picture_export(
+                    export_menu, name, title, fmt,
                     f"Save the {title.lower()} of the latest snapshot as a slide-sized "
                     f"{fmt.upper()} picture ({size}), whether or not its tab is open.",
                     lambda n=name, f=fmt: self.export_figure(n, f))
-                export_menu.addAction(action)
-                self.export_actions[f"{name}-{fmt}"] = action
+
+    def _add_picture_export(self, menu: QMenu, key: str, title: str, fmt: str, tip: str,
+                            trigger: Callable[[], object]) -> None:
+        """One "<title> as PNG/SVG…" entry of File ▸ Export, kept as ``export_actions[key-fmt]``."""
+        action = self._action(f"{title} as {fmt.upper()}…", tip, trigger)
+        menu.addAction(action)
+        self.export_actions[f"{key}-{fmt}"] = action
 
     def _build_experiments_menu(self) -> None:
         menu = QMenu("E&xperiments", self.parts.menu_bar)
