@@ -13,7 +13,7 @@ import numpy as np
 
 from elman_core import tasks
 from elman_core.analysis import metrics, paper_report
-from elman_core.cli import seed_spread
+from elman_core.cli import compare_run, seed_spread
 from elman_core.cli.command_line import UsageError, check_writable
 from elman_core.cli.runner_checks import (
     apply_to_loaded,
@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seeds", help="run several seeds and give every figure as mean ± sd "
                         "with its range: a count N (--seed … --seed + N − 1) or a list such as "
                         "1,2,5 or 101-110")
+    parser.add_argument("--compare", nargs="+", metavar="KEY=VALUE",
+                        help="train a second network on the same stream, step for step, "
+                        "differing in these settings (n_hidden=20 rule=bptt "
+                        "forget_context=true task=starting-small-memory …), and report every "
+                        "figure of both and the difference")
     return parser
 
 
@@ -238,16 +243,22 @@ def _run(argv: list[str], stdout, stderr) -> int:
             return 0
         task, settings = _task_and_settings(args)
         check_outputs({"--json": args.json, "--save": args.save}, args.load)
+        if args.compare:
+            compare_run.check_options(args)
         if args.seeds is not None:
             seeds = _check_seeds_options(args, settings)
             return _run_seeds(args, task, settings, seeds, stdout, stderr)
-        session, applied, file_notice = _make_session(task, settings, args)
-        task = session.task  # the saved one's (its text) when --load continues a text run
-        if args.forget_context:
-            session.network.forget_context = True
+        pair = compare_run.make_pair(args, task, settings) if args.compare else None
+        if pair is None:
+            session, applied, file_notice = _make_session(task, settings, args)
+            task = session.task  # the saved one's (its text) when --load continues a text run
+            if args.forget_context:
+                session.network.forget_context = True
     except (UsageError, TaskError, ValueError) as exc:
         print(f"error: {exc}", file=stderr)
         return 2
+    if pair is not None:
+        return compare_run.run(args, pair, _json_document, evaluation_summary, stdout, stderr)
 
     if not args.quiet:
         net = session.network

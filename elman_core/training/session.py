@@ -80,13 +80,16 @@ class TrainingSession:
     """
 
     def __init__(self, task: Task, settings: RunSettings | None = None,
-                 network: ElmanNetwork | None = None) -> None:
+                 network: ElmanNetwork | None = None, sequence: Sequence | None = None) -> None:
+        """``sequence``: the training stream, when another session already made it from the
+        same task, length and seed (a pair of networks shares one: the same stream, once)."""
         settings = settings if settings is not None else RunSettings.for_task(task)
         settings.check_task(task)
         self.task = task
         self.network = network if network is not None else build_network(task, settings)
         self.settings = settings
-        self.sequence: Sequence = task.make_sequence(settings.sequence_length, settings.seed)
+        self.sequence: Sequence = sequence if sequence is not None else \
+            task.make_sequence(settings.sequence_length, settings.seed)
         if len(self.sequence) == 0:
             raise ValueError("the task produced an empty training sequence")
         self.epoch = 0  # completed epochs
