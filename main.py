@@ -49,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trace", metavar="SENTENCES",
                         help="with --screenshot: trace these sentences (';' between them) in "
                         "the hidden space first (the grammar task)")
+    parser.add_argument("--compare", nargs="+", metavar="KEY=VALUE",
+                        help="open side by side with a second network that differs in these "
+                        "settings (n_hidden=10 rule=bptt forget_context=true …)")
     parser.add_argument("--focus", choices=FOCUS_VIEWS,
                         help="open with this view or plot alone in the window (focus mode)")
     parser.add_argument("--large-type", action="store_true",
@@ -58,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
     return run_gui(args.task, args.screenshot, args.steps, args.text, args.size, args.view,
                    focus=args.focus, large_type=args.large_type, lesson_path=args.lesson,
-                   trace=args.trace)
+                   trace=args.trace, compare=args.compare)
 
 
 # The views focus mode can give the window (elman_gui.features.focus_mode); named here so that

@@ -16,6 +16,7 @@ from elman_core.cli.command_line import UsageError, check_writable
 from elman_core.live.snapshot import DIVERGED, FINISHED, RUNNING
 from elman_core.tasks.base import TaskError
 from elman_core.training.lessons import LessonError, read_lesson
+from elman_core.training.pair import PairError, parse_changes
 from elman_gui import image_files, interrupt, resources, settings_store
 from elman_gui.main_window import MainWindow
 from elman_gui.worker import Trainer
@@ -73,11 +74,13 @@ def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | No
             size: tuple[int, int] | None = None, view: str | None = None,
             focus: str | None = None, large_type: bool = False,
             lesson_path: str | None = None,
-            trace: str | None = None) -> int:
+            trace: str | None = None, compare: list[str] | None = None) -> int:
     """Open Elman Lab (``size``: the window's, else fit the screen). With ``screenshot``: train
     ``steps`` timesteps at full speed (whatever the task's opening pace), save a PNG, exit.
-    ``lesson_path``: open that lesson file (``task`` and ``text`` must then be None)."""
+    ``lesson_path``: open that lesson file (``task`` and ``text`` must then be None);
+    ``compare``: open side by side with network B changed by these KEY=VALUE pairs."""
     lesson = None
+    changes = None
     try:
         if lesson_path is not None:
             if task is not None or text is not None:
@@ -85,6 +88,11 @@ def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | No
             lesson = read_lesson(lesson_path)
             task, text = lesson.task, lesson.task_options.get("text")
         name, options = task_choice(task, text)
+        if compare:
+            try:
+                changes = parse_changes(compare)
+            except PairError as error:
+                raise UsageError(f"--compare: {error}") from None
         if screenshot:
             check_writable("--screenshot", Path(screenshot))  # before training, not after
     except (TaskError, UsageError, LessonError) as error:
@@ -96,6 +104,8 @@ def run_gui(task: str | None, screenshot: str | None, steps: int, text: str | No
         return interrupt.INTERRUPTED_EXIT_CODE
     if lesson is not None:
         window.lessons.apply(lesson)  # its settings, view and note (the task is open already)
+    if changes is not None:
+        window.side_by_side.compare(changes)  # a bad value: a notice, one network
     if view:
         window.figure_tabs.show_view(view)  # the paper figure, hidden space or dendrogram
     window.focus_mode.large_type_action.setChecked(large_type)

@@ -212,6 +212,18 @@ class SetComparison:
 
 
 @dataclass(frozen=True)
+class SetPartner:
+    """The side-by-side mode: network B, the run changed by ``changes``, both from step 0
+    (a new generation); None: back to one network."""
+
+    changes: dict[str, Any] | None
+    generation: int
+
+    def run(self, worker: TrainerWorker) -> None:
+        worker.set_partner(self.changes, self.generation)
+
+
+@dataclass(frozen=True)
 class SetHistoryLength:
     steps: int
 

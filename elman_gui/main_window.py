@@ -33,6 +33,7 @@ from elman_gui import resources
 from elman_gui.features.debugger import Debugger
 from elman_gui.features.focus_mode import FocusMode
 from elman_gui.features.lessons import LessonFiles
+from elman_gui.features.side_by_side import SideBySide
 from elman_gui.features.student_menus import StudentFeatures
 from elman_gui.floating import FloatOver
 from elman_gui.panels.controls import (
@@ -126,10 +127,12 @@ class MainWindow(QMainWindow):
             self.student.dialog_folder)
         self._place_debugger_docks()
         self._build_focus_mode()
+        self.side_by_side = SideBySide(trainer, self.figure_tabs, self.view_menu,
+                                       self.centralWidget(), lambda: self.shown.settings)
         # Everything repainted from each new snapshot, in this order (the status bar last).
         self.snapshot_views: list[SnapshotView] = [
             self.diagram, self.loss_plot, self.error_bars, self.tape, self.figure_tabs,
-            self.debugger, self.status]
+            self.side_by_side, self.debugger, self.status]
         self.fit = WindowFit(self, self.toolbar, self.parameters, self.task_dock,
                              self.parameter_dock, self.debugger.history_dock)
 

@@ -31,6 +31,7 @@ from elman_core.live import experiments
 from elman_core.live.live_figures import LiveFigures
 from elman_core.live.live_run import DIVERGED_HINT, LiveRun, Notice
 from elman_core.live.network_files import FileOutcome, NetworkFiles
+from elman_core.live.partner import Partner, SideBySide
 from elman_core.live.pending import PendingCommands
 from elman_core.live.run_control import RunControl, TickResult
 from elman_core.live.snapshot import Snapshot, build_snapshot, diverged_copy
@@ -103,6 +104,7 @@ class TrainingDriver:
     phase_mode: _Shared[bool] = _Shared()
     weights_before: _Shared[dict[str, np.ndarray] | None] = _Shared()
     comparison: _Shared[ComparisonRun | None] = _Shared()
+    partner: _Shared[Partner | None] = _Shared()
     ring: _Shared[ActivationRing] = _Shared()
 
     def __init__(self, session: TrainingSession, speed: float | None = None) -> None:
@@ -114,12 +116,14 @@ class TrainingDriver:
         self.lesioned: set[int] = set()
         self.memory_limit: int | None = None  # checkpoint memory cap set by the student
         self.figures = LiveFigures()  # the paper figure, hidden space and word clusters
+        self.side_by_side = SideBySide()  # the difference chosen, for every new network
         self._last_sane: Snapshot | None = None  # shown again, marked diverged, if it diverges
         self.install(session)
 
     # ------------------------------------------------------------------ sessions
-    def install(self, session: TrainingSession) -> None:
-        """A new session (new task, rebuilt or loaded network, reset), paused at its start."""
+    def install(self, session: TrainingSession, partner: Partner | None = None) -> None:
+        """A new session (new task, rebuilt or loaded network, reset), paused at its start;
+        in the side-by-side mode with a new network B beside it (``partner``, or made here)."""
         network = session.network
         # Experiments belong to a network: the old one's end here; a loaded network brings its own.
         if hasattr(self, "live"):
@@ -133,17 +137,20 @@ class TrainingDriver:
         # The app's run may go on for hours: its curves are bounded, so the list need not be.
         session.keep_epoch_losses = RECENT_EPOCH_LOSSES
         self.live.install(session)
+        self.live.partner = partner or self.side_by_side.partner_for(session, self.ring.size,
+                                                                     self.live)
         self.control.new_session()
         self.figures.clear()
         self.stage_marks = stage_marks(session)
         self.input_symbols = tuple(dict.fromkeys(session.sequence.input_symbols))
         self.task_description = session.task.describe(session.sequence)  # About this run
 
-    def swap_in(self, session: TrainingSession, message: str) -> None:
-        """Install ``session`` and keep playing if a run was playing."""
+    def swap_in(self, session: TrainingSession, message: str,
+                partner: Partner | None = None) -> None:
+        """Install ``session`` (and ``partner``) and keep playing if a run was playing."""
         was_running = self.state == RunState.RUNNING
         self.control.halt()
-        self.install(session)
+        self.install(session, partner)
         self.message = message
         if was_running:
             self.play()
@@ -182,6 +189,24 @@ class TrainingDriver:
         if self.comparison is not None:
             self.comparison.keep_level_with(self.session.global_step)
 
+    # ------------------------------------------------------------------ side by side
+    def set_partner(self, changes: dict | None) -> bool:
+        """The side-by-side mode: network B, this run changed by ``changes``
+        (:mod:`elman_core.training.pair`); both start again from step 0 on the same stream.
+        None: back to one network. A difference that cannot be compared changes nothing."""
+        if changes is None:
+            if self.partner is not None:
+                self.side_by_side.changes, self.partner = None, None
+                self.message = "Back to one network."
+            return True
+        fresh = TrainingSession(self.session.task, self.session.settings)
+        fresh.history.memory_limit = self.session.history.memory_limit
+        partner = self.side_by_side.start(fresh, dict(changes), self.ring.size, self.live)
+        if partner is not None:
+            self.swap_in(fresh, f"Side by side: A and B ({partner.label}) from step 0, on the "
+                                "same stream.", partner)
+        return partner is not None
+
     def apply_settings(self, changes: dict) -> SettingsOutcome:
         """Settings that apply at once change the live run; the others build a new network.
 
@@ -200,6 +225,11 @@ class TrainingDriver:
             self.swap_in(rebuilt, "Settings applied: a new network.")
             return SettingsOutcome(settings, True, None)
         session.settings = settings
+        if self.partner is not None:  # B takes A's live changes, except its own difference
+            partner = self.partner.session
+            partner.settings = partner.settings.replace(**{
+                name: getattr(settings, name) for name in settings.changed(partner.settings)
+                if name in changes and name not in (self.side_by_side.changes or {})})
         if self.state == RunState.FINISHED and not session.finished:
             self.state = RunState.PAUSED
             self.message = f"Epochs raised to {settings.epochs}: press Play to continue."
@@ -222,6 +252,9 @@ class TrainingDriver:
         """Keep the activations of the last ``steps`` timesteps."""
         self.ring.size = max(1, int(steps))
         self.ring.trim(None)
+        if self.partner is not None:
+            self.partner.live.ring.size = self.ring.size
+            self.partner.live.ring.trim(None)
 
     def set_memory_limit(self, megabytes: float) -> None:
         """The memory cap of the step-back checkpoints."""
@@ -294,8 +327,16 @@ class TrainingDriver:
         self.stepping.step_epoch()
 
     def step_back(self, steps: int) -> StepTrace | None:
-        """Go back ``steps`` timesteps (pauses); returns the step that led here, if known."""
-        return self.stepping.step_back(steps)
+        """Go back ``steps`` timesteps (pauses); returns the step that led here, if known.
+        Side by side, no further than network B can go back too."""
+        partner = self.partner
+        if partner is not None:
+            ahead = partner.session.global_step - self.session.global_step  # B finished first
+            steps = min(int(steps), max(partner.steps_back_available() + ahead, 0))
+        trace = self.stepping.step_back(steps)
+        if partner is not None:
+            partner.follow(self.session.global_step)
+        return trace
 
     def inspect_step(self, global_step: int) -> bool:
         """Show the trace of a past step; training state is left bit-for-bit."""
@@ -345,6 +386,8 @@ class TrainingDriver:
             snapshot = diverged_copy(self._last_sane, self, generation)
         else:
             snapshot = build_snapshot(self, generation, trace)
+        if self.partner is not None:  # B level with A (after a step back, anything)
+            snapshot = self.partner.beside(snapshot, self.live)
         if sane:
             self._last_sane = snapshot
         return snapshot

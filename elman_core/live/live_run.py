@@ -10,7 +10,7 @@ finds on a shared ``self``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -18,6 +18,9 @@ from elman_core.model.trace import InspectedStep, LatestStep, Phase, RunState, S
 from elman_core.training.comparison import ComparisonRun
 from elman_core.training.recording import ActivationRing
 from elman_core.training.session import TrainingSession
+
+if TYPE_CHECKING:  # the partner is built on a LiveRun of its own
+    from elman_core.live.partner import Partner
 
 DIVERGED_HINT = "The run diverged. Lower the learning rate, then press Reset (R)."
 
@@ -41,6 +44,7 @@ class LiveRun:
     message: str = ""  # what just happened, for the status bar
     notices: list[Notice] = field(default_factory=list)  # for the notice bar, taken by the GUI
     comparison: ComparisonRun | None = None  # the run an experiment compares with
+    partner: Partner | None = None  # network B of the side-by-side mode, kept level with this
     phase_mode: bool = False  # Step shows one phase of a timestep at a time
     latest: LatestStep | None = None  # the latest step trained (None: none yet)
     inspected: InspectedStep | None = None  # the step the inspector shows

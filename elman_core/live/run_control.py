@@ -230,6 +230,8 @@ class RunControl:
             return dataclasses.replace(result, steps=0, losses=result.losses[:0])
         live.latest = LatestStep.of_run(result, session.sequence.inputs,
                                         session.steps_per_epoch)
+        if live.partner is not None:  # network B trains the same rows, inside this slice
+            live.partner.follow(session.global_step)
         # Only the steps the activation history keeps: no work per step trained.
         kept = min(result.steps, live.ring.size)
         rows = (result.first_step + np.arange(result.steps - kept, result.steps)
@@ -254,6 +256,8 @@ class RunControl:
             trace = session.step()
         self.total_steps += 1
         if divergence.trace_sane(session.network, trace):
+            if live.partner is not None:
+                live.partner.follow(session.global_step, traced=True)
             live.latest = LatestStep.of_trace(row, trace)
             live.inspected = live.inspected_of(trace, epoch, row)
             live.ring.add(trace.hidden[None], trace.context[None], np.array([trace.loss]),

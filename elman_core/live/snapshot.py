@@ -31,6 +31,7 @@ from elman_core.model.trace import (
 
 if TYPE_CHECKING:
     from elman_core.live.driver import TrainingDriver
+    from elman_core.live.partner import Partner
 
 # Training states shown in the status bar and used to enable controls (equal to plain strings).
 PAUSED, RUNNING, FINISHED, DIVERGED = (RunState.PAUSED, RunState.RUNNING, RunState.FINISHED,
@@ -115,6 +116,10 @@ class Snapshot:
     category_axis: str = ""  # what a category is ("bit to predict"); "": the views' default
     has_words: bool = False  # the task's words can be clustered (the Dendrogram tab)
     word_cluster_kind: str = ""  # how (Analyses.word_clusters): "word-inputs" is Figs. 7 and 8
+    # The side-by-side mode (elman_core.live.partner): network B at the same step, and what
+    # makes it differ ("n_hidden=20"); None: one network.
+    partner: Snapshot | None = None
+    partner_label: str = ""
 
     def epoch_curve(self) -> tuple[np.ndarray, np.ndarray]:
         """``(epoch, mean loss)`` of the epoch-loss curve: x is :attr:`epoch_loss_x`, or 1…n."""
@@ -131,7 +136,7 @@ class Snapshot:
 
 
 
-def build_snapshot(driver: TrainingDriver, generation: int,
+def build_snapshot(driver: TrainingDriver | Partner, generation: int,
                    trace: StepTrace | None = None) -> Snapshot:
     """The picture of the driver's session now; ``trace``: the traced step just taken."""
     session, task, network = driver.session, driver.session.task, driver.session.network

@@ -108,16 +108,9 @@ class NetworkPair:
         check_keys(changes)
         self.changes = dict(changes)
         self.a = TrainingSession(task, settings)
-        task_b, settings_b = _second_run(task, settings, self.changes)
-        same_stream = task_b is task
-        self.b = TrainingSession(task_b, settings_b,
-                                 sequence=self.a.sequence if same_stream else None)
         self.a.network.forget_context = bool(forget_context)
-        forget_b = self.changes.get("forget_context", forget_context)
-        if not isinstance(forget_b, bool):
-            raise PairError(f"forget_context must be true or false (got {forget_b!r})")
-        self.b.network.forget_context = forget_b
-        self.shares_stream = same_stream
+        self.b = partner_session(self.a, self.changes)
+        self.shares_stream = self.b.sequence is self.a.sequence
 
     @property
     def sides(self) -> tuple[TrainingSession, TrainingSession]:
@@ -182,6 +175,21 @@ class NetworkPair:
             if side.global_step > target:
                 side.step_back(side.global_step - target)
         return steps
+
+
+def partner_session(a: TrainingSession, changes: dict[str, Any]) -> TrainingSession:
+    """Network B for the (untrained) session ``a``: its settings changed by ``changes``, on
+    ``a``'s very stream unless the task differs; its context zeroed as ``a``'s is, unless
+    ``changes`` says. A :class:`PairError` says what is wrong."""
+    check_keys(changes)
+    task_b, settings_b = _second_run(a.task, a.settings, changes)
+    same_stream = task_b is a.task
+    b = TrainingSession(task_b, settings_b, sequence=a.sequence if same_stream else None)
+    forget = changes.get("forget_context", bool(a.network.forget_context))
+    if not isinstance(forget, bool):
+        raise PairError(f"forget_context must be true or false (got {forget!r})")
+    b.network.forget_context = forget
+    return b
 
 
 def _end(session: TrainingSession) -> int:

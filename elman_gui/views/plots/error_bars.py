@@ -55,6 +55,11 @@ class ErrorBarsView(QWidget):
         self._bars = pg.BarGraphItem(x=np.empty(0), height=np.empty(0), width=_BAR_WIDTH,
                                      pen=pg.mkPen(palette.UNIT_OUTLINE, width=1))
         item.addItem(self._bars)
+        # Side by side: network B's bar right of A's, in B's colour (A's left, by height).
+        self._partner_bars = pg.BarGraphItem(x=np.empty(0), height=np.empty(0), width=0.1,
+                                             brush=palette.PARTNER_CURVE,
+                                             pen=pg.mkPen(palette.UNIT_OUTLINE, width=1))
+        self._partner_heights: np.ndarray | None = None
         self._message = pg.TextItem("", color=palette.MUTED, anchor=(0.5, 0.5))
         self._message.setFont(palette.font(11))
         item.addItem(self._message, ignoreBounds=True)
@@ -112,6 +117,8 @@ class ErrorBarsView(QWidget):
         # The one epoch counter: the latest complete epoch, as the loss label and the figures.
         epoch = (f"epoch {snapshot.epoch:,}" if snapshot.epoch else "epoch 1, in progress")
         header = f"<b>{snapshot.error_measure}</b> ({epoch})"
+        if snapshot.partner is not None:  # which bar is which network
+            header += (f" · A left, <span style='color:{palette.PARTNER_CURVE}'>B right</span>")
         if header != self.header.text():
             self.header.setText(header)
             self._fit_y_label()
@@ -124,12 +131,32 @@ class ErrorBarsView(QWidget):
             names, values = snapshot.output_labels, snapshot.feature_errors
         values = np.asarray(values, dtype=np.float64).ravel()
         names = _names_for(tuple(names), len(values), "output" if self._mode == BY_OUTPUT else "")
-        if names == self._names and np.array_equal(values, self._heights, equal_nan=True):
+        partner = snapshot.partner
+        paired = None if partner is None else np.asarray(
+            partner.position_errors if self._mode == BY_POSITION else partner.feature_errors,
+            dtype=np.float64).ravel()
+        same_pair = (paired is None and self._partner_heights is None) or (
+            paired is not None and self._partner_heights is not None
+            and np.array_equal(paired, self._partner_heights, equal_nan=True))
+        if names == self._names and same_pair and \
+                np.array_equal(values, self._heights, equal_nan=True):
             return
+        self._show_pair(paired)
         if names != self._names:
             self._rebuild(names)
         self._heights = values.copy()
         self._update_bars()
+
+    def _show_pair(self, heights: np.ndarray | None) -> None:
+        """B's errors beside A's (None: one network)."""
+        item = self._plot.getPlotItem()
+        if (heights is None) != (self._partner_heights is None):
+            (item.removeItem if heights is None else item.addItem)(self._partner_bars)
+        self._partner_heights = None if heights is None else heights.copy()
+
+    def partner_heights(self) -> np.ndarray | None:
+        """Network B's bars (None: one network; tests)."""
+        return None if self._partner_heights is None else self._partner_heights.copy()
 
     def clear(self) -> None:
         self._snapshot = None
@@ -215,16 +242,25 @@ class ErrorBarsView(QWidget):
         top = float(shown[finite].max()) if finite.any() else 0.0
         brushes = palette.error_brushes(heights, top)
         x = np.arange(len(heights), dtype=np.float64)
-        self._bars.setOpts(x=x, height=shown, width=_BAR_WIDTH, brushes=brushes)
+        pair = self._partner_heights
+        if pair is not None and len(pair) == len(heights):
+            half = _BAR_WIDTH / 2
+            pair_shown = np.where(np.isfinite(pair), pair, 0.0)
+            top = max(top, float(pair_shown.max()) if len(pair) else 0.0)
+            self._bars.setOpts(x=x - half / 2, height=shown, width=half, brushes=brushes)
+            self._partner_bars.setOpts(x=x + half / 2, height=pair_shown, width=half)
+        else:
+            self._bars.setOpts(x=x, height=shown, width=_BAR_WIDTH, brushes=brushes)
         # Room above the tallest bar for its value; the axis holds still while bars move.
         low, y_top = steady_range(0.0, top * VALUE_TEXT_ROOM, self.y_range()) if top > 0 \
             else (0.0, 1.0)
         if (low, y_top) != self.y_range():
             self._view.setYRange(low, y_top, padding=0)
+        paired = pair is not None and len(pair) == len(heights)
         for i, text in enumerate(self._value_texts):
             text.setText(palette.format_value(heights[i], 3) if finite[i] else "no data")
             text.setColor(palette.FOREGROUND if finite[i] else palette.MUTED)
-            text.setPos(float(i), float(shown[i]))
+            text.setPos(float(i) - (_BAR_WIDTH / 4 if paired else 0.0), float(shown[i]))
         if not len(heights):
             self._message.setText("no errors to show yet")
         elif not finite.any():

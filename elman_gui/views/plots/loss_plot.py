@@ -48,6 +48,14 @@ class LossPlotView(QWidget):
             palette.PREVIOUS_RUN, width=1.6, style=Qt.PenStyle.DashLine))
         self._previous.setZValue(-1)
         self._previous_label: str | None = None
+        # Network B of the side-by-side mode: its own colour, in the legend while it is shown.
+        self._partner_running = pg.PlotDataItem([], [], pen=pg.mkPen(palette.PARTNER_RUNNING,
+                                                                     width=1))
+        self._partner = pg.PlotDataItem([], [], pen=pg.mkPen(palette.PARTNER_CURVE, width=2.2),
+                                        symbolBrush=palette.PARTNER_CURVE, symbolPen=None,
+                                        symbolSize=6)
+        self._partner_label: str | None = None
+        self._partner_key: tuple | None = None
         for curve in (self._running, self._epochs):
             curve.setZValue(1)
 
@@ -92,6 +100,7 @@ class LossPlotView(QWidget):
         epoch_key = (len(epoch_losses), float(epoch_x[-1]) if len(epoch_x) else None)
         key = (snapshot.generation, epoch_key, len(running_x),
                float(running_y[-1]) if len(running_y) else None)
+        self._show_partner(snapshot.partner, snapshot.partner_label)
         if key == self._data_key:
             return
         previous, self._data_key = self._data_key, key
@@ -109,6 +118,41 @@ class LossPlotView(QWidget):
             self._latest.setText(f"epoch {snapshot.epoch:,}: {shown}")
         else:
             self._latest.setText("no complete epoch yet")
+
+    def _show_partner(self, partner: Snapshot | None, label: str) -> None:
+        """Network B's curves beside A's, or none; the legend says which is which."""
+        item = self._plot.getPlotItem()
+        name = f"B: {label}" if partner is not None else None
+        if name != self._partner_label:
+            if self._partner_label is not None:
+                self._legend.removeItem(self._partner)
+                item.removeItem(self._partner)
+                item.removeItem(self._partner_running)
+            if name is not None:
+                item.addItem(self._partner_running)
+                item.addItem(self._partner)
+                self._legend.addItem(self._partner, name)
+            self._legend.getLabel(self._epochs).setText(
+                "mean per epoch" if name is None else "A: mean per epoch")
+            self._partner_label = name
+            self._clear_the_legend()
+        if partner is None:
+            return
+        x, y = partner.epoch_curve()
+        key = (partner.generation, len(y), float(x[-1]) if len(x) else None,
+               float(y[-1]) if len(y) else None)
+        if key != self._partner_key:  # the epoch curve grows once an epoch
+            self._partner_key = key
+            self._partner.setData(x, y, symbol="o" if len(y) <= MARKER_LIMIT else None)
+        self._partner_running.setData(partner.running_loss_x, partner.running_loss_y)
+
+    def partner_curve_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """Network B's epoch curve as drawn (tests)."""
+        x, y = self._partner.getOriginalDataset()
+        return _or_empty(x), _or_empty(y)
+
+    def partner_label(self) -> str | None:
+        return self._partner_label
 
     def _mark_stages(self, marks: tuple[tuple[float, str], ...]) -> None:
         """A dashed vertical line, labelled, where each stage of a curriculum starts."""

@@ -30,6 +30,8 @@ WRONG = "#c62828"
 LOSS_CURVE = "#1f4e99"
 RUNNING_LOSS = "#a9bddb"  # the same blue, faded (opaque: overlapping wiggles stay light)
 PREVIOUS_RUN = (120, 120, 120, 170)
+PARTNER_CURVE = "#c2550a"  # network B of the side-by-side mode: orange beside A's blue
+PARTNER_RUNNING = "#f2c9a8"  # the same orange, faded
 
 # Sequential [0, 1] (sigmoid, softmax): white → deep red. Diverging [−1, 1] (tanh, linear):
 # blue → white → red, centred on 0.
