@@ -7,7 +7,9 @@ Run under a real (virtual) display:
 It opens the real window at full speed with every view open and updating (the activation history
 and timestep inspector docks too) and measures for ``--seconds`` (default 10), on ``--task``:
 ``xor`` (1-4-1), ``letters`` (6-20-6) or ``sentences`` (the paper's 31-150-31); ``--all`` runs
-the three sizes, each in a fresh process.
+the three sizes, each in a fresh process. ``--task sentences-pair`` is the side-by-side mode:
+two 31-150-31 networks (B with another learning rate) trained step for step, against headless
+training of the same two networks one epoch each in turn.
 Headless ``ElmanNetwork.train`` is timed in the same process, before and after, on the same task's
 sequence. Prints per size: live/headless, main-thread latency, repaints per view, each thread's
 CPU share (and Xvfb's), with the goals; exits non-zero only if something crashed, never because
@@ -84,32 +86,43 @@ def measure_launch(runs: int) -> list[tuple[float, float]]:
 
 
 SIZES = ("xor", "letters", "sentences")
+PAIR_CHANGES = {"learning_rate": 0.05}  # network B of the pair case: same shape, own rate
 
 
 def task_spec(name: str) -> tuple[str, dict, dict, str]:
     """(task name, task options, settings changes, label) for a benchmark size."""
     return {"xor": ("xor", {}, {}, "XOR 1-4-1"),
             "letters": ("letters", {}, {}, "letters 6-20-6"),
-            "sentences": ("sentences", {}, {}, "sentences 31-150-31")}[name]
+            "sentences": ("sentences", {}, {}, "sentences 31-150-31"),
+            "sentences-pair": ("sentences", {}, {}, "two sentences 31-150-31 networks side "
+                               "by side (steps/s of the pair)")}[name]
 
 
 HEADLESS_CPU_RATES: list[float] = []  # steps per CPU second of each headless measurement
 
 
-def headless_rate(spec: tuple[str, dict, dict, str], seconds: float) -> float:
-    """Steps/s of ElmanNetwork.train on the task's sequence, no GUI, one epoch per call."""
+def headless_rate(spec: tuple[str, dict, dict, str], seconds: float,
+                  pair: dict | None = None) -> float:
+    """Steps/s of ElmanNetwork.train on the task's sequence, no GUI, one epoch per call; with
+    ``pair`` (network B's changes), steps/s of both networks, an epoch of each in turn."""
     from elman_core import tasks
     from elman_core.model.settings import RunSettings
+    from elman_core.training.pair import partner_session
     from elman_core.training.session import TrainingSession
 
     task = tasks.get(spec[0], **spec[1])
     session = TrainingSession(task, RunSettings.for_task(task, **spec[2]))
-    network, sequence = session.network, session.sequence
+    networks = [session.network]
+    if pair is not None:
+        networks.append(partner_session(session, pair).network)
+    sequence = session.sequence
     resets = session.resets_for_current_epoch()
-    network.train(sequence.inputs, sequence.targets, sequence.mask, resets)  # compile/load
+    for network in networks:
+        network.train(sequence.inputs, sequence.targets, sequence.mask, resets)  # compile/load
     steps, started, cpu_started = 0, time.perf_counter(), time.thread_time()
     while time.perf_counter() - started < seconds:
-        network.train(sequence.inputs, sequence.targets, sequence.mask, resets)
+        for network in networks:
+            network.train(sequence.inputs, sequence.targets, sequence.mask, resets)
         steps += len(sequence)
     HEADLESS_CPU_RATES.append(steps / (time.thread_time() - cpu_started))
     return steps / (time.perf_counter() - started)
@@ -175,8 +188,10 @@ def time_views(views: dict) -> collections.Counter:
     return spent
 
 
-def measure_live(spec: tuple[str, dict, dict, str], seconds: float, target_steps: int) -> dict:
-    """Train at full speed in the real window, inside the real event loop (app.exec)."""
+def measure_live(spec: tuple[str, dict, dict, str], seconds: float, target_steps: int,
+                 pair: dict | None = None) -> dict:
+    """Train at full speed in the real window, inside the real event loop (app.exec); with
+    ``pair``, side by side with network B changed by it (B's views open too)."""
     import bench_cpu
     from PySide6.QtCore import QTimer
 
@@ -190,6 +205,8 @@ def measure_live(spec: tuple[str, dict, dict, str], seconds: float, target_steps
     views = {"diagram": window.diagram, "loss plot": window.loss_plot,
              "error bars": window.error_bars, "history": debugger.history,
              "inspector": debugger.inspector}
+    if pair is not None:
+        views["diagram B"] = window.side_by_side.diagram_b
     for dock in (debugger.history_dock, debugger.inspector_dock):
         dock.show()
         dock.raise_()  # the inspector is tabbed behind the parameters
@@ -208,6 +225,10 @@ def measure_live(spec: tuple[str, dict, dict, str], seconds: float, target_steps
         snapshot = trainer.latest
         record["samples"].append((time.perf_counter(), snapshot.global_step, window.frames_painted,
                                   rss_mb(), *(c.count() for c in counters.values())))
+        if pair is not None:  # every picture shows both at the same step
+            record.setdefault("level", []).append(
+                snapshot.partner is not None
+                and snapshot.partner.global_step == snapshot.global_step)
 
     def cpu_mark() -> tuple:
         return time.perf_counter(), bench_cpu.thread_ticks(), bench_cpu.process_ticks(x_server)
@@ -227,13 +248,16 @@ def measure_live(spec: tuple[str, dict, dict, str], seconds: float, target_steps
             if trainer.ready and window.current_snapshot is not None:
                 # never finish while measuring
                 trainer.set_settings({"epochs": 1_000_000, **spec[2]})
+                if pair is not None:  # B is made from A's settings: after them
+                    window.side_by_side.compare(pair)
                 trainer.play()
                 state.update(phase="warm up", until=now + 1.5)
             elif now > deadline:
                 record["error"] = "the trainer did not become ready"
                 app.quit()
         elif state["phase"] == "warm up":
-            if now >= state["until"] and snapshot.state == RUNNING:
+            if now >= state["until"] and snapshot.state == RUNNING and (
+                    pair is None or snapshot.partner is not None):
                 record["shape"] = (snapshot.n_input, snapshot.n_hidden, snapshot.n_output)
                 sample()
                 record["cpu_before"] = cpu_mark()
@@ -329,6 +353,9 @@ def report(label: str, launches, before: float, after: float, live: dict,
          f"{live['close_seconds'] * 1000:.0f} ms", "< 1 s"),
         ("stale snapshots dropped", f"{live['dropped']}", "—"),
     ]
+    if "level" in live:
+        rows.append(("samples with A and B at the same step",
+                     f"{sum(live['level'])} of {len(live['level'])}", "all"))
     width = max(len(r[0]) for r in rows)
     print(f"\n== {label} ==")
     print(f"{'figure':<{width}}  {'measured':>26}  goal")
@@ -341,7 +368,8 @@ def report(label: str, launches, before: float, after: float, live: dict,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--task", choices=SIZES, default="xor", help="network size to drive")
+    parser.add_argument("--task", choices=(*SIZES, "sentences-pair"), default="xor",
+                        help="network size to drive (sentences-pair: two, side by side)")
     parser.add_argument("--all", action="store_true",
                         help="every size, each in a fresh process (xor, letters, sentences)")
     parser.add_argument("--seconds", type=float, default=10.0, help="live measurement length")
@@ -360,10 +388,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if failed else 0
 
     spec = task_spec(args.task)
+    pair = PAIR_CHANGES if args.task == "sentences-pair" else None
     launches = measure_launch(args.launches) if args.launches else []
-    before = headless_rate(spec, 3.0)
-    live = measure_live(spec, args.seconds, int(args.million_steps * 1e6))
-    after = headless_rate(spec, 3.0)
+    before = headless_rate(spec, 3.0, pair)
+    live = measure_live(spec, args.seconds, int(args.million_steps * 1e6), pair)
+    after = headless_rate(spec, 3.0, pair)
     report(spec[3], launches, before, after, live, args.million_steps)
     return 0
 

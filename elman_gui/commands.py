@@ -218,9 +218,10 @@ class SetPartner:
 
     changes: dict[str, Any] | None
     generation: int
+    label: str = ""  # what B is called ("": its changes)
 
     def run(self, worker: TrainerWorker) -> None:
-        worker.set_partner(self.changes, self.generation)
+        worker.set_partner(self.changes, self.generation, self.label)
 
 
 @dataclass(frozen=True)

@@ -190,9 +190,9 @@ class TrainerWorker(QObject):
             self.settingsRejected.emit(outcome.error)
         self.settingsChanged.emit(self.generation, outcome.settings)
 
-    def set_partner(self, changes: dict | None, generation: int) -> None:
+    def set_partner(self, changes: dict | None, generation: int, label: str = "") -> None:
         self._adopt(generation)
-        self.driver.set_partner(changes)
+        self.driver.set_partner(changes, label)
         self.settingsChanged.emit(self.generation, self.session.settings)  # A's, in force
 
     def save_network(self, path: str) -> None:
@@ -370,11 +370,11 @@ class Trainer(QObject):
         """Train the task's defaults changed by ``changes`` beside the run, to compare with."""
         self._send(cmd.SetComparison(None if changes is None else dict(changes), str(label)))
 
-    def set_partner(self, changes: dict | None) -> None:
-        """Side by side: network B, the run changed by ``changes`` (both from step 0); None:
-        back to one network."""
+    def set_partner(self, changes: dict | None, label: str = "") -> None:
+        """Side by side: network B, the run changed by ``changes`` (both from step 0), called
+        ``label`` (default: its changes); None: back to one network."""
         self._send(cmd.SetPartner(None if changes is None else dict(changes),
-                                  self._next_generation()))
+                                  self._next_generation(), str(label)))
 
     def set_phase_mode(self, on: bool) -> None:
         self._send(cmd.SetPhaseMode(bool(on)))

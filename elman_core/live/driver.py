@@ -190,10 +190,11 @@ class TrainingDriver:
             self.comparison.keep_level_with(self.session.global_step)
 
     # ------------------------------------------------------------------ side by side
-    def set_partner(self, changes: dict | None) -> bool:
+    def set_partner(self, changes: dict | None, label: str = "") -> bool:
         """The side-by-side mode: network B, this run changed by ``changes``
         (:mod:`elman_core.training.pair`); both start again from step 0 on the same stream.
-        None: back to one network. A difference that cannot be compared changes nothing."""
+        ``label``: what B is called (default: its changes). None: back to one network. A
+        difference that cannot be compared changes nothing."""
         if changes is None:
             if self.partner is not None:
                 self.side_by_side.changes, self.partner = None, None
@@ -201,7 +202,8 @@ class TrainingDriver:
             return True
         fresh = TrainingSession(self.session.task, self.session.settings)
         fresh.history.memory_limit = self.session.history.memory_limit
-        partner = self.side_by_side.start(fresh, dict(changes), self.ring.size, self.live)
+        partner = self.side_by_side.start(fresh, dict(changes), self.ring.size, self.live,
+                                          label)
         if partner is not None:
             self.swap_in(fresh, f"Side by side: A and B ({partner.label}) from step 0, on the "
                                 "same stream.", partner)

@@ -44,12 +44,13 @@ class Partner:
     phase_mode = False
     comparison = None
 
-    def __init__(self, a: TrainingSession, changes: dict[str, Any], ring_size: int) -> None:
+    def __init__(self, a: TrainingSession, changes: dict[str, Any], ring_size: int,
+                 label: str = "") -> None:
         session = partner_session(a, changes)
         session.keep_epoch_losses = RECENT_EPOCH_LOSSES
         session.history.memory_limit = a.history.memory_limit
         self.changes = dict(changes)
-        self.label = describe(self.changes)
+        self.label = label or describe(self.changes)  # "n_hidden=20", or a name
         self.live = LiveRun(session)
         self.live.install(session)
         self.live.ring.size = ring_size
@@ -156,17 +157,18 @@ class SideBySide:
 
     def __init__(self) -> None:
         self.changes: dict[str, Any] | None = None
+        self.label = ""  # what B is called ("the 4-unit default"; "": its changes)
 
     def start(self, session: TrainingSession, changes: dict[str, Any], ring_size: int,
-              live: LiveRun) -> Partner | None:
+              live: LiveRun, label: str = "") -> Partner | None:
         """Network B for the fresh ``session``, and the mode on; None (with a notice on
         ``live``) if ``changes`` cannot be compared, and nothing changes."""
         try:
-            partner = Partner(session, changes, ring_size)
+            partner = Partner(session, changes, ring_size, label)
         except (PairError, TaskError, ValueError) as error:
             live.notify("error", f"Cannot compare: {error}")
             return None
-        self.changes = dict(changes)
+        self.changes, self.label = dict(changes), label
         return partner
 
     def partner_for(self, session: TrainingSession, ring_size: int,
@@ -179,7 +181,7 @@ class SideBySide:
         why = "a loaded network is compared from its start only" if session.global_step else ""
         if not why:
             try:
-                return Partner(session, self.changes, ring_size)
+                return Partner(session, self.changes, ring_size, self.label)
             except (PairError, TaskError, ValueError) as error:
                 why = str(error)
         self.changes = None

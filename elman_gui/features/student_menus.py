@@ -217,17 +217,23 @@ class StudentFeatures(QObject):
         shown.experiment_html = (
             f"<hr><h4>Experiment: {escape(preset.title)}</h4>"
             f"<p><b>What to watch:</b> {escape(preset.watch)}</p>"
-            + (f"<p style='color:#666'>The dashed curve in the loss plot is "
-               f"{escape(preset.compare_label)}, trained beside this run for the comparison.</p>"
+            + (f"<p style='color:#666'>Network B, side by side with this one (A), is "
+               f"{escape(preset.compare_label)}, trained on the same stream step for step "
+               "(View ▸ One network leaves the comparison).</p>"
                if compared else
                "<p style='color:#666'>The dashed curve in the loss plot is the run before "
                "(Experiments ▸ Clear comparison removes it).</p>"))
         options = shown.text_options if tasks.takes_text(preset.task) else {}
+        if snapshot is not None and snapshot.partner is not None:
+            self.trainer.set_partner(None)  # the comparison of the experiment before ends
         self.trainer.set_task(preset.task, options)
         if preset.overrides:
             self.trainer.set_settings(dict(preset.overrides))
-        if compared:
-            self.trainer.set_comparison(preset.compare_with, preset.compare_label)
+        if compared:  # side by side: B is what the text names, on the same stream
+            defaults = tasks.get(preset.task).defaults
+            changes = {key: getattr(defaults, key) for key in preset.overrides}
+            self.trainer.set_partner({**changes, **dict(preset.compare_with or {})},
+                                     preset.compare_label)
         if snapshot is not None and snapshot.task_name == preset.task:
             self.parts.refresh_task()  # same task: show the note now
         self.parts.watch(f"Experiment “{preset.title}”. Watch: {preset.watch}")

@@ -104,11 +104,13 @@ def test_experiments_menu_runs_a_preset_and_keeps_the_earlier_curve(window, qtbo
     preset = tasks.preset("xor-3-hidden")
     assert preset.watch[:40] in window.description.toPlainText()
     assert "XOR with 3 hidden units" in window.watch_bar.text()
-    # The dashed curve is what the text names, the 4-unit default, computed beside this run.
+    # Network B, side by side, is what the text names: the 4-unit default, on the same stream.
     snapshot = train_epochs(qtbot, window, 3)
-    qtbot.waitUntil(lambda: window.loss_plot.previous_run_label() is not None, timeout=WAIT_MS)
-    assert window.loss_plot.previous_run_label() == "compare: the 4-unit default"
-    x, y = window.loss_plot._previous.getOriginalDataset()
+    assert snapshot.partner is not None and snapshot.partner.n_hidden == 4
+    qtbot.waitUntil(lambda: window.loss_plot.partner_label() is not None, timeout=WAIT_MS)
+    assert window.loss_plot.partner_label() == "B: the 4-unit default"
+    assert window.loss_plot.previous_run_label() is None
+    x, y = window.loss_plot.partner_curve_data()
     default = TrainingSession(tasks.get("xor"))
     while default.epoch < len(y):
         default.run(default.steps_per_epoch - default.position)
@@ -128,6 +130,7 @@ def test_experiments_menu_runs_a_preset_and_keeps_the_earlier_curve(window, qtbo
     snapshot = rendered_where(qtbot, window, lambda s: s.epochs_total == 100
                               and s.n_hidden == 4 and newest(window)(s))
     assert window.loss_plot.previous_run_label() == "before: XOR with 3 hidden units"
+    assert snapshot.partner is None and window.loss_plot.partner_label() is None
     window.student.clear_comparison_action.trigger()
     assert window.loss_plot.previous_run_label() is None
 
