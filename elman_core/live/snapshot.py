@@ -162,7 +162,8 @@ def build_snapshot(driver: TrainingDriver | Partner, generation: int,
     epoch_x, epoch_y = driver.epoch_curve()
     history = session.history
     paper_figure, hidden_space = driver.figure_data()
-    position_errors, feature_errors, error_measure = driver.figures.error_bars(session)
+    position_errors, feature_errors, error_measure = driver.figures.error_bars(
+        session, driver.state == RunState.RUNNING)
     return Snapshot(
         generation=generation,
         task_name=task.name, task_title=task.title, task_description=driver.task_description,
