@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
             self.student.dialog_folder)
         self._place_debugger_docks()
         self._build_focus_mode()
-        self.side_by_side = SideBySide(trainer, self.figure_tabs, self.view_menu,
+        self.side_by_side = SideBySide(trainer, self.figure_tabs, self.diagram, self.view_menu,
                                        self.centralWidget(), lambda: self.shown.settings)
         # Everything repainted from each new snapshot, in this order (the status bar last).
         self.snapshot_views: list[SnapshotView] = [

@@ -139,6 +139,11 @@ class CompareDialog(QDialog):
         self.accept()
 
 
+def _set_text(label: QLabel, text: str) -> None:
+    if label.text() != text:  # a label set anew is laid out anew, at every frame
+        label.setText(text)
+
+
 def _tasks_like(task_name: str) -> list[str]:
     """The other tasks with the same network shape (starting small beside the grammar)."""
     staged = ("grammar", "starting-small-input", "starting-small-memory")
@@ -148,10 +153,11 @@ def _tasks_like(task_name: str) -> list[str]:
 class SideBySide:
     """The mode in the window: its two View actions, B's compact views beside A's."""
 
-    def __init__(self, trainer, figure_tabs: FigureTabs, view_menu: QMenu, host: QWidget,
-                 settings) -> None:
+    def __init__(self, trainer, figure_tabs: FigureTabs, diagram: NetworkDiagramView,
+                 view_menu: QMenu, host: QWidget, settings) -> None:
         self.trainer = trainer
         self.figure_tabs = figure_tabs
+        self.diagram_a = diagram
         self._settings = settings  # () → the RunSettings in force (None before the first)
         self._host = host
         self.changes: dict[str, Any] | None = None
@@ -179,6 +185,7 @@ class SideBySide:
         self.label_a = QLabel("<b>A</b>: this network", holder)
         self.label_b = QLabel("", holder)
         self.diagram_b = NetworkDiagramView(holder)
+        self.diagram_b.set_legend_shown(False)  # A's key, beside it, is B's too
         self.stack_b = QStackedWidget(holder)
         self.stack_b.addWidget(self.diagram_b)
         self.hidden_b: QWidget | None = None  # made when first shown (like A's)
@@ -196,6 +203,7 @@ class SideBySide:
         left.addWidget(tabs, 1)
         self.splitter.addWidget(panel_a)
         self.splitter.addWidget(self.panel_b)
+        self.label_b.setWordWrap(True)
         self.label_a.hide()
         self.panel_b.hide()
 
@@ -226,15 +234,15 @@ class SideBySide:
             self.panel_b.setVisible(on)
             self.label_a.setVisible(on)
             self.leave_action.setEnabled(on)
-            if on:
-                half = max(self.splitter.width() // 2, 1)
-                self.splitter.setSizes([half, half])
+            self.diagram_a.set_legend_shown(not on)  # both compact: half the width each
+            if on:  # halves (sizes in proportion: the splitter may not be laid out yet)
+                self.splitter.setSizes([10_000, 10_000])
         if partner is None:
             return
-        self.label_b.setText(f"<b style='color:{palette.PARTNER_CURVE}'>B</b>: "
-                             f"{snapshot.partner_label} · step {partner.global_step:,}"
-                             + (" · <b>diverged</b>" if partner.state == "diverged" else ""))
-        self.label_a.setText(f"<b>A</b>: this network · step {snapshot.global_step:,}")
+        _set_text(self.label_b, f"<b style='color:{palette.PARTNER_CURVE}'>B</b>: "
+                  f"{snapshot.partner_label} · step {partner.global_step:,}"
+                  + (" · <b>diverged</b>" if partner.state == "diverged" else ""))
+        _set_text(self.label_a, f"<b>A</b>: this network · step {snapshot.global_step:,}")
         if self.figure_tabs.current_view() == "hidden-space":
             view = self._hidden_b()
             self.stack_b.setCurrentWidget(view)

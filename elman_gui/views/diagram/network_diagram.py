@@ -124,6 +124,12 @@ class NetworkDiagramView(DiagramScene, DiagramTexts, DiagramHover, QWidget):
         self.clear()
 
     # ------------------------------------------------------------------ public API
+    def set_legend_shown(self, on: bool) -> None:
+        """The activation scale and weight key under the diagram (a second diagram beside
+        this one leaves them to the first: side by side, room is short)."""
+        self._legend.setVisible(on)
+        self._key.setVisible(on)
+
     def leaveEvent(self, event) -> None:  # noqa: N802 (Qt name)
         self.forget_hover()  # the mouse left: no box naming what it no longer points at
         super().leaveEvent(event)

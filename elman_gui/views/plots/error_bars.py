@@ -118,7 +118,7 @@ class ErrorBarsView(QWidget):
         epoch = (f"epoch {snapshot.epoch:,}" if snapshot.epoch else "epoch 1, in progress")
         header = f"<b>{snapshot.error_measure}</b> ({epoch})"
         if snapshot.partner is not None:  # which bar is which network
-            header += (f" · A left, <span style='color:{palette.PARTNER_CURVE}'>B right</span>")
+            header += f" · A | <span style='color:{palette.PARTNER_CURVE}'>B</span>"
         if header != self.header.text():
             self.header.setText(header)
             self._fit_y_label()
