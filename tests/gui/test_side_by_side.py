@@ -107,3 +107,23 @@ def test_a_difference_the_trainer_refuses_is_a_notice_and_one_network(qtbot, win
     qtbot.waitUntil(lambda: "Cannot compare" in window.notice_bar.text(), timeout=WAIT_MS)
     assert window.current_snapshot.partner is None
     assert not window.side_by_side.panel_b.isVisible()
+
+
+def test_entering_again_and_another_difference_redraw_b(qtbot, window):
+    """B's curves leave and come back with data (pyqtgraph once failed adding a curve that
+    still held the old data: found by the chaos test)."""
+    for changes, label in (({"n_hidden": 3}, "B: n_hidden=3"), (None, None),
+                           ({"n_hidden": 4}, "B: n_hidden=4"),
+                           ({"learning_rate": 0.2}, "B: learning_rate=0.2")):
+        if changes is None:
+            window.side_by_side.leave()
+        else:
+            window.side_by_side.compare(changes)
+            window.trainer.run_steps(1000)
+        rendered_where(qtbot, window, lambda s, c=changes: _current(window)(s)
+                       and (s.partner is None) == (c is None)
+                       and (c is None or s.partner.epoch >= 1), WAIT_MS)
+        assert window.loss_plot.partner_label() == label
+        if label is not None:
+            x, y = window.loss_plot.partner_curve_data()
+            assert len(y) == window.current_snapshot.partner.epoch

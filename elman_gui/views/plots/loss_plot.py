@@ -128,6 +128,11 @@ class LossPlotView(QWidget):
                 self._legend.removeItem(self._partner)
                 item.removeItem(self._partner)
                 item.removeItem(self._partner_running)
+            for curve in (self._partner, self._partner_running):
+                # Empty before it is added again: pyqtgraph asks a curve with data for its
+                # view's range while the curve is in the scene but not yet in the view.
+                curve.setData([], [])
+            self._partner_key = None
             if name is not None:
                 item.addItem(self._partner_running)
                 item.addItem(self._partner)
