@@ -127,3 +127,10 @@ def test_entering_again_and_another_difference_redraw_b(qtbot, window):
         if label is not None:
             x, y = window.loss_plot.partner_curve_data()
             assert len(y) == window.current_snapshot.partner.epoch
+
+
+def test_main_py_compare_names_a_bad_pair_before_opening_anything(capsys):
+    from elman_gui.app import run_gui
+
+    assert run_gui("xor", None, 0, None, compare=["n_hidden"]) == 2
+    assert "--compare: 'n_hidden' is not KEY=VALUE" in capsys.readouterr().err
