@@ -336,6 +336,29 @@ def test_loss_plot_shows_one_point_per_epoch_and_the_running_loss(loss_plot, mak
     assert len(loss_plot.epoch_curve_data()[0]) == MARKER_LIMIT + 1
 
 
+@pytest.mark.parametrize("shown", ["empty", "first epoch", "three epochs", "reset: empty",
+                                   "reset: early steps"])
+def test_the_epoch_axis_is_labelled_at_whole_epochs_only(loss_plot, make_snapshot, shown):
+    if shown.startswith("reset"):  # a long run, then a new network
+        loss_plot.show_snapshot(make_snapshot(epochs=300))
+        _paint(loss_plot)
+        loss_plot.clear()
+    if shown in ("first epoch", "reset: early steps"):  # part of an epoch, no epoch mean yet
+        x = np.linspace(0.05, 0.9 if shown == "first epoch" else 0.2, 50)
+        loss_plot.show_snapshot(make_snapshot(epochs=0, running_loss_x=x,
+                                              running_loss_y=0.25 + 0 * x))
+    elif shown == "three epochs":
+        loss_plot.show_snapshot(make_snapshot(epochs=3))
+    _paint(loss_plot)
+    axis = loss_plot.findChild(pg.PlotWidget).getPlotItem().getAxis("bottom")
+    low, high = axis.range
+    ticks = [value for _, values in axis.tickValues(low, high, axis.width()) for value in values]
+    assert ticks and all(float(value).is_integer() for value in ticks), ticks
+    assert [value for value in ticks if low < value < high]  # one inside, labelled (not an end)
+    if shown.endswith("empty"):  # the first epoch's room, not the last run's 300 epochs
+        assert low == 0 and 1 < high < 2
+
+
 def test_loss_plot_draws_a_long_runs_epoch_groups_where_they_end(loss_plot, make_snapshot):
     """Past the points the epoch curve keeps, each point is a group of epochs ending at x."""
     x = np.array([1.0, 4.0, 8.0, 12.0, 14.0])
