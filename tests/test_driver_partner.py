@@ -6,10 +6,33 @@ from __future__ import annotations
 import numpy as np
 
 from elman_core import tasks
+from elman_core.live.driver import TrainingDriver
 from elman_core.model.network import PARAMETER_NAMES
+from elman_core.model.settings import RunSettings
 from elman_core.model.trace import RunState
 from elman_core.training.pair import NetworkPair
-from tests.test_driver import assert_same_network, make_driver, ticks_until
+from elman_core.training.session import TrainingSession
+
+
+def make_driver(name: str, **overrides) -> TrainingDriver:
+    task = tasks.get(name)
+    return TrainingDriver(TrainingSession(task, RunSettings.for_task(task, **overrides)))
+
+
+def ticks_until(driver: TrainingDriver, done, limit: int = 100_000) -> None:
+    """Tick like the worker's timer until ``done()``."""
+    for _ in range(limit):
+        if done():
+            return
+        driver.tick()
+    raise AssertionError("the driver never got there")
+
+
+def assert_same_network(a, b) -> None:
+    for name in PARAMETER_NAMES:
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    np.testing.assert_array_equal(a.context, b.context)
+    assert a.steps_trained == b.steps_trained
 
 
 def _level(driver) -> tuple[int, int]:
