@@ -14,7 +14,7 @@ from functools import cache
 
 import numpy as np
 
-from .base import (
+from elman_core.tasks.base import (
     Analyses,
     Sequence,
     Task,
@@ -212,9 +212,9 @@ def make_task(n_sentences: int = 10_000) -> SentencesTask:
             "\"zog\" that replaces \"man\" in new sentences (no learning) landing among the "
             "animate nouns. This reproduces experiment 4 of Elman (1990), Figs. 7, 8 and 9: "
             "10,000 sentences (about 27,500 words), a 31-150-31 network, context starting at "
-            "0.5, Elman's one-step rule. The paper trained 6 passes; here 40 by default, which "
-            "brings the fit to the paper's (mean cosine about 0.93 against the paper's 0.916, "
-            "0.85 after 6 passes: docs/science.md). The paper prints neither all 29 words, nor "
+            "0.5, Elman's one-step rule, 40 passes by default where the paper trained 6 (they bring "
+            "the fit to the paper's: mean cosine about 0.93 against its 0.916, 0.85 after 6 "
+            "passes, docs/science.md). The paper prints neither all 29 words, nor "
             "how it clustered, nor a learning rate or starting weights: the lexicon is a "
             "reconstruction consistent with its Tables 3 and 4, the learning rate 0.05 with "
             "weights drawn at scale 0.5. The dendrogram shows Fig. 7 by the paper's likely method "
