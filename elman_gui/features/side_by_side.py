@@ -57,7 +57,9 @@ class CompareDialog(QDialog):
         memory = QLabel("B's context zeroed before every step (no memory)", self)
         rule = QComboBox(self)
         rule.addItems(list(activations.RULES))
-        rule.setCurrentText("bptt" if settings.rule == "online" else "online")
+        # The first rule that is not A's (no rule named here: the rules' registry has them).
+        rule.setCurrentText(next((r for r in activations.RULES if r != settings.rule),
+                                 settings.rule))
         hidden = QSpinBox(self)
         hidden.setRange(int(BOUNDS["n_hidden"].minimum), int(BOUNDS["n_hidden"].maximum))
         hidden.setValue(max(1, settings.n_hidden // 2))
