@@ -34,13 +34,16 @@ def test_word_labels_near_the_shared_start_do_not_overlap(qtbot, size):
     layer = TrajectoryLayer(item)
     traced = _traced()
     layer.show(traced)
-    item.getViewBox().setRange(xRange=(-0.5, 0.8), yRange=(-0.3, 0.9), padding=0)
+    # Every point close to an edge of the plot: labels must not leave it.
+    item.getViewBox().setRange(xRange=(-0.42, 0.62), yRange=(-0.21, 0.82), padding=0)
     qtbot.wait(20)
     rects = layer.label_rects()
     assert len(rects) == sum(len(p.words) for p in traced.figure.paths) == 10
     overlapping = [(a, b) for a, b in itertools.combinations(range(len(rects)), 2)
                    if rects[a].intersects(rects[b])]
     assert overlapping == []
+    inside = item.getViewBox().sceneBoundingRect().adjusted(-1, -1, 1, 1)
+    assert [k for k, rect in enumerate(rects) if not inside.contains(rect)] == []
 
 
 def test_a_lone_label_stays_where_it_always_was():
