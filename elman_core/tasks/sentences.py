@@ -14,7 +14,7 @@ from functools import cache
 
 import numpy as np
 
-from .base import (
+from elman_core.tasks.base import (
     Analyses,
     Sequence,
     Task,

@@ -108,7 +108,7 @@ def test_experiments_menu_runs_a_preset_and_keeps_the_earlier_curve(window, qtbo
     snapshot = train_epochs(qtbot, window, 3)
     qtbot.waitUntil(lambda: window.loss_plot.previous_run_label() is not None, timeout=WAIT_MS)
     assert window.loss_plot.previous_run_label() == "compare: the 4-unit default"
-    x, y = window.loss_plot._previous.getOriginalDataset()
+    _x, y = window.loss_plot._previous.getOriginalDataset()
     default = TrainingSession(tasks.get("xor"))
     while default.epoch < len(y):
         default.run(default.steps_per_epoch - default.position)

@@ -37,7 +37,7 @@ def place_labels(points: np.ndarray, sizes: np.ndarray, marker_px: np.ndarray | 
         for dx, dy in _candidates(width, height):
             rect = np.array([x + dx - width / 2, y + dy - height / 2,
                              x + dx + width / 2, y + dy + height / 2])
-            room = rect + (-GAP_PX, -GAP_PX, GAP_PX, GAP_PX)  # touching is not clear
+            room = rect + GAP_PX * np.array([-1, -1, 1, 1])  # touching is not clear
             cost = _overlap(room, placed) + _overlap(rect, others)
             if bounds is not None:
                 cost += _OUTSIDE * _outside(rect, bounds)
