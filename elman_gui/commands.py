@@ -41,7 +41,7 @@ def _driver(worker: TrainerWorker) -> TrainingDriver:
 class Command(Protocol):
     """A request for the trainer thread; :meth:`run` carries it out there."""
 
-    def run(self, worker: TrainerWorker) -> StepTrace | None | Unchanged: ...
+    def run(self, worker: TrainerWorker) -> StepTrace | Unchanged | None: ...
 
 
 # ------------------------------------------------------------------ run control
@@ -100,7 +100,7 @@ class Stop:
 class Step:
     """The traced steps asked for since the worker last took them (merged in PendingCommands)."""
 
-    def run(self, worker: TrainerWorker) -> StepTrace | None | Unchanged:
+    def run(self, worker: TrainerWorker) -> StepTrace | Unchanged | None:
         return worker.step()
 
 
@@ -108,7 +108,7 @@ class Step:
 class StepBack:
     """Go back by all the steps asked for since the worker last took them."""
 
-    def run(self, worker: TrainerWorker) -> StepTrace | None | Unchanged:
+    def run(self, worker: TrainerWorker) -> StepTrace | Unchanged | None:
         return worker.step_back()
 
 
@@ -130,7 +130,7 @@ class SetPhaseMode:
 class InspectStep:
     global_step: int
 
-    def run(self, worker: TrainerWorker) -> None | Unchanged:
+    def run(self, worker: TrainerWorker) -> Unchanged | None:
         return None if _driver(worker).inspect_step(self.global_step) else UNCHANGED
 
 

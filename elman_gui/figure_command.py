@@ -21,7 +21,7 @@ from elman_core.cli.command_line import (
     CommandParser,
     UsageError,
     check_writable,
-    print_catalogue,
+    parse_or_list,
     run_command,
 )
 from elman_core.cli.runner import add_training_options, session_from_args
@@ -66,9 +66,8 @@ def run(argv: list[str], stdout=None, stderr=None) -> int:
 
 def _run(argv: list[str], stdout, stderr) -> int:
     try:
-        args = build_parser().parse_args(argv)
-        if args.list:
-            print_catalogue(stdout)
+        args = parse_or_list(build_parser(), argv, stdout)
+        if args is None:  # --list
             return 0
         if not args.out:
             raise UsageError("give the picture to write with --out F.png or --out F.svg")

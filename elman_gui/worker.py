@@ -162,12 +162,12 @@ class TrainerWorker(QObject):
             traceback.print_exc()
         return self._after(trace)
 
-    def step(self) -> StepTrace | None | Unchanged:
+    def step(self) -> StepTrace | Unchanged | None:
         """The traced timesteps (or phases) asked for since the last call, merged."""
         count = self.pending.take("step")
         return self.driver.step(count) if count else UNCHANGED
 
-    def step_back(self) -> StepTrace | None | Unchanged:
+    def step_back(self) -> StepTrace | Unchanged | None:
         """Go back by all the steps asked for since the last call, in one go."""
         steps = self.pending.take("step_back")
         return self.driver.step_back(steps) if steps else UNCHANGED
@@ -231,7 +231,7 @@ class TrainerWorker(QObject):
         if result.publish or self.driver.state != RUNNING:
             self._after(result.trace)
 
-    def _after(self, trace: StepTrace | None | Unchanged) -> None:
+    def _after(self, trace: StepTrace | Unchanged | None) -> None:
         """After a command or a tick: sync the timer, send notices, publish a snapshot."""
         driver = self.driver
         if driver.state == RUNNING:

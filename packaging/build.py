@@ -60,7 +60,7 @@ def compile_generic_kernels(target: Path = GENERIC_CACHE) -> int:
         started = time.monotonic()
         subprocess.run([sys.executable, "-c", WARM_UP], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL)
-        files = [p for p in Path(cache).rglob("kernels*.nb[ic]")]
+        files = list(Path(cache).rglob("kernels*.nb[ic]"))
         for path in files:
             shutil.copy2(path, target / path.name)
     (target / "BUILD_ID").write_text(build_id() + "\n", encoding="ascii")
@@ -85,7 +85,7 @@ def breakdown(bundle: Path, rows: int = 10) -> list[tuple[str, int]]:
     sizes = sorted(((entry.name, 0 if entry.is_symlink() else size_bytes(entry))
                     for entry in internal.iterdir()), key=lambda row: -row[1])
     rest = sum(size for _name, size in sizes[rows:])
-    return sizes[:rows] + [(f"{len(sizes) - rows} others", rest)]
+    return [*sizes[:rows], (f"{len(sizes) - rows} others", rest)]
 
 
 def megabytes(count: int) -> str:

@@ -116,7 +116,7 @@ def icon_files() -> dict[str, bytes]:
 def main() -> int:
     from PySide6.QtGui import QGuiApplication
 
-    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1] + ["-platform", "offscreen"])
+    app = QGuiApplication.instance() or QGuiApplication([*sys.argv[:1], "-platform", "offscreen"])
     ASSETS.mkdir(exist_ok=True)
     written = []
     for name, data in icon_files().items():

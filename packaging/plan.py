@@ -125,7 +125,7 @@ def archive_name(version: str, system: str, machine: str, bundle: Bundle) -> str
 def version_tuple(version: str) -> tuple[int, int, int, int]:
     """``"1.2.3rc1"`` → ``(1, 2, 3, 0)``: Windows wants four numbers."""
     numbers = [int(part) for part in re.findall(r"\d+", version.split("+")[0])[:3]]
-    return tuple((numbers + [0, 0, 0, 0])[:4])
+    return tuple([*numbers, 0, 0, 0, 0][:4])
 
 
 def windows_version_resource(version: str) -> str:

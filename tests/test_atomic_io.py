@@ -67,7 +67,7 @@ def test_a_read_only_file_is_refused_not_replaced(tmp_path):
     path.chmod(0o444)
     with pytest.raises(OutputPathError, match="read-only"):
         write_bytes(path, b"new")
-    with pytest.raises(OutputPathError, match="--save .*read-only"):
+    with pytest.raises(OutputPathError, match=r"--save .*read-only"):
         check_output_path(path, "--save")
     assert path.read_bytes() == b"precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.npz"]
@@ -83,7 +83,7 @@ def test_a_254_character_name_works_and_300_is_a_clear_error(tmp_path):
 
 
 def test_folders_and_missing_folders_are_refused(tmp_path):
-    with pytest.raises(OutputPathError, match="--json .*that is a folder"):
+    with pytest.raises(OutputPathError, match=r"--json .*that is a folder"):
         check_output_path(tmp_path, "--json")
     with pytest.raises(OutputPathError, match="does not exist"):
         check_output_path(tmp_path / "missing" / "x.json", "--json")
@@ -109,7 +109,7 @@ def test_stale_temporaries_of_dead_processes_are_removed(tmp_path):
 def test_a_device_or_pipe_is_never_replaced(tmp_path):
     pipe = tmp_path / "pipe"
     os.mkfifo(pipe)
-    with pytest.raises(OutputPathError, match="--json .*not a regular file"):
+    with pytest.raises(OutputPathError, match=r"--json .*not a regular file"):
         check_output_path(pipe, "--json")
     with pytest.raises(OutputPathError, match="not a regular file"):
         write_bytes(pipe, b"x")

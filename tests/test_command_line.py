@@ -35,7 +35,7 @@ def test_ctrl_c_in_either_command_is_one_line_and_status_130(name, monkeypatch):
     def interrupted(stream):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(COMMANDS[name], "print_catalogue", interrupted)
+    monkeypatch.setattr(command_line, "print_catalogue", interrupted)  # in --list
     out, err = io.StringIO(), io.StringIO()
     assert COMMANDS[name].run(["--list"], out, err) == 130
     assert err.getvalue() == INTERRUPTED + "\n"

@@ -243,7 +243,7 @@ def test_divergence_stops_on_the_last_sane_step(speed):
     assert_same_network(probe.network, network)
     with np.errstate(all="ignore"):
         trace = probe.step()  # the very next step is the one that passes the limit
-    numbers = [trace.output, [trace.loss]] + list(probe.network.parameters().values())
+    numbers = [trace.output, [trace.loss], *probe.network.parameters().values()]
     assert not all(within_limit(a) for a in numbers)
     driver.step()  # refused while diverged
     assert driver.session.global_step == probe.global_step - 1

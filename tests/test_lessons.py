@@ -91,7 +91,7 @@ def test_a_lesson_without_a_task_says_how_to_name_one():
 def test_unreadable_files_are_refused_before_parsing(tmp_path, content):
     path = tmp_path / "bad.toml"
     path.write_bytes(content)
-    with pytest.raises(LessonError, match="bad.toml"):
+    with pytest.raises(LessonError, match=r"bad\.toml"):
         read_lesson(path)
     with pytest.raises(LessonError, match="folder"):
         read_lesson(tmp_path)

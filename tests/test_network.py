@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -182,7 +183,7 @@ def test_online_train_in_chunks_equals_one_pass_and_momentum_can_start_later():
     slow = whole.copy()
     whole.train(X, Y, mask, resets)
     cuts = [0, 1, 2, 50, 51, 300, 599, 600]
-    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+    for a, b in itertools.pairwise(cuts):
         pieces.train(X[a:b], Y[a:b], mask[a:b], resets[a:b])
     run_step_path(slow, X, Y, mask, resets)
     assert_same_state(pieces, whole, 1e-12)

@@ -254,7 +254,7 @@ def test_release_tag_must_match_the_version(monkeypatch):
     monkeypatch.setenv("RELEASE_TAG", "v0.1.0")
     release_leg.check_release_tag("0.1.0")
     monkeypatch.setenv("RELEASE_TAG", "v0.2.0")
-    with pytest.raises(SystemExit, match="not v0.1.0"):
+    with pytest.raises(SystemExit, match=r"not v0\.1\.0"):
         release_leg.check_release_tag("0.1.0")
 
 

@@ -71,7 +71,7 @@ def test_save_then_load_continues_training(tmp_path):
     status, _, err = run_cli("--task", "alternating", "--epochs", "5", "--save", str(saved),
                              "--quiet")
     assert status == 0, err and saved.exists()
-    status, out, err = run_cli("--task", "alternating", "--epochs", "5", "--load", str(saved))
+    status, _out, err = run_cli("--task", "alternating", "--epochs", "5", "--load", str(saved))
     assert status == 0, err
     status, _, err = run_cli("--task", "letters", "--load", str(saved))  # 6 inputs, not 1
     assert status == 2 and "needs" in err

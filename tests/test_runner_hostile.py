@@ -100,7 +100,7 @@ def _usage(argv):
 def test_a_text_file_with_a_byte_order_mark_is_read_without_it(tmp_path):
     path = tmp_path / "bom.txt"
     path.write_bytes("\ufeffabab abba baab".encode())
-    status, out, err = run_cli("--task", "text", "--text-file", path, "--epochs", "1",
+    status, _out, err = run_cli("--task", "text", "--text-file", path, "--epochs", "1",
                                "--json", tmp_path / "out.json", "--quiet")
     assert status == 0, err  # U+FEFF would be refused as an invisible character
     document = json.loads((tmp_path / "out.json").read_text())
@@ -196,7 +196,7 @@ def test_load_refuses_what_cannot_apply_and_applies_what_can(tmp_path):
 def test_an_absurd_learning_rate_is_refused_before_training(task):
     """Sigmoid units saturate, so up to the bound these tasks stay finite; beyond it the rate
     is refused (before, 1e12 trained on and saved weights of 1e307)."""
-    status, out, err = run_cli("--task", task, "--lr", "1e12", "--epochs", "5")
+    status, _out, err = run_cli("--task", task, "--lr", "1e12", "--epochs", "5")
     assert status == 2 and one_error_line(err).startswith("error: --lr 1e+12"), err
 
 

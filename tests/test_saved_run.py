@@ -58,7 +58,7 @@ def test_an_old_runner_file_resumes_its_seed_and_length_and_says_less(tmp_path):
     path = version_1_file(tmp_path / "old_runner.npz", old.network, {
         "task": "letters", "epochs": old.epoch, "position": 0, "seed": 5,
         "sequence_length": 20, "reset_context_each_epoch": True})
-    network, saved, _ = saved_run.read(path)
+    _network, saved, _ = saved_run.read(path)
     assert saved.settings == {"seed": 5, "sequence_length": 20,
                               "reset_context_each_epoch": True}
     assert saved.missing == ()  # all a run at an epoch's end needs

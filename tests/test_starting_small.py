@@ -1,6 +1,8 @@
 """Starting small (Elman 1993): the two curricula's stages, their marks, and that each still
 learns agreement (Rohde & Plaut 1999: starting small is not needed, the plain task learns too)."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -14,7 +16,7 @@ from elman_core.training.session import TrainingSession
 def _stage_rows(task, length, seed):
     sequence = task.make_sequence(length, seed)
     starts = [stage.row for stage in task.stages(length, seed)]
-    return sequence, starts + [len(sequence)]
+    return sequence, [*starts, len(sequence)]
 
 
 def test_incremental_input_grows_the_share_of_complex_sentences():
@@ -23,7 +25,7 @@ def test_incremental_input_grows_the_share_of_complex_sentences():
     labels = [s.label for s in task.stages(400, 2)]
     assert labels == ["0 % complex", "25 % complex", "50 % complex", "75 % complex", "full mix"]
     clauses_per_sentence = []
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in itertools.pairwise(bounds):
         words = sequence.input_symbols[start:end]
         clauses_per_sentence.append(words.count(grammar.WHO) / words.count(grammar.END))
     assert clauses_per_sentence[0] == 0  # no "who" at all in the first stage

@@ -417,7 +417,7 @@ def test_registry_names_and_unknown_name():
 
 
 def test_registry_unknown_option():
-    with pytest.raises(TaskError, match="no option 'txt'.*text"):
+    with pytest.raises(TaskError, match=r"no option 'txt'.*text"):
         tasks.get("text", txt="hello")
     with pytest.raises(TaskError, match="options: none"):
         tasks.get("xor", hidden=3)

@@ -71,7 +71,7 @@ def cli(*argv):
 
 def test_figure_command_writes_one_labelled_path_per_sentence(tmp_path):
     path = tmp_path / "paths.svg"
-    status, out, err = cli("--task", "grammar", "--length", "300", "--epochs", "1",
+    status, _out, err = cli("--task", "grammar", "--length", "300", "--epochs", "1",
                            "--sentences", "boy chases boy", "boys chase boy.",
                            "--pcs", "1,3", "--out", str(path))
     assert status == 0, err

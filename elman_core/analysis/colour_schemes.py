@@ -10,6 +10,8 @@ projection is not computed again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from elman_core.analysis.figure_records import HiddenSpace
@@ -36,6 +38,8 @@ def regroup(space: HiddenSpace, scheme: str) -> tuple[tuple[str, ...], np.ndarra
     """``(groups, group_of)``: the colour legend and each point's index in it (−1: none)."""
     if scheme == space.colour_by:
         return space.groups, np.asarray(space.group_of)
+    groups: tuple[str, ...]
+    of: Callable[[str], str]
     if scheme == NOUN_VERB:
         groups, of = ("noun", "verb"), _word_kind
     elif scheme == ANIMACY:

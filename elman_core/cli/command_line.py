@@ -56,6 +56,17 @@ def print_catalogue(stream: TextIO) -> None:
         print(f"  {preset.name:24s} {preset.title}", file=stream)
 
 
+def parse_or_list(parser: argparse.ArgumentParser, argv: list[str], stdout: TextIO
+                  ) -> argparse.Namespace | None:
+    """The options of a command with ``--list``; None once that asked for the catalogue,
+    which is printed (the command then ends with status 0)."""
+    args = parser.parse_args(argv)
+    if args.list:
+        print_catalogue(stdout)
+        return None
+    return args
+
+
 Body = Callable[[TextIO, TextIO], int]
 
 

@@ -17,7 +17,7 @@ from elman_core.cli.command_line import (
     CommandParser,
     UsageError,
     check_writable,
-    print_catalogue,
+    parse_or_list,
     run_command,
 )
 from elman_core.cli.runner_checks import (
@@ -233,9 +233,8 @@ def run(argv: list[str], stdout=None, stderr=None) -> int:
 
 def _run(argv: list[str], stdout, stderr) -> int:
     try:
-        args = build_parser().parse_args(argv)
-        if args.list:
-            print_catalogue(stdout)
+        args = parse_or_list(build_parser(), argv, stdout)
+        if args is None:  # --list
             return 0
         task, settings = _task_and_settings(args)
         check_outputs({"--json": args.json, "--save": args.save}, args.load)

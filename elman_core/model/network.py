@@ -97,7 +97,7 @@ class ElmanNetwork:
 
     @classmethod
     def from_config(cls, config: NetworkConfig) -> ElmanNetwork:
-        return cls(**{k: v for k, v in config.as_dict().items()})
+        return cls(**config.as_dict())
 
     def _apply_config(self, config: NetworkConfig) -> None:
         self.n_input, self.n_hidden = int(config.n_input), int(config.n_hidden)

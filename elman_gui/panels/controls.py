@@ -6,6 +6,7 @@ Every control here only emits; the main window decides what a click means.
 from __future__ import annotations
 
 from functools import partial
+from typing import cast
 
 import numpy as np
 from PySide6.QtCore import QRect, Qt, Signal
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionSlider,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -382,7 +384,7 @@ def step_text(phase: Phase) -> str:
 def hold_step_width(toolbar: QToolBar, step: QAction) -> None:
     """The Step button as wide as its widest text ("Step 3/4 ▸"), so that the phase mode
     never widens it and moves the controls beside it."""
-    button = toolbar.widgetForAction(step)
+    button = cast("QToolButton", toolbar.widgetForAction(step))  # an action's toolbar button
     texts = ["Step", *(step_text(phase) for phase in Phase)]
 
     def hold(style: Qt.ToolButtonStyle) -> None:

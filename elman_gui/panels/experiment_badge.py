@@ -51,6 +51,8 @@ class ExperimentBadge(QLabel):
 
     def _place(self) -> None:
         host = self.parentWidget()
+        if host is None:  # not yet (or no longer) on its view: nothing to place against
+            return
         width = min(self.sizeHint().width(), max(host.width() - 2 * MARGIN, 40))
         self.resize(width, self.sizeHint().height())
         self.move(host.width() - width - MARGIN, MARGIN)

@@ -10,9 +10,17 @@ from a menu (an experiment, a task, a lesson) ends the editing too.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QWidget
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QDoubleSpinBox,
+    QSpinBox,
+    QWidget,
+)
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -46,15 +54,17 @@ class FieldKeys(QObject):
         field = self._field_of(watched)
         if field is None:
             return False
-        if event.key() in ENTER_KEYS:
+        key = cast("QKeyEvent", event).key()  # a KeyPress event is a QKeyEvent
+        if key in ENTER_KEYS:
             if isinstance(field, QAbstractSpinBox):
                 field.interpretText()  # the typed value becomes the field's value
             self._apply()
             self._leave()
             return True
-        if event.key() == Qt.Key.Key_Escape:
-            if isinstance(field, QAbstractSpinBox):
-                field.setValue(field.value())  # drop half-typed text: the value stays
+        if key == Qt.Key.Key_Escape:
+            if isinstance(field, QSpinBox | QDoubleSpinBox):  # every number field is one
+                # Drop half-typed text: the value stays (a box's own value fits its setValue).
+                field.setValue(field.value())  # type: ignore[arg-type]
             self._leave()
             return True
         return False

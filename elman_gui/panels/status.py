@@ -7,6 +7,7 @@ window decides when.
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPainter
@@ -78,7 +79,7 @@ class ElidedLabel(QLabel):
 class StatusBar:
     """The status bar: a message that elides, and the run's figures that are never cut."""
 
-    TIPS = {
+    TIPS: ClassVar[dict[str, str]] = {
         "task": "The task being learned",
         "epoch": "The epoch (pass through the training sequence) of the step just done, in "
                  "progress until its last step / epochs to train",

@@ -45,6 +45,15 @@ def test_enter_applies_a_learning_setting_too(window, qtbot):
     qtbot.waitUntil(lambda: window.shown.settings.learning_rate == 0.3, timeout=WAIT_MS)
 
 
+def test_escape_leaves_a_decimal_field_as_it_was_too(window, qtbot):
+    box = window.parameters.learning_rate  # a QDoubleSpinBox, where n_hidden is a QSpinBox
+    before = box.value()
+    type_into(qtbot, box, "0.3")
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Escape)
+    assert not window.field_keys.editing()
+    assert box.value() == before and window.parameters.pending() == {}
+
+
 def test_escape_leaves_a_field_as_it_was(window, qtbot):
     box = window.parameters.n_hidden
     type_into(qtbot, box, "9")

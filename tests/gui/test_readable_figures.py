@@ -68,7 +68,7 @@ def test_the_hover_box_goes_when_the_network_it_names_does(qtbot, make_snapshot)
 
 def test_the_hidden_space_can_be_coloured_by_coarse_class(qtbot, make_snapshot):
     view = _shown(qtbot, HiddenSpaceView(), 900, 600)
-    words = [w for w in sentences.LEXICON]
+    words = list(sentences.LEXICON)
     rng = np.random.default_rng(1)
     symbols = tuple(rng.choice(words, 200))
     space, _ = figures.hidden_space(tasks.get("sentences"), rng.random((200, 8)),

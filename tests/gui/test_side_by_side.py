@@ -59,7 +59,7 @@ def test_enter_step_both_step_back_run_to_and_leave(qtbot, window):
     snapshot = rendered_where(qtbot, window, lambda s: _level(2003)(s)
                               and s.state == "paused", WAIT_MS)
     assert window.loss_plot.partner_label() == "B: forget_context=True, n_hidden=7"
-    x, y = window.loss_plot.partner_curve_data()
+    _x, y = window.loss_plot.partner_curve_data()
     np.testing.assert_array_equal(y, snapshot.partner.epoch_losses)
     np.testing.assert_array_equal(window.error_bars.partner_heights(),
                                   snapshot.partner.position_errors)
@@ -125,7 +125,7 @@ def test_entering_again_and_another_difference_redraw_b(qtbot, window):
                        and (c is None or s.partner.epoch >= 1), WAIT_MS)
         assert window.loss_plot.partner_label() == label
         if label is not None:
-            x, y = window.loss_plot.partner_curve_data()
+            _x, y = window.loss_plot.partner_curve_data()
             assert len(y) == window.current_snapshot.partner.epoch
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -81,7 +82,7 @@ def _ranges_while_training(qtbot, view_box_kind: str) -> tuple[LossPlotView, lis
 def test_training_moves_the_loss_axes_in_steps_not_every_frame(qtbot):
     view, steady = _ranges_while_training(qtbot, "steady")
     _, tight = _ranges_while_training(qtbot, "tight")
-    changes = [sum(a != b for a, b in zip(r[:-1], r[1:], strict=True)) for r in (steady, tight)]
+    changes = [sum(a != b for a, b in itertools.pairwise(r)) for r in (steady, tight)]
     assert changes[1] == len(tight) - 1  # tight: a new range on every frame
     assert changes[0] <= changes[1] / 3  # steady: one frame in four or fewer
     box = view._plot.getPlotItem().getViewBox()

@@ -110,7 +110,7 @@ def test_experiments_menu_runs_a_preset_and_keeps_the_earlier_curve(window, qtbo
     qtbot.waitUntil(lambda: window.loss_plot.partner_label() is not None, timeout=WAIT_MS)
     assert window.loss_plot.partner_label() == "B: the 4-unit default"
     assert window.loss_plot.previous_run_label() is None
-    x, y = window.loss_plot.partner_curve_data()
+    _x, y = window.loss_plot.partner_curve_data()
     default = TrainingSession(tasks.get("xor"))
     while default.epoch < len(y):
         default.run(default.steps_per_epoch - default.position)

@@ -181,7 +181,7 @@ class DiagramTexts:
         label = self._copy_label
         label.show()
         rect = label.sceneBoundingRect()
-        others = [t for t in self._layer_titles.values()]
+        others = list(self._layer_titles.values())
         others += [t for labels in self._unit_labels.values() for t in labels if t.isVisible()]
         inside = self._view_box.sceneBoundingRect().contains(rect)
         if not inside or any(rect.intersects(t.sceneBoundingRect()) for t in others):

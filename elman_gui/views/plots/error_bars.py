@@ -308,7 +308,7 @@ class ErrorBarsView(QWidget):
             self._hover.hide()
             return
         point = self._view.mapSceneToView(scene_pos)
-        index = int(round(point.x()))
+        index = round(point.x())
         if not (0 <= index < len(self._heights)) or abs(point.x() - index) > _BAR_WIDTH / 2:
             self._hover.hide()
             return
@@ -370,7 +370,7 @@ def _without_common_prefix(names: tuple[str, ...]) -> tuple[str, ...]:
     """Drop a prefix of whole words that every name shares (the axis title says it)."""
     if len(names) < 2:
         return names
-    prefix = os.path.commonprefix(list(names))
+    prefix = os.path.commonprefix(list(names))  # noqa: RUF071 (names, not paths)
     cut = prefix.rfind(" ") + 1
     return tuple(name[cut:] for name in names) if cut and all(n[cut:] for n in names) else names
 

@@ -180,7 +180,7 @@ class HistoryView(QWidget):
     def marked_column(self) -> int | None:
         """The column outlined as clicked, if it is in view (tests)."""
         mark = self.marks["hidden"]
-        return int(round(mark.getRegion()[0])) if mark.isVisible() else None
+        return round(mark.getRegion()[0]) if mark.isVisible() else None
 
     def _fit_row_titles(self) -> None:
         """Each row's title whole, or shortened (h, c, err) when the row is too low for it."""
