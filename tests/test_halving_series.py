@@ -106,3 +106,31 @@ def test_going_back_then_elsewhere_leaves_a_later_state_intact():
 def test_an_odd_capacity_is_refused():
     with pytest.raises(ValueError, match="even"):
         HalvingSeries(capacity=7)
+
+
+def test_len_and_weights_match_the_points_after_every_value_even_at_negative_x():
+    """The open group (values not yet a whole group) is a point with its own weight, whatever
+    its x, even when it holds a single value."""
+    series = HalvingSeries(capacity=4)
+    assert (len(series), len(series.weights())) == (0, 0)
+    x = np.arange(-60, 0) / 4  # positions are any rising numbers, here all below zero
+    for i, (xi, yi) in enumerate(zip(x, np.linspace(1.0, 0.1, len(x)), strict=True)):
+        series.add([xi], [yi])
+        weights = series.weights()
+        assert len(series) == len(series.arrays()[0]) == len(weights), i
+        assert weights.dtype == np.int64 and weights.sum() == series.total == i + 1
+    assert series.factor >= 8 and series.weights()[-1] not in (0, series.factor)
+
+
+def test_the_write_after_a_halving_goes_into_its_new_buffers_without_copying_them():
+    """A halving makes new buffers that no state holds yet: the checkpoints taken after it
+    share them with the series (one copy per checkpoint would multiply the history's memory)."""
+    series = HalvingSeries(capacity=4)
+    series.add(np.arange(5.0), np.arange(5.0))  # the first value, then 4 groups: a halving
+    assert (series.count, series.factor) == (2, 2)
+    after_halving, then = series.state(), [a.copy() for a in series.arrays()]
+    series.add([5.0, 6.0], [5.0, 6.0])  # one more whole group, no halving
+    assert series.state()[0] is after_halving[0] and series.state()[1] is after_halving[1]
+    series.restore(after_halving)  # the entries that state counts are untouched
+    for a, b in zip(series.arrays(), then, strict=True):
+        np.testing.assert_array_equal(a, b)
