@@ -122,15 +122,23 @@ def test_len_and_weights_match_the_points_after_every_value_even_at_negative_x()
     assert series.factor >= 8 and series.weights()[-1] not in (0, series.factor)
 
 
-def test_the_write_after_a_halving_goes_into_its_new_buffers_without_copying_them():
-    """A halving makes new buffers that no state holds yet: the checkpoints taken after it
-    share them with the series (one copy per checkpoint would multiply the history's memory)."""
-    series = HalvingSeries(capacity=4)
-    series.add(np.arange(5.0), np.arange(5.0))  # the first value, then 4 groups: a halving
-    assert (series.count, series.factor) == (2, 2)
+def test_only_the_first_write_after_a_halving_or_a_restore_may_copy_the_buffers():
+    """A halving makes new buffers that no state holds yet, so the checkpoints taken after it
+    share them with the series; after a restore the first write copies (the state keeps its
+    entries) and the next ones write into that copy (one copy per checkpoint would multiply
+    the history's memory)."""
+    series = HalvingSeries(capacity=8)
+    series.add(np.arange(9.0), np.arange(9.0))  # the first value, then 8 groups: a halving
+    assert (series.count, series.factor) == (4, 2)
     after_halving, then = series.state(), [a.copy() for a in series.arrays()]
-    series.add([5.0, 6.0], [5.0, 6.0])  # one more whole group, no halving
+    series.add([9.0, 10.0], [9.0, 10.0])  # one more whole group, no halving
     assert series.state()[0] is after_halving[0] and series.state()[1] is after_halving[1]
+    series.restore(after_halving)
+    series.add([9.0, 10.0], [1.0, 2.0])  # another future: written into a copy
+    first_write = series.state()
+    assert first_write[0] is not after_halving[0]
+    series.add([11.0, 12.0], [3.0, 4.0])
+    assert series.state()[0] is first_write[0] and series.state()[1] is first_write[1]
     series.restore(after_halving)  # the entries that state counts are untouched
     for a, b in zip(series.arrays(), then, strict=True):
         np.testing.assert_array_equal(a, b)
