@@ -47,6 +47,8 @@ def test_a_step_count_of_zero_or_less_trains_nothing_and_shows_nothing():
     driver = make_driver()
     assert driver.step(0) is None and driver.step(-3) is None
     assert driver.session.global_step == 0 and driver.latest is None
+    driver.stepping.step()  # the step-through's own default: one step
+    assert driver.session.global_step == 1
 
 
 def test_stepping_past_the_end_shows_the_last_step_trained():
