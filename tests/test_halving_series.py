@@ -142,3 +142,16 @@ def test_only_the_first_write_after_a_halving_or_a_restore_may_copy_the_buffers(
     series.restore(after_halving)  # the entries that state counts are untouched
     for a, b in zip(series.arrays(), then, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_values_of_a_narrower_float_type_are_summed_as_float64():
+    """float32 losses give the curve of the same values as float64: groups are not summed in
+    float32 (which would round every partial sum)."""
+    x = np.arange(1.0, 4001.0)
+    y = np.random.default_rng(1).random(4000).astype(np.float32)
+    narrow, wide = HalvingSeries(capacity=8), HalvingSeries(capacity=8)
+    narrow.add(x, y)
+    wide.add(x, y.astype(np.float64))
+    assert narrow.factor == wide.factor > 1
+    for a, b in zip(narrow.arrays(), wide.arrays(), strict=True):
+        np.testing.assert_array_equal(a, b)
