@@ -87,6 +87,7 @@ def test_stepping_back_one_step_says_so_in_the_singular_and_shows_the_step_befor
     assert driver.step_back(1) is not None
     assert driver.message == "Stepped back 1 step to epoch 1, step 1."
     assert driver.inspected.global_step == 0  # the only step left to show
+    assert driver.latest.row == 0 and driver.latest.trace is driver.inspected.trace  # shown
     assert driver.inspected.note == "stepped back 1 step to epoch 1, step 1: the step that led here"
     assert list(driver.activation_history().steps) == [0]  # the undone step is gone
     driver.step(3)
