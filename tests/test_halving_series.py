@@ -108,6 +108,16 @@ def test_an_odd_capacity_is_refused():
         HalvingSeries(capacity=7)
 
 
+def test_the_capacity_is_2048_unless_given_and_2_is_the_smallest():
+    assert HalvingSeries().capacity == 2048
+    smallest = HalvingSeries(capacity=2)
+    smallest.add(np.arange(7.0), np.arange(7.0))
+    assert smallest.total == 7 and len(smallest) <= 2 + 2
+    for capacity in (0, -2):
+        with pytest.raises(ValueError, match="≥ 2"):
+            HalvingSeries(capacity=capacity)
+
+
 def test_len_and_weights_match_the_points_after_every_value_even_at_negative_x():
     """The open group (values not yet a whole group) is a point with its own weight, whatever
     its x, even when it holds a single value."""
@@ -128,7 +138,10 @@ def test_only_the_first_write_after_a_halving_or_a_restore_may_copy_the_buffers(
     entries) and the next ones write into that copy (one copy per checkpoint would multiply
     the history's memory)."""
     series = HalvingSeries(capacity=8)
-    series.add(np.arange(9.0), np.arange(9.0))  # the first value, then 8 groups: a halving
+    fresh = series.state()
+    series.add([0.0, 1.0], [0.0, 1.0])  # a new series writes into its own buffers
+    assert series.state()[0] is fresh[0]
+    series.add(np.arange(2.0, 9.0), np.arange(2.0, 9.0))  # 8 groups after the first: a halving
     assert (series.count, series.factor) == (4, 2)
     after_halving, then = series.state(), [a.copy() for a in series.arrays()]
     series.add([9.0, 10.0], [9.0, 10.0])  # one more whole group, no halving
