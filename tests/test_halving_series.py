@@ -106,3 +106,65 @@ def test_going_back_then_elsewhere_leaves_a_later_state_intact():
 def test_an_odd_capacity_is_refused():
     with pytest.raises(ValueError, match="even"):
         HalvingSeries(capacity=7)
+
+
+def test_the_capacity_is_2048_unless_given_and_2_is_the_smallest():
+    assert HalvingSeries().capacity == 2048
+    smallest = HalvingSeries(capacity=2)
+    smallest.add(np.arange(7.0), np.arange(7.0))
+    assert smallest.total == 7 and len(smallest) <= 2 + 2
+    for capacity in (0, -2):
+        with pytest.raises(ValueError, match="≥ 2"):
+            HalvingSeries(capacity=capacity)
+
+
+def test_len_and_weights_match_the_points_after_every_value_even_at_negative_x():
+    """The open group (values not yet a whole group) is a point with its own weight, whatever
+    its x, even when it holds a single value."""
+    series = HalvingSeries(capacity=4)
+    assert (len(series), len(series.weights())) == (0, 0)
+    x = np.arange(-60, 0) / 4  # positions are any rising numbers, here all below zero
+    for i, (xi, yi) in enumerate(zip(x, np.linspace(1.0, 0.1, len(x)), strict=True)):
+        series.add([xi], [yi])
+        weights = series.weights()
+        assert len(series) == len(series.arrays()[0]) == len(weights), i
+        assert weights.dtype == np.int64 and weights.sum() == series.total == i + 1
+    assert series.factor >= 8 and series.weights()[-1] not in (0, series.factor)
+
+
+def test_only_the_first_write_after_a_halving_or_a_restore_may_copy_the_buffers():
+    """A halving makes new buffers that no state holds yet, so the checkpoints taken after it
+    share them with the series; after a restore the first write copies (the state keeps its
+    entries) and the next ones write into that copy (one copy per checkpoint would multiply
+    the history's memory)."""
+    series = HalvingSeries(capacity=8)
+    fresh = series.state()
+    series.add([0.0, 1.0], [0.0, 1.0])  # a new series writes into its own buffers
+    assert series.state()[0] is fresh[0]
+    series.add(np.arange(2.0, 9.0), np.arange(2.0, 9.0))  # 8 groups after the first: a halving
+    assert (series.count, series.factor) == (4, 2)
+    after_halving, then = series.state(), [a.copy() for a in series.arrays()]
+    series.add([9.0, 10.0], [9.0, 10.0])  # one more whole group, no halving
+    assert series.state()[0] is after_halving[0] and series.state()[1] is after_halving[1]
+    series.restore(after_halving)
+    series.add([9.0, 10.0], [1.0, 2.0])  # another future: written into a copy
+    first_write = series.state()
+    assert first_write[0] is not after_halving[0]
+    series.add([11.0, 12.0], [3.0, 4.0])
+    assert series.state()[0] is first_write[0] and series.state()[1] is first_write[1]
+    series.restore(after_halving)  # the entries that state counts are untouched
+    for a, b in zip(series.arrays(), then, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_values_of_a_narrower_float_type_are_summed_as_float64():
+    """float32 losses give the curve of the same values as float64: groups are not summed in
+    float32 (which would round every partial sum)."""
+    x = np.arange(1.0, 4001.0)
+    y = np.random.default_rng(1).random(4000).astype(np.float32)
+    narrow, wide = HalvingSeries(capacity=8), HalvingSeries(capacity=8)
+    narrow.add(x, y)
+    wide.add(x, y.astype(np.float64))
+    assert narrow.factor == wide.factor > 1
+    for a, b in zip(narrow.arrays(), wide.arrays(), strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -44,6 +44,12 @@ def test_position_errors_mean_per_category_ignoring_nan():
     assert errors.shape == (3,)
 
 
+def test_a_category_with_a_single_step_has_that_steps_loss():
+    errors = metrics.position_errors(np.array([0.5, 0.2, 0.4]), np.array([0, 1, 1]), 3)
+    np.testing.assert_allclose(errors[:2], [0.5, 0.3])
+    assert math.isnan(errors[2])
+
+
 def test_feature_errors_per_output_unit():
     outputs = np.array([[1.0, 0.0], [0.0, 0.0], [5.0, 5.0]])
     targets = np.zeros((3, 2))

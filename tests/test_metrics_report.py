@@ -127,3 +127,17 @@ def test_generic_report_whole():
 def test_percent_of_nothing_says_so():
     assert metrics._percent(0, 0) == "n/a (no steps)"
     assert metrics._percent(1, 3) == "1/3 = 33.3%"
+
+
+def test_a_position_with_no_step_has_no_error_rate():
+    """Two steps (one group of 3 bits): the third position never occurs, so its rate is n/a
+    (not a division by zero)."""
+    task = tasks.get("xor")
+    seq = task.make_sequence(3, 3)
+    assert list(seq.categories) == [0, 1]
+    lines = metrics.report_lines(task, seq, np.full((len(seq), 1), 0.2))
+    assert lines[-3:] == [
+        '        0 | predict 2nd bit (random)      |      0 |     1 |      0.00%',
+        '        1 | predict XOR bit               |      0 |     1 |      0.00%',
+        '        2 | predict next 1st bit (random) |      0 |     0 |        n/a',
+    ]

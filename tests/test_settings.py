@@ -4,11 +4,22 @@ split stated by the model."""
 from __future__ import annotations
 
 import dataclasses
+from types import SimpleNamespace
 
 import pytest
 
 from elman_core import tasks
-from elman_core.model.settings import BOUNDS, LIVE, NAMES, STRUCTURAL, RunSettings, SettingsError
+from elman_core.model.activations import RULES
+from elman_core.model.settings import (
+    BOUNDS,
+    LIVE,
+    NAMES,
+    STRUCTURAL,
+    Bound,
+    RunSettings,
+    SettingsError,
+    check,
+)
 
 XOR = tasks.get("xor")
 
@@ -51,11 +62,68 @@ def test_bad_values_are_refused_with_the_field_named(changes, fragment):
         RunSettings.for_task(XOR, **changes)
 
 
+def test_each_bound_says_its_kind_and_both_ends_as_a_person_reads_them():
+    described = {name: bound.describe() for name, bound in BOUNDS.items()}
+    assert described["n_hidden"] == "a whole number ≥ 1 and ≤ 1,000"
+    assert described["seed"] == "a whole number ≥ 0 and ≤ 4,294,967,295"
+    assert described["learning_rate"] == "a number > 0 and ≤ 1,000,000"
+    assert described["momentum"] == "a number ≥ 0 and < 1"
+    assert described["context_init"] == "a number ≥ -1,000 and ≤ 1,000"
+    assert Bound("Half", -0.5, 2.5).describe() == "a number ≥ -0.5 and ≤ 2.5"
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("momentum", 1.0, "Momentum (momentum) must be a number ≥ 0 and < 1 (got 1)"),
+    ("n_hidden", 2.5, "Hidden units (n_hidden) must be a whole number ≥ 1 and ≤ 1,000 (got 2.5)"),
+    ("learning_rate", 0, "The learning rate (learning_rate) must be a number > 0 and ≤ "
+                         "1,000,000 (got 0)"),
+    ("bptt_window", True, "BPTT window (bptt_window) must be a whole number ≥ 1 and ≤ 10,000 "
+                          "(got True)"),
+    ("weight_scale", "x", "Weight scale (weight_scale) must be a number ≥ 0 and ≤ 100 (got 'x')"),
+    ("context_init", float("inf"), "The context start value (context_init) must be a number "
+                                   "≥ -1,000 and ≤ 1,000 (got inf)"),
+    # the rules as the module lists them (another rule may join the list)
+    ("rule", "rtrl", f"unknown learning rule 'rtrl'; choose one of: {', '.join(RULES)}"),
+    ("reset_context_each_epoch", 1, "reset_context_each_epoch must be True or False (got 1)"),
+])
+def test_each_refusal_says_the_field_its_bound_and_the_value_word_for_word(name, value, message):
+    with pytest.raises(SettingsError) as caught:
+        check(name, value)
+    assert (str(caught.value), caught.value.field) == (message, name)
+
+
+def test_accepted_values_come_back_as_the_kind_the_field_holds():
+    assert check("n_hidden", 3.0) == 3 and type(check("n_hidden", 3.0)) is int
+    assert type(check("learning_rate", 1)) is float
+    assert check("bptt_window", None) is None  # the whole segment
+    assert check("rule", "bptt") == "bptt"
+    assert check("reset_context_each_epoch", False) is False
+
+
 def test_unknown_names_and_task_mismatches_are_refused():
     with pytest.raises(SettingsError, match="unknown setting"):
         RunSettings.for_task(XOR, hidden_units=3)
     with pytest.raises(SettingsError, match="Softmax"):
         RunSettings.for_task(XOR, output_activation="softmax").check_task(XOR)
+
+
+def test_refusals_name_the_field_to_mark_and_list_every_unknown_name():
+    with pytest.raises(SettingsError) as caught:
+        RunSettings.for_task(XOR, zeta=1, hidden_units=3)
+    assert caught.value.field == "hidden_units"  # the first, sorted
+    assert str(caught.value) == "unknown setting(s): hidden_units, zeta"
+    with pytest.raises(SettingsError) as caught:
+        RunSettings.for_task(XOR, output_activation="softmax").check_task(XOR)
+    assert caught.value.field == "output_activation"
+    assert "Temporal XOR has 1." in str(caught.value)
+
+
+def test_softmax_needs_two_output_units_and_two_are_enough():
+    softmax = RunSettings.for_task(XOR, output_activation="softmax")
+    two = SimpleNamespace(title="Two outputs", n_output=2, defaults=XOR.defaults)
+    softmax.check_task(two)  # no error: a choice between two is a distribution
+    with pytest.raises(SettingsError, match="Two outputs has 1"):
+        softmax.check_task(SimpleNamespace(title="Two outputs", n_output=1, defaults=None))
 
 
 def test_the_model_says_what_applies_at_once():
