@@ -67,7 +67,7 @@ class Snapshot:
     b_o: np.ndarray
     # The latest step (None before the first step of a run).
     input: np.ndarray | None
-    context: np.ndarray  # the context that step used (= hidden at t−1), or the current one
+    context: np.ndarray  # the context that step used (hidden or output at t−1), or the current
     hidden: np.ndarray | None
     output: np.ndarray | None
     target: np.ndarray | None
@@ -115,6 +115,11 @@ class Snapshot:
     category_axis: str = ""  # what a category is ("bit to predict"); "": the views' default
     has_words: bool = False  # the task's words can be clustered (the Dendrogram tab)
     word_cluster_kind: str = ""  # how (Analyses.word_clusters): "word-inputs" is Figs. 7 and 8
+    # What the context holds (elman_core.model.architectures): the architecture's name, the
+    # layer copied into the context ("hidden" or "output") and the copy link in words.
+    architecture: str = "elman"
+    context_source: str = "hidden"
+    copy_words: str = "copy hidden → context"
 
     def epoch_curve(self) -> tuple[np.ndarray, np.ndarray]:
         """``(epoch, mean loss)`` of the epoch-loss curve: x is :attr:`epoch_loss_x`, or 1…n."""
@@ -152,7 +157,7 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         # Forward pass and error: the weights are still those before the update.
         weights = {name: frozen(w) for name, w in driver.weights_before.items()}
     elif driver.phase == Phase.COPY:
-        step["context"] = frozen(network.context)  # hidden copied into the context
+        step["context"] = frozen(network.context)  # hidden (or output) copied into the context
     loss_x, loss_y = driver.loss_curve()
     epoch_x, epoch_y = driver.epoch_curve()
     history = session.history
@@ -191,6 +196,8 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         forget_context=driver.forget_context,
         category_axis=task.category_axis, has_words=task.analyses.has_words,
         word_cluster_kind=task.analyses.word_clusters,
+        architecture=network.architecture.name, context_source=network.architecture.source,
+        copy_words=network.architecture.copy_words(),
     )
 
 
