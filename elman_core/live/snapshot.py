@@ -116,9 +116,11 @@ class Snapshot:
     has_words: bool = False  # the task's words can be clustered (the Dendrogram tab)
     word_cluster_kind: str = ""  # how (Analyses.word_clusters): "word-inputs" is Figs. 7 and 8
     # What the context holds (elman_core.model.architectures): the architecture's name, the
-    # layer copied into the context ("hidden" or "output") and the copy link in words.
+    # layer copied into the context ("hidden" or "output"), Jordan's decay μ and the copy link
+    # in words.
     architecture: str = "elman"
     context_source: str = "hidden"
+    context_decay: float = 0.0
     copy_words: str = "copy hidden → context"
 
     def epoch_curve(self) -> tuple[np.ndarray, np.ndarray]:
@@ -197,7 +199,7 @@ def build_snapshot(driver: TrainingDriver, generation: int,
         category_axis=task.category_axis, has_words=task.analyses.has_words,
         word_cluster_kind=task.analyses.word_clusters,
         architecture=network.architecture.name, context_source=network.architecture.source,
-        copy_words=network.architecture.copy_words(),
+        context_decay=network.architecture.decay, copy_words=network.architecture.copy_words(),
     )
 
 

@@ -261,7 +261,7 @@ class ElmanNetwork:
         return StepTrace(
             x, context, hidden_net, hidden, output_net, output, target, error, loss,
             delta_output, delta_hidden, changes["W_ih"], changes["W_hh"], changes["W_ho"],
-            changes["b_h"], changes["b_o"], updated, was_reset,
+            changes["b_h"], changes["b_o"], updated, was_reset, self.context,
         )
 
     def apply_gradients(self, gradients: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

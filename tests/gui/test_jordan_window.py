@@ -1,10 +1,16 @@
-"""The parameter panel offers Jordan's architecture and its context decay; Apply builds it."""
+"""Jordan networks in the window: the parameter panel offers the architecture and its decay,
+Apply builds one, and the inspector, the phases and the diagram say what is copied."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from elman_core import tasks
+from elman_core.model.network import ElmanNetwork
 from elman_core.model.settings import RunSettings
+from elman_core.model.trace import InspectedStep
 from elman_gui.panels.parameter_panel import ParameterPanel
+from elman_gui.views.stepping.inspector import shown, step_text
 from tests.support.gui import rendered_where, running_window
 
 
@@ -50,3 +56,25 @@ def test_apply_builds_a_jordan_network_in_the_running_window(qtbot):
         assert snapshot.copy_words == "output + 0.25·context → context"
         qtbot.waitUntil(lambda: panel.pending() == {}, timeout=15_000)
         assert panel.architecture.currentData() == "jordan"
+
+
+def test_the_inspector_says_what_a_jordan_context_holds():
+    net = ElmanNetwork(2, 4, 3, seed=1, architecture="jordan", context_decay=0.5)
+    rng = np.random.default_rng(0)
+    net.step(rng.random(2), rng.random(3))
+    trace = net.step(rng.random(2), rng.random(3))
+    step = InspectedStep(trace, 0, 1, 1, "a", "b", "c")
+    text = step_text(step, None, False, "output", 0.5)
+    assert "context c(t)  = output at t−1 + 0.5 × context at t−1" in text
+    assert "4  COPY OUTPUT → CONTEXT" in text
+    copied = "  ".join(shown(v) for v in 0.5 * trace.context + trace.output)
+    assert f"context c(t+1) = y(t) + 0.5·c(t) [{copied}]" in text
+    assert "= hidden at t−1" not in text and "= h(t)" not in text
+    plain = step_text(step, None, False, "output", 0.0)
+    assert "context c(t)  = output at t−1\n" in plain and "context c(t+1) = y(t) [" in plain
+    elman = ElmanNetwork(2, 4, 3, seed=1)
+    trace = elman.step(rng.random(2), rng.random(3))
+    text = step_text(InspectedStep(trace, 0, 0, 0, "a", "b", "c"))
+    assert "context c(t)  reset to" not in text and "4  COPY HIDDEN → CONTEXT" in text
+    hidden = "  ".join(shown(v) for v in trace.hidden)
+    assert f"context c(t+1) = h(t) [{hidden}]" in text
