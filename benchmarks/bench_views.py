@@ -15,6 +15,7 @@ import sys
 import time
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtWidgets import QApplication
 
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
@@ -34,7 +35,8 @@ def frame_ms(app: QApplication, view, snapshots, paint: bool = True) -> float:
         for snapshot in snapshots:
             view.show_snapshot(snapshot)
             if paint:
-                view._plot.viewport().grab()  # paint now, as the next screen refresh would
+                for plot in view.findChildren(pg.PlotWidget):  # paint now, as the next
+                    plot.viewport().grab()                      # screen refresh would
         rounds.append((time.process_time() - start) / len(snapshots) * 1e3)
     return statistics.median(rounds)
 

@@ -2,10 +2,10 @@
 
     uv run python benchmarks/chaos.py --actions 4000 --seed 7
 
-The same engine as ``tests/gui/test_chaos.py``. Prints how often each kind ran, the Qt warnings,
-the "internal error" notices and the longest GUI stall (and what was happening then); exits
-non-zero if there was a warning, an internal error, a stall over 0.5 s or the trainer thread
-died. Without a display it reruns itself under ``xvfb-run``.
+The same engine as ``tests/gui/test_chaos.py`` (``tests/support/chaos.py``). Prints how often
+each kind ran, the Qt warnings, the "internal error" notices and the longest GUI stall (and what
+was happening then); exits non-zero if there was a warning, an internal error, a stall over
+0.5 s or the trainer thread died. Without a display it reruns itself under ``xvfb-run``.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ def main() -> int:
 
     from elman_gui.main_window import MainWindow
     from elman_gui.worker import Trainer
-    from tests.gui.qt_messages import QtWarnings
-    from tests.gui.test_chaos import STALL_LIMIT_SECONDS, run_chaos
+    from tests.support.chaos import STALL_LIMIT_SECONDS, run_chaos
+    from tests.support.qt_messages import QtWarnings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     notices: list[str] = []

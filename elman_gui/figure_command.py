@@ -17,9 +17,14 @@ from pathlib import Path
 
 from elman_core.analysis import trajectories, word_clusters
 from elman_core.cli import trajectory_svg
-from elman_core.cli.command_line import UsageError, check_writable
-from elman_core.cli.runner import _Parser, add_training_options, session_from_args
-from elman_core.cli.runner import _print_catalogue as print_catalogue
+from elman_core.cli.command_line import (
+    CommandParser,
+    UsageError,
+    check_writable,
+    print_catalogue,
+    run_command,
+)
+from elman_core.cli.runner import add_training_options, session_from_args
 from elman_core.files import atomic_io
 from elman_core.tasks.base import TaskError
 
@@ -27,7 +32,7 @@ FIGURE_NAMES = ("paper-figure", "hidden-space", "dendrogram")
 
 
 def build_parser():
-    parser = _Parser(
+    parser = CommandParser(
         prog="main.py figure",
         description="Train an Elman network without the GUI, then save one of its figures "
                     "(the task's paper figure by default) as a PNG (twice the resolution) or "
@@ -54,13 +59,9 @@ def pc_pair(text: str) -> tuple[int, int]:
 
 
 def run(argv: list[str], stdout=None, stderr=None) -> int:
-    """0 written, 1 diverged or could not write, 2 bad input, 130 Ctrl-C."""
-    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
-    try:
-        return _run(argv, stdout, stderr)
-    except KeyboardInterrupt:
-        print("error: interrupted by Ctrl-C; no output file was changed", file=stderr)
-        return 130
+    """0 written, 1 diverged or could not write, 2 bad input, 130 Ctrl-C (141: the reader of
+    the output stopped reading)."""
+    return run_command(lambda out, err: _run(argv, out, err), stdout, stderr)
 
 
 def _run(argv: list[str], stdout, stderr) -> int:

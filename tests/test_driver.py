@@ -392,7 +392,7 @@ def test_history_stays_full_while_stepping_back_and_records_the_predictions():
 
 # ------------------------------------------------------------------------ hostile files
 def test_every_broken_file_is_refused_with_one_line_and_changes_nothing(tmp_path):
-    from tests.hostile_files import write_hostile_files
+    from tests.support.hostile_files import write_hostile_files
 
     driver = make_driver("xor")
     driver.step(5)

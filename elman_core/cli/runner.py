@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -14,7 +13,13 @@ import numpy as np
 from elman_core import tasks
 from elman_core.analysis import metrics, paper_report
 from elman_core.cli import seed_spread
-from elman_core.cli.command_line import UsageError, check_writable
+from elman_core.cli.command_line import (
+    CommandParser,
+    UsageError,
+    check_writable,
+    print_catalogue,
+    run_command,
+)
 from elman_core.cli.runner_checks import (
     apply_to_loaded,
     check_outputs,
@@ -51,13 +56,9 @@ def settings_error(error: SettingsError, given: dict | None = None) -> UsageErro
                       else f"{option}: {error}")
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, never the usage dump
-        raise UsageError(message)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="main.py train", description="Train an Elman network without the GUI.")
+    parser = CommandParser(prog="main.py train",
+                           description="Train an Elman network without the GUI.")
     add_training_options(parser)
     parser.add_argument("--json", type=Path, help="write losses, errors and accuracy as JSON here")
     parser.add_argument("--save", type=Path, help="save the trained network (.npz)")
@@ -228,22 +229,17 @@ class Diverged(Exception):
 
 
 def run(argv: list[str], stdout=None, stderr=None) -> int:
-    """``main.py train``: 0 done, 1 diverged or could not write, 2 bad input, 130 Ctrl-C."""
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
-    try:
-        return _run(argv, stdout, stderr)
-    except KeyboardInterrupt:
-        _end_progress_line(stdout)
-        print("error: interrupted by Ctrl-C; no output file was changed", file=stderr)
-        return 130
+    """``main.py train``: 0 done, 1 diverged or could not write, 2 bad input, 130 Ctrl-C
+    (141: the reader of the output stopped reading)."""
+    return run_command(lambda out, err: _run(argv, out, err), stdout, stderr,
+                       on_interrupt=_end_progress_line)
 
 
 def _run(argv: list[str], stdout, stderr) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.list:
-            _print_catalogue(stdout)
+            print_catalogue(stdout)
             return 0
         task, settings = _task_and_settings(args)
         check_outputs({"--json": args.json, "--save": args.save}, args.load)
@@ -465,12 +461,3 @@ def _new_session(task, settings, network=None) -> TrainingSession:
         return TrainingSession(task, settings, network=network)
     except TaskError as exc:  # the only task setting that can still be wrong is the length
         raise UsageError(f"--length {settings.sequence_length}: {exc}") from None
-
-
-def _print_catalogue(stream) -> None:
-    print("Tasks:", file=stream)
-    for name in tasks.names():
-        print(f"  {name:18s} {tasks.get(name).title}", file=stream)
-    print("Presets (--preset NAME):", file=stream)
-    for preset in tasks.presets():
-        print(f"  {preset.name:24s} {preset.title}", file=stream)

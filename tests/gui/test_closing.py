@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.gui.closing_app import close_app
-from tests.gui.qt_messages import unexpected_stderr
+from tests.support.qt_messages import unexpected_stderr
 
 EXIT_BOUND_SECONDS = 5.0  # the goal is 1 s; this only catches hangs on a loaded machine
 INTERRUPTED = 130  # 128 + SIGINT

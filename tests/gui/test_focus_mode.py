@@ -3,6 +3,7 @@ large type for a projector, and the dendrogram readable whole at 1024×640."""
 
 from __future__ import annotations
 
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCursor, QFontMetrics
@@ -91,7 +92,7 @@ def test_f11_focuses_the_centre_tab_and_f11_again_leaves(small_window, qtbot):
 
 def test_a_double_click_on_a_plot_focuses_it_and_another_returns(small_window, qtbot):
     window = small_window
-    viewport = window.loss_plot.findChildren(type(window.diagram._plot))[0].viewport()
+    viewport = window.loss_plot.findChildren(pg.PlotWidget)[0].viewport()
     middle = QPoint(viewport.width() // 2, viewport.height() // 2)
     qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=middle)
     assert window.focus_mode.focused == "loss"

@@ -166,7 +166,7 @@ def test_diagram_texts_do_not_overlap_at_any_network_size(qtbot, make_snapshot, 
     rects = view.text_rects()
     assert {"input", "hidden", "context", "output"} <= set(rects)
     assert not overlapping(rects)
-    inside = view._view.sceneBoundingRect().adjusted(-1, -1, 1, 1)
+    inside = view.drawing_rect().adjusted(-1, -1, 1, 1)
     assert [name for name, rect in rects.items() if not inside.contains(rect)] == []
 
 
@@ -188,26 +188,26 @@ def test_every_input_and_output_unit_is_labelled_and_hidden_labels_keep_off_the_
     view = NetworkDiagramView()
     qtbot.addWidget(view)
     view.show()
-    view.resize(view_size[0], view_size[1] + view.height() - view._plot.height())
+    view.resize(view_size[0], view_size[1] + view.height() - view.plot_widget.height())
     qtbot.waitExposed(view)
     view.show_snapshot(make_snapshot(the_task.n_input, n_hidden, the_task.n_output,
                                      input_labels=tuple(the_task.input_labels),
                                      output_labels=tuple(the_task.output_labels)))
     qtbot.wait(50)
     for layer, names in (("input", the_task.input_labels), ("output", the_task.output_labels)):
-        shown = [t.toPlainText() for t in view._unit_labels[layer] if t.isVisible()]
+        shown = view.shown_unit_labels(layer)
         if not all_fit:
-            every = view._label_step[layer]
+            every = view.label_step(layer)
             names = names[::every]
             assert every > 1 and len(shown) == len(names) >= 4, (layer, shown)
         assert len(shown) == len(names), (layer, shown)
         for name, text in zip(names, shown, strict=True):  # whole, or cut with "…"
             assert text == name or (text.endswith("…") and name.startswith(text[:-1])
                                     and len(text) >= min(len(name), 4)), (name, text)
-    assert not [t for t in view._unit_labels["hidden"] if t.isVisible()]  # 20 or 150 units
+    assert view.shown_unit_labels("hidden") == []  # 20 or 150 units
     rects = view.text_rects()
     assert not overlapping(rects)
-    inside = view._view.sceneBoundingRect().adjusted(-1, -1, 1, 1)
+    inside = view.drawing_rect().adjusted(-1, -1, 1, 1)
     assert [name for name, rect in rects.items() if not inside.contains(rect)] == []
 
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import qWarning
 
-from tests.gui.qt_messages import HARMLESS_QT_WARNINGS, QtWarnings, qt_platform, unexpected_stderr
+from tests.support.qt_messages import (
+    HARMLESS_QT_WARNINGS,
+    QtWarnings,
+    qt_platform,
+    unexpected_stderr,
+)
 
 SIZE_HINTS = "This plugin does not support propagateSizeHints()"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication
 
 from elman_core import tasks
@@ -54,14 +53,14 @@ def test_the_hover_box_goes_when_the_network_it_names_does(qtbot, make_snapshot)
     view = _shown(qtbot, NetworkDiagramView(), 700, 450)
     view.show_snapshot(make_snapshot(1, 4, 1, generation=1))
     qtbot.wait(50)
-    x, y = view._layout.layers["hidden"].positions[2]
-    view._on_mouse_moved(view._view.mapViewToScene(QPointF(x, y)))  # the mouse on h3
+    mouse_moved = view.plot_widget.scene().sigMouseMoved
+    mouse_moved.emit(view.map_to_scene(*view.unit_position("hidden", 2)))  # the mouse on h3
     assert view.hover_text() and view.focused_link_count() > 0
     view.show_snapshot(make_snapshot(1, 4, 1, generation=1, seed=5))  # same network: stays
     assert view.hover_text()
     view.show_snapshot(make_snapshot(1, 4, 1, generation=2))  # a reset: a new network, gone
     assert view.hover_text() == "" and view.focused_link_count() == 0
-    view._on_mouse_moved(view._view.mapViewToScene(QPointF(x, y)))
+    mouse_moved.emit(view.map_to_scene(*view.unit_position("hidden", 2)))
     assert view.hover_text()
     view.show_snapshot(make_snapshot(5, 20, 5, generation=3))  # a task swap: gone
     assert view.hover_text() == "" and view.focused_link_count() == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics
@@ -41,7 +42,7 @@ def _hover(view, layer_or_point, index=None):
         x, y = layer_or_point
     else:
         x, y = view.unit_position(layer_or_point, index)
-    view._scene.sigMouseMoved.emit(view.map_to_scene(x, y))
+    view.plot_widget.scene().sigMouseMoved.emit(view.map_to_scene(x, y))
     return view.hover_text()
 
 
@@ -105,7 +106,7 @@ def test_large_network_uses_strips_and_draws_only_the_strongest_links(diagram, m
         assert diagram.link_count(matrix) == LINK_CAP
         weights = np.abs(getattr(snapshot, matrix)).ravel()
         shown = np.zeros(weights.size, dtype=bool)
-        shown[diagram._shown_links[matrix][0]] = True
+        shown[diagram.shown_link_indices(matrix)] = True
         assert weights[shown].min() >= weights[~shown].max()
     np.testing.assert_array_equal(diagram.unit_values("hidden"), snapshot.hidden)
     colors = palette.ActivationColors(diverging=False)
@@ -133,7 +134,7 @@ def test_a_mid_sized_network_draws_its_strongest_links(diagram, make_snapshot):
         weights = np.abs(getattr(snapshot, matrix)).ravel()
         assert diagram.link_count(matrix) == 60 < weights.size
         shown = np.zeros(weights.size, dtype=bool)
-        shown[diagram._shown_links[matrix][0]] = True
+        shown[diagram.shown_link_indices(matrix)] = True
         assert weights[shown].min() >= weights[~shown].max()
 
 
@@ -195,8 +196,7 @@ def test_lesioned_hidden_units_are_greyed_and_say_so(diagram, make_snapshot):
 def test_lesioned_units_are_crossed_out_and_the_marks_follow_the_lesions(diagram,
                                                                           make_snapshot):
     def crossed() -> list[tuple[float, float]]:
-        marks = diagram._lesion_marks.getData()
-        return sorted(zip(*(map(float, axis) for axis in marks), strict=True))
+        return sorted((float(x), float(y)) for x, y in diagram.lesion_marks())
 
     def at(*units) -> list[tuple[float, float]]:
         return sorted(tuple(map(float, diagram.unit_position("hidden", i))) for i in units)
@@ -215,9 +215,9 @@ def test_lesioned_units_are_crossed_out_and_the_marks_follow_the_lesions(diagram
 
 def test_clicking_a_hidden_unit_emits_unit_clicked(diagram, qtbot, make_snapshot):
     diagram.show_snapshot(make_snapshot(6, 20, 6))
-    viewport = diagram._plot.viewport()
+    viewport = diagram.plot_widget.viewport()
     scene_point = diagram.map_to_scene(*diagram.unit_position("hidden", 7))
-    point = diagram._plot.mapFromScene(scene_point)
+    point = diagram.plot_widget.mapFromScene(scene_point)
     with qtbot.waitSignal(diagram.unitClicked, timeout=1000) as blocker:
         qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=QPoint(point))
         qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(point))
@@ -241,12 +241,12 @@ def test_tanh_activations_use_a_map_centred_on_zero(diagram, make_snapshot):
 
 def test_target_and_prediction_text_is_green_when_right_red_when_wrong(diagram, make_snapshot):
     diagram.show_snapshot(make_snapshot(1, 4, 1, target_symbol="0", predicted_symbol="1"))
-    assert diagram._input_text.toPlainText() == "input: 1"
-    html = diagram._output_text.textItem.toHtml()
-    assert "target: 0" in diagram._output_text.toPlainText()
-    assert QColor(palette.WRONG).name() in html.lower()
+    below, above = diagram.status_lines()
+    assert below == "input: 1"
+    assert "target: 0" in above
+    assert QColor(palette.WRONG).name() in diagram.status_html().lower()
     diagram.show_snapshot(make_snapshot(1, 4, 1, target_symbol="1", predicted_symbol="1"))
-    assert QColor(palette.CORRECT).name() in diagram._output_text.textItem.toHtml().lower()
+    assert QColor(palette.CORRECT).name() in diagram.status_html().lower()
 
 
 def test_a_diverged_network_with_nan_and_inf_still_draws(diagram, make_snapshot):
@@ -259,7 +259,7 @@ def test_a_diverged_network_with_nan_and_inf_still_draws(diagram, make_snapshot)
     _paint(diagram)
     # 20 hidden units: the 60 strongest links are drawn, the non-finite ones never.
     assert diagram.link_count("W_hh") == 60
-    assert np.isfinite(W_hh.ravel()[diagram._shown_links["W_hh"][0]]).all()
+    assert np.isfinite(W_hh.ravel()[diagram.shown_link_indices("W_hh")]).all()
     assert "nan" in _hover(diagram, "hidden", 0)
 
 
@@ -272,9 +272,32 @@ def test_clear_forgets_the_network(diagram, make_snapshot):
     assert diagram.link_count("W_hh") == 16
 
 
+def test_a_new_network_shape_draws_its_own_links_at_once_while_running(diagram, make_snapshot,
+                                                                        monkeypatch):
+    """The links' frame budget holds a redraw back while training runs; a network of another
+    shape (a task swap) must not show the old network's links on its new units meanwhile."""
+    from types import SimpleNamespace
+
+    from elman_core.live.snapshot import RUNNING
+    from elman_gui.views.diagram import diagram_links
+
+    monkeypatch.setattr(diagram_links, "time", SimpleNamespace(perf_counter=lambda: 1000.0))
+    first = make_snapshot(1, 4, 1, state=RUNNING)
+    diagram.show_snapshot(first)
+    _paint(diagram)  # the links' paint time: the budget now holds redraws back (a frozen clock)
+    diagram.show_snapshot(make_snapshot(1, 4, 1, seed=3, state=RUNNING))
+    h1, y1 = diagram.unit_position("hidden", 0), diagram.unit_position("output", 0)
+    held = diagram.describe_at((h1[0] + y1[0]) / 2, (h1[1] + y1[1]) / 2)
+    assert f"h1 → next = {palette.format_value(float(first.W_ho[0, 0]), 4)}" in held  # the same
+    diagram.show_snapshot(make_snapshot(6, 20, 6, state=RUNNING))
+    assert diagram.link_count("W_hh") == 60  # 20 hidden units: the 60 strongest, not 16
+    assert diagram.focus_unit(("hidden", 19)) is None and diagram.focused_link_count() == 32
+
+
 def _paint(view) -> None:
     """Paint the view's graphics now, as the next screen refresh would."""
-    view._plot.viewport().grab()
+    for plot in view.findChildren(pg.PlotWidget):
+        plot.viewport().grab()
 
 
 @pytest.mark.parametrize("size", [(380, 200), (700, 450)])  # at 1024×640, and larger
@@ -311,6 +334,29 @@ def test_loss_plot_shows_one_point_per_epoch_and_the_running_loss(loss_plot, mak
     loss_plot.show_snapshot(make_snapshot(epochs=MARKER_LIMIT + 1))
     assert loss_plot._epochs.opts["symbol"] is None
     assert len(loss_plot.epoch_curve_data()[0]) == MARKER_LIMIT + 1
+
+
+@pytest.mark.parametrize("shown", ["empty", "first epoch", "three epochs", "reset: empty",
+                                   "reset: early steps"])
+def test_the_epoch_axis_is_labelled_at_whole_epochs_only(loss_plot, make_snapshot, shown):
+    if shown.startswith("reset"):  # a long run, then a new network
+        loss_plot.show_snapshot(make_snapshot(epochs=300))
+        _paint(loss_plot)
+        loss_plot.clear()
+    if shown in ("first epoch", "reset: early steps"):  # part of an epoch, no epoch mean yet
+        x = np.linspace(0.05, 0.9 if shown == "first epoch" else 0.2, 50)
+        loss_plot.show_snapshot(make_snapshot(epochs=0, running_loss_x=x,
+                                              running_loss_y=0.25 + 0 * x))
+    elif shown == "three epochs":
+        loss_plot.show_snapshot(make_snapshot(epochs=3))
+    _paint(loss_plot)
+    axis = loss_plot.findChild(pg.PlotWidget).getPlotItem().getAxis("bottom")
+    low, high = axis.range
+    ticks = [value for _, values in axis.tickValues(low, high, axis.width()) for value in values]
+    assert ticks and all(float(value).is_integer() for value in ticks), ticks
+    assert [value for value in ticks if low < value < high]  # one inside, labelled (not an end)
+    if shown.endswith("empty"):  # the first epoch's room, not the last run's 300 epochs
+        assert low == 0 and 1 < high < 2
 
 
 def test_loss_plot_draws_a_long_runs_epoch_groups_where_they_end(loss_plot, make_snapshot):
@@ -612,14 +658,14 @@ def test_an_empty_history_shows_no_numbers_or_unit_names_on_any_row(qtbot, make_
 
 
 def test_a_new_network_reuses_the_label_texts_and_shows_only_its_own(diagram, make_snapshot):
-    import pyqtgraph as pg
-
     def visible_labels() -> list[str]:  # every visible text in the scene, not just the known
-        return sorted(f"label {item.toPlainText()}" for item in diagram._plot.scene().items()
+        return sorted(f"label {item.toPlainText()}"
+                      for item in diagram.plot_widget.scene().items()
                       if isinstance(item, pg.TextItem) and item.isVisible())
 
     def texts_in_scene() -> int:
-        return sum(isinstance(item, pg.TextItem) for item in diagram._plot.scene().items())
+        return sum(isinstance(item, pg.TextItem)
+                   for item in diagram.plot_widget.scene().items())
 
     big = make_snapshot(6, 20, 6, input_labels=tuple("abcdef"), output_labels=tuple("uvwxyz"))
     diagram.show_snapshot(big)

@@ -41,9 +41,9 @@ class ActivationLegend(QWidget):
         painter.setPen(QPen(QColor(palette.UNIT_OUTLINE), 1))
         painter.drawRect(bar)
         painter.setPen(QColor(palette.FOREGROUND))
-        ticks = ((0.0, self._colors.low), (1.0, self._colors.high))
+        ticks = [(0.0, self._colors.low), (1.0, self._colors.high)]
         if self._colors.diverging:
-            ticks += ((0.5, 0.0),)
+            ticks.append((0.5, 0.0))
         for fraction, value in ticks:
             x = bar.left() + fraction * bar.width()
             painter.drawLine(QPointF(x, bar.bottom()), QPointF(x, bar.bottom() + 3))

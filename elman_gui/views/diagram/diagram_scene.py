@@ -1,9 +1,10 @@
-"""Building the diagram's scene: the plot, its layout-dependent items and their placement.
+"""The diagram's units and copy links: made once per layout, then only updated.
 
-A mixin of :class:`~elman_gui.views.diagram.network_diagram.NetworkDiagramView`: these methods run
-when
-the layout changes (layer sizes, labels, the window's size), never per frame; the view's
-per-frame updates stay in network_diagram.py.
+Circle layers are one ScatterPlotItem, a layer of more than
+:data:`~elman_gui.views.diagram.diagram_layout.STRIP_THRESHOLD` units one ImageItem strip of
+cells; lesioned hidden units are crossed out. The hidden → context copy links are dashed, with
+arrowheads at the context. :class:`DiagramScene` owns these items; it reads the view's
+:class:`~elman_gui.views.diagram.diagram_geometry.DiagramGeometry` (never writes it).
 """
 
 from __future__ import annotations
@@ -12,131 +13,59 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPen
-from PySide6.QtWidgets import (
-    QGraphicsRectItem,
-    QHBoxLayout,
-    QSizePolicy,
-)
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
-from elman_gui.views.diagram.diagram_layout import (
-    LINK_LEVELS,
-    MATRICES,
-    DiagramLayout,
-    LayerGeometry,
-    compute_layout,
-)
-from elman_gui.views.diagram.diagram_legend import weight_key_html
-from elman_gui.views.diagram.diagram_texts import TEXT_LINE_PX, text_width, tight
+from elman_gui.views.diagram.diagram_geometry import DiagramGeometry, UnitValues
+from elman_gui.views.diagram.diagram_layout import DiagramLayout, LayerGeometry
 from elman_gui.views.diagram.segments_item import SegmentsItem
 from elman_gui.views.style import palette
 
-ALL_LINKS_HIDDEN = 10  # up to this many hidden units every link is drawn
-_LINK_WIDTHS = np.linspace(0.6, 3.4, LINK_LEVELS)
-_LINK_STRENGTHS = np.linspace(0.22, 1.0, LINK_LEVELS)  # how far from white a level's colour is
-_SIDE_MARGINS_PX = (40.0, 40.0)  # left, right, at least: the layer names decide
-_MAX_PX_PER_SPACING = 110.0  # a tiny network is not blown up to fill a big window
-_MAX_PX_PER_ROW = 340.0
-_CIRCLE_PX = (7.0, 34.0)  # smallest and largest circle diameter
-_MARGIN_SHARE = 0.35  # of the height, at most, above the output and below the bottom row
-
 
 class DiagramScene:
-    """The layout-time half of the network diagram (see the module docstring)."""
+    """The units (filled by activation) and the dashed copy links of one layout."""
 
-    def _make_plot(self) -> pg.PlotWidget:
-        plot = pg.PlotWidget(parent=self, background=palette.BACKGROUND)
-        plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        item = plot.getPlotItem()
-        for axis in ("left", "bottom"):
-            item.hideAxis(axis)
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        view = item.getViewBox()
-        view.setMouseEnabled(x=False, y=False)  # a fixed picture: nothing to pan or zoom
-        view.disableAutoRange()
-        return plot
+    def __init__(self, view_box: pg.ViewBox, geometry: DiagramGeometry) -> None:
+        self._view_box = view_box
+        self._geometry = geometry
+        self._items: list[QGraphicsItem] = []  # everything of the present layout
+        self._scatter: pg.ScatterPlotItem | None = None  # every circle of every layer
+        self._scatter_offsets: dict[str, int] = {}  # a layer's first circle in the scatter
+        self._strips: dict[str, pg.ImageItem] = {}
+        self._strip_rects: dict[str, tuple[QGraphicsRectItem, pg.ImageItem,
+                                           QGraphicsRectItem]] = {}
+        self._lesion_marks: pg.ScatterPlotItem | None = None
+        self._marked: frozenset[int] | None = None  # the lesioned units marked (None: redo)
+        # Kept after clear(): set_phase may still be told about the (gone) copy links.
+        self._copy_links: SegmentsItem | None = None
+        self._copy_width = 2.0
+        self._copy_count = 0
+        self._copy_shift = np.zeros((0, 2))
+        self._phase_shown: tuple | None = None  # (copy-link item, phase, width) of its pens
+        self._arrows: list[tuple[pg.ArrowItem, int]] = []
 
-    def _make_legend_row(self) -> QHBoxLayout:
-        self._key.setFont(palette.font(9))
-        self._key.setTextFormat(Qt.TextFormat.RichText)
-        self._key.setWordWrap(True)
-        row = QHBoxLayout()
-        row.setContentsMargins(8, 2, 8, 4)
-        row.addWidget(self._legend)
-        row.addSpacing(8)
-        row.addWidget(self._key, 1)
-        return row
+    # -------------------------------------------------------------------- building
+    def build(self, layout: DiagramLayout) -> None:
+        """Make the units and copy links of a new layout (the old ones go)."""
+        self.remove()
+        self._build_units(layout)
+        self._build_copy_links(layout)
 
-    def _make_overlay_text(self, font, anchor, z: float, border=None) -> pg.TextItem:
-        text = pg.TextItem("", color=palette.FOREGROUND, anchor=anchor, border=border,
-                           fill=pg.mkBrush(255, 255, 250, 235))
-        text.setFont(font)
-        text.setZValue(z)
-        self._view.addItem(text, ignoreBounds=True)
-        return text
-
-    def _make_link_item(self) -> SegmentsItem:
-        """All weights in one item: group 2 * level + (w > 0), strong levels drawn last."""
-        item = SegmentsItem([QPen() for _ in range(2 * LINK_LEVELS)])
-        item.setZValue(1)
-        self._view.addItem(item, ignoreBounds=True)
-        return item
-
-    def _set_link_pens(self, summarised: bool) -> None:
-        """Pens per (level, sign). Only the strongest links of a big network are drawn: thinner.
-
-        Colours are opaque, faded towards the white background instead of translucent, and caps
-        are flat: translucent or round-capped antialiased lines are 10–50× slower to paint.
-        """
-        width_scale, fade_scale = (0.55, 0.75) if summarised else (1.0, 1.0)
-        pens = []
-        for index in range(2 * LINK_LEVELS):
-            level, positive = divmod(index, 2)
-            color = palette.faded(palette.POSITIVE if positive else palette.NEGATIVE,
-                                  _LINK_STRENGTHS[level] * fade_scale)
-            pen = pg.mkPen(color, width=float(_LINK_WIDTHS[level] * width_scale))
-            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-            pens.append(pen)
-        self._links.set_pens(pens)
-
-    def _remove_layout_items(self) -> None:
-        for item in self._layout_items:
-            self._view.removeItem(item)
-        self._put_labels_away()
-        self._layout_items = []
-        self._placed_texts = []
-        self._unit_labels = {}
+    def remove(self) -> None:
+        """Take every item of the present layout out of the view."""
+        for item in self._items:
+            self._view_box.removeItem(item)
+        self._items = []
         self._arrows = []
         self._strip_rects = {}
+        self._copy_count = 0
 
     def _add(self, item, z: float):
         item.setZValue(z)
-        self._view.addItem(item, ignoreBounds=True)
-        self._layout_items.append(item)
+        self._view_box.addItem(item, ignoreBounds=True)
+        self._items.append(item)
         return item
-
-    def _rebuild(self, key: tuple) -> None:
-        self._remove_layout_items()
-        self.forget_hover()
-        n_input, n_hidden, n_output, input_labels, output_labels = key
-        self._layout_key = key
-        self._layout = layout = compute_layout(
-            n_input, n_hidden, n_output, input_labels, output_labels
-        )
-        self._last_weights = None
-        self._texts_key = None
-        self._seen_negative = False
-        summarised = any(g.strip for g in layout.layers.values()) or \
-            layout.layers["hidden"].size > ALL_LINKS_HIDDEN
-        self._set_link_pens(summarised)
-        self._endpoints = {matrix: layout.segment_endpoints(matrix) for matrix in MATRICES}
-        self._key.setText(weight_key_html(summarised))
-        self._build_units(layout)
-        self._build_copy_links(layout)
-        self._build_texts(layout)
-        self._fit()
 
     def _build_units(self, layout: DiagramLayout) -> None:
         circles = [g for g in layout.layers.values() if not g.strip]
@@ -146,16 +75,17 @@ class DiagramScene:
             offset += geometry.size
         positions = (np.concatenate([g.positions for g in circles]) if circles
                      else np.empty((0, 2)))
+        radius_px = self._geometry.radius_px
         self._scatter = self._add(pg.ScatterPlotItem(
-            pos=positions, size=2 * self._radius_px, pxMode=True, symbol="o",
+            pos=positions, size=2 * radius_px, pxMode=True, symbol="o",
             pen=pg.mkPen(palette.UNIT_OUTLINE, width=1.2), antialias=True,
         ), 20)
-        self._strips: dict[str, pg.ImageItem] = {}
+        self._strips = {}
         for geometry in layout.layers.values():
             if geometry.strip:
                 self._strips[geometry.name] = self._build_strip(geometry)
         self._lesion_marks = self._add(pg.ScatterPlotItem(
-            symbol="x", size=self._radius_px, pxMode=True,
+            symbol="x", size=radius_px, pxMode=True,
             pen=pg.mkPen(palette.FOREGROUND, width=1.2), brush=pg.mkBrush(palette.FOREGROUND),
         ), 25)
         self._marked = None  # new marks: set them at the next update
@@ -170,7 +100,7 @@ class DiagramScene:
         outline = QGraphicsRectItem()
         outline.setPen(pg.mkPen(palette.UNIT_OUTLINE, width=1.2))
         self._add(outline, 21)
-        self._strip_rects[geometry.name] = [background, image, outline]
+        self._strip_rects[geometry.name] = (background, image, outline)
         return image
 
     def _build_copy_links(self, layout: DiagramLayout) -> None:
@@ -182,9 +112,9 @@ class DiagramScene:
         pen = QPen(color, self._copy_width)
         pen.setCosmetic(True)
         pen.setStyle(Qt.PenStyle.DashLine)
-        self._copy_links = self._add(SegmentsItem([pen]), 12)
+        self._copy_links = copy_links = self._add(SegmentsItem([pen]), 12)
         self._copy_shift = np.zeros_like(hidden.positions)
-        self._copy_links.set_segments([np.hstack([hidden.positions, context.positions])])
+        copy_links.set_segments([np.hstack([hidden.positions, context.positions])])
         self._copy_count = hidden.size
         step = max(1, hidden.size // 8) if hidden.strip else 1
         for i in range(0, hidden.size, step):
@@ -192,102 +122,44 @@ class DiagramScene:
                                  brush=palette.COPY_LINK)
             self._add(arrow, 22)
             self._arrows.append((arrow, i))
-        # A third of the way down the last copy link: clear of the "context" name at its end.
-        at = hidden.positions[-1] + (context.positions[-1] - hidden.positions[-1]) / 3
-        label = pg.TextItem(html=f"<span style='color:{palette.COPY_LINK}'>copy (weight 1)"
-                                 "</span>", anchor=(0, 0.5))
-        label.setFont(palette.font(9, italic=True))
-        tight(label)
-        self._copy_label = label
-        self._place(label, at[0], at[1], 10, 0, z=30)
 
-    def _fit(self, *_) -> None:
-        """Fill the view with fixed pixel margins; size units, place texts, thin labels."""
-        layout = self._layout
-        if layout is None:
-            return
-        width_px, height_px = self._view.width(), self._view.height()
-        if width_px < 10 or height_px < 10:
-            return
-        x0, x1 = layout.x_range
-        y0, y1 = 0.0, 2.0
-        left, right = _SIDE_MARGINS_PX
-        titles = self._layer_titles
-        left = max(left, 12 + max(text_width(titles[n]) for n in ("input", "hidden", "output")))
-        right = max(right, 12 + text_width(titles["context"]))
-        extra = (0.0, 0.0)  # room for end labels that push a layer name outwards
-        for _ in range(2):  # once more if the names need that room
-            left_px, right_px = left + extra[0], right + extra[1]
-            sx = min(max(width_px - left_px - right_px, 10) / (x1 - x0), _MAX_PX_PER_SPACING)
-            self._scale = (sx, self._scale[1])
-            # How far each row's labels reach from it, once they are arranged to fit along x
-            # within what a margin (at most 0.35 of the height) leaves them.
-            radius = float(np.clip(0.66 * sx, *_CIRCLE_PX) / 2)  # about: sy is not known yet
-            budget = _MARGIN_SHARE * height_px - 8 - radius
-            self._label_extent = {name: self._arrange_labels(name, labels, budget)
-                                  for name, labels in self._unit_labels.items() if labels}
-            needed = (max(self._overhang_px(n) for n in ("input", "hidden", "output")),
-                      self._overhang_px("context"))
-            if needed[0] <= extra[0] and needed[1] <= extra[1]:
-                break
-            extra = (max(needed[0], extra[0]), max(needed[1], extra[1]))
-        left, right = left_px, right_px
-        # Above the output row: its labels and the target text; below the bottom row: the
-        # input and context labels and the input text.
-        extent = self._label_extent
-        top = 8 + extent.get("output", 0.0) + radius
-        bottom = 8 + max(extent.get("input", 0.0), extent.get("context", 0.0)) \
-            + radius
-        # A very low diagram drops "input: …" and "target: …" (the inspector has them) rather
-        # than cut them or the unit labels.
-        self._room_for_status = max(top, bottom) + TEXT_LINE_PX <= _MARGIN_SHARE * height_px
-        if self._room_for_status:
-            top, bottom = top + TEXT_LINE_PX, bottom + TEXT_LINE_PX
-        top, bottom = (min(top, _MARGIN_SHARE * height_px),
-                       min(bottom, _MARGIN_SHARE * height_px))
-        sy = min(max(height_px - top - bottom, 10) / (y1 - y0), _MAX_PX_PER_ROW)
-        self._scale = (sx, sy)
-        # Each margin as computed (they differ: more text below than above, names left and
-        # right); room a cap left over is shared equally.
-        spare_x = (width_px / sx - (x1 - x0) - (left + right) / sx) / 2
-        spare_y = (height_px / sy - (y1 - y0) - (top + bottom) / sy) / 2
-        self._view.setRange(QRectF(QPointF(x0 - left / sx - spare_x, y0 - bottom / sy - spare_y),
-                                   QPointF(x1 + right / sx + spare_x, y1 + top / sy + spare_y)),
-                            padding=0)
-        self._radius_px = float(np.clip(0.66 * sx, *_CIRCLE_PX) / 2)
-        self._radius_px = min(self._radius_px, 0.18 * sy)
-        self._strip_half_px = float(np.clip(0.06 * sy, 7.0, 13.0))
-        self._scatter.setSize(2 * self._radius_px)
+    # ------------------------------------------------------------------- fitting
+    def fit(self) -> None:
+        """Size the units and place the arrows for the geometry's present scale."""
+        geometry = self._geometry
+        layout = geometry.shown
+        sy = geometry.scale[1]
+        assert self._scatter is not None and self._lesion_marks is not None
+        self._scatter.setSize(2 * geometry.radius_px)
         hidden_strip = layout.layers["hidden"].strip
-        self._lesion_marks.setSize(1.1 * self._strip_half_px if hidden_strip
-                                   else 1.1 * self._radius_px)
+        self._lesion_marks.setSize(1.1 * geometry.strip_half_px if hidden_strip
+                                   else 1.1 * geometry.radius_px)
         for name, (background, image, outline) in self._strip_rects.items():
-            geometry = layout.layers[name]
-            half = self._strip_half_px / sy
-            rect = QRectF(geometry.x_min, geometry.y - half, geometry.x_max - geometry.x_min,
-                          2 * half)
+            layer = layout.layers[name]
+            half = geometry.strip_half_px / sy
+            rect = QRectF(layer.x_min, layer.y - half, layer.x_max - layer.x_min, 2 * half)
             background.setRect(rect)
             outline.setRect(rect)
             if image.image is not None:  # pyqtgraph can only place an image it has
                 image.setRect(rect)
-        self._place_texts()
         self._place_arrows()
-        self._hide_colliding_copy_label()
 
     def _place_arrows(self) -> None:
         """Copy links run beside (not on) the context → hidden weight of the same two units;
         arrowheads touch the context unit's edge, pointing along the link on screen."""
-        sx, sy = self._scale
-        hidden, context = self._layout.layers["hidden"], self._layout.layers["context"]
-        reach = self._strip_half_px if context.strip else self._radius_px
+        geometry = self._geometry
+        sx, sy = geometry.scale
+        hidden, context = geometry.shown.layers["hidden"], geometry.shown.layers["context"]
+        reach = geometry.reach_px(context)
         dx_px = (context.positions[:, 0] - hidden.positions[:, 0]) * sx
         dy_px = (hidden.positions[:, 1] - context.positions[:, 1]) * sy  # screen y is down
         length = np.hypot(dx_px, dy_px)
         ux, uy = dx_px / length, dy_px / length
         # Shifted sideways by half a circle: W_hh[i, i] runs centre to centre.
-        side = 0.0 if context.strip else 0.5 * self._radius_px
+        side = 0.0 if context.strip else 0.5 * geometry.radius_px
         shift = np.column_stack([-uy * side / sx, -ux * side / sy])
         self._copy_shift = shift
+        assert self._copy_links is not None
         self._copy_links.set_segments([np.hstack([hidden.positions + shift,
                                                   context.positions + shift])])
         for arrow, i in self._arrows:
@@ -297,10 +169,99 @@ class DiagramScene:
             arrow.setPos(context.positions[i, 0] + shift[i, 0] - ux[i] * back / sx,
                          context.positions[i, 1] + shift[i, 1] + uy[i] * back / sy)
 
+    # ------------------------------------------------------------------ updating
+    def update_units(self, units: UnitValues, colors: palette.ActivationColors) -> None:
+        """Fill the units with a snapshot's values; grey and cross out the lesioned ones."""
+        layout = self._geometry.shown
+        assert self._scatter is not None and self._lesion_marks is not None
+        empty = pg.mkBrush(palette.EMPTY_UNIT)
+        brushes: list[QBrush] = []
+        for name in self._scatter_offsets:
+            values = units.values.get(name)
+            size = layout.layers[name].size
+            brushes.extend([empty] * size if values is None else colors.brushes_for(values))
+        hidden_offset = self._scatter_offsets.get("hidden")
+        lesion_brush = pg.mkBrush(palette.LESIONED)
+        if hidden_offset is not None:
+            for i in units.lesioned:
+                brushes[hidden_offset + i] = lesion_brush
+        if brushes:
+            self._scatter.setBrush(brushes)
+        for name, image in self._strips.items():
+            values = units.values.get(name)
+            if values is None:
+                image.hide()
+                continue
+            shown = values.astype(np.float64)
+            if name == "hidden" and units.lesioned:
+                shown = shown.copy()
+                shown[list(units.lesioned)] = np.nan  # NaN cells are transparent: grey shows
+            first = image.image is None
+            image.setImage(shown.reshape(-1, 1), autoLevels=False,
+                           levels=(colors.low, colors.high), lut=colors.lut)
+            if first:
+                image.setRect(self._strip_rects[name][0].rect())
+            image.show()
+        marked = frozenset(units.lesioned)
+        if marked != self._marked:  # a scatter's setData rebuilds it: only when lesions change
+            self._marked = marked
+            hidden = layout.layers["hidden"]
+            marks = hidden.positions[sorted(units.lesioned)] if units.lesioned \
+                else np.empty((0, 2))
+            self._lesion_marks.setData(pos=marks)
+
+    def set_phase(self, phase: int | None) -> None:
+        """The copy links glow in phase 4 (the copy) and fade in the others."""
+        copy = self._copy_links
+        # Called with every snapshot: new pens only when they change (a repaint of the links).
+        shown = (copy, phase, self._copy_width)
+        if copy is not None and copy.scene() is not None and shown != self._phase_shown:
+            self._phase_shown = shown
+            copy.setOpacity(1.0 if phase in (None, 4) else 0.2)
+            for pen in copy.pens():
+                pen.setWidthF(5.0 if phase == 4 else self._copy_width)
+            copy.set_pens(copy.pens())
+
+    # -------------------------------------------------------------------- reading
+    def unit_colors(self, layer: str, colors: palette.ActivationColors) -> np.ndarray:
+        """(n, 3) RGB fill of each unit of a layer as drawn."""
+        geometry = self._geometry.shown.layers[layer]
+        if geometry.strip:
+            grey = QColor(palette.EMPTY_UNIT)
+            empty = (grey.red(), grey.green(), grey.blue())
+            image = self._strips[layer].image
+            if image is None or not self._strips[layer].isVisible():
+                return np.tile(empty, (geometry.size, 1))
+            values = image[:, 0]
+            rgb = colors.lut[colors.indices(values)].astype(int)
+            rgb[np.isnan(values)] = empty  # transparent cell: the grey background shows
+            return rgb
+        assert self._scatter is not None
+        start = self._scatter_offsets[layer]
+        brushes = self._scatter.data["brush"][start:start + geometry.size]
+        return np.array([brush.color().getRgb()[:3] for brush in brushes])
+
+    def lesion_marks(self) -> np.ndarray:
+        """(n, 2) centres of the crosses over lesioned units."""
+        if self._lesion_marks is None or not self._items:  # no network
+            return np.empty((0, 2))
+        x, y = self._lesion_marks.getData()
+        return np.column_stack([x, y]) if x is not None else np.empty((0, 2))
+
+    def copy_opacity(self) -> float:
+        return self._copy_links.opacity() if self._copy_links is not None else 1.0
+
+    def copy_link_count(self) -> int:
+        """How many dashed hidden → context copy links are drawn (one per hidden unit)."""
+        return self._copy_count
+
+    def copy_links_dashed(self) -> bool:
+        return self._copy_links is not None and self._copy_count > 0 and (
+            self._copy_links.pens()[0].style() == Qt.PenStyle.DashLine)
+
     def copy_link_segments(self) -> np.ndarray:
         """(n, 4) x0, y0, x1, y1 of the dashed copy links as drawn (diagram coordinates)."""
-        hidden, context = self._layout.layers["hidden"], self._layout.layers["context"]
+        layers = self._geometry.shown.layers
+        hidden, context = layers["hidden"], layers["context"]
         return np.hstack([hidden.positions + self._copy_shift,
                           context.positions + self._copy_shift])
-
-    # -------------------------------------------------------------------- updating

@@ -1,9 +1,9 @@
 """The diagram's texts: layer names, unit labels, the input and target lines and the hint.
 
-A part of :class:`~elman_gui.views.diagram.network_diagram.NetworkDiagramView` (it reads the view's
-layout and scale). Labels are arranged so that no two texts overlap: side by side when they fit,
-for input and output units (every symbol matters) on staggered lines or upright, else every k-th
-on staggered lines.
+:class:`DiagramTexts` owns these texts; it reads the view's
+:class:`~elman_gui.views.diagram.diagram_geometry.DiagramGeometry` (never writes it). Labels are
+arranged so that no two texts overlap: side by side when they fit, for input and output units
+(every symbol matters) on staggered lines or upright, else every k-th on staggered lines.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from html import escape
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QPen
 
 from elman_core.live.snapshot import Snapshot
+from elman_gui.views.diagram.diagram_geometry import DiagramGeometry
 from elman_gui.views.diagram.diagram_layout import DiagramLayout, LayerGeometry
 from elman_gui.views.style import palette
 
@@ -30,12 +31,48 @@ MAX_UPRIGHT_LINES = 2  # … upright ones up to this many
 LABEL_POINTS = (8.0, 7.0)  # unit label font sizes: the smaller one when it shows them all
 HIDDEN_LABELS_MAX = 10  # more hidden units are not labelled (the name says how many; hover)
 
+# A text placed at a diagram point: (text, x, y, dx_px, dy_px, the layer it clears or None).
+_Placed = tuple[pg.TextItem, float, float, float, float, LayerGeometry | None]
+
 
 class DiagramTexts:
-    """Building, arranging and updating the diagram's texts (a mixin of the view)."""
+    """Building, arranging and updating the diagram's texts in a view box."""
 
-    def _build_texts(self, layout: DiagramLayout) -> None:
+    def __init__(self, view_box: pg.ViewBox, geometry: DiagramGeometry) -> None:
+        self._view_box = view_box
+        self._geometry = geometry
+        self._items: list[pg.TextItem] = []  # the texts of the present layout
+        self._placed: list[_Placed] = []
         self._layer_titles: dict[str, pg.TextItem] = {}
+        self._unit_labels: dict[str, list[pg.TextItem]] = {}
+        self._label_pool: list[pg.TextItem] = []  # unit labels, kept from network to network
+        self._labels_used = 0  # the first ones of the pool are in use
+        self._label_step: dict[str, int] = {}
+        self._label_lines: dict[str, tuple[int, float]] = {}  # (lines, px per line) per layer
+        self._label_extent: dict[str, float] = {}  # how far (px) a row's labels reach
+        self._room_for_status = True
+        self._texts_key: tuple | None = None
+        self._input_text = pg.TextItem("", color=palette.FOREGROUND, anchor=(0.5, 0))
+        self._input_text.setFont(palette.font(11, bold=True))
+        self._output_text = pg.TextItem("", anchor=(0.5, 1))
+        self._output_text.setFont(palette.font(11, bold=True))
+        self._copy_label = pg.TextItem(
+            html=f"<span style='color:{palette.COPY_LINK}'>copy (weight 1)</span>",
+            anchor=(0, 0.5))
+        self._copy_label.setFont(palette.font(9, italic=True))
+        tight(self._copy_label)
+        self._message = overlay_text(view_box, palette.font(12, bold=True), (0.5, 0.5), z=90)
+
+    # -------------------------------------------------------------------- building
+    def build(self, layout: DiagramLayout) -> None:
+        """The texts of a new layout (the old ones go); placed by :meth:`place`."""
+        self.remove()
+        self._texts_key = None
+        hidden, context = layout.layers["hidden"], layout.layers["context"]
+        # A third of the way down the last copy link: clear of the "context" name at its end.
+        at = hidden.positions[-1] + (context.positions[-1] - hidden.positions[-1]) / 3
+        self._place(self._copy_label, at[0], at[1], 10, 0)
+        self._layer_titles = {}
         for name, geometry in layout.layers.items():
             title = f"{name} ({geometry.size})" if geometry.strip else name
             text = pg.TextItem(title, color=palette.MUTED)
@@ -50,15 +87,27 @@ class DiagramTexts:
                 self._place(text, geometry.x_min, geometry.y, -8, 0)
             self._unit_labels[name] = [] if geometry.strip else self._build_labels(geometry)
         inputs, outputs = layout.layers["input"], layout.layers["output"]
-        self._input_text = pg.TextItem("", color=palette.FOREGROUND, anchor=(0.5, 0))
-        self._input_text.setFont(palette.font(11, bold=True))
         self._place(self._input_text, inputs.centre, inputs.y, 0, -22, layer=inputs)
-        self._output_text = pg.TextItem("", anchor=(0.5, 1))
-        self._output_text.setFont(palette.font(11, bold=True))
         self._place(self._output_text, outputs.centre, outputs.y, 0, 22, layer=outputs)
         # The hint sits where "target / predicted" will appear: it never covers a layer name.
         self._message.setAnchor((0.5, 1))
-        self._placed_texts.append((self._message, outputs.centre, outputs.y, 0, 22, outputs))
+        self._placed.append((self._message, outputs.centre, outputs.y, 0, 22, outputs))
+
+    def remove(self) -> None:
+        """Take the layout's texts out of the view; the unit labels back in the pool."""
+        for item in self._items:
+            self._view_box.removeItem(item)
+        self._put_labels_away()
+        self._items = []
+        self._placed = []
+        self._unit_labels = {}
+
+    def show_no_network(self) -> None:
+        """The hint over an empty diagram."""
+        self._message.setText("no network yet")
+        self._message.setAnchor((0.5, 0.5))
+        self._message.setPos(0, 0)
+        self._message.show()
 
     def _build_labels(self, geometry: LayerGeometry) -> list[pg.TextItem]:
         below = geometry.name != "output"
@@ -73,7 +122,7 @@ class DiagramTexts:
             # Hidden labels sit on the incoming links: a light backdrop.
             text.fill = HIDDEN_LABEL_BACKDROP if geometry.name == "hidden" else NO_BACKDROP
             text.show()
-            self._placed_texts.append((text, x, y, 0, -1 if below else 1, geometry))
+            self._placed.append((text, x, y, 0, -1 if below else 1, geometry))
             labels.append(text)
         return labels
 
@@ -86,7 +135,7 @@ class DiagramTexts:
             text = tight(pg.TextItem("", color=palette.FOREGROUND))
             text.setFont(palette.font(LABEL_POINTS[0]))
             text.setZValue(30)
-            self._view.addItem(text, ignoreBounds=True)
+            self._view_box.addItem(text, ignoreBounds=True)
             self._label_pool.append(text)
         self._labels_used += 1
         return self._label_pool[self._labels_used - 1]
@@ -100,8 +149,32 @@ class DiagramTexts:
     def _place(self, text: pg.TextItem, x: float, y: float, dx_px: float, dy_px: float,
                layer: LayerGeometry | None = None, z: float = 30) -> None:
         """A text at a diagram point plus an offset in pixels (pushed past the layer's units)."""
-        self._add(text, z)
-        self._placed_texts.append((text, x, y, dx_px, dy_px, layer))
+        text.setZValue(z)
+        self._view_box.addItem(text, ignoreBounds=True)
+        self._items.append(text)
+        self._placed.append((text, x, y, dx_px, dy_px, layer))
+
+    # ------------------------------------------------------------------- fitting
+    def title_width(self, name: str) -> float:
+        """Width (px) of a layer's name."""
+        return text_width(self._layer_titles[name])
+
+    def arrange_labels(self, budget_px: float) -> None:
+        """Fit every row's unit labels along x at the geometry's present x scale, reaching at
+        most ``budget_px`` from their units (see :meth:`_arrange_labels`)."""
+        self._label_extent = {name: self._arrange_labels(name, labels, budget_px)
+                              for name, labels in self._unit_labels.items() if labels}
+
+    def label_extent(self, name: str) -> float:
+        """How far (px) a row's unit labels reach from its units, as last arranged."""
+        return self._label_extent.get(name, 0.0)
+
+    def place(self, room_for_status: bool) -> None:
+        """Place every text for the geometry's present scale; without ``room_for_status`` the
+        "input: …" and "target: …" lines are hidden (the inspector has them)."""
+        self._room_for_status = room_for_status
+        self._place_texts()
+        self._hide_colliding_copy_label()
 
     def _hide_colliding_copy_label(self) -> None:
         """The copy label is a reminder (the key says it too): drop it rather than overlap."""
@@ -110,14 +183,14 @@ class DiagramTexts:
         rect = label.sceneBoundingRect()
         others = [t for t in self._layer_titles.values()]
         others += [t for labels in self._unit_labels.values() for t in labels if t.isVisible()]
-        inside = self._view.sceneBoundingRect().contains(rect)
+        inside = self._view_box.sceneBoundingRect().contains(rect)
         if not inside or any(rect.intersects(t.sceneBoundingRect()) for t in others):
             label.hide()
 
     def text_rects(self) -> dict[str, QRectF]:
         """Scene rectangles of the visible texts: layer names ("output"…), "copy", "hint",
         "input text", "output text" and unit labels ("label h3"), to check overlaps."""
-        if self._layout is None:
+        if self._geometry.layout is None:
             return {}
         texts = {**self._layer_titles, "copy": self._copy_label, "hint": self._message,
                  "input text": self._input_text, "output text": self._output_text}
@@ -126,17 +199,35 @@ class DiagramTexts:
         return {name: text.sceneBoundingRect() for name, text in texts.items()
                 if text.isVisible() and text.toPlainText().strip()}
 
+    def shown_labels(self, layer: str) -> list[str]:
+        """The unit labels of a layer that are drawn, as drawn (cut with "…" when upright)."""
+        return [t.toPlainText() for t in self._unit_labels.get(layer, []) if t.isVisible()]
+
+    def label_step(self, layer: str) -> int:
+        """Every how-many-th unit of a layer is labelled (1: all)."""
+        return self._label_step.get(layer, 1)
+
+    def status_lines(self) -> tuple[str, str]:
+        """The "input: …" line and the "target: … predicted: …" line as plain text."""
+        return self._input_text.toPlainText(), self._output_text.toPlainText()
+
+    def status_html(self) -> str:
+        """The "target: … predicted: …" line with its colours (HTML)."""
+        return self._output_text.textItem.toHtml()
+
+    def message(self) -> str:
+        """The hint shown over the diagram ("press Step or Play"), "" when none."""
+        return self._message.toPlainText() if self._message.isVisible() else ""
+
     def _place_texts(self) -> None:
-        sx, sy = self._scale
+        sx, sy = self._geometry.scale
         # Texts above the output / below the input row clear that row's unit labels.
         status = {self._input_text: "input", self._output_text: "output",
                   self._message: "output"}
         titles = {text: name for name, text in self._layer_titles.items()}
-        for text, x, y, dx, dy, layer in self._placed_texts:
-            reach = 0.0
-            if layer is not None:
-                reach = self._strip_half_px if layer.strip else self._radius_px
-            labels = self._unit_labels.get(status.get(text) or titles.get(text)) or []
+        for text, x, y, dx, dy, layer in self._placed:
+            reach = 0.0 if layer is None else self._geometry.reach_px(layer)
+            labels = self._unit_labels.get(status.get(text) or titles.get(text, "")) or []
             if labels and text in status:
                 dy = np.sign(dy) * max(abs(dy), 4 + self._label_extent[status[text]])
             elif labels:  # a layer's name: beyond its first (or last) unit's label
@@ -159,23 +250,23 @@ class DiagramTexts:
         edge = labels[0] if dx < 0 else labels[-1]
         if not edge.isVisible():
             return x
-        unit_x = self._layout.layers[name].positions[0 if dx < 0 else -1, 0]
+        unit_x = self._geometry.shown.layers[name].positions[0 if dx < 0 else -1, 0]
         half = (text_height(edge) if edge.angle else text_width(edge)) / 2
-        outer = unit_x + np.sign(dx) * half / self._scale[0]
+        outer = unit_x + np.sign(dx) * half / self._geometry.scale[0]
         return min(x, outer) if dx < 0 else max(x, outer)
 
-    def _overhang_px(self, name: str) -> float:
+    def overhang_px(self, name: str) -> float:
         """How far (px) a row's end label reaches past the row's end on the side of its name
         (the left; the right for the context): the name moves out by that much."""
         labels = self._unit_labels.get(name)
         right = name == "context"
         if not labels or not labels[-1 if right else 0].isVisible():
             return 0.0
-        edge, geometry = labels[-1 if right else 0], self._layout.layers[name]
+        edge, geometry = labels[-1 if right else 0], self._geometry.shown.layers[name]
         unit_x = geometry.positions[-1 if right else 0, 0]
         room = geometry.x_max - unit_x if right else unit_x - geometry.x_min
         half = (text_height(edge) if edge.angle else text_width(edge)) / 2
-        return max(0.0, half - room * self._scale[0])
+        return max(0.0, half - room * self._geometry.scale[0])
 
     def _arrange_labels(self, name: str, labels: list[pg.TextItem], budget_px: float) -> float:
         """Fit a row's labels along x, reaching at most ``budget_px`` from the units (else
@@ -196,7 +287,7 @@ class DiagramTexts:
             lines, step, upright, line_px = self._label_plan(name, labels, budget_px)
             if step == 1:
                 break
-        geometry = self._layout.layers[name]
+        geometry = self._geometry.shown.layers[name]
         if name == "hidden" and (lines > 1 or step > 1 or geometry.size > HIDDEN_LABELS_MAX):
             step, lines = geometry.size + 1, 1  # none: they would sit on the links
         below = name != "output"
@@ -215,13 +306,13 @@ class DiagramTexts:
                     ) -> tuple[int, int, bool, float]:
         """(lines, every step-th label shown, upright, px per line) for a row's labels in
         their present font (see :meth:`_arrange_labels`); upright labels are cut to fit."""
-        geometry = self._layout.layers[name]
+        geometry = self._geometry.shown.layers[name]
         for text, label in zip(labels, geometry.labels, strict=True):
             if text.toPlainText() != label:
                 text.setText(label)
         longest = max(text_width(text) for text in labels)
         height = text_height(labels[0])
-        spacing_px = geometry.spacing * self._scale[0] if geometry.size > 1 else math.inf
+        spacing_px = geometry.spacing * self._geometry.scale[0] if geometry.size > 1 else math.inf
         every_one = name in ("input", "output")
         share = budget_px
         lines = max(1, math.ceil((longest + LABEL_GAP_PX) / spacing_px))  # side by side
@@ -240,7 +331,8 @@ class DiagramTexts:
             return rows, math.ceil(lines / rows), False, height
         return lines, 1, False, height
 
-    def _update_texts(self, snapshot: Snapshot) -> None:
+    def update(self, snapshot: Snapshot) -> None:
+        """The input and target lines for a snapshot (the hint before the first step)."""
         key = (snapshot.hidden is None, snapshot.input_symbol, snapshot.target_symbol,
                snapshot.predicted_symbol)
         if key == self._texts_key:
@@ -265,6 +357,17 @@ class DiagramTexts:
             f"<span style='color:{palette.FOREGROUND}'>{escape(target)}</span>&nbsp;&nbsp;&nbsp;"
             f"<span style='color:{color}'>predicted: {escape(snapshot.predicted_symbol)}</span>"
         )
+
+
+def overlay_text(view_box: pg.ViewBox, font: QFont, anchor: tuple[float, float], z: float,
+                 border: QPen | None = None) -> pg.TextItem:
+    """An empty text on a light backdrop over the picture (a hint, the hover box)."""
+    text = pg.TextItem("", color=palette.FOREGROUND, anchor=anchor, border=border,
+                       fill=pg.mkBrush(255, 255, 250, 235))
+    text.setFont(font)
+    text.setZValue(z)
+    view_box.addItem(text, ignoreBounds=True)
+    return text
 
 
 def tight(text: pg.TextItem) -> pg.TextItem:

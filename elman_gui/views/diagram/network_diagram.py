@@ -1,48 +1,39 @@
 """The network as a student pictures it: units filled by activation, weights as coloured lines.
 
-Graphics items are created once per layout (layer sizes and labels) and only updated afterwards:
-units are one ScatterPlotItem (circle layers) or one ImageItem per strip layer, and all weights
-are one SegmentsItem with a pen per (magnitude level, sign). The view stretches x and y
-separately to fill its window; circles, arrowheads and texts are sized in pixels. Texts are
-placed by :class:`~elman_gui.views.diagram.diagram_texts.DiagramTexts`, the mouse is handled by
-:class:`~elman_gui.views.diagram.diagram_hover.DiagramHover`.
+The view is composed of parts that each own their graphics items, made once per layout (layer
+sizes and labels) and only updated afterwards: :class:`DiagramScene` (the units and the copy
+links), :class:`DiagramLinks` (the weights), :class:`DiagramTexts` (names, labels, the input
+and target lines) and :class:`DiagramHover` (the hover box). They share one
+:class:`DiagramGeometry` (the layout and its scale in pixels), which the view owns and alone
+writes: it stretches x and y separately to fill its window (:meth:`NetworkDiagramView._fit`);
+circles, arrowheads and texts are sized in pixels.
 """
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from elman_core.live.snapshot import RUNNING, Snapshot
+from elman_gui.views.diagram.diagram_geometry import DiagramGeometry, UnitValues
 from elman_gui.views.diagram.diagram_hover import DiagramHover
-from elman_gui.views.diagram.diagram_layout import (
-    LINK_CAP,
-    LINK_LEVELS,
-    MATRICES,
-    DiagramLayout,
-    link_levels,
-    strongest_links,
-)
+from elman_gui.views.diagram.diagram_layout import MATRICES, compute_layout
 from elman_gui.views.diagram.diagram_legend import ActivationLegend, PhaseBanner, weight_key_html
-from elman_gui.views.diagram.diagram_scene import ALL_LINKS_HIDDEN, DiagramScene
-from elman_gui.views.diagram.diagram_texts import DiagramTexts
+from elman_gui.views.diagram.diagram_links import DiagramLinks, is_summarised
+from elman_gui.views.diagram.diagram_scene import DiagramScene
+from elman_gui.views.diagram.diagram_texts import TEXT_LINE_PX, DiagramTexts
 from elman_gui.views.style import palette
 
-LINKS_BUDGET_FACTOR = 40  # while running, links redraw at most once per 40× their paint time
-LINKS_MAX_PERIOD = 0.25  # … and at least four times a second
-_LINKS_PER_UNIT = 3  # beyond: about this many of the strongest links per unit of a matrix
+_SIDE_MARGINS_PX = (40.0, 40.0)  # left, right, at least: the layer names decide
+_MAX_PX_PER_SPACING = 110.0  # a tiny network is not blown up to fill a big window
+_MAX_PX_PER_ROW = 340.0
+_CIRCLE_PX = (7.0, 34.0)  # smallest and largest circle diameter
+_MARGIN_SHARE = 0.35  # of the height, at most, above the output and below the bottom row
 
 
-class NetworkDiagramView(DiagramScene, DiagramTexts, DiagramHover, QWidget):
+class NetworkDiagramView(QWidget):
     """Live Elman network: input, hidden, context and output units with their weights.
 
     ``unitClicked(layer, index)`` is emitted when a unit is clicked (layer is "input", "hidden",
@@ -51,15 +42,10 @@ class NetworkDiagramView(DiagramScene, DiagramTexts, DiagramHover, QWidget):
 
     unitClicked = Signal(str, int)
 
-    def phase_banner(self) -> str:
-        """The phase-mode line above the picture ("" when phase mode is off; tests)."""
-        return self._phase_banner.shown_text()
-
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._plot = self._make_plot()
-        self._view: pg.ViewBox = self._plot.getPlotItem().getViewBox()
-        self._scene = self._plot.scene()  # kept: PySide6 must not collect it
+        self._plot = _make_plot(self)
+        self._view_box: pg.ViewBox = self._plot.getPlotItem().getViewBox()
         self._legend = ActivationLegend(self)
         self._key = QLabel(weight_key_html(summarised=False), self)
         # The diagram itself has no widget tooltip: hovering shows one box, the unit's or link's.
@@ -73,44 +59,16 @@ class NetworkDiagramView(DiagramScene, DiagramTexts, DiagramHover, QWidget):
         layout.addWidget(self._plot, 1)
         layout.addLayout(self._make_legend_row())
 
-        self._links = self._make_link_item()
-        self._set_link_pens(summarised=False)
-        self._focus = self._make_link_item()  # every link of the unit under the mouse
-        self._focus.setZValue(2)
-        self._focus.set_pens(self._links.pens())
-        self._links_opacity = 1.0
-        self._links_updated_at = 0.0
-        self._phase_shown: tuple | None = None  # (copy-link item, phase, width) of its pens
-        self._focused: tuple[str, int] | None = None
-        self._hover_text = self._make_overlay_text(
-            palette.font(10), anchor=(0, 1), z=100, border=pg.mkPen(palette.AXIS))
-        self._hover_text.hide()
-        self._message = self._make_overlay_text(palette.font(12, bold=True), (0.5, 0.5), z=90)
+        # The parts, each owning its items; they share only the geometry, which the view owns
+        # and alone writes (in _fit), and are handed a snapshot's values when they need them.
+        self._geometry = DiagramGeometry()
+        self._links = DiagramLinks(self._view_box)
+        self._scene = DiagramScene(self._view_box, self._geometry)
+        self._texts = DiagramTexts(self._view_box, self._geometry)
+        self._hover = DiagramHover(self._view_box, self._geometry, self._links)
 
-        self._layout: DiagramLayout | None = None
+        self._units = UnitValues()
         self._layout_key: tuple | None = None
-        self._layout_items: list = []
-        self._placed_texts: list[tuple] = []  # (text, x, y, dx_px, dy_px, layer or None)
-        self._arrows: list[tuple[pg.ArrowItem, int]] = []
-        self._strip_rects: dict[str, list] = {}
-        self._scale = (1.0, 1.0)  # pixels per diagram unit along x and y
-        self._radius_px = 10.0  # circle radius
-        self._strip_half_px = 10.0  # half the height of a strip
-        self._target: np.ndarray | None = None
-        self._texts_key: tuple | None = None
-        self._unit_labels: dict[str, list[pg.TextItem]] = {}
-        self._label_pool: list[pg.TextItem] = []  # unit labels, kept from network to network
-        self._labels_used = 0  # the first ones of the pool are in use
-        self._label_step: dict[str, int] = {}
-        self._label_lines: dict[str, tuple[int, float]] = {}  # (lines, px per line) per layer
-        self._room_for_status = True
-        self._label_extent: dict[str, float] = {}
-        self._values: dict[str, np.ndarray | None] = {}
-        self._weights: dict[str, np.ndarray] = {}
-        self._biases: dict[str, np.ndarray] = {}
-        self._shown_links: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._lesioned: tuple[int, ...] = ()
-        self._marked: frozenset | None = None  # the lesioned units marked (None: redo)
         self._activation_hint: bool | None = None  # True: diverging map; None: decide from data
         self._seen_negative = False
         self._colors = palette.ActivationColors(diverging=False)
@@ -118,10 +76,22 @@ class NetworkDiagramView(DiagramScene, DiagramTexts, DiagramHover, QWidget):
         self._last_weights: tuple | None = None
         self._generation: int | None = None
 
-        self._scene.sigMouseMoved.connect(self._on_mouse_moved)
-        self._scene.sigMouseClicked.connect(self._on_mouse_clicked)
-        self._view.sigResized.connect(self._fit)
+        graphics_scene = self._plot.scene()
+        graphics_scene.sigMouseMoved.connect(self._on_mouse_moved)
+        graphics_scene.sigMouseClicked.connect(self._on_mouse_clicked)
+        self._view_box.sigResized.connect(self._fit)
         self.clear()
+
+    def _make_legend_row(self) -> QHBoxLayout:
+        self._key.setFont(palette.font(9))
+        self._key.setTextFormat(Qt.TextFormat.RichText)
+        self._key.setWordWrap(True)
+        row = QHBoxLayout()
+        row.setContentsMargins(8, 2, 8, 4)
+        row.addWidget(self._legend)
+        row.addSpacing(8)
+        row.addWidget(self._key, 1)
+        return row
 
     # ------------------------------------------------------------------ public API
     def leaveEvent(self, event) -> None:  # noqa: N802 (Qt name)
@@ -138,55 +108,40 @@ class NetworkDiagramView(DiagramScene, DiagramTexts, DiagramHover, QWidget):
             self._generation = snapshot.generation
             self._seen_negative = False
             self.forget_hover()  # another network (a task swap, a reset): its units are gone
-        self._values = {
-            "input": _maybe(snapshot.input, snapshot.n_input),
-            "hidden": _maybe(snapshot.hidden, snapshot.n_hidden),
-            "context": _maybe(snapshot.context, snapshot.n_hidden),
-            "output": _maybe(snapshot.output, snapshot.n_output),
-        }
-        self._biases = {"hidden": snapshot.b_h, "output": snapshot.b_o}
-        self._target = None if snapshot.target is None else np.asarray(snapshot.target)
-        self._lesioned = tuple(i for i in snapshot.lesioned if 0 <= i < snapshot.n_hidden)
+        self._units = UnitValues(
+            values={
+                "input": _maybe(snapshot.input, snapshot.n_input),
+                "hidden": _maybe(snapshot.hidden, snapshot.n_hidden),
+                "context": _maybe(snapshot.context, snapshot.n_hidden),
+                "output": _maybe(snapshot.output, snapshot.n_output),
+            },
+            biases={"hidden": snapshot.b_h, "output": snapshot.b_o},
+            target=None if snapshot.target is None else np.asarray(snapshot.target),
+            lesioned=tuple(i for i in snapshot.lesioned if 0 <= i < snapshot.n_hidden),
+        )
         self._update_colors()
-        self._update_units()
+        self._scene.update_units(self._units, self._colors)
         weights = (snapshot.W_ih, snapshot.W_hh, snapshot.W_ho)
         if (self._last_weights is None or any(
             a is not b for a, b in zip(weights, self._last_weights, strict=True)
-        )) and self._links_due(getattr(snapshot, "state", None) == RUNNING):  # (help: no state)
+        )) and self._links.due(getattr(snapshot, "state", None) == RUNNING):  # (help: no state)
             self._last_weights = weights
-            self._update_links(dict(zip(MATRICES, weights, strict=True)))
-        self._update_texts(snapshot)
-
-    def _links_due(self, running: bool) -> bool:
-        """The frame budget of the links: while training runs, redraw them at most about once
-        per :data:`LINKS_BUDGET_FACTOR` times their last paint cost (at most every
-        :data:`LINKS_MAX_PERIOD` s), so a big network's thousand antialiased links do not
-        cost every frame; a few links in a small one still redraw every frame. Any other state
-        (a step, a pause) shows the newest weights at once."""
-        now = time.perf_counter()
-        period = min(LINKS_MAX_PERIOD, LINKS_BUDGET_FACTOR * self._links.paint_seconds)
-        if running and now - self._links_updated_at < period:
-            return False
-        self._links_updated_at = now
-        return True
+            self._links.update(dict(zip(MATRICES, weights, strict=True)))
+        self._texts.update(snapshot)
 
     def clear(self) -> None:
         """Forget the network: nothing drawn until the next snapshot."""
-        self._remove_layout_items()
-        self._layout = None
+        self._scene.remove()
+        self._texts.remove()
+        self._geometry.layout = None
         self._layout_key = None
-        self._values, self._weights, self._shown_links = {}, {}, {}
+        self._units = UnitValues()
         self._last_weights = None
         self._generation = None
-        self._lesioned = ()
-        self._links.set_segments([np.empty((0, 4))] * (2 * LINK_LEVELS))
+        self._links.clear()
         self.forget_hover()
-        self._hover_text.hide()
-        self._message.setText("no network yet")
-        self._message.setAnchor((0.5, 0.5))
-        self._message.setPos(0, 0)
-        self._message.show()
-        self._view.setRange(QRectF(-5, -3, 10, 6), padding=0)
+        self._texts.show_no_network()
+        self._view_box.setRange(QRectF(-5, -3, 10, 6), padding=0)
 
     def set_phase(self, phase: int | None, phase_mode: bool = False) -> None:
         """Highlight the links active in a phase of a timestep (None: all as usual), and in
@@ -196,22 +151,16 @@ class NetworkDiagramView(DiagramScene, DiagramTexts, DiagramHover, QWidget):
         context, so the copy links glow and the weights are dimmed.
         """
         self._phase_banner.show_phase(phase, phase_mode)
-        self._links_opacity = 0.15 if phase in (2, 4) else 1.0
-        self._links.setOpacity(self._links_opacity)
-        copy = getattr(self, "_copy_links", None)
-        # Called with every snapshot: new pens only when they change (a repaint of the links).
-        shown = (copy, phase, self._copy_width)
-        if copy is not None and copy.scene() is not None and shown != self._phase_shown:
-            self._phase_shown = shown
-            copy.setOpacity(1.0 if phase in (None, 4) else 0.2)
-            for pen in copy.pens():
-                pen.setWidthF(5.0 if phase == 4 else self._copy_width)
-            copy.set_pens(copy.pens())
+        self._links.set_opacity(0.15 if phase in (2, 4) else 1.0)
+        self._scene.set_phase(phase)
+
+    def phase_banner(self) -> str:
+        """The phase-mode line above the picture ("" when phase mode is off; tests)."""
+        return self._phase_banner.shown_text()
 
     def phase_opacities(self) -> tuple[float, float]:
         """(weight links, copy links) opacity, for tests."""
-        copy = getattr(self, "_copy_links", None)
-        return (self._links.opacity(), copy.opacity() if copy is not None else 1.0)
+        return (self._links.opacity(), self._scene.copy_opacity())
 
     def set_activations(self, hidden: str = "sigmoid", output: str = "sigmoid") -> None:
         """Tell the view the activation functions so the colour map fits their range.
@@ -221,72 +170,136 @@ class NetworkDiagramView(DiagramScene, DiagramTexts, DiagramHover, QWidget):
         """
         self._activation_hint = hidden == "tanh" or output == "linear"
         self._update_colors()
-        if self._layout is not None:
-            self._update_units()
+        if self._geometry.layout is not None:
+            self._scene.update_units(self._units, self._colors)
+
+    # The mouse (hover boxes, the focused unit's links, clicks).
+    def describe_at(self, x: float, y: float) -> str:
+        """What hovering at a diagram point shows: a unit's value, a link's weight, or ""."""
+        return self._hover.describe_at(x, y, self._units)
+
+    def hover_text(self) -> str:
+        """The text currently shown next to the mouse ("" when hidden)."""
+        return self._hover.text()
+
+    def forget_hover(self) -> None:
+        """Hide the hover box and the focused links: what they named is gone."""
+        self._hover.forget()
+
+    def focus_unit(self, unit: tuple[str, int] | None) -> None:
+        """Draw every link of one unit (layer, index) over the dimmed rest; None: undo."""
+        self._links.focus_unit(unit)
+
+    def focused_link_count(self) -> int:
+        """How many links the hovered unit has drawn over the rest (0: none hovered)."""
+        return self._links.focused_link_count()
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        self._hover.move_to(scene_pos, self._units)
+
+    def _on_mouse_clicked(self, event) -> None:
+        if self._geometry.layout is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        point = self._view_box.mapSceneToView(event.scenePos())
+        hit = self._geometry.unit_at(point.x(), point.y())
+        if hit:
+            self.unitClicked.emit(*hit)
 
     # Read-only accessors (tests, inspector).
     def unit_values(self, layer: str) -> np.ndarray:
         """The activations shown for a layer (NaN where nothing is shown yet)."""
-        values = self._values.get(layer)
-        n = self._layout.layers[layer].size if self._layout else 0
+        values = self._units.values.get(layer)
+        layout = self._geometry.layout
+        n = layout.layers[layer].size if layout else 0
         return np.full(n, np.nan) if values is None else values.copy()
 
     def unit_colors(self, layer: str) -> np.ndarray:
         """(n, 3) RGB fill of each unit as drawn."""
-        geometry = self._layout.layers[layer]
-        if geometry.strip:
-            empty = QColor(palette.EMPTY_UNIT).getRgb()[:3]
-            image = self._strips[layer].image
-            if image is None or not self._strips[layer].isVisible():
-                return np.tile(empty, (geometry.size, 1))
-            values = image[:, 0]
-            colors = self._colors.lut[self._colors.indices(values)].astype(int)
-            colors[np.isnan(values)] = empty  # transparent cell: the grey background shows
-            return colors
-        start = self._scatter_offsets[layer]
-        brushes = self._scatter.data["brush"][start:start + geometry.size]
-        return np.array([brush.color().getRgb()[:3] for brush in brushes])
+        return self._scene.unit_colors(layer, self._colors)
 
     def unit_position(self, layer: str, index: int) -> tuple[float, float]:
         """Centre of a unit in diagram coordinates."""
-        x, y = self._layout.layers[layer].positions[index]
+        x, y = self._geometry.shown.layers[layer].positions[index]
         return float(x), float(y)
 
     def unit_labels(self, layer: str) -> tuple[str, ...]:
-        return self._layout.layers[layer].labels if self._layout else ()
+        """The names of a layer's units (the task's symbols, or x1…, h1…, c1…, y1…)."""
+        layout = self._geometry.layout
+        return layout.layers[layer].labels if layout else ()
+
+    def shown_unit_labels(self, layer: str) -> list[str]:
+        """The unit labels of a layer drawn under (or over) its units, as drawn."""
+        return self._texts.shown_labels(layer)
+
+    def label_step(self, layer: str) -> int:
+        """Every how-many-th unit of a layer is labelled (1: every one)."""
+        return self._texts.label_step(layer)
 
     def is_strip(self, layer: str) -> bool:
-        return bool(self._layout and self._layout.layers[layer].strip)
+        layout = self._geometry.layout
+        return bool(layout and layout.layers[layer].strip)
 
     def link_count(self, matrix: str) -> int:
         """How many links of a weight matrix ("W_ih", "W_hh", "W_ho") are drawn."""
-        shown = self._shown_links.get(matrix)
-        return 0 if shown is None else len(shown[0])
+        return self._links.count(matrix)
+
+    def shown_link_indices(self, matrix: str) -> np.ndarray:
+        """Flat indices into a weight matrix of the links drawn (a big network: the strongest)."""
+        return self._links.shown_indices(matrix)
+
+    def lesion_marks(self) -> np.ndarray:
+        """(n, 2) diagram coordinates of the crosses drawn over lesioned units."""
+        return self._scene.lesion_marks()
 
     def copy_link_count(self) -> int:
         """How many dashed hidden → context copy links are drawn (one per hidden unit)."""
-        return self._copy_count if self._layout else 0
+        return self._scene.copy_link_count()
 
     def copy_links_dashed(self) -> bool:
-        return bool(self._layout) and (
-            self._copy_links.pens()[0].style() == Qt.PenStyle.DashLine)
+        return self._scene.copy_links_dashed()
+
+    def copy_link_segments(self) -> np.ndarray:
+        """(n, 4) x0, y0, x1, y1 of the dashed copy links as drawn (diagram coordinates)."""
+        return self._scene.copy_link_segments()
+
+    def text_rects(self) -> dict[str, QRectF]:
+        """Scene rectangles of the visible texts: layer names ("output"…), "copy", "hint",
+        "input text", "output text" and unit labels ("label h3"), to check overlaps."""
+        return self._texts.text_rects()
+
+    def status_lines(self) -> tuple[str, str]:
+        """The "input: …" line below and the "target: … predicted: …" line above, as text."""
+        return self._texts.status_lines()
+
+    def status_html(self) -> str:
+        """The "target: … predicted: …" line with its colours (HTML)."""
+        return self._texts.status_html()
 
     def message(self) -> str:
         """The hint shown over the diagram ("press Step or Play"), "" when none."""
-        return self._message.toPlainText() if self._message.isVisible() else ""
+        return self._texts.message()
 
     def legend_text(self) -> str:
         return self._legend.text()
 
+    @property
+    def plot_widget(self) -> pg.PlotWidget:
+        """The widget the picture is drawn in (its viewport takes the mouse)."""
+        return self._plot
+
+    def drawing_rect(self) -> QRectF:
+        """The picture's area in scene coordinates (every text stays inside it)."""
+        return self._view_box.sceneBoundingRect()
+
     def map_to_scene(self, x: float, y: float) -> QPointF:
-        return self._view.mapViewToScene(QPointF(x, y))
+        return self._view_box.mapViewToScene(QPointF(x, y))
 
     # -------------------------------------------------------------------- building
     def _update_colors(self) -> None:
         diverging = self._activation_hint if self._activation_hint is not None else (
             self._seen_negative or any(
                 v is not None and v.size and float(np.nanmin(v)) < 0
-                for v in self._values.values()
+                for v in self._units.values.values()
             )
         )
         self._seen_negative = self._seen_negative or diverging
@@ -294,79 +307,93 @@ class NetworkDiagramView(DiagramScene, DiagramTexts, DiagramHover, QWidget):
             self._colors = palette.ActivationColors(diverging)
             self._legend.set_colors(self._colors)
 
-    def _update_units(self) -> None:
-        layout = self._layout
-        empty = pg.mkBrush(palette.EMPTY_UNIT)
-        brushes = []
-        for name, offset in self._scatter_offsets.items():
-            del offset
-            values = self._values.get(name)
-            size = layout.layers[name].size
-            brushes.extend([empty] * size if values is None else self._colors.brushes_for(values))
-        hidden_offset = self._scatter_offsets.get("hidden")
-        lesion_brush = pg.mkBrush(palette.LESIONED)
-        if hidden_offset is not None:
-            for i in self._lesioned:
-                brushes[hidden_offset + i] = lesion_brush
-        if brushes:
-            self._scatter.setBrush(brushes)
-        for name, image in self._strips.items():
-            values = self._values.get(name)
-            if values is None:
-                image.hide()
-                continue
-            shown = values.astype(np.float64)
-            if name == "hidden" and self._lesioned:
-                shown = shown.copy()
-                shown[list(self._lesioned)] = np.nan  # NaN cells are transparent: grey shows
-            first = image.image is None
-            image.setImage(shown.reshape(-1, 1), autoLevels=False,
-                           levels=(self._colors.low, self._colors.high), lut=self._colors.lut)
-            if first:
-                image.setRect(self._strip_rects[name][0].rect())
-            image.show()
-        marked = frozenset(self._lesioned)
-        if marked != self._marked:  # a scatter's setData rebuilds it: only when lesions change
-            self._marked = marked
-            hidden = layout.layers["hidden"]
-            marks = hidden.positions[sorted(self._lesioned)] if self._lesioned \
-                else np.empty((0, 2))
-            self._lesion_marks.setData(pos=marks)
+    def _rebuild(self, key: tuple) -> None:
+        """A new network shape: every part rebuilt for its layout, then fitted."""
+        self._scene.remove()
+        self._texts.remove()
+        self.forget_hover()
+        n_input, n_hidden, n_output, input_labels, output_labels = key
+        self._layout_key = key
+        self._geometry.layout = layout = compute_layout(
+            n_input, n_hidden, n_output, input_labels, output_labels
+        )
+        self._last_weights = None
+        self._seen_negative = False
+        self._links.set_layout(layout)
+        self._key.setText(weight_key_html(is_summarised(layout)))
+        self._scene.build(layout)
+        self._texts.build(layout)
+        self._fit()
 
-    def _update_links(self, weights: dict[str, np.ndarray]) -> None:
-        self._weights = weights
-        all_starts, all_ends, all_bins, shown = [], [], [], {}
-        for matrix, w in weights.items():
-            w = np.asarray(w, dtype=np.float64)
-            chosen = strongest_links(w, self._link_cap(matrix, w))
-            starts, ends = self._endpoints[matrix]
-            starts, ends = starts[chosen], ends[chosen]
-            values = w.ravel()[chosen]
-            bins = link_levels(values, LINK_LEVELS) * 2 + (values > 0)
-            finite = np.isfinite(values)
-            shown[matrix] = (chosen[finite], starts[finite], ends[finite])
-            all_starts.append(starts[finite])
-            all_ends.append(ends[finite])
-            all_bins.append(bins[finite])
-        self._shown_links = shown
-        segments = np.hstack([np.concatenate(all_starts), np.concatenate(all_ends)])
-        bins = np.concatenate(all_bins)
-        order = np.argsort(bins, kind="stable")
-        bounds = np.cumsum(np.bincount(bins, minlength=2 * LINK_LEVELS))[:-1]
-        self._links.set_segments(np.split(segments[order], bounds))
-        focused, self._focused = self._focused, None
-        self.focus_unit(focused)  # the hovered unit's links with the new weights
+    def _fit(self, *_) -> None:
+        """Fill the view with fixed pixel margins; size units, place texts, thin labels."""
+        geometry, texts = self._geometry, self._texts
+        layout = geometry.layout
+        if layout is None:
+            return
+        width_px, height_px = self._view_box.width(), self._view_box.height()
+        if width_px < 10 or height_px < 10:
+            return
+        x0, x1 = layout.x_range
+        y0, y1 = 0.0, 2.0
+        left, right = _SIDE_MARGINS_PX
+        left = max(left, 12 + max(texts.title_width(n) for n in ("input", "hidden", "output")))
+        right = max(right, 12 + texts.title_width("context"))
+        extra = (0.0, 0.0)  # room for end labels that push a layer name outwards
+        for _attempt in range(2):  # once more if the names need that room
+            left_px, right_px = left + extra[0], right + extra[1]
+            sx = min(max(width_px - left_px - right_px, 10) / (x1 - x0), _MAX_PX_PER_SPACING)
+            geometry.scale = (sx, geometry.scale[1])
+            # How far each row's labels reach from it, once they are arranged to fit along x
+            # within what a margin (at most 0.35 of the height) leaves them.
+            radius = float(np.clip(0.66 * sx, *_CIRCLE_PX) / 2)  # about: sy is not known yet
+            texts.arrange_labels(_MARGIN_SHARE * height_px - 8 - radius)
+            needed = (max(texts.overhang_px(n) for n in ("input", "hidden", "output")),
+                      texts.overhang_px("context"))
+            if needed[0] <= extra[0] and needed[1] <= extra[1]:
+                break
+            extra = (max(needed[0], extra[0]), max(needed[1], extra[1]))
+        left, right = left_px, right_px
+        # Above the output row: its labels and the target text; below the bottom row: the
+        # input and context labels and the input text.
+        top = 8 + texts.label_extent("output") + radius
+        bottom = 8 + max(texts.label_extent("input"), texts.label_extent("context")) + radius
+        # A very low diagram drops "input: …" and "target: …" (the inspector has them) rather
+        # than cut them or the unit labels.
+        room_for_status = max(top, bottom) + TEXT_LINE_PX <= _MARGIN_SHARE * height_px
+        if room_for_status:
+            top, bottom = top + TEXT_LINE_PX, bottom + TEXT_LINE_PX
+        top, bottom = (min(top, _MARGIN_SHARE * height_px),
+                       min(bottom, _MARGIN_SHARE * height_px))
+        sy = min(max(height_px - top - bottom, 10) / (y1 - y0), _MAX_PX_PER_ROW)
+        geometry.scale = (sx, sy)
+        # Each margin as computed (they differ: more text below than above, names left and
+        # right); room a cap left over is shared equally.
+        spare_x = (width_px / sx - (x1 - x0) - (left + right) / sx) / 2
+        spare_y = (height_px / sy - (y1 - y0) - (top + bottom) / sy) / 2
+        self._view_box.setRange(
+            QRectF(QPointF(x0 - left / sx - spare_x, y0 - bottom / sy - spare_y),
+                   QPointF(x1 + right / sx + spare_x, y1 + top / sy + spare_y)), padding=0)
+        geometry.radius_px = min(float(np.clip(0.66 * sx, *_CIRCLE_PX) / 2), 0.18 * sy)
+        geometry.strip_half_px = float(np.clip(0.06 * sy, 7.0, 13.0))
+        self._scene.fit()
+        texts.place(room_for_status)
 
-    def _link_cap(self, matrix: str, w: np.ndarray) -> int:
-        """How many of a matrix's links to draw: all in a small network; beyond
-        :data:`ALL_LINKS_HIDDEN` hidden units the strongest few per unit (hover a unit for all
-        of its links); LINK_CAP where a strip is involved."""
-        layout = self._layout
-        if any(layout.layers[name].strip for name in MATRICES[matrix]):
-            return LINK_CAP
-        if layout.layers["hidden"].size <= ALL_LINKS_HIDDEN:
-            return w.size
-        return min(w.size, _LINKS_PER_UNIT * max(w.shape))
+
+def _make_plot(parent: QWidget) -> pg.PlotWidget:
+    """A plot with no axes, menu or mouse panning: a fixed picture."""
+    plot = pg.PlotWidget(parent=parent, background=palette.BACKGROUND)
+    plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    item = plot.getPlotItem()
+    for axis in ("left", "bottom"):
+        item.hideAxis(axis)
+    item.setMenuEnabled(False)
+    item.hideButtons()
+    view = item.getViewBox()
+    view.setMouseEnabled(x=False, y=False)  # a fixed picture: nothing to pan or zoom
+    view.disableAutoRange()
+    return plot
+
 
 def _maybe(values: np.ndarray | None, n: int) -> np.ndarray | None:
     if values is None:

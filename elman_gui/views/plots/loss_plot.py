@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from elman_core.live.snapshot import Snapshot
-from elman_gui.views.plots.steady_range import SteadyViewBox
+from elman_gui.views.plots.steady_range import SteadyViewBox, steady_range
 from elman_gui.views.style import palette
 
 MARKER_LIMIT = 60  # draw a marker on every epoch point while there are at most this many
@@ -24,8 +24,12 @@ class LossPlotView(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._plot = palette.make_plot_widget(self, viewBox=SteadyViewBox(),
-                                              axisItems={"left": _LossAxis("left")})
+        box = SteadyViewBox()
+        box.x_reach = 1.0  # the end of the first epoch: "1" is on the axis from the start
+        box.setRange(xRange=steady_range(0.0, box.x_reach), padding=0.0, disableAutoRange=False)
+        self._plot = palette.make_plot_widget(self, viewBox=box,
+                                              axisItems={"left": _LossAxis("left"),
+                                                         "bottom": _EpochAxis("bottom")})
         item = self._plot.getPlotItem()
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
@@ -229,6 +233,17 @@ class _LossAxis(pg.AxisItem):
             mantissa = 10 ** (value - np.floor(value + 1e-9))
             kept.append(text if min(abs(mantissa - m) for m in (1, 2, 5)) < 1e-6 else "")
         return kept
+
+
+class _EpochAxis(pg.AxisItem):
+    """Ticks at whole epochs only. The curves are drawn at fractional epochs, but an empty plot
+    or a first epoch spans 0 … 1, where pyqtgraph would label 0.1, 0.2, …, 0.9."""
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph name)
+        levels = [(float(round(spacing)), offset)
+                  for spacing, offset in super().tickSpacing(minVal, maxVal, size)
+                  if spacing >= 1 - 1e-9]
+        return levels or [(1.0, 0.0)]
 
 
 def _or_empty(values) -> np.ndarray:

@@ -61,6 +61,7 @@ class SteadyViewBox(pg.ViewBox):
     """
 
     top_reserve = 0.0  # the top share of the height kept free of data (for a legend there)
+    x_reach: float | None = None  # the x range reaches at least this far, with or without data
 
     def _room_on_top(self, low: float, high: float, wanted: tuple[float, float]
                      ) -> tuple[float, float]:
@@ -82,9 +83,15 @@ class SteadyViewBox(pg.ViewBox):
             current = self.viewRange()
             changes = {}
             for axis, key in ((0, "xRange"), (1, "yRange")):
-                if self.state["autoRange"][axis] is False or bounds[axis] is None:
+                if self.state["autoRange"][axis] is False:
                     continue
-                low, high = bounds[axis]
+                if axis == 0 and self.x_reach is not None:
+                    low, high = bounds[0] or (0.0, self.x_reach)
+                    high = max(high, self.x_reach)
+                elif bounds[axis] is None:
+                    continue
+                else:
+                    low, high = bounds[axis]
                 if not (math.isfinite(low) and math.isfinite(high)):
                     continue
                 wanted = steady_range(low, high, tuple(current[axis]))
