@@ -57,7 +57,7 @@ class Architecture(ABC):
     def describe(self) -> str:
         """The architecture in a line, for reports ("Jordan (context = output), decay 0.5")."""
         decay = f", context decay {self.decay:g}" if self.has_decay else ""
-        return f"{self.title}{decay}"
+        return f"{self.title} (context = {self.source}){decay}"
 
     def kernel_arguments(self) -> tuple[bool, float]:
         """(the context takes the output, the decay μ), as the compiled kernels take them."""
@@ -75,7 +75,7 @@ class ElmanArchitecture(Architecture):
     """context(t) = hidden(t−1): Elman's copy link."""
 
     name = "elman"
-    title = "Elman (context = hidden)"
+    title = "Elman"
     source = "hidden"
 
     def __init__(self, decay: float = 0.0) -> None:
@@ -101,7 +101,7 @@ class JordanArchitecture(Architecture):
     """context(t) = μ·context(t−1) + output(t−1): Jordan's state units."""
 
     name = "jordan"
-    title = "Jordan (context = output)"
+    title = "Jordan"
     source = "output"
     has_decay = True
 
