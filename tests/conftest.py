@@ -16,3 +16,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(GUI_TESTS):
             item.add_marker(pytest.mark.gui)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With pytest-xdist workers (``-n``), the controller first compiles the training kernels
+    into numba's disk cache, so each worker loads them instead of all compiling them at once
+    (on two busy cores that pushed a first window past its two-minute wait)."""
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    from elman_core.training.warm_up import warm_up_kernels
+
+    warm_up_kernels()

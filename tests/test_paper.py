@@ -10,6 +10,10 @@ from elman_core.analysis import hidden_states, sentence_figures
 from elman_core.tasks import sentences, words
 from elman_core.training.session import TrainingSession, settings_for
 
+# The first test to use trained_sentence_networks trains three 40-pass networks (about a minute
+# on two quiet cores, several on busy ones): more than pytest-timeout's default 300 s allows.
+LONG = pytest.mark.timeout(1200)
+
 
 # ------------------------------------------------------------------------- the words task
 def test_words_stream_is_the_papers():
@@ -73,7 +77,7 @@ def test_sentences_lexicon_and_templates_are_the_papers():
     assert task.category_names[seq.categories[0]] == sentences.WORD_CLASS[stream[1]]
     defaults = task.defaults
     assert (task.n_input, defaults.n_hidden, defaults.epochs, defaults.context_init) == (
-        31, 150, 6, 0.5)
+        31, 150, 40, 0.5)
 
 
 def test_next_word_probabilities_are_the_grammars_exactly():
@@ -118,6 +122,7 @@ def trained_sentence_networks():
 
 
 @pytest.mark.slow
+@LONG
 def test_fig7_by_the_standardised_method_over_three_seeds(trained_sentence_networks):
     for data in trained_sentence_networks:
         tree = data.trees[1]
@@ -134,12 +139,13 @@ def test_fig7_by_the_standardised_method_over_three_seeds(trained_sentence_netwo
 
 
 @pytest.mark.slow
+@LONG
 def test_fig7_by_the_papers_method_over_three_seeds(trained_sentence_networks):
-    """Euclidean distance, average linkage, raw means: at the defaults one outlying verb
-    ("eat", "smash") splits off first or the nouns mix, and the animate | inanimate split is
-    never clean (measured verbs | nouns 0.52 / 1.0 / 0.66, animate | inanimate 0.55 / 0.72 /
-    0.54): the trade-off docs/science.md describes. Should a change make it clean, this test
-    says so, and the docs must change with it."""
+    """Euclidean distance, average linkage, raw means: in these three seeds one outlying word
+    splits off first or the nouns mix, and the animate | inanimate split is never clean
+    (measured at 40 passes: verbs | nouns 1.0 / 0.69 / 0.55, animate | inanimate 0.72 / 0.67 /
+    0.52; over 14 seeds both splits held in 6): the trade-off docs/science.md describes.
+    Should a change make it clean here, this test says so, and the docs must change with it."""
     for data in trained_sentence_networks:
         tree = data.trees[0]
         assert tree.method.key == "paper" and tree.method.metric == "euclidean"
@@ -149,11 +155,12 @@ def test_fig7_by_the_papers_method_over_three_seeds(trained_sentence_networks):
 
 
 @pytest.mark.slow
+@LONG
 def test_zog_lands_among_the_animate_nouns_where_man_was(trained_sentence_networks):
     """By both methods zog's branch holds animate nouns only and its nearest word is one;
-    "man" ranks 1, 4, 1 among its neighbours by the paper's method, 1, 2, 9 by the other."""
+    "man" ranks 2, 5, 1 among its neighbours by the paper's method, 1, 2, 7 by the other."""
     for data in trained_sentence_networks:
-        for novel, worst_rank in zip(data.novel, (5, 10), strict=True):
+        for novel, worst_rank in zip(data.novel, (6, 10), strict=True):
             assert novel.siblings and all(map(sentences.is_animate, novel.siblings)), \
                 novel.siblings
             assert sentences.is_animate(novel.nearest[0][0]), novel.nearest[:3]
@@ -164,28 +171,33 @@ def test_zog_lands_among_the_animate_nouns_where_man_was(trained_sentence_networ
 
 
 @pytest.mark.slow
+@LONG
 def test_fig9_tokens_group_by_word_and_role(trained_sentence_networks):
     """Ten tokens each of boy and girl as subject and as object: a token's nearest other token
-    is the same word in the same role for 90 / 95 / 97.5 % (chance about 25 %), while the top
-    split is not subject | object (purity 0.52 / 0.65 / 0.5)."""
+    is the same word in the same role for 87.5 / 95 / 95 % (chance about 25 %); the top split
+    is subject | object more or less (purity 0.525 / 0.8 / 0.875), the words never (0.525 /
+    0.6 / 0.575)."""
     for data in trained_sentence_networks:
         tokens = data.tokens
         assert len(tokens.tokens) == 40 and tokens.method.key == "paper"
         assert tokens.nearest_same_word_and_role >= 0.85, tokens.as_dict()
         assert tokens.nearest_same_role >= tokens.nearest_same_word_and_role
-        assert 0.5 <= tokens.role_purity <= 0.7, tokens.as_dict()
+        assert 0.5 <= tokens.role_purity <= 0.95, tokens.as_dict()
+        assert 0.5 <= tokens.word_purity <= 0.7, tokens.as_dict()
 
 
 @pytest.mark.slow
+@LONG
 def test_sentence_predictions_are_better_than_silence(trained_sentence_networks):
     for data in trained_sentence_networks:
         fit, ideal, bigram = data.fit.network, data.fit.ideal, data.fit.bigram
         # All-zero outputs would score 1.0 against the next word; the paper reached 0.88, but
         # no predictor of this grammar can score below the ideal's 0.893.
         assert 0.890 < ideal.rms_next_word < 0.897 and ideal.cosine_vs_likelihood == 1.0
-        assert ideal.rms_next_word < fit.rms_next_word < 0.93, fit  # measured 0.917-0.921
-        # Against the exact likelihoods: cosine 0.849-0.867 (paper 0.916), per output unit
-        # 0.039-0.041 (paper 0.053), about where a perfect bigram model is (cosine 0.85).
-        assert 0.84 < fit.cosine_vs_likelihood < 0.89, fit
-        assert 0.036 < fit.rms_vs_likelihood_per_unit < 0.044, fit
-        assert abs(fit.cosine_vs_likelihood - bigram.cosine_vs_likelihood) < 0.03, bigram
+        assert ideal.rms_next_word < fit.rms_next_word < 0.91, fit  # measured 0.899-0.902
+        # Against the exact likelihoods, after the default 40 passes: cosine 0.931-0.944 (paper
+        # 0.916), per output unit 0.026-0.028 (paper 0.053), well past a perfect bigram model
+        # (cosine 0.849-0.852; 6 passes leave the network about there).
+        assert 0.916 < fit.cosine_vs_likelihood < 0.96, fit
+        assert 0.023 < fit.rms_vs_likelihood_per_unit < 0.031, fit
+        assert fit.cosine_vs_likelihood > bigram.cosine_vs_likelihood + 0.05, bigram

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .base import Sequence, Task, TaskDefaults, TaskError
-from .presets import Preset, preset, presets
-from .registry import get, names, options, takes_text
+from elman_core.tasks.base import Sequence, Task, TaskDefaults, TaskError
+from elman_core.tasks.presets import Preset, preset, presets
+from elman_core.tasks.registry import get, names, options, takes_text
 
 __all__ = [
     "Preset",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import Sequence, Task, TaskDefaults, check_length, prediction_sequence
+from elman_core.tasks.base import Sequence, Task, TaskDefaults, check_length, prediction_sequence
 
 # Category = the input bit: after a 0 the answer is 1, after a 1 it is 0.
 CATEGORY_NAMES = ("after 0 (predict 1)", "after 1 (predict 0)")

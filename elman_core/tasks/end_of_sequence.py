@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import Sequence, Task, TaskDefaults, check_length, make_rng
+from elman_core.tasks.base import Sequence, Task, TaskDefaults, check_length, make_rng
 
 STEPS = 3
 # Category = the correct answer of the sequence a step belongs to. Only the last step of each

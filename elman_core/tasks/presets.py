@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 
-from .base import TaskDefaults, TaskError
-from .registry import get
+from elman_core.tasks.base import TaskDefaults, TaskError
+from elman_core.tasks.registry import get
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 
-from . import (
+from elman_core.tasks import (
     alternating,
     counting,
     end_of_sequence,
@@ -17,7 +17,7 @@ from . import (
     words,
     xor,
 )
-from .base import Task, TaskError
+from elman_core.tasks.base import Task, TaskError
 
 # Display order: Elman's four experiments first, then the small warm-ups, then free text.
 _FACTORIES: dict[str, Callable[..., Task]] = {

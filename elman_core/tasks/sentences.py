@@ -14,7 +14,7 @@ from functools import cache
 
 import numpy as np
 
-from .base import (
+from elman_core.tasks.base import (
     Analyses,
     Sequence,
     Task,
@@ -212,7 +212,9 @@ def make_task(n_sentences: int = 10_000) -> SentencesTask:
             "\"zog\" that replaces \"man\" in new sentences (no learning) landing among the "
             "animate nouns. This reproduces experiment 4 of Elman (1990), Figs. 7, 8 and 9: "
             "10,000 sentences (about 27,500 words), a 31-150-31 network, context starting at "
-            "0.5, 6 passes, Elman's one-step rule. The paper prints neither all 29 words, nor "
+            "0.5, Elman's one-step rule, 40 passes by default where the paper trained 6 (they "
+            "bring the fit to the paper's: mean cosine about 0.93 against its 0.916, 0.85 after "
+            "6 passes, docs/science.md). The paper prints neither all 29 words, nor "
             "how it clustered, nor a learning rate or starting weights: the lexicon is a "
             "reconstruction consistent with its Tables 3 and 4, the learning rate 0.05 with "
             "weights drawn at scale 0.5. The dendrogram shows Fig. 7 by the paper's likely method "
@@ -224,7 +226,7 @@ def make_task(n_sentences: int = 10_000) -> SentencesTask:
             "word is below what any predictor of it can reach (0.893)."
         ),
         source="Elman (1990), experiment 4 (Figs. 7, 8 and 9)",
-        opening_speed=3_000,  # 6 epochs of 27,514 steps in about 55 s, before a class
+        opening_speed=30_000,  # 40 epochs of 27,514 steps in about 37 s, before a class
         n_input=N_UNITS,
         n_output=N_UNITS,
         input_labels=UNITS,
@@ -239,7 +241,7 @@ def make_task(n_sentences: int = 10_000) -> SentencesTask:
         defaults=TaskDefaults(  # the rest as RunSettings: seed 42, online, sigmoid units
             n_hidden=150,
             learning_rate=0.05,
-            epochs=6,
+            epochs=40,  # the paper's 6 leave the cosine at a bigram model's (docs/science.md)
             sequence_length=n_sentences,
             context_init=0.5,
             weight_scale=0.5,

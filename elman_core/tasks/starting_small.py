@@ -21,8 +21,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import Sequence, TaskError, check_length, join_sequences, make_rng
-from .grammar import DEFAULTS, EVALUATION_SEED_OFFSET, GrammarTask, make_task, sequence_of
+from elman_core.tasks.base import Sequence, TaskError, check_length, join_sequences, make_rng
+from elman_core.tasks.grammar import (
+    DEFAULTS,
+    EVALUATION_SEED_OFFSET,
+    GrammarTask,
+    make_task,
+    sequence_of,
+)
 
 INPUT_SHARES = (0.0, 0.25, 0.5, 0.75, None)  # None: the grammar's own mix
 MEMORY_WINDOWS = ((3, 4), (4, 5), (5, 6), (6, 7), None)  # words between resets; None: never

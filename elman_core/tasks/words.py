@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import (
+from elman_core.tasks.base import (
     Analyses,
     Sequence,
     Task,

@@ -34,8 +34,9 @@ from elman_gui.actions import make_action
 # (label, steps per second); None is "as fast as the computer can".
 SPEED_STOPS: tuple[tuple[str, float | None], ...] = (
     ("1/s", 1), ("3/s", 3), ("10/s", 10), ("30/s", 30), ("100/s", 100), ("300/s", 300),
-    ("1k/s", 1_000), ("3k/s", 3_000),  # the sentences' opening pace: 6 epochs in ~55 s
-    ("10k/s", 10_000), ("100k/s", 100_000), ("max", None),
+    ("1k/s", 1_000), ("3k/s", 3_000), ("10k/s", 10_000),
+    ("30k/s", 30_000),  # the sentences' opening pace: 40 epochs in about 37 s
+    ("100k/s", 100_000), ("max", None),
 )
 SPEED_MAX_WIDTH = 510  # room for every stop's label
 DEFAULT_SPEED = "100k/s"  # until the task's own opening pace (Task.opening_speed) arrives

@@ -14,8 +14,10 @@ from elman_gui import figure_command
 from elman_gui.features import figure_export
 from tests.support.gui import rendered_where, running_window
 
-# Short runs: each task's figure needs one complete epoch (the sentences' is 27,514 steps).
-SHORT = {"sentences": ["--epochs", "1"], "words": ["--epochs", "2"]}
+# Short runs: each task's figure needs one complete epoch (the sentences' is 27,514 steps, a
+# starting-small epoch the whole five-stage curriculum).
+SHORT = {"sentences": ["--epochs", "1"], "words": ["--epochs", "2"],
+         "starting-small-memory": ["--epochs", "1"], "starting-small-input": ["--epochs", "1"]}
 
 
 def run_figure(*argv: str) -> tuple[int, str, str]:
