@@ -90,6 +90,7 @@ def _run(argv: list[str], stdout, stderr) -> int:
     net = session.network
     print(f"{session.task.title}: {net.n_input}-{net.n_hidden}-{net.n_output} network, "
           f"{session.settings.epochs} epochs of {session.steps_per_epoch} steps…", file=stdout)
+    print(f"Architecture: {net.architecture.describe()}", file=stdout)
     driver = TrainingDriver(session, speed=None)
     driver.play()
     while driver.state == RunState.RUNNING:

@@ -476,7 +476,7 @@ class MainWindow(QMainWindow):
         if running or was_running or previous is None or snapshot.state in (FINISHED, DIVERGED):
             self._running_intent = running
         self.actions_.show_running(self._running_intent)
-        self.actions_.show_phase(snapshot.phase_mode, snapshot.phase)
+        self.actions_.show_phase(snapshot.phase_mode, snapshot.phase, snapshot.copy_words)
         self.selector.show_task(snapshot.task_name)
         self.experiment_badge.show_snapshot(snapshot)
         forget = self.actions_.forget_context  # ended by a reset or a new network: unticked

@@ -2,7 +2,8 @@
 
 The objective is computed here with plain NumPy, independently of elman_core: the sum over the
 steps of E_t, with E = ½Σ(y − t)² for sigmoid and linear outputs and the cross-entropy −Σ t·log y
-for softmax outputs, starting from a fixed context.
+for softmax outputs, starting from a fixed context. A Jordan network's context is computed
+here as context(t+1) = μ·context(t) + output(t), with no code of elman_core's.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ LEARNING_RATE = 0.1
 
 
 def objective(params, X, Y, mask, context, hidden_activation, output_activation,
-              lesioned=None, forget_context=False):
-    """Σ_t E_t of a forward run from ``context`` (the context is an input, not a parameter)."""
+              lesioned=None, forget_context=False, jordan_decay=None):
+    """Σ_t E_t of a forward run from ``context`` (the context is an input, not a parameter);
+    ``jordan_decay`` (μ) makes it a Jordan network's: context(t+1) = μ·context(t) + y(t)."""
     W_ih, W_hh, W_ho, b_h, b_o = (params[name] for name in PARAMETER_NAMES)
     total = 0.0
     c = np.array(context, dtype=float)
@@ -42,7 +44,7 @@ def objective(params, X, Y, mask, context, hidden_activation, output_activation,
                 total -= float(np.sum(target * np.log(y)))
             else:
                 total += 0.5 * float(np.sum((y - target) ** 2))
-        c = h
+        c = h if jordan_decay is None else jordan_decay * c + y
     return total
 
 
@@ -61,23 +63,23 @@ def numerical_gradient(params, *args, eps=1e-6, **kwargs):
     return gradient
 
 
-def problem(output_activation, steps, seed=0):
+def problem(output_activation, steps, seed=0, n_context=N_HIDDEN):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(steps, N_INPUT))
     if output_activation == "softmax":
         Y = np.eye(N_OUTPUT)[rng.integers(0, N_OUTPUT, steps)]
     else:
         Y = rng.random((steps, N_OUTPUT))
-    context = rng.random(N_HIDDEN)
+    context = rng.random(n_context)
     return X, Y, context
 
 
-def fresh_network(hidden_activation, output_activation, seed=1, **options):
-    net = ElmanNetwork(N_INPUT, N_HIDDEN, N_OUTPUT, LEARNING_RATE, seed=seed, weight_scale=0.7,
+def fresh_network(hidden_activation, output_activation, seed=1, n_hidden=N_HIDDEN, **options):
+    net = ElmanNetwork(N_INPUT, n_hidden, N_OUTPUT, LEARNING_RATE, seed=seed, weight_scale=0.7,
                        hidden_activation=hidden_activation, output_activation=output_activation,
                        **options)
     rng = np.random.default_rng(seed + 100)
-    net.b_h[:] = rng.normal(scale=0.3, size=N_HIDDEN)
+    net.b_h[:] = rng.normal(scale=0.3, size=n_hidden)
     net.b_o[:] = rng.normal(scale=0.3, size=N_OUTPUT)
     return net
 
@@ -180,3 +182,86 @@ def test_bptt_differs_from_the_online_gradient():
     full = changes_after(bptt, "train", X, Y, mask, context)
     one_step = changes_after(truncated, "train", X, Y, mask, context)
     assert np.linalg.norm(full["W_hh"] - one_step["W_hh"]) > 1e-3 * np.linalg.norm(full["W_hh"])
+
+
+# ------------------------------------------------------------------ Jordan networks
+# Four hidden units against three outputs, so a context sized like the hidden layer would fail.
+JORDAN_HIDDEN = 4
+
+
+@pytest.mark.parametrize("path", ["step", "train"])
+@pytest.mark.parametrize("output_activation", ["sigmoid", "linear", "softmax"])
+@pytest.mark.parametrize("decay", [0.0, 0.6])
+def test_jordan_online_update_is_the_one_step_gradient(decay, output_activation, path):
+    """The online rule on a Jordan network: the context (the last output) is an input."""
+    X, Y, context = problem(output_activation, 1, seed=5, n_context=N_OUTPUT)
+    mask = np.ones(1, dtype=bool)
+    net = fresh_network("sigmoid", output_activation, n_hidden=JORDAN_HIDDEN,
+                        architecture="jordan", context_decay=decay)
+    params = {name: getattr(net, name).copy() for name in PARAMETER_NAMES}
+    gradient = numerical_gradient(params, X, Y, mask, context, "sigmoid", output_activation,
+                                  jordan_decay=decay)
+    change = changes_after(net, path, X, Y, mask, context)
+    assert_descends_gradient(change, gradient)
+
+
+JORDAN_BPTT_CASES = [
+    ("tanh", "linear", 0.0, 5),
+    ("tanh", "softmax", 0.6, 5),
+    ("sigmoid", "sigmoid", 0.6, 5),
+    ("sigmoid", "sigmoid", 0.3, None),  # the whole segment, flushed at its end
+    ("tanh", "linear", 0.9, None),
+]
+
+
+@pytest.mark.parametrize("path", ["step", "train"])
+@pytest.mark.parametrize(("hidden_activation", "output_activation", "decay", "window"),
+                         JORDAN_BPTT_CASES)
+def test_jordan_bptt_update_is_the_window_gradient(hidden_activation, output_activation, decay,
+                                                   window, path):
+    """BPTT on a Jordan network: the error goes back through output → context, and through
+    the decay to older contexts."""
+    X, Y, context = problem(output_activation, 5, seed=6, n_context=N_OUTPUT)
+    mask = np.array([True, True, False, True, True])
+    net = fresh_network(hidden_activation, output_activation, n_hidden=JORDAN_HIDDEN,
+                        rule="bptt", bptt_window=window, architecture="jordan",
+                        context_decay=decay)
+    params = {name: getattr(net, name).copy() for name in PARAMETER_NAMES}
+    gradient = numerical_gradient(params, X, Y, mask, context, hidden_activation,
+                                  output_activation, jordan_decay=decay)
+    change = changes_after(net, path, X, Y, mask, context)
+    assert_descends_gradient(change, gradient)
+
+
+@pytest.mark.parametrize("path", ["step", "train"])
+def test_jordan_bptt_gradient_without_memory(path):
+    """forget_context on a Jordan network: no gradient through the (zeroed) context."""
+    X, Y, context = problem("sigmoid", 4, seed=7, n_context=N_OUTPUT)
+    mask = np.ones(4, dtype=bool)
+    net = fresh_network("sigmoid", "sigmoid", n_hidden=JORDAN_HIDDEN, rule="bptt",
+                        bptt_window=4, architecture="jordan", context_decay=0.5)
+    net.forget_context = True
+    params = {name: getattr(net, name).copy() for name in PARAMETER_NAMES}
+    gradient = numerical_gradient(params, X, Y, mask, context, "sigmoid", "sigmoid",
+                                  forget_context=True, jordan_decay=0.5)
+    change = changes_after(net, path, X, Y, mask, context)
+    assert np.all(change["W_hh"] == 0)
+    for name in ("W_ih", "W_ho", "b_h", "b_o"):
+        error = np.linalg.norm(change[name] + LEARNING_RATE * gradient[name])
+        assert error < 1e-6 * np.linalg.norm(LEARNING_RATE * gradient[name]), name
+
+
+def test_jordan_bptt_differs_from_its_online_gradient_and_the_decay_counts():
+    """The Jordan checks are not vacuous: the window's terms through output → context and
+    through the decay change the update."""
+    X, Y, context = problem("linear", 5, seed=6, n_context=N_OUTPUT)
+    mask = np.ones(5, dtype=bool)
+
+    def change(window, decay):
+        net = fresh_network("tanh", "linear", n_hidden=JORDAN_HIDDEN, rule="bptt",
+                            bptt_window=window, architecture="jordan", context_decay=decay)
+        return changes_after(net, "train", X, Y, mask, context)["W_hh"]
+
+    full, one_step, no_decay = change(5, 0.6), change(1, 0.6), change(5, 0.0)
+    assert np.linalg.norm(full - one_step) > 1e-3 * np.linalg.norm(full)
+    assert np.linalg.norm(full - no_decay) > 1e-3 * np.linalg.norm(full)

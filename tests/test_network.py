@@ -138,6 +138,13 @@ VARIANTS = {
     "online-momentum": {"momentum": 0.5},
     "bptt-window-5": {"rule": "bptt", "bptt_window": 5, "momentum": 0.5},
     "bptt-whole-segment": {"rule": "bptt", "learning_rate": 0.01, "momentum": 0.5},
+    "jordan-online": {"architecture": "jordan"},
+    "jordan-online-decay-momentum": {"architecture": "jordan", "context_decay": 0.5,
+                                     "momentum": 0.5},
+    "jordan-bptt-window-5": {"rule": "bptt", "bptt_window": 5, "architecture": "jordan",
+                             "context_decay": 0.5},
+    "jordan-bptt-whole-segment": {"rule": "bptt", "learning_rate": 0.01, "momentum": 0.5,
+                                  "architecture": "jordan", "context_decay": 0.3},
 }
 
 
@@ -151,19 +158,23 @@ def test_train_equals_step(hidden_activation, output_activation, variant):
                         output_activation=output_activation, **options)
     fast.lesioned[1] = True
     slow = fast.copy()
-    losses, hidden, output = fast.train(X, Y, mask, resets, record=True)
+    losses, hidden, output, context = fast.train(X, Y, mask, resets, record=True,
+                                                 with_context=True)
     traces = run_step_path(slow, X, Y, mask, resets)
     assert_same_state(fast, slow, 1e-10)
     assert_same_losses(losses, [tr.loss for tr in traces], 1e-10)
     np.testing.assert_allclose(hidden, [tr.hidden for tr in traces], rtol=0, atol=1e-10)
     np.testing.assert_allclose(output, [tr.output for tr in traces], rtol=0, atol=1e-10)
+    np.testing.assert_allclose(context, [tr.context for tr in traces], rtol=0, atol=1e-10)
     assert np.all(hidden[:, 1] == 0.0)  # the lesioned unit stayed silent
     # The run moved far from the start, so agreement is not trivial.
-    start = ElmanNetwork(3, 5, 3, seed=7)
+    start = ElmanNetwork.from_config(fast.config)
     assert np.max(np.abs(fast.W_hh - start.W_hh)) > 1e-3
 
 
-@pytest.mark.parametrize("rule", [{}, {"rule": "bptt", "bptt_window": 4, "momentum": 0.5}])
+@pytest.mark.parametrize("rule", [{}, {"rule": "bptt", "bptt_window": 4, "momentum": 0.5},
+                                  {"rule": "bptt", "bptt_window": 4, "architecture": "jordan",
+                                   "context_decay": 0.5}])
 def test_forget_context_train_equals_step(rule):
     X, Y, mask, resets = make_sequence(2, 2, 1500, "sigmoid", seed=11)
     fast = ElmanNetwork(2, 6, 2, 0.2, seed=3, **rule)
@@ -173,7 +184,7 @@ def test_forget_context_train_equals_step(rule):
     traces = run_step_path(slow, X, Y, mask, resets)
     assert_same_state(fast, slow, 1e-10)
     assert_same_losses(losses, [tr.loss for tr in traces], 1e-10)
-    assert np.all(fast.W_hh == ElmanNetwork(2, 6, 2, seed=3).W_hh)  # never saw a context
+    assert np.all(fast.W_hh == ElmanNetwork(2, 6, 2, seed=3, **rule).W_hh)  # never saw a context
 
 
 def test_online_train_in_chunks_equals_one_pass_and_momentum_can_start_later():

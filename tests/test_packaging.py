@@ -28,7 +28,8 @@ def test_spec_is_valid_python_and_ships_assets_hook_and_kernel_source():
     ast.parse(text)
     assert '(str(ROOT / "assets"), "assets")' in text
     assert "rthook_numba_cache.py" in text
-    for name in ("kernels.py", "kernels_bptt.py"):  # numba's cache locator needs the sources
+    # numba's cache locator needs the sources of every module with cached kernels.
+    for name in ("kernels.py", "kernels_bptt.py", "kernels_context.py"):
         assert f'"{name}"' in text, name
     assert '"elman_bundle_cache"' in text  # imported by numba by name: a hidden import
 

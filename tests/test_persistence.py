@@ -98,6 +98,50 @@ def test_round_trip_in_the_middle_of_a_bptt_window(tmp_path):
     assert_identical(loaded, net)
 
 
+def test_a_jordan_network_in_the_middle_of_a_bptt_window_resumes_exactly(tmp_path):
+    net = trained_network(rule="bptt", bptt_window=6, architecture="jordan", context_decay=0.5)
+    assert net.W_hh.shape == (5, 2) and net.context.shape == (2,)
+    X, Y = sequence(length=10)
+    for t in range(4):
+        net.step(X[t], Y[t])
+    path = save_network(net, tmp_path / "jordan.npz")
+    config = json.loads(str(np.load(path)["metadata"]))["config"]
+    assert (config["architecture"], config["context_decay"]) == ("jordan", 0.5)
+    loaded, _ = load_network(path)
+    assert loaded.architecture.name == "jordan" and loaded.architecture.decay == 0.5
+    assert len(loaded.learning_rule.pending) == 4
+    for t in range(4, 10):
+        a, b = net.step(X[t], Y[t]), loaded.step(X[t], Y[t])
+        assert (a.updated, a.loss) == (b.updated, b.loss)
+        np.testing.assert_array_equal(a.context, b.context)
+    assert_identical(loaded, net)
+    np.testing.assert_array_equal(loaded.train(X, Y), net.train(X, Y))
+    assert_identical(loaded, net)
+
+
+def test_a_file_saved_before_jordan_networks_loads_as_elman_without_decay(tmp_path):
+    arrays = saved_arrays(tmp_path)
+    config = metadata_of(arrays)["config"]
+    old = {key: value for key, value in config.items()
+           if key not in ("architecture", "context_decay")}
+    assert len(old) == len(config) - 2
+    write(tmp_path / "old.npz", with_metadata(arrays, config=old))
+    loaded, _ = load_network(tmp_path / "old.npz")
+    assert loaded.architecture.name == "elman" and loaded.architecture.decay == 0.0
+    assert loaded.config == trained_network().config
+
+
+def test_a_jordan_file_with_elman_shaped_arrays_or_an_elman_decay_is_refused(tmp_path):
+    arrays = saved_arrays(tmp_path)  # a 3-5-2 Elman network: W_hh is 5×5, the context 5
+    config = metadata_of(arrays)["config"]
+    write(tmp_path / "bad.npz", with_metadata(arrays, config=config | {"architecture": "jordan"}))
+    expect_error(tmp_path / "bad.npz", "'W_hh'", "(5, 5)", "(5, 2)")
+    write(tmp_path / "bad.npz", with_metadata(arrays, config=config | {"context_decay": 0.5}))
+    expect_error(tmp_path / "bad.npz", "settings are invalid", "Jordan networks only")
+    write(tmp_path / "bad.npz", with_metadata(arrays, config=config | {"architecture": "hopfield"}))
+    expect_error(tmp_path / "bad.npz", "settings are invalid", "hopfield")
+
+
 def test_file_layout_is_plain_npz_with_json_metadata(tmp_path):
     path = save_network(trained_network(), tmp_path / "net.npz", extra={"epoch": 2})
     with np.load(path, allow_pickle=False) as archive:

@@ -27,7 +27,7 @@ from elman_core.cli.runner_checks import (
     read_text_file,
 )
 from elman_core.files import atomic_io, limits
-from elman_core.model import activations, rules
+from elman_core.model import activations, architectures, rules
 from elman_core.model.settings import RunSettings, SettingsError
 from elman_core.tasks.base import TaskError
 from elman_core.training import divergence, saved_run
@@ -42,7 +42,8 @@ OPTIONS = {"n_hidden": "--hidden", "learning_rate": "--lr", "momentum": "--momen
            "epochs": "--epochs", "seed": "--seed", "sequence_length": "--length",
            "context_init": "--context", "weight_scale": "--weight-scale",
            "bptt_window": "--window", "rule": "--rule",
-           "hidden_activation": "--hidden-activation", "output_activation": "--output-activation"}
+           "hidden_activation": "--hidden-activation", "output_activation": "--output-activation",
+           "architecture": "--architecture", "context_decay": "--context-decay"}
 
 
 def settings_error(error: SettingsError, given: dict | None = None) -> UsageError:
@@ -80,7 +81,8 @@ def add_training_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lesson", type=Path, help="a lesson file (.toml): its task, settings "
                         "and seed, as the app opens it; other options change them")
     parser.add_argument("--list", action="store_true", help="list tasks and presets, then exit")
-    parser.add_argument("--hidden", type=int, help="hidden (and context) units")
+    parser.add_argument("--hidden", type=int, help="hidden units (and as many context units in "
+                        "an Elman network)")
     parser.add_argument("--lr", "--learning-rate", dest="learning_rate", type=float)
     parser.add_argument("--momentum", type=float)
     parser.add_argument("--epochs", type=int)
@@ -107,6 +109,12 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
                         help="online (Elman's: update after every step) or bptt")
     parser.add_argument("--window", type=int, help="BPTT: steps per update (0: whole segment "
                         "between context resets); windows do not overlap, gradients are summed")
+    parser.add_argument("--architecture", choices=architectures.ARCHITECTURES,
+                        help="elman (the context holds the previous hidden state) or jordan "
+                        "(it holds the previous output, Jordan 1986)")
+    parser.add_argument("--context-decay", type=float,
+                        help="Jordan: each context unit keeps this share of its own past, "
+                        "context = decay × context + output (0 ≤ decay < 1; default 0)")
     parser.add_argument("--hidden-activation", choices=activations.HIDDEN_ACTIVATIONS)
     parser.add_argument("--output-activation", choices=activations.OUTPUT_ACTIVATIONS)
     parser.add_argument("--forget-context", action="store_true",
@@ -117,7 +125,8 @@ def model_overrides(args) -> dict:
     """RunSettings fields given by :func:`add_model_options`' options (checked with the rest)."""
     overrides = {"weight_scale": args.weight_scale, "rule": args.rule,
                  "hidden_activation": args.hidden_activation,
-                 "output_activation": args.output_activation}
+                 "output_activation": args.output_activation,
+                 "architecture": args.architecture, "context_decay": args.context_decay}
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if args.window is not None:
         overrides["bptt_window"] = args.window or None  # 0: the whole segment
@@ -262,6 +271,7 @@ def _run(argv: list[str], stdout, stderr) -> int:
         print(f"{task.title}: {net.n_input}-{net.n_hidden}-{net.n_output} network, "
               f"{session.steps_per_epoch} steps per epoch, {settings.epochs} epochs, "
               f"learning rate {net.learning_rate}", file=stdout)
+        print(f"Architecture: {net.architecture.describe()}", file=stdout)
         if applied:
             print(f"Applied to the loaded network: {', '.join(applied)}", file=stdout)
         if file_notice:  # what an older --load file does not record
@@ -438,7 +448,8 @@ def _make_session(task, settings, args) -> tuple[TrainingSession, list[str], str
             f"{task.n_output} outputs")
     given = {"n_hidden": args.hidden, "learning_rate": args.learning_rate,
              "momentum": args.momentum, "context_init": args.context_init,
-             "seed": args.seed, "sequence_length": args.sequence_length}
+             "seed": args.seed, "sequence_length": args.sequence_length,
+             "architecture": args.architecture, "context_decay": args.context_decay}
     settings, applied = apply_to_loaded(network, given,
                                         args.no_context_reset or args.context_reset, settings,
                                         saved, args.load)

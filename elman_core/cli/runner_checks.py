@@ -84,6 +84,13 @@ def apply_to_loaded(network, given: dict, reset_given: bool, settings, saved: Sa
             f"--hidden {hidden} cannot apply to --load {load_path}: that network has "
             f"{network.n_hidden} hidden units (leave --hidden out; --lr, --momentum and "
             "--context can be changed)")
+    architecture = network.architecture
+    for key, option, value in (("architecture", "--architecture", architecture.name),
+                               ("context_decay", "--context-decay", architecture.decay)):
+        if given.get(key) is not None and given[key] != value:
+            raise UsageError(
+                f"{option} {given[key]} cannot apply to --load {load_path}: that network is "
+                f"{architecture.describe()} (leave {option} out)")
     changes = {"learning_rate": "--lr", "momentum": "--momentum", "context_init": "--context"}
     applied = [f"{option} {given[key]}" for key, option in changes.items()
                if given.get(key) is not None and given[key] != getattr(network, key)]

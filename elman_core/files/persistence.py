@@ -2,7 +2,9 @@
 
 The file is a NumPy ``.npz`` archive (readable with ``np.load(path, allow_pickle=False)``):
 
-* ``W_ih W_hh W_ho b_h b_o context`` — the parameters and the context units;
+* ``W_ih W_hh W_ho b_h b_o context`` — the parameters and the context units (as many as the
+  hidden units, or for a Jordan network the outputs: ``config`` names the architecture and
+  its context decay; a file without them is an Elman network's, without decay);
 * ``velocity_W_ih`` … ``velocity_b_o`` — momentum's running changes;
 * ``lesioned`` — which hidden units are held at 0;
 * ``bptt_input bptt_context bptt_hidden bptt_delta_output`` — the learning rule's pending
@@ -45,6 +47,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from elman_core.files import atomic_io, limits, rule_state
+from elman_core.files.network_layout import check_config_types as _check_config_types
+from elman_core.files.network_layout import check_shape as _check_shape
+from elman_core.files.network_layout import expected_shapes as _expected_shapes
+from elman_core.files.network_layout import short as _short
 
 if TYPE_CHECKING:
     from elman_core.model.network import ElmanNetwork
@@ -266,11 +272,6 @@ def _reason(exc: BaseException) -> str:
     return " ".join(text.split())[:120]
 
 
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 def _open_archive(path: Path, fail) -> zipfile.ZipFile:
     if not path.exists():
         raise fail("no such file")
@@ -434,61 +435,6 @@ def _read_metadata(archive: zipfile.ZipFile, headers: dict[str, MemberHeader], f
     if not isinstance(metadata.get("config"), dict):
         raise fail("the metadata has no network settings ('config')")
     return metadata
-
-
-# The JSON type each setting must have; NetworkConfig then checks the values.
-_CONFIG_TYPES = {
-    "n_input": "whole", "n_hidden": "whole", "n_output": "whole", "learning_rate": "number",
-    "momentum": "number", "hidden_activation": "text", "output_activation": "text",
-    "rule": "text", "bptt_window": "whole or null", "context_init": "number",
-    "weight_scale": "number", "seed": "whole or null",
-}
-
-
-def _check_config_types(config: dict, fail) -> None:
-    for key, value in config.items():
-        kind = _CONFIG_TYPES.get(key)
-        if kind is None:
-            raise fail(f"the network settings are invalid (unknown setting {_short(key)})")
-        whole = isinstance(value, int) and not isinstance(value, bool)
-        ok = {"whole": whole, "number": whole or isinstance(value, float),
-              "text": isinstance(value, str),
-              "whole or null": value is None or whole}[kind]
-        if not ok:
-            raise fail(f"the network settings are invalid ({key} must be a {kind}, "
-                       f"found {_short(value)})")
-    for key in ("n_input", "n_hidden", "n_output"):
-        value = config.get(key)
-        if isinstance(value, int) and value > limits.MAX_UNITS:
-            raise fail(f"the network settings are invalid ({key} is {value:,}; at most "
-                       f"{limits.MAX_UNITS:,})")
-    seed = config.get("seed")
-    if seed is not None and not 0 <= seed <= limits.MAX_SEED:
-        raise fail(f"the network settings are invalid (seed {_short(seed)} is not from 0 to "
-                   f"{limits.MAX_SEED})")
-
-
-def _expected_shapes(config) -> dict[str, tuple[int, ...]]:
-    H, n_in, n_out = config.n_hidden, config.n_input, config.n_output
-    shapes = {"W_ih": (H, n_in), "W_hh": (H, H), "W_ho": (n_out, H), "b_h": (H,), "b_o": (n_out,)}
-    expected = dict(shapes)
-    expected |= {f"velocity_{name}": shape for name, shape in shapes.items()}
-    return expected | {"context": (H,), "lesioned": (H,)}
-
-
-def _architecture(config) -> str:
-    return f"{config.n_input}-{config.n_hidden}-{config.n_output}"
-
-
-def _check_shape(headers, name: str, shape: tuple, config, fail) -> None:
-    if name not in headers:
-        raise fail(f"missing array {name!r}")
-    found = headers[name].shape
-    if found != shape:
-        raise fail(
-            f"array {name!r} has shape {_short(found)} but the {_architecture(config)} network "
-            f"in the settings needs {shape}"
-        )
 
 
 def _finite_float(array: np.ndarray, name: str, fail) -> np.ndarray:

@@ -20,14 +20,15 @@ if TYPE_CHECKING:
 PENDING_NAMES = ("bptt_input", "bptt_context", "bptt_hidden", "bptt_delta_output")
 
 
-def _widths(n_input: int, n_hidden: int, n_output: int) -> tuple[int, int, int, int]:
-    return n_input, n_hidden, n_hidden, n_output
+def _widths(config) -> tuple[int, int, int, int]:
+    """The width of each pending array: input, context (hidden or output units), hidden, output."""
+    return config.n_input, config.n_context, config.n_hidden, config.n_output
 
 
 def saved_arrays(network: ElmanNetwork) -> dict[str, np.ndarray]:
     """The rule's pending state as arrays of one row per pending step (zero rows if none)."""
     arrays = {}
-    widths = _widths(network.n_input, network.n_hidden, network.n_output)
+    widths = _widths(network.config)
     for index, (name, width) in enumerate(zip(PENDING_NAMES, widths, strict=True)):
         rows = [np.asarray(step[index], dtype=np.float64)
                 for step in network.learning_rule.pending]
@@ -38,7 +39,7 @@ def saved_arrays(network: ElmanNetwork) -> dict[str, np.ndarray]:
 def pending_rows(shapes: dict[str, tuple[int, ...]], config, fail) -> int:
     """The pending steps the arrays declare (from their headers); all four must agree, and only
     the BPTT rule may have any."""
-    widths = _widths(config.n_input, config.n_hidden, config.n_output)
+    widths = _widths(config)
     rows = None
     for name, width in zip(PENDING_NAMES, widths, strict=True):
         if name not in shapes:

@@ -68,7 +68,7 @@ class Snapshot:
     b_o: np.ndarray
     # The latest step (None before the first step of a run).
     input: np.ndarray | None
-    context: np.ndarray  # the context that step used (= hidden at t−1), or the current one
+    context: np.ndarray  # the context that step used (hidden or output at t−1), or the current
     hidden: np.ndarray | None
     output: np.ndarray | None
     target: np.ndarray | None
@@ -120,6 +120,13 @@ class Snapshot:
     # makes it differ ("n_hidden=20"); None: one network.
     partner: Snapshot | None = None
     partner_label: str = ""
+    # What the context holds (elman_core.model.architectures): the architecture's name, the
+    # layer copied into the context ("hidden" or "output"), Jordan's decay μ and the copy link
+    # in words.
+    architecture: str = "elman"
+    context_source: str = "hidden"
+    context_decay: float = 0.0
+    copy_words: str = "copy hidden → context"
 
     def epoch_curve(self) -> tuple[np.ndarray, np.ndarray]:
         """``(epoch, mean loss)`` of the epoch-loss curve: x is :attr:`epoch_loss_x`, or 1…n."""
@@ -157,7 +164,7 @@ def build_snapshot(driver: TrainingDriver | Partner, generation: int,
         # Forward pass and error: the weights are still those before the update.
         weights = {name: frozen(w) for name, w in driver.weights_before.items()}
     elif driver.phase == Phase.COPY:
-        step["context"] = frozen(network.context)  # hidden copied into the context
+        step["context"] = frozen(network.context)  # hidden (or output) copied into the context
     loss_x, loss_y = driver.loss_curve()
     epoch_x, epoch_y = driver.epoch_curve()
     history = session.history
@@ -197,6 +204,8 @@ def build_snapshot(driver: TrainingDriver | Partner, generation: int,
         forget_context=driver.forget_context,
         category_axis=task.category_axis, has_words=task.analyses.has_words,
         word_cluster_kind=task.analyses.word_clusters,
+        architecture=network.architecture.name, context_source=network.architecture.source,
+        context_decay=network.architecture.decay, copy_words=network.architecture.copy_words(),
     )
 
 

@@ -56,6 +56,16 @@ def output_delta(kind: int, y: np.ndarray, target: np.ndarray) -> np.ndarray:
     return y - target
 
 
+def output_backward(kind: int, y: np.ndarray, gradient: np.ndarray) -> np.ndarray:
+    """dE/d(net input) of the output layer from dE/dy (``gradient``), through the activation:
+    a Jordan network's context passes error back into the output this way (BPTT)."""
+    if kind == OUT_SIGMOID:
+        return gradient * y * (1.0 - y)
+    if kind == OUT_LINEAR:
+        return gradient.copy()
+    return y * (gradient - np.dot(y, gradient))  # the softmax's Jacobian, diag(y) − y yᵀ
+
+
 def step_loss(kind: int, y: np.ndarray, target: np.ndarray) -> float:
     """The loss reported per step: mean squared error, or cross-entropy for softmax outputs."""
     if kind == OUT_SOFTMAX:

@@ -46,23 +46,11 @@ from numba.extending import intrinsic
 
 # The codes and the log floor are activations.py's (numba freezes module globals as constants).
 from elman_core.model.activations import LOG_FLOOR, OUT_SIGMOID, OUT_SOFTMAX, SIGMOID
+
+# The context: its preparation, the copy link (Elman's or Jordan's) and the records.
+from elman_core.model.kernels_context import _copy_into_context, _prepare_context, _record
+from elman_core.model.kernels_flags import ENTRY, HELPER, LOOP  # the compile options
 from elman_core.model.numba_cache import njit  # numba's, with a cache that cannot fail
-
-# Allow vectorised sums; keep NaN/inf semantics (no 'nnan'/'ninf') so divergence is visible.
-FAST = {"reassoc", "contract", "nsz", "arcp"}
-
-# Entry points: compiled once, cached on disk, run without the GIL. They allocate the scratch
-# buffers and hand everything to a loop function.
-# error_model="numpy": x/0 gives inf or NaN (IEEE, visible as divergence) instead of a Python
-# ZeroDivisionError check before every division, which also kept the sigmoid from vectorising.
-ENTRY = {"cache": True, "nogil": True, "fastmath": FAST, "error_model": "numpy"}
-# Loop functions never allocate, so they are compiled without numba's reference counting
-# (`_nrt=False`): inlined helpers would otherwise pay an atomic incref/decref per array
-# argument per step — about half the time of a small network's step.
-LOOP = {**ENTRY, "_nrt": False}
-# Helpers: inlined into the loops (numba-level inlining, see the module docstring).
-HELPER = {**LOOP, "inline": "always"}
-
 
 # ------------------------------------------------------------------------------ exp for sigmoid
 # math.exp is a call into the C library: the loop around it cannot be vectorised, and the
@@ -126,15 +114,6 @@ def _sigmoid(v):
 
 
 @njit(**HELPER)
-def _prepare_context(context, reset, context_init, forget_context):
-    """Sequence start (reset) or the no-memory experiment (forget), as step() does."""
-    if reset:
-        context[:] = context_init
-    if forget_context:
-        context[:] = 0.0
-
-
-@njit(**HELPER)
 def _hidden_net(W_ih, W_hh, b_h, X, t, context, net):
     """net = W_ih·x(t) + W_hh·context + b_h."""
     H, n_in = W_ih.shape
@@ -144,7 +123,7 @@ def _hidden_net(W_ih, W_hh, b_h, X, t, context, net):
         for i in range(n_in):
             s += W_ih[j, i] * X[t, i]
         r = 0.0
-        for k in range(H):
+        for k in range(W_hh.shape[1]):
             r += W_hh[j, k] * context[k]
         net[j] = s + r + b_h[j]  # same association as step(): (W_ih x + W_hh c) + b_h
 
@@ -380,28 +359,31 @@ def _write_last_change(V, rows, A, a, lr):
 @njit(**ENTRY)
 def train_online(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context, X, Y, mask,
                  resets, lr, momentum, context_init, hidden_kind, output_kind, lesioned,
-                 forget_context, losses, hidden_record, output_record):
-    """Elman's rule for every row: forward, one-step backprop, update, copy hidden → context.
+                 forget_context, copy_output, decay, losses, hidden_record, output_record,
+                 context_record):
+    """Elman's rule for every row: forward, one-step backprop, update, copy hidden (or, for a
+    Jordan network, the output) → context.
 
-    Row t's hidden and output activations go to the records (see _record: a record of R rows
-    holds the last R steps).
+    Row t's hidden and output activations and its context go to the records (see _record: a
+    record of R rows holds the last R steps).
     """
-    H = W_hh.shape[0]
+    H, C = W_hh.shape
     n_out = W_ho.shape[0]
     _online_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context, X, Y, mask,
                  resets, lr, momentum, context_init, hidden_kind, output_kind, lesioned,
-                 forget_context, losses, hidden_record, output_record,
-                 np.empty(H), np.empty((1, H)), np.empty(n_out), np.empty(n_out), np.zeros(H),
-                 np.zeros((2, H)), np.zeros(n_out), np.zeros(H), np.zeros((2, H)),
-                 np.zeros(H), np.zeros(W_ih.shape), np.zeros(W_hh.shape), np.zeros(H))
+                 forget_context, copy_output, decay, losses, hidden_record, output_record,
+                 context_record, np.empty(H), np.empty((1, H)), np.empty(n_out), np.empty(n_out),
+                 np.zeros(H), np.zeros((2, C)), np.zeros(n_out), np.zeros(H),
+                 np.zeros((2, max(H, C))), np.zeros(H), np.zeros(W_ih.shape),
+                 np.zeros(W_hh.shape), np.zeros(H))
 
 
 @njit(**LOOP)
 def _online_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context, X, Y, mask,
                  resets, lr, momentum, context_init, hidden_kind, output_kind, lesioned,
-                 forget_context, losses, hidden_record, output_record,
-                 net, hidden, output, delta_output, dz, contexts, last_delta_output, last_dz,
-                 last_vectors, no_dz, no_V_ih, no_V_hh, no_V_bh):
+                 forget_context, copy_output, decay, losses, hidden_record, output_record,
+                 context_record, net, hidden, output, delta_output, dz, contexts,
+                 last_delta_output, last_dz, last_vectors, no_dz, no_V_ih, no_V_hh, no_V_bh):
     """train_online's loop; the arrays after ``output_record`` are scratch (``no_*`` zeros).
 
     The weights into the hidden layer take step t's update at the start of step t+1, in the
@@ -414,10 +396,10 @@ def _online_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, conte
     ``hidden`` is 1×H so helpers read it like a row of X; ``contexts`` row 0 is the context of
     the step whose update is pending, row 1 this step's; the ``last_*`` arrays keep the
     ingredients of the last update without momentum, whose change is the velocity left at the
-    end.
+    end (``last_vectors``: its hidden state in row 0, its context in row 1).
     """
     T = X.shape[0]
-    H = W_hh.shape[0]
+    H, C = W_hh.shape
     n_out = W_ho.shape[0]
     pending = False  # step `updated`'s update of the hidden layer's weights is still to come
     updated = 0
@@ -430,7 +412,7 @@ def _online_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, conte
             row = T - 1  # only the update matters: the net input computed here is not used
         else:
             break
-        for k in range(H):
+        for k in range(C):
             contexts[1, k] = context[k]
         g = dz if pending else no_dz
         v_ih = V_ih if pending else no_V_ih
@@ -450,7 +432,7 @@ def _online_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, conte
             _times_hidden_derivative(dz, hidden, 0, hidden_kind, lesioned)
             _descend_bias(b_o, V_bo, delta_output, lr, momentum)
             updated = t
-            for k in range(H):
+            for k in range(C):
                 contexts[0, k] = context[k]
             if momentum == 0.0:
                 last_t = t
@@ -459,12 +441,13 @@ def _online_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, conte
                 for k in range(H):
                     last_dz[k] = dz[k]
                     last_vectors[0, k] = hidden[0, k]
+                for k in range(C):
                     last_vectors[1, k] = context[k]
         else:
             losses[t] = np.nan
-        for k in range(H):
-            context[k] = hidden[0, k]  # the copy link: hidden(t) is context(t+1)
-        _record(hidden_record, output_record, t, T, hidden, 0, output)
+        _record(hidden_record, output_record, context_record, t, T, hidden, 0, output, context)
+        # The copy link: hidden(t) (Elman) or output(t) (Jordan) is context(t+1).
+        _copy_into_context(context, hidden, 0, output, copy_output, decay)
     if last_t >= 0:
         # step() sets velocity = change at every update; only the last one is still visible.
         _write_last_change(V_ho, last_delta_output, last_vectors, 0, lr)
@@ -474,20 +457,3 @@ def _online_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, conte
             V_bo[o] = -(lr * last_delta_output[o])
         for j in range(H):
             V_bh[j] = -(lr * last_dz[j])
-
-
-@njit(**HELPER)
-def _record(hidden_record, output_record, t, T, hidden, r, output):
-    """hidden[r] and output into the records: a record of R rows keeps the last R steps, step t
-    at row t − (T − R) (so one row per step keeps them all, a one-row record the last).
-
-    The two records may differ in length: the GUI keeps every output of an epoch (its
-    per-unit errors) but only the hidden states its activation history shows."""
-    row = t - (T - hidden_record.shape[0])
-    if row >= 0:
-        for j in range(hidden.shape[1]):
-            hidden_record[row, j] = hidden[r, j]
-    row = t - (T - output_record.shape[0])
-    if row >= 0:
-        for o in range(output.shape[0]):
-            output_record[row, o] = output[o]

@@ -14,17 +14,19 @@ from __future__ import annotations
 import numpy as np
 
 from elman_core.model.kernels import (  # shared pieces of a step, inlined here too
-    ENTRY,
-    HELPER,
-    LOOP,
     _activate_hidden,
     _hidden_net,
     _output_delta_and_loss,
     _output_layer,
-    _prepare_context,
-    _record,
     _times_hidden_derivative,
 )
+from elman_core.model.kernels_context import (
+    _copy_into_context,
+    _output_backward,
+    _prepare_context,
+    _record,
+)
+from elman_core.model.kernels_flags import ENTRY, HELPER, LOOP
 from elman_core.model.numba_cache import njit  # numba's, with a cache that cannot fail
 
 
@@ -64,50 +66,69 @@ def _descend_vector(b, V, gradient, lr, momentum):
 
 @njit(**LOOP)
 def _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, inputs, contexts,
-                 hiddens, deltas, filled, lr, momentum, hidden_kind, lesioned, forget_context,
-                 G_ih, G_hh, G_ho, g_bh, g_bo, from_future, dz):
+                 hiddens, deltas, filled, lr, momentum, hidden_kind, output_kind, lesioned,
+                 forget_context, copy_output, decay, G_ih, G_hh, G_ho, g_bh, g_bo, from_future,
+                 dz, output, into_output):
     """Backpropagate through the window's ``filled`` steps (weights fixed meanwhile), then
     update once: the gradients of the steps are summed.
 
     ``inputs``/``contexts``/``hiddens``/``deltas`` hold the window's steps at rows
     0..filled−1 (the first ones may come from an earlier call); the G/g arrays,
-    ``from_future`` and ``dz`` are scratch buffers owned by the caller. Not inlined: it runs
-    once per window, and one copy keeps compilation short.
+    ``from_future``, ``dz``, ``output`` and ``into_output`` are scratch buffers owned by the
+    caller. Not inlined: it runs once per window, and one copy keeps compilation short.
+
+    ``from_future`` is dE/dcontext(t+1), the error arriving from later steps. Elman's context
+    is hidden(t): it joins the hidden error. Jordan's is μ·context(t) + output(t): it enters
+    the output through its activation (the output is recomputed from the stored hidden state,
+    with the same fixed weights), and a share μ of it passes on to context(t).
     """
-    H = W_hh.shape[0]
+    H, C = W_hh.shape
     n_out = W_ho.shape[0]
     G_ih[:] = 0.0
     G_hh[:] = 0.0
     G_ho[:] = 0.0
     g_bh[:] = 0.0
     g_bo[:] = 0.0
-    from_future[:] = 0.0  # dE/dh(t) arriving from later steps through the context copy
+    from_future[:] = 0.0
+    into_output[:] = 0.0
     for s in range(filled - 1, -1, -1):
         # dz = (W_hoᵀ δo + from_future) · f'(h), and the output layer's gradient.
-        for j in range(H):
-            dz[j] = from_future[j]
+        if copy_output:
+            _output_layer(W_ho, b_o, hiddens, s, output_kind, output)
+            _output_backward(output, from_future, output_kind, into_output)
+            dz[:] = 0.0
+        else:
+            for j in range(H):
+                dz[j] = from_future[j]
         for o in range(n_out):
-            d = deltas[s, o]
+            d = deltas[s, o] + into_output[o]
             g_bo[o] += d
             for j in range(H):
                 G_ho[o, j] += d * hiddens[s, j]
                 dz[j] += W_ho[o, j] * d
         _times_hidden_derivative(dz, hiddens, s, hidden_kind, lesioned)
-        # One pass over the hidden layer's rows: their gradients, and dE/dh(t−1) through the
-        # context copy, W_hhᵀ dz (nothing when the context was zeroed instead of copied).
-        from_future[:] = 0.0
+        # One pass over the hidden layer's rows: their gradients, and dE/dcontext(t) =
+        # W_hhᵀ dz (+ μ·dE/dcontext(t+1) through Jordan's decay); nothing when the context was
+        # zeroed instead of copied.
+        if copy_output and decay != 0.0:
+            for k in range(C):
+                from_future[k] *= decay
+        else:
+            from_future[:] = 0.0
         for j in range(H):
             d = dz[j]
             g_bh[j] += d
             for i in range(G_ih.shape[1]):
                 G_ih[j, i] += d * inputs[s, i]
             if forget_context:
-                for k in range(H):
+                for k in range(C):
                     G_hh[j, k] += d * contexts[s, k]
             else:
-                for k in range(H):
+                for k in range(C):
                     G_hh[j, k] += d * contexts[s, k]
                     from_future[k] += W_hh[j, k] * d
+        if forget_context:
+            from_future[:] = 0.0
     _descend_matrix(W_ho, V_ho, G_ho, lr, momentum)
     _descend_vector(b_o, V_bo, g_bo, lr, momentum)
     _descend_matrix(W_ih, V_ih, G_ih, lr, momentum)
@@ -118,8 +139,8 @@ def _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, input
 @njit(**ENTRY)
 def train_bptt(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context, X, Y, mask,
                resets, lr, momentum, context_init, hidden_kind, output_kind, lesioned,
-               forget_context, window, flush, inputs, contexts, hiddens, deltas, n_pending,
-               losses, hidden_record, output_record):
+               forget_context, copy_output, decay, window, flush, inputs, contexts, hiddens,
+               deltas, n_pending, losses, hidden_record, output_record, context_record):
     """Backpropagation through time in windows of ``window`` rows (0: whole segments).
 
     The window buffers ``inputs``/``contexts``/``hiddens``/``deltas`` (one row per step of a
@@ -128,34 +149,37 @@ def train_bptt(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context
     before a context reset, as ``step()`` does; returns how many steps of the last window are
     still open (at rows 0.. of the buffers), for the next call to continue.
     """
-    H = W_hh.shape[0]
+    H, C = W_hh.shape
     n_out = W_ho.shape[0]
     return _bptt_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context, X, Y,
                       mask, resets, lr, momentum, context_init, hidden_kind, output_kind,
-                      lesioned, forget_context, window, flush, inputs, contexts, hiddens, deltas,
-                      n_pending, losses, hidden_record, output_record,
-                      np.empty(H), np.empty(n_out), np.empty(n_out), np.empty(W_ih.shape),
-                      np.empty(W_hh.shape), np.empty(W_ho.shape), np.empty(H), np.empty(n_out),
-                      np.empty(H), np.empty(H))
+                      lesioned, forget_context, copy_output, decay, window, flush, inputs,
+                      contexts, hiddens, deltas, n_pending, losses, hidden_record, output_record,
+                      context_record, np.empty(H), np.empty(n_out), np.empty(n_out),
+                      np.empty(W_ih.shape), np.empty(W_hh.shape), np.empty(W_ho.shape),
+                      np.empty(H), np.empty(n_out), np.empty(C), np.empty(H), np.empty(n_out),
+                      np.empty(n_out))
 
 
 @njit(**LOOP)
 def _bptt_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context, X, Y, mask,
                resets, lr, momentum, context_init, hidden_kind, output_kind, lesioned,
-               forget_context, window, flush, inputs, contexts, hiddens, deltas, filled,
-               losses, hidden_record, output_record,
-               net, output, delta_output, G_ih, G_hh, G_ho, g_bh, g_bo, from_future, dz):
+               forget_context, copy_output, decay, window, flush, inputs, contexts, hiddens,
+               deltas, filled, losses, hidden_record, output_record, context_record,
+               net, output, delta_output, G_ih, G_hh, G_ho, g_bh, g_bo, from_future, dz,
+               window_output, into_output):
     """train_bptt's loop; the arrays after ``output_record`` are scratch (see _bptt_window)."""
     T = X.shape[0]
-    H = W_hh.shape[0]
+    C = W_hh.shape[1]
     n_in = X.shape[1]
     n_out = W_ho.shape[0]
     for t in range(T):
         if filled > 0 and resets[t]:
             # A new segment starts: the old window must not leak into it.
             _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, inputs,
-                         contexts, hiddens, deltas, filled, lr, momentum, hidden_kind, lesioned,
-                         forget_context, G_ih, G_hh, G_ho, g_bh, g_bo, from_future, dz)
+                         contexts, hiddens, deltas, filled, lr, momentum, hidden_kind,
+                         output_kind, lesioned, forget_context, copy_output, decay, G_ih, G_hh,
+                         G_ho, g_bh, g_bo, from_future, dz, window_output, into_output)
             filled = 0
         _prepare_context(context, resets[t], context_init, forget_context)
         _hidden_net(W_ih, W_hh, b_h, X, t, context, net)
@@ -171,14 +195,15 @@ def _bptt_loop(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, context
             deltas[s, o] = delta_output[o]
         for i in range(n_in):
             inputs[s, i] = X[t, i]
-        for k in range(H):
+        for k in range(C):
             contexts[s, k] = context[k]
-            context[k] = hiddens[s, k]
+        _record(hidden_record, output_record, context_record, t, T, hiddens, s, output, context)
+        _copy_into_context(context, hiddens, s, output, copy_output, decay)
         filled += 1
-        _record(hidden_record, output_record, t, T, hiddens, s, output)
         if flush[t] or (window > 0 and filled >= window):
             _bptt_window(W_ih, W_hh, W_ho, b_h, b_o, V_ih, V_hh, V_ho, V_bh, V_bo, inputs,
-                         contexts, hiddens, deltas, filled, lr, momentum, hidden_kind, lesioned,
-                         forget_context, G_ih, G_hh, G_ho, g_bh, g_bo, from_future, dz)
+                         contexts, hiddens, deltas, filled, lr, momentum, hidden_kind,
+                         output_kind, lesioned, forget_context, copy_output, decay, G_ih, G_hh,
+                         G_ho, g_bh, g_bo, from_future, dz, window_output, into_output)
             filled = 0
     return filled

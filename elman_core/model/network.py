@@ -3,6 +3,9 @@
 The default learning rule is Elman's (and seeds/000's): after every timestep, backpropagate the
 error one step — not through the context — update every weight, then copy hidden → context.
 ``rule="bptt"`` instead backpropagates through a window of steps and updates once per window.
+``architecture="jordan"`` makes the context hold the previous output (Jordan 1986) instead of
+the previous hidden state; what the context holds is the architecture object's
+(:mod:`elman_core.model.architectures`, :attr:`ElmanNetwork.architecture`).
 The network computes the forward pass and the deltas; what a rule does with them, its kernel and
 its pending state are its own (:mod:`elman_core.model.rules`, :attr:`ElmanNetwork.learning_rule`).
 """
@@ -14,7 +17,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from elman_core.model import activations as act
-from elman_core.model import rules, settings
+from elman_core.model import architectures, rules, settings
 from elman_core.model.trace import PARAMETER_NAMES, StepTrace
 
 
@@ -34,6 +37,8 @@ class NetworkConfig:
     context_init: float = 0.0
     weight_scale: float = 0.1
     seed: int | None = None
+    architecture: str = "elman"  # a file without it (saved before Jordan's) is Elman's
+    context_decay: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("n_input", "n_output"):
@@ -42,19 +47,29 @@ class NetworkConfig:
                 raise ValueError(f"{name} must be a whole number ≥ 1 (got {value!r})")
         # The settings a run can change are checked by the one settings model.
         for name in ("n_hidden", "learning_rate", "momentum", "hidden_activation",
-                     "output_activation", "rule", "bptt_window", "context_init", "weight_scale"):
+                     "output_activation", "rule", "bptt_window", "context_init", "weight_scale",
+                     "architecture", "context_decay"):
             settings.check(name, getattr(self, name))
+        settings.check_architecture(self.architecture, self.context_decay)
 
     def as_dict(self) -> dict:
         return asdict(self)
 
+    @property
+    def n_context(self) -> int:
+        """How many context units the network has (its architecture says)."""
+        return architectures.make(self.architecture, self.context_decay).context_size(
+            self.n_hidden, self.n_output)
+
 
 class ElmanNetwork:
-    """A simple recurrent network: input → hidden ← context (a copy of hidden at t−1) → output.
+    """A simple recurrent network: input → hidden ← context → output, the context a copy of
+    hidden at t−1 (Elman's) or of the output at t−1 (Jordan's, see :attr:`architecture`).
 
     Parameters are public float64 arrays named as in seeds/000: ``W_ih`` (H×I), ``W_hh``
-    (H×H, context → hidden), ``W_ho`` (O×H), ``b_h`` (H,), ``b_o`` (O,); the state is
-    ``context`` (H,). Weights start as ``weight_scale`` × standard normal draws from
+    (H×C, context → hidden), ``W_ho`` (O×H), ``b_h`` (H,), ``b_o`` (O,); the state is
+    ``context`` (C,), with C = H (Elman) or O (Jordan): :attr:`n_context`. Weights start as
+    ``weight_scale`` × standard normal draws from
     ``numpy.random.default_rng(seed)``; biases start at zero.
     """
 
@@ -73,22 +88,24 @@ class ElmanNetwork:
         bptt_window: int | None = None,
         context_init: float = 0.0,
         weight_scale: float = 0.1,
+        architecture: str = "elman",
+        context_decay: float = 0.0,
     ) -> None:
         config = NetworkConfig(
             n_input, n_hidden, n_output, learning_rate, float(momentum),
             hidden_activation, output_activation, rule, bptt_window, float(context_init),
-            float(weight_scale), seed,
+            float(weight_scale), seed, architecture, float(context_decay),
         )
         self._apply_config(config)
         rng = np.random.default_rng(seed)
         self.W_ih = rng.standard_normal((n_hidden, n_input)) * weight_scale
-        self.W_hh = rng.standard_normal((n_hidden, n_hidden)) * weight_scale
+        self.W_hh = rng.standard_normal((n_hidden, self.n_context)) * weight_scale
         self.W_ho = rng.standard_normal((n_output, n_hidden)) * weight_scale
         self.b_h = np.zeros(n_hidden)
         self.b_o = np.zeros(n_output)
         # Momentum's running parameter changes; all zero means "plain gradient descent".
         self.velocity = {name: np.zeros_like(getattr(self, name)) for name in PARAMETER_NAMES}
-        self.context = np.full(n_hidden, self.context_init)
+        self.context = np.full(self.n_context, self.context_init)
         self.steps_trained = 0
         # Memory experiments: lesioned hidden units are held at 0; forget_context zeroes the
         # context before every step so the network has no memory at all.
@@ -108,6 +125,10 @@ class ElmanNetwork:
         self.output_activation = config.output_activation
         # The rule's object: its updates, kernel, window and pending steps (BPTT's open one).
         self.learning_rule: rules.LearningRule = rules.make(config.rule, config.bptt_window)
+        # What the context holds (Elman: hidden; Jordan: output, with its decay).
+        self.architecture: architectures.Architecture = architectures.make(
+            config.architecture, config.context_decay)
+        self.n_context = self.architecture.context_size(self.n_hidden, self.n_output)
         self.context_init = config.context_init
         self.weight_scale = config.weight_scale
         self.seed = config.seed
@@ -127,7 +148,8 @@ class ElmanNetwork:
         return NetworkConfig(
             self.n_input, self.n_hidden, self.n_output, self.learning_rate, self.momentum,
             self.hidden_activation, self.output_activation, self.rule, self.bptt_window,
-            self.context_init, self.weight_scale, self.seed,
+            self.context_init, self.weight_scale, self.seed, self.architecture.name,
+            self.architecture.decay,
         )
 
     @property
@@ -141,7 +163,7 @@ class ElmanNetwork:
     # ------------------------------------------------------------------ state
     def reset_context(self) -> None:
         """Set the context units back to their initial value (the start of a sequence)."""
-        self.context = np.full(self.n_hidden, self.context_init)
+        self.context = np.full(self.n_context, self.context_init)
 
     def parameters(self) -> dict[str, np.ndarray]:
         return {name: getattr(self, name) for name in PARAMETER_NAMES}
@@ -156,6 +178,7 @@ class ElmanNetwork:
         twin.context = self.context.copy()
         twin.lesioned = self.lesioned.copy()
         twin.learning_rule = self.learning_rule.copy()
+        twin.architecture = architectures.make(self.architecture.name, self.architecture.decay)
         return twin
 
     # ---------------------------------------------------------------- forward
@@ -170,21 +193,27 @@ class ElmanNetwork:
         output = act.output_activation(self._output_kind, output_net)
         return hidden_net, hidden, output_net, output
 
-    def predict(self, X, resets=None, *, return_hidden: bool = False):
+    def predict(self, X, resets=None, *, return_hidden: bool = False,
+                return_context: bool = False):
         """Run a sequence without learning, from a fresh context; returns outputs (T, O).
 
         ``resets[t]`` sets the context back before step t (default: only before step 0). With
-        ``return_hidden`` also returns the hidden activations (T, H). The context is left where
-        the sequence ended.
+        ``return_hidden`` also returns the hidden activations (T, H), with ``return_context``
+        then also the context each step used (T, C). The context is left where the sequence
+        ended.
         """
         X = np.asarray(X, dtype=np.float64).reshape(-1, self.n_input)
         resets = _default_resets(resets, len(X))
         outputs = np.empty((len(X), self.n_output))
         hiddens = np.empty((len(X), self.n_hidden))
+        contexts = np.empty((len(X), self.n_context))
         for t, x in enumerate(X):
             self._prepare_context(resets[t])
+            contexts[t] = self.context
             _, hiddens[t], _, outputs[t] = self.forward(x)
-            self.context = hiddens[t].copy()
+            self.context = self.architecture.next_context(contexts[t], hiddens[t], outputs[t])
+        if return_hidden and return_context:
+            return outputs, hiddens, contexts
         return (outputs, hiddens) if return_hidden else outputs
 
     def _prepare_context(self, reset: bool) -> bool:
@@ -192,7 +221,7 @@ class ElmanNetwork:
         if reset:
             self.reset_context()
         if self.forget_context:
-            self.context = np.zeros(self.n_hidden)
+            self.context = np.zeros(self.n_context)
         return bool(reset)
 
     # ------------------------------------------------------------------- step
@@ -226,12 +255,13 @@ class ElmanNetwork:
         updated = changes is not None
         if changes is None:
             changes = {name: np.zeros_like(getattr(self, name)) for name in PARAMETER_NAMES}
-        self.context = hidden.copy()  # the copy links: hidden(t) becomes context(t+1)
+        # The copy link: hidden(t) (Elman) or output(t) (Jordan) becomes context(t+1).
+        self.context = self.architecture.next_context(context, hidden, output)
         self.steps_trained += 1
         return StepTrace(
             x, context, hidden_net, hidden, output_net, output, target, error, loss,
             delta_output, delta_hidden, changes["W_ih"], changes["W_hh"], changes["W_ho"],
-            changes["b_h"], changes["b_o"], updated, was_reset,
+            changes["b_h"], changes["b_o"], updated, was_reset, self.context,
         )
 
     def apply_gradients(self, gradients: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -249,7 +279,7 @@ class ElmanNetwork:
 
     # ------------------------------------------------------------------ train
     def train(self, X, Y, mask=None, resets=None, *, flush=None, record: bool = False,
-              record_rows: tuple[int, int] | None = None):
+              record_rows: tuple[int, int] | None = None, with_context: bool = False):
         """Train on every row of a sequence with the compiled kernel; returns per-step losses.
 
         Leaves the network exactly as calling :meth:`step` for each row would, with ``flush``
@@ -259,7 +289,8 @@ class ElmanNetwork:
         bit (a window also ends when full and before a reset). Losses are NaN on steps without
         a target. With ``record`` returns ``(losses, hidden, output)``, the activations of
         every step, or with ``record_rows`` ``(h, o)`` those of the last ``h`` and ``o`` steps
-        only (what a view shows, without keeping every step).
+        only (what a view shows, without keeping every step); ``with_context`` adds the context
+        each of the ``h`` steps used: ``(losses, hidden, output, context)``.
         """
         X = np.ascontiguousarray(X, dtype=np.float64).reshape(-1, self.n_input)
         Y = np.ascontiguousarray(Y, dtype=np.float64).reshape(-1, self.n_output)
@@ -282,18 +313,28 @@ class ElmanNetwork:
             rows = tuple(min(max(int(n), 1), max(len(X), 1)) for n in record_rows)
         hidden_record = np.zeros((max(rows[0], 1), self.n_hidden))
         output_record = np.zeros((max(rows[1], 1), self.n_output))
+        context_record = np.zeros((len(hidden_record), self.n_context))
+        records = (hidden_record, output_record, context_record)
         if len(X) == 0:
-            return (losses, hidden_record[:0], output_record[:0]) if record else losses
+            records = tuple(r[:0] for r in records)
+        if len(X) > 0:
+            self._train_rows(X, Y, mask, resets, flush, losses, records)
+        if not record:
+            return losses
+        return (losses, *records) if with_context else (losses, *records[:2])
+
+    def _train_rows(self, X, Y, mask, resets, flush, losses, records) -> None:
+        """The kernel call of :meth:`train`, on checked arrays."""
         arguments = (
             self.W_ih, self.W_hh, self.W_ho, self.b_h, self.b_o,
             self.velocity["W_ih"], self.velocity["W_hh"], self.velocity["W_ho"],
             self.velocity["b_h"], self.velocity["b_o"], self.context, X, Y, mask, resets,
             self.learning_rate, self.momentum, self.context_init, self._hidden_kind,
             self._output_kind, self.lesioned, self.forget_context,
+            *self.architecture.kernel_arguments(),
         )
-        self.learning_rule.train(self, arguments, flush, losses, hidden_record, output_record)
+        self.learning_rule.train(self, arguments, flush, losses, *records)
         self.steps_trained += len(X)
-        return (losses, hidden_record, output_record) if record else losses
 
 
 def _default_resets(resets, length: int, first: bool = True) -> np.ndarray:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from elman_core.model import activations as act
+from elman_core.model import architectures
 
 
 class Task(Protocol):
@@ -84,10 +85,12 @@ BOUNDS: dict[str, Bound] = {
     "momentum": Bound("Momentum", 0.0, 1.0, below_maximum=True),
     "context_init": Bound("The context start value", -1000.0, 1000.0),
     "weight_scale": Bound("Weight scale", 0.0, 100.0),
+    "context_decay": Bound("Context decay", 0.0, 1.0, below_maximum=True),
 }
 # Settings chosen from a list: (the allowed names, how the message calls the setting).
 CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
     "rule": (act.RULES, "learning rule"),
+    "architecture": (architectures.ARCHITECTURES, "architecture"),
     "hidden_activation": (act.HIDDEN_ACTIVATIONS, "hidden activation"),
     "output_activation": (act.OUTPUT_ACTIVATIONS, "output activation"),
 }
@@ -124,6 +127,14 @@ def check(name: str, value):
     return number
 
 
+def check_architecture(name: str, decay: float) -> None:
+    """An architecture and a context decay that go together (the decay is Jordan's only)."""
+    try:
+        architectures.make(name, decay)
+    except ValueError as exc:
+        raise SettingsError("context_decay", str(exc)) from None
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """Every setting of a run, valid by construction (see :func:`check` and :data:`BOUNDS`)."""
@@ -141,10 +152,13 @@ class RunSettings:
     momentum: float = 0.0
     weight_scale: float = 0.1
     reset_context_each_epoch: bool = True
+    architecture: str = "elman"  # "elman" (context = hidden) or "jordan" (context = output)
+    context_decay: float = 0.0  # Jordan's μ: context(t) = μ·context(t−1) + output(t−1)
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
             object.__setattr__(self, field.name, check(field.name, getattr(self, field.name)))
+        check_architecture(self.architecture, self.context_decay)
 
     @classmethod
     def for_task(cls, task: Task, **overrides) -> RunSettings:

@@ -28,7 +28,9 @@ class StepTrace:
     """
 
     input: np.ndarray
-    context: np.ndarray  # the context the step used: hidden(t−1), or the reset value
+    # The context the step used: hidden(t−1) (Elman) or μ·context(t−1) + output(t−1) (Jordan),
+    # or the reset value.
+    context: np.ndarray
     hidden_net: np.ndarray
     hidden: np.ndarray
     output_net: np.ndarray
@@ -45,6 +47,7 @@ class StepTrace:
     db_o: np.ndarray
     updated: bool  # whether weights changed at this step
     context_was_reset: bool = False
+    next_context: np.ndarray | None = None  # the context the step leaves for the next one
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -77,9 +80,15 @@ PHASE_WORDS = {Phase.FORWARD: "forward", Phase.ERROR: "error",
                Phase.BACKWARD: "backward + update", Phase.COPY: "copy hidden → context"}
 
 
-def phase_name(phase: int) -> str:
-    """"2/4 error": a phase as the status bar, the diagram and the inspector name it."""
-    return f"{int(phase)}/4 {PHASE_WORDS[Phase(phase)]}"
+def phase_name(phase: int, copy_words: str | None = None) -> str:
+    """"2/4 error": a phase as the status bar, the diagram and the inspector name it.
+
+    ``copy_words`` names the copy phase for the network's architecture (a snapshot's
+    ``copy_words``, e.g. "copy output → context"); by default Elman's."""
+    words = PHASE_WORDS[Phase(phase)]
+    if Phase(phase) == Phase.COPY and copy_words:
+        words = copy_words
+    return f"{int(phase)}/4 {words}"
 
 
 def next_phase(phase: int | None) -> Phase:
@@ -110,7 +119,7 @@ class ActivationHistory:
     """The last timesteps, oldest first; read-only arrays."""
 
     hidden: np.ndarray  # (n, H)
-    context: np.ndarray  # (n, H)
+    context: np.ndarray  # (n, C): C = H (Elman) or O (Jordan)
     loss: np.ndarray  # (n,) NaN where no target
     steps: np.ndarray  # (n,) global step of each
     symbols: tuple[str, ...]  # input symbol of each

@@ -24,7 +24,7 @@ class FrozenPass(NamedTuple):
 
     first_step: int  # the global step of row 0 (the epoch just completed)
     hidden: np.ndarray  # (T, H)
-    context: np.ndarray  # (T, H): the context each step used
+    context: np.ndarray  # (T, C): the context each step used
     output: np.ndarray  # (T, O)
     losses: np.ndarray  # (T,), NaN where a step has no target
 
@@ -36,8 +36,8 @@ def measure(session: TrainingSession) -> FrozenPass | None:
         return None
     sequence, network = session.sequence, session.network.copy()
     resets = session.resets_for_epoch(0)  # the epoch starts from the initial context
-    output, hidden = network.predict(sequence.inputs, resets, return_hidden=True)
-    context = _contexts_used(hidden, resets, network.context_init, network.forget_context)
+    output, hidden, context = network.predict(sequence.inputs, resets, return_hidden=True,
+                                              return_context=True)
     losses = metrics.step_losses(output, sequence.targets, sequence.mask,
                                  network.output_activation)
     errors = (output - sequence.targets) ** 2
@@ -48,15 +48,3 @@ def measure(session: TrainingSession) -> FrozenPass | None:
     session.previous_unit_errors = errors
     first = (session.epoch - 1) * session.steps_per_epoch
     return FrozenPass(first, hidden, context, output, losses)
-
-
-def _contexts_used(hidden: np.ndarray, resets: np.ndarray, start: float,
-                   forget: bool) -> np.ndarray:
-    """The context of each step: the previous step's hidden state, or the start value after a
-    reset (zeros when the context is forgotten)."""
-    context = np.empty_like(hidden)
-    context[1:] = hidden[:-1]
-    context[np.asarray(resets, dtype=bool)] = start
-    if forget:
-        context[:] = 0.0
-    return context

@@ -174,6 +174,7 @@ class ActivationRing:
         self.trim(first_step)
         old = self._rows
         if old is not None and old.hidden.shape[1] == new.hidden.shape[1] \
+                and old.context.shape[1] == new.context.shape[1] \
                 and _outputs(old).shape[1] == _outputs(new).shape[1]:
             joined: list[Any] = [a + b if isinstance(a, tuple) else np.concatenate([a, b])
                                  for a, b in zip(_fields(old), _fields(new), strict=True)]

@@ -37,7 +37,7 @@ class RunResult:
     # keep fewer (``keep``); the output at least of the steps of the last epoch trained.
     hidden: np.ndarray  # (rows, H) hidden activations
     output: np.ndarray  # (rows, O) outputs
-    context: np.ndarray  # (rows, H) the context each step used
+    context: np.ndarray  # (rows, C) the context each step used (C: H for Elman, O for Jordan)
     epoch_finished: bool
     trace: StepTrace | None = None  # set when the step was a traced one
 
@@ -58,14 +58,16 @@ def build_network(task: Task, settings: RunSettings) -> ElmanNetwork:
         hidden_activation=settings.hidden_activation,
         output_activation=settings.output_activation, rule=settings.rule,
         bptt_window=settings.bptt_window, context_init=settings.context_init,
-        weight_scale=settings.weight_scale,
+        weight_scale=settings.weight_scale, architecture=settings.architecture,
+        context_decay=settings.context_decay,
     )
 
 
 REPEAT_CACHE_ROWS = 1_000_000  # run_epochs keeps the repeated sequence up to this many rows
 # The fields a saved network brings with it (the rest of the settings stay the caller's).
 NETWORK_FIELDS = ("n_hidden", "learning_rate", "momentum", "hidden_activation",
-                   "output_activation", "rule", "bptt_window", "context_init", "weight_scale")
+                   "output_activation", "rule", "bptt_window", "context_init", "weight_scale",
+                   "architecture", "context_decay")
 
 
 class TrainingSession:
@@ -236,20 +238,18 @@ class TrainingSession:
         network = self.network
         if stop <= start:
             return RunResult(0, start, np.empty(0), np.empty((0, network.n_hidden)),
-                             np.empty((0, network.n_output)), np.empty((0, network.n_hidden)),
+                             np.empty((0, network.n_output)), np.empty((0, network.n_context)),
                              False)
         seq = self.sequence
         resets = self.resets_for_current_epoch()
         self.history.push(self.capture())
-        context_before = network.context.copy()
         # BPTT windows end where the stream says (_flush_after), never where a call ends: a
         # window left open here continues in the next call, so slices train like one call.
-        losses, hidden, output = network.train(
+        losses, hidden, output, contexts = network.train(
             seq.inputs[start:stop], seq.targets[start:stop], seq.mask[start:stop],
             resets[start:stop], flush=self._flush_after[start:stop], record=True,
-            record_rows=_rows_to_record(keep, stop - start),
+            record_rows=_rows_to_record(keep, stop - start), with_context=True,
         )
-        hidden, contexts = self._contexts_used(resets[start:stop], hidden, context_before, keep)
         self._record(start, losses, output)
         self._advance(stop - start)
         return RunResult(stop - start, start, losses, hidden, output, contexts,
@@ -274,11 +274,9 @@ class TrainingSession:
         inputs, targets, mask = self._repeated_sequence(epochs)
         resets = np.concatenate([resets[0]] + [resets[1]] * (epochs - 1))
         self.history.push(self.capture())
-        context_before = network.context.copy()
-        rows = None if keep is None else (max(int(keep), 1) + 1, T)
-        losses, hidden, output = network.train(inputs, targets, mask, resets, record=True,
-                                               record_rows=rows)
-        hidden, contexts = self._contexts_used(resets, hidden, context_before, keep)
+        rows = None if keep is None else (max(int(keep), 1), T)
+        losses, hidden, output, contexts = network.train(
+            inputs, targets, mask, resets, record=True, record_rows=rows, with_context=True)
         self._record_whole_epochs(losses, output, epochs)
         return RunResult(epochs * T, 0, losses, hidden, output, contexts, True)
 
@@ -296,29 +294,6 @@ class TrainingSession:
         self._add_epoch_losses(means[:-1])
         self.epoch += epochs - 1
         self._advance(T)  # closes the last epoch: its mean, the latest-epoch errors
-
-    def _contexts_used(self, resets, hidden, context_before, keep: int | None = None
-                       ) -> tuple[np.ndarray, np.ndarray]:
-        """The hidden states of the last ``keep`` rows (all if None) and the context each of
-        them started from, as the kernel saw it. ``hidden`` holds the last rows of the call:
-        all of them, or (see :func:`_rows_to_record`) one more than are kept, whose hidden
-        state is only the next row's context."""
-        network = self.network
-        if len(hidden) == len(resets):
-            contexts = np.empty_like(hidden)
-            contexts[0] = context_before
-            contexts[1:] = hidden[:-1]
-        else:
-            contexts = hidden[:-1].copy()
-            hidden = hidden[1:]
-            resets = resets[len(resets) - len(hidden):]
-        contexts[resets] = network.context_init
-        if network.forget_context:
-            contexts[:] = 0.0
-        keep = None if keep is None else max(int(keep), 1)
-        if keep is not None and keep < len(hidden):
-            hidden, contexts = hidden[len(hidden) - keep:], contexts[len(contexts) - keep:]
-        return hidden, contexts
 
     def _repeated_sequence(self, epochs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Inputs, targets and mask of ``epochs`` epochs in a row (read-only): the front of the
@@ -449,9 +424,9 @@ class TrainingSession:
 
 
 def _rows_to_record(keep: int | None, steps: int) -> tuple[int, int] | None:
-    """The kernel's (hidden, output) record rows for ``keep``: one hidden row more than kept
-    (its state is the next row's context), and every output (the per-unit errors need them)."""
-    return None if keep is None else (max(int(keep), 1) + 1, steps)
+    """The kernel's (hidden, output) record rows for ``keep``: the kept hidden states (and
+    their contexts), and every output (the per-unit errors need them)."""
+    return None if keep is None else (max(int(keep), 1), steps)
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:

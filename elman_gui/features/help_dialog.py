@@ -77,7 +77,9 @@ def illustration() -> SimpleNamespace:
         W_hh=network.W_hh, W_ho=network.W_ho, b_h=network.b_h, b_o=network.b_o, input=x,
         context=context, hidden=hidden, output=output, target=np.array([0.0, 1.0]),
         lesioned=(), input_symbol="a", target_symbol="b",
-        predicted_symbol=symbols[int(np.argmax(output))])
+        predicted_symbol=symbols[int(np.argmax(output))],
+        context_source=network.architecture.source, context_decay=network.architecture.decay,
+        copy_words=network.architecture.copy_words())
 
 
 def _plain(text: str) -> str:

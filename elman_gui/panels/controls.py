@@ -95,15 +95,16 @@ class TrainingActions:
         # Added to parent: shortcuts work even when the toolbar is hidden.
         return make_action(parent, text, tip, keys, icon=icon)
 
-    def show_phase(self, phase_mode: bool, phase) -> None:
+    def show_phase(self, phase_mode: bool, phase, copy_words: str | None = None) -> None:
         """In phase mode the Step button numbers the phase it will show ("Step 2/4 ▸", its
-        name in the tooltip and the diagram's banner): short, so the toolbar never shifts."""
+        name in the tooltip and the diagram's banner): short, so the toolbar never shifts.
+        ``copy_words``: the copy phase's name for the network's architecture."""
         if not hasattr(self, "_step_tip"):
             self._step_tip = self.step.toolTip()
         coming = next_phase(phase)
         self.step.setText(step_text(coming) if phase_mode else "Step")
-        self.step.setToolTip(f"Step (→) shows phase {phase_name(coming)}." if phase_mode
-                             else self._step_tip)
+        self.step.setToolTip(f"Step (→) shows phase {phase_name(coming, copy_words)}."
+                             if phase_mode else self._step_tip)
 
     def show_running(self, running: bool) -> None:
         self.play_pause.setText("Pause" if running else "Play")

@@ -6,8 +6,8 @@ groups accordingly:
 
 * learning settings (learning rate, momentum, epochs, context start value, context reset) change
   the running network at once — try a new learning rate in the middle of training;
-* network settings (hidden units, seed, sequence, rule, activations, weight scale) need a new
-  network, so they wait for **Apply**, which starts a fresh run.
+* network settings (hidden units, seed, sequence, rule, architecture, activations, weight
+  scale) need a new network, so they wait for **Apply**, which starts a fresh run.
 
 Anything the trainer refuses comes back as a message under the buttons, and the panel shows the
 settings still in force.
@@ -30,12 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from elman_core.model import rules
+from elman_core.model import architectures, rules
 from elman_core.model.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from elman_core.model.settings import BOUNDS, STRUCTURAL, RunSettings
 from elman_gui.panels.number_fields import DecimalField
 
 RULES = tuple((rule.name, rule.title) for rule in rules.rules())  # (setting, what it is called)
+ARCHITECTURES = tuple((a.name, a.title) for a in architectures.architectures())
 APPLY_IDLE = "Apply (no network change)"
 APPLY_PENDING = "Apply — builds a new network"
 CHANGED_STYLE = "background: #fff4c2;"  # a network field edited but not applied
@@ -111,7 +112,8 @@ class ParameterPanel(QWidget):
             "context from the end of the previous pass. Applies at once.")
 
         self.n_hidden = _spin(1, int(BOUNDS["n_hidden"].maximum),
-                              "Hidden units (and as many context units). "
+                              "Hidden units (and as many context units in an Elman "
+                              "network). "
                               "Needs Apply: a new network.")
         self.seed = _spin(0, min(int(BOUNDS["seed"].maximum), QSPINBOX_MAX),
                           "Random seed for the starting weights and the "
@@ -127,6 +129,15 @@ class ParameterPanel(QWidget):
                                  "BPTT window: steps per update (0 = the whole segment "
                                  "between context resets). Needs Apply.")
         self.bptt_window.setSpecialValueText("whole segment")
+        self.architecture = _combo(
+            ARCHITECTURES, "What the context units hold. Elman (1990): a copy of the previous "
+            "hidden state. Jordan (1986): the previous output (as many context units as "
+            "outputs), optionally with a decay. Needs Apply.")
+        self.context_decay = _double(
+            0.0, 0.99, 2, 0.05,
+            "Jordan's context decay μ: context = μ × context + output, so each context unit "
+            "keeps a fading trace of earlier outputs. 0: a plain copy of the last output. "
+            "Jordan networks only. Needs Apply.")
         self.hidden_activation = _combo(HIDDEN_ACTIVATIONS, "Hidden unit activation: sigmoid "
                                         "(0 to 1, as in Elman 1990) or tanh (−1 to 1). "
                                         "Needs Apply.")
@@ -147,8 +158,9 @@ class ParameterPanel(QWidget):
 
         self.apply_button = QPushButton(APPLY_IDLE)
         self.apply_button.setToolTip(
-            "Network settings (hidden units, seed, sequence, rule, activations, weight scale) "
-            "need a new network: Apply builds it and starts again from epoch 0. Learning "
+            "Network settings (hidden units, seed, sequence, rule, architecture, activations, "
+            "weight scale) need a new network: Apply builds it and starts again from epoch 0. "
+            "Learning "
             "settings above apply immediately, without Apply.")
         self.revert_button = QPushButton("Revert")
         self.revert_button.setToolTip("Forget the network settings you have not applied.")
@@ -182,6 +194,8 @@ class ParameterPanel(QWidget):
         form.addRow(self.length_note)
         form.addRow("Learning rule", self.rule)
         form.addRow("BPTT window", self.bptt_window)
+        form.addRow("Architecture", self.architecture)
+        form.addRow("Context decay", self.context_decay)
         form.addRow("Hidden activation", self.hidden_activation)
         form.addRow("Output activation", self.output_activation)
         form.addRow("Weight scale", self.weight_scale)
@@ -245,7 +259,9 @@ class ParameterPanel(QWidget):
         for box in (self.n_hidden, self.seed, self.sequence_length, self.bptt_window):
             box.valueChanged.connect(self._update_buttons)
         self.weight_scale.valueChanged.connect(self._update_buttons)
-        for box in (self.rule, self.hidden_activation, self.output_activation):
+        self.context_decay.valueChanged.connect(self._update_buttons)
+        for box in (self.rule, self.hidden_activation, self.output_activation,
+                    self.architecture):
             box.currentIndexChanged.connect(self._update_buttons)
         self.apply_button.clicked.connect(self.apply)
         self.revert_button.clicked.connect(self.revert)
@@ -268,6 +284,9 @@ class ParameterPanel(QWidget):
             "hidden_activation": self.hidden_activation.currentData(),
             "output_activation": self.output_activation.currentData(),
             "weight_scale": self.weight_scale.value(),
+            "architecture": self.architecture.currentData(),
+            # The decay is Jordan's alone: another architecture gets 0 (the field is disabled).
+            "context_decay": self.context_decay.value() if self._takes_decay() else 0.0,
         }
         assert set(values) == STRUCTURAL, "the panel must edit every network setting"
         return values
@@ -276,7 +295,11 @@ class ParameterPanel(QWidget):
         return {"n_hidden": self.n_hidden, "seed": self.seed,
                 "sequence_length": self.sequence_length, "rule": self.rule,
                 "bptt_window": self.bptt_window, "hidden_activation": self.hidden_activation,
-                "output_activation": self.output_activation, "weight_scale": self.weight_scale}
+                "output_activation": self.output_activation, "weight_scale": self.weight_scale,
+                "architecture": self.architecture, "context_decay": self.context_decay}
+
+    def _takes_decay(self) -> bool:
+        return architectures.architecture_class(self.architecture.currentData()).has_decay
 
     def pending(self) -> dict:
         """Network settings edited but not applied yet."""
@@ -305,6 +328,8 @@ class ParameterPanel(QWidget):
             self.output_activation.setCurrentIndex(
                 self.output_activation.findData(settings.output_activation))
             self.weight_scale.show_exactly(settings.weight_scale)
+            self.architecture.setCurrentIndex(self.architecture.findData(settings.architecture))
+            self.context_decay.show_exactly(settings.context_decay)
         finally:
             self._loading = False
         self._update_buttons()
@@ -356,3 +381,4 @@ class ParameterPanel(QWidget):
         self.revert_button.setEnabled(pending)
         self.apply_button.setStyleSheet("font-weight: bold;" if pending else "")
         self.bptt_window.setEnabled(rules.rule_class(self.rule.currentData()).has_window)
+        self.context_decay.setEnabled(self._takes_decay())

@@ -149,7 +149,8 @@ class StatusBar:
         text, color = STATE_STYLE.get(snapshot.state, (snapshot.state, "#555555"))
         labels["state"].setText(f"<b style='color:{color}'>● {text}</b>")
         phase = snapshot.phase
-        labels["phase"].setText(f"Phase {phase_name(phase)}" if phase is not None
+        labels["phase"].setText(f"Phase {phase_name(phase, snapshot.copy_words)}"
+                                if phase is not None
                                 else "Phases: next is 1/4 forward")
         labels["phase"].setVisible(snapshot.phase_mode)
         experiment = experiments.short(snapshot.lesioned, snapshot.forget_context)

@@ -57,6 +57,17 @@ def test_main_py_figure_writes_a_valid_svg_and_png_for_every_task(qapp, tmp_path
     assert not list(tmp_path.glob(".elman-*"))  # no temporary file left behind
 
 
+def test_main_py_figure_takes_a_jordan_network(qapp, tmp_path):
+    png = tmp_path / "jordan.png"
+    code, out, err = run_figure("--task", "xor", "--epochs", "3", "--architecture", "jordan",
+                                "--context-decay", "0.25", "--out", str(png))
+    assert code == 0, err
+    assert "Architecture: Jordan (context = output), context decay 0.25" in out
+    assert picture_colours(png) > 5
+    code, _, err = run_figure("--task", "xor", "--context-decay", "0.25", "--out", str(png))
+    assert code == 2 and "--context-decay 0.25: the context decay (0.25) applies to Jordan" in err
+
+
 def test_the_figure_option_chooses_the_hidden_space_or_the_dendrogram(qapp, tmp_path):
     space, tree = tmp_path / "space.svg", tmp_path / "tree.png"
     code, _, err = run_figure("--task", "sentences", "--epochs", "1", "--figure",

@@ -82,7 +82,8 @@ class LearningRule(ABC):
 
     @abstractmethod
     def train(self, network: ElmanNetwork, arguments: tuple, flush: np.ndarray,
-              losses: np.ndarray, hidden_record: np.ndarray, output_record: np.ndarray) -> None:
+              losses: np.ndarray, hidden_record: np.ndarray, output_record: np.ndarray,
+              context_record: np.ndarray) -> None:
         """Train on the rows in ``arguments`` (the network's parameters, momentum buffers,
         context, the sequence and the settings, as every kernel takes them) with the kernel;
         exactly what :meth:`step_update` after each row would do."""

@@ -39,19 +39,32 @@ class BpttRule(LearningRule):
         gradients = {name: np.zeros_like(getattr(network, name)) for name in PARAMETER_NAMES}
         hidden_kind = act.code(network.hidden_activation, act.HIDDEN_ACTIVATIONS,
                                "hidden activation")
-        from_future = np.zeros(network.n_hidden)  # dE/dh(t) arriving through the context
+        output_kind = act.code(network.output_activation, act.OUTPUT_ACTIVATIONS,
+                               "output activation")
+        architecture = network.architecture
+        # dE/dcontext(t+1), arriving from later steps; the architecture says where it goes:
+        # Elman's into hidden(t), Jordan's into output(t) (and a share μ on to context(t)).
+        from_future = np.zeros(network.n_context)
         for x, context, hidden, delta_output in reversed(window):
+            # The weights are fixed within the window: this is the output the step had.
+            output = act.output_activation(output_kind, network.W_ho @ hidden + network.b_o)
+            to_output, to_hidden = architecture.back_through_copy(from_future, output,
+                                                                  output_kind)
+            if to_output is not None:
+                delta_output = delta_output + to_output
             gradients["W_ho"] += np.outer(delta_output, hidden)
             gradients["b_o"] += delta_output
-            dz = ((network.W_ho.T @ delta_output + from_future)
-                  * act.hidden_derivative(hidden_kind, hidden))
+            into_hidden = network.W_ho.T @ delta_output
+            if to_hidden is not None:
+                into_hidden = into_hidden + to_hidden
+            dz = into_hidden * act.hidden_derivative(hidden_kind, hidden)
             dz[network.lesioned] = 0.0
             gradients["W_ih"] += np.outer(dz, x)
             gradients["W_hh"] += np.outer(dz, context)
             gradients["b_h"] += dz
-            from_future = network.W_hh.T @ dz
+            from_future = network.W_hh.T @ dz + architecture.decay * from_future
             if network.forget_context:
-                from_future = np.zeros(network.n_hidden)  # the context was zeroed, not copied
+                from_future = np.zeros(network.n_context)  # the context was zeroed, not copied
         return network.apply_gradients(gradients)
 
     @staticmethod
@@ -61,11 +74,12 @@ class BpttRule(LearningRule):
         return kernels_bptt.train_bptt
 
     def train(self, network: ElmanNetwork, arguments: tuple, flush: np.ndarray,
-              losses: np.ndarray, hidden_record: np.ndarray, output_record: np.ndarray) -> None:
+              losses: np.ndarray, hidden_record: np.ndarray, output_record: np.ndarray,
+              context_record: np.ndarray) -> None:
         window = self.window if self.window is not None else 0
         buffers, n_pending = self._buffers(network, len(flush))
         still_open = self.kernel()(*arguments, window, flush, *buffers, n_pending,
-                                   losses, hidden_record, output_record)
+                                   losses, hidden_record, output_record, context_record)
         # Row views of fresh buffers: nothing writes them again.
         self.pending = list(zip(*(buffer[:still_open] for buffer in buffers), strict=True))
 
@@ -76,7 +90,7 @@ class BpttRule(LearningRule):
         rows = len(pending) + steps
         if self.window is not None:  # a window closes when full (after one more step at
             rows = min(rows, max(self.window, len(pending) + 1))  # most, if shrunk since)
-        widths = (network.n_input, network.n_hidden, network.n_hidden, network.n_output)
+        widths = (network.n_input, network.n_context, network.n_hidden, network.n_output)
         buffers = tuple(np.empty((rows, width)) for width in widths)
         if pending:
             for index, buffer in enumerate(buffers):

@@ -41,5 +41,7 @@ class OnlineRule(LearningRule):
         return kernels.train_online
 
     def train(self, network: ElmanNetwork, arguments: tuple, flush: np.ndarray,
-              losses: np.ndarray, hidden_record: np.ndarray, output_record: np.ndarray) -> None:
-        self.kernel()(*arguments, losses, hidden_record, output_record)  # flush: no window
+              losses: np.ndarray, hidden_record: np.ndarray, output_record: np.ndarray,
+              context_record: np.ndarray) -> None:
+        self.kernel()(*arguments, losses, hidden_record, output_record,  # flush: no window
+                      context_record)

@@ -90,7 +90,14 @@ class DiagramHover:
             if bias is not None:
                 lines.append(f"bias = {palette.format_value(float(bias[index]), 4)}")
         elif layer == "context":
-            lines.append(f"copy of h{index + 1} from the previous step")
+            layout = self._geometry.shown  # what the context copies: hidden or (Jordan) output
+            source = layout.copy_source
+            copied = layout.layers[source].labels[index]
+            if copied != f"{source[0]}{index + 1}":
+                copied = f"{source} {copied}"
+            lines.append(f"copy of {copied} from the previous step")
+            if layout.context_decay:
+                lines.append(f"+ {layout.context_decay:g} × its own previous value")
         elif layer == "output":
             if units.target is not None:
                 lines.append(f"target = {palette.format_value(float(units.target[index]), 4)}")

@@ -1,7 +1,9 @@
 """Where the network diagram puts its units and which links it draws (NumPy only, no Qt).
 
 The classic Elman picture: input bottom-left, context bottom-right, hidden above both, output on
-top. x is measured in unit spacings (neighbouring circles are 1 apart), y in rows (input and
+top. The copy link runs into the context from the layer the network copies (hidden for Elman's
+network, output for Jordan's: :attr:`DiagramLayout.copy_source`).
+x is measured in unit spacings (neighbouring circles are 1 apart), y in rows (input and
 context at 0, hidden at 1, output at 2). The view stretches the two axes independently to fill
 its window and sizes circles in pixels. Layers larger than :data:`STRIP_THRESHOLD` become a
 compact strip of cells.
@@ -88,6 +90,8 @@ class LayerGeometry:
 @dataclass(frozen=True)
 class DiagramLayout:
     layers: dict[str, LayerGeometry]
+    copy_source: str = "hidden"  # the layer copied into the context (Jordan's: "output")
+    context_decay: float = 0.0  # Jordan's μ: each context unit keeps μ × its own past
 
     @property
     def x_range(self) -> tuple[float, float]:
@@ -133,16 +137,30 @@ def compute_layout(
     n_output: int,
     input_labels: tuple[str, ...] = (),
     output_labels: tuple[str, ...] = (),
+    n_context: int | None = None,
+    copy_source: str = "hidden",
+    context_decay: float = 0.0,
 ) -> DiagramLayout:
-    """Place the four layers: rows at y = 0 (input, context), 1 (hidden) and 2 (output)."""
+    """Place the four layers: rows at y = 0 (input, context), 1 (hidden) and 2 (output).
+
+    ``n_context`` context units (default: as many as hidden units), filled from the
+    ``copy_source`` layer with Jordan's ``context_decay``."""
+    n_context = n_hidden if n_context is None else n_context
     w_in, w_hid, w_out = _width(n_input), _width(n_hidden), _width(n_output)
+    w_ctx = _width(n_context)
     # A few input circles beside a wide context layer spread out a little: room for each
     # one's label (a feature name, upright).
     in_spacing = 0.0
     if 1 < n_input <= STRIP_THRESHOLD and w_hid > w_in:
         in_spacing = min(INPUT_SPREAD, w_hid / (n_input - 1))
         w_in = in_spacing * (n_input - 1)
-    bottom = w_in + BOTTOM_GAP + w_hid  # the context layer is as wide as the hidden one
+    # A few context units (a Jordan network's, one per output) under a wide hidden layer
+    # spread out like the outputs; Elman's context is as wide as the hidden layer.
+    ctx_spacing = 0.0
+    if 1 < n_context <= STRIP_THRESHOLD and w_hid > w_ctx:
+        ctx_spacing = min(OUTPUT_SPREAD, w_hid / (n_context - 1))
+        w_ctx = ctx_spacing * (n_context - 1)
+    bottom = w_in + BOTTOM_GAP + w_ctx
     centre = bottom / 2
     # A few output circles under a wide hidden layer spread out (up to OUTPUT_SPREAD
     # spacings apart): room for each one's label.
@@ -154,7 +172,7 @@ def compute_layout(
         "input": _row("input", unit_labels("x", n_input, input_labels), 0.0, 0.0,
                       in_spacing),
         "context": _row(
-            "context", unit_labels("c", n_hidden), w_in + BOTTOM_GAP, 0.0
+            "context", unit_labels("c", n_context), w_in + BOTTOM_GAP, 0.0, ctx_spacing
         ),
         "hidden": _row("hidden", unit_labels("h", n_hidden), centre - w_hid / 2, 1.0),
         "output": _row(
@@ -162,7 +180,7 @@ def compute_layout(
             out_spacing,
         ),
     }
-    return DiagramLayout(layers)
+    return DiagramLayout(layers, copy_source, context_decay)
 
 
 def strongest_links(weights: np.ndarray, cap: int = LINK_CAP) -> np.ndarray:

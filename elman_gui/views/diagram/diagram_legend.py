@@ -57,7 +57,8 @@ class ActivationLegend(QWidget):
         painter.end()
 
 
-def weight_key_html(summarised: bool) -> str:
+def weight_key_html(summarised: bool, context_decay: float = 0.0) -> str:
+    """The key under the diagram; ``context_decay``: a Jordan network's μ, said with the copy."""
     def swatch(color: str, text: str, dashed: bool = False) -> str:
         line = "╌╌╌" if dashed else "━━━"
         return (f"<nobr><span style='color:{color}'><b>{line}</b></span>&nbsp;"
@@ -66,7 +67,8 @@ def weight_key_html(summarised: bool) -> str:
     key = " &nbsp; ".join([
         swatch(palette.POSITIVE, "positive"),
         swatch(palette.NEGATIVE, "negative weight"),
-        swatch(palette.COPY_LINK, "copy (weight 1)", dashed=True),
+        swatch(palette.COPY_LINK, "copy (weight 1)"
+               + (f" + {context_decay:g} × itself" if context_decay else ""), dashed=True),
     ])
     note = "only the strongest links · " if summarised else ""
     return key + (f"<br><span style='color:{palette.MUTED}'>{note}<nobr>thicker = larger "
@@ -83,11 +85,13 @@ class PhaseBanner(QLabel):
         self.setWordWrap(True)
         self.hide()
 
-    def show_phase(self, phase: int | None, phase_mode: bool) -> None:
+    def show_phase(self, phase: int | None, phase_mode: bool,
+                   copy_words: str | None = None) -> None:
+        """``copy_words``: the copy phase's name for the network's architecture."""
         if phase_mode:
-            now = f"Shown: phase {phase_name(phase)}. " if phase is not None else ""
+            now = f"Shown: phase {phase_name(phase, copy_words)}. " if phase is not None else ""
             self.setText(f"Step through phases (P) is on. {now}Step (→) shows: "
-                         f"{phase_name(next_phase(phase))}.")
+                         f"{phase_name(next_phase(phase), copy_words)}.")
         self.setVisible(phase_mode)
 
     def shown_text(self) -> str:

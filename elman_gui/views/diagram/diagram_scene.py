@@ -2,8 +2,9 @@
 
 Circle layers are one ScatterPlotItem, a layer of more than
 :data:`~elman_gui.views.diagram.diagram_layout.STRIP_THRESHOLD` units one ImageItem strip of
-cells; lesioned hidden units are crossed out. The hidden → context copy links are dashed, with
-arrowheads at the context. :class:`DiagramScene` owns these items; it reads the view's
+cells; lesioned hidden units are crossed out. The copy links into the context — from the hidden
+units (Elman's network) or the outputs (Jordan's) — are dashed, with arrowheads at the context.
+:class:`DiagramScene` owns these items; it reads the view's
 :class:`~elman_gui.views.diagram.diagram_geometry.DiagramGeometry` (never writes it).
 """
 
@@ -104,20 +105,21 @@ class DiagramScene:
         return image
 
     def _build_copy_links(self, layout: DiagramLayout) -> None:
-        """hidden(t) → context(t+1): dashed one-to-one links with arrowheads at the context."""
-        hidden, context = layout.layers["hidden"], layout.layers["context"]
+        """hidden(t) (or, in a Jordan network, output(t)) → context(t+1): dashed one-to-one
+        links with arrowheads at the context."""
+        source, context = layout.layers[layout.copy_source], layout.layers["context"]
         color = QColor(palette.COPY_LINK)
-        color.setAlpha(90 if hidden.strip else 255)
-        self._copy_width = 1.0 if hidden.strip else 2.0
+        color.setAlpha(90 if source.strip else 255)
+        self._copy_width = 1.0 if source.strip else 2.0
         pen = QPen(color, self._copy_width)
         pen.setCosmetic(True)
         pen.setStyle(Qt.PenStyle.DashLine)
         self._copy_links = copy_links = self._add(SegmentsItem([pen]), 12)
-        self._copy_shift = np.zeros_like(hidden.positions)
-        copy_links.set_segments([np.hstack([hidden.positions, context.positions])])
-        self._copy_count = hidden.size
-        step = max(1, hidden.size // 8) if hidden.strip else 1
-        for i in range(0, hidden.size, step):
+        self._copy_shift = np.zeros_like(source.positions)
+        copy_links.set_segments([np.hstack([source.positions, context.positions])])
+        self._copy_count = source.size
+        step = max(1, source.size // 8) if source.strip else 1
+        for i in range(0, source.size, step):
             arrow = pg.ArrowItem(headLen=10, tipAngle=36, tailLen=0, pen=pg.mkPen(None),
                                  brush=palette.COPY_LINK)
             self._add(arrow, 22)
@@ -149,10 +151,11 @@ class DiagramScene:
         arrowheads touch the context unit's edge, pointing along the link on screen."""
         geometry = self._geometry
         sx, sy = geometry.scale
-        hidden, context = geometry.shown.layers["hidden"], geometry.shown.layers["context"]
+        layout = geometry.shown
+        source, context = layout.layers[layout.copy_source], layout.layers["context"]
         reach = geometry.reach_px(context)
-        dx_px = (context.positions[:, 0] - hidden.positions[:, 0]) * sx
-        dy_px = (hidden.positions[:, 1] - context.positions[:, 1]) * sy  # screen y is down
+        dx_px = (context.positions[:, 0] - source.positions[:, 0]) * sx
+        dy_px = (source.positions[:, 1] - context.positions[:, 1]) * sy  # screen y is down
         length = np.hypot(dx_px, dy_px)
         ux, uy = dx_px / length, dy_px / length
         # Shifted sideways by half a circle: W_hh[i, i] runs centre to centre.
@@ -160,7 +163,7 @@ class DiagramScene:
         shift = np.column_stack([-uy * side / sx, -ux * side / sy])
         self._copy_shift = shift
         assert self._copy_links is not None
-        self._copy_links.set_segments([np.hstack([hidden.positions + shift,
+        self._copy_links.set_segments([np.hstack([source.positions + shift,
                                                   context.positions + shift])])
         for arrow, i in self._arrows:
             # Leave the circle's edge (or a strip's top edge) along the link direction.
@@ -252,7 +255,7 @@ class DiagramScene:
         return self._copy_links.opacity() if self._copy_links is not None else 1.0
 
     def copy_link_count(self) -> int:
-        """How many dashed hidden → context copy links are drawn (one per hidden unit)."""
+        """How many dashed copy links are drawn (one per context unit)."""
         return self._copy_count
 
     def copy_links_dashed(self) -> bool:
@@ -261,7 +264,7 @@ class DiagramScene:
 
     def copy_link_segments(self) -> np.ndarray:
         """(n, 4) x0, y0, x1, y1 of the dashed copy links as drawn (diagram coordinates)."""
-        layers = self._geometry.shown.layers
-        hidden, context = layers["hidden"], layers["context"]
-        return np.hstack([hidden.positions + self._copy_shift,
+        layout = self._geometry.shown
+        source, context = layout.layers[layout.copy_source], layout.layers["context"]
+        return np.hstack([source.positions + self._copy_shift,
                           context.positions + self._copy_shift])

@@ -68,9 +68,16 @@ class DiagramTexts:
         """The texts of a new layout (the old ones go); placed by :meth:`place`."""
         self.remove()
         self._texts_key = None
-        hidden, context = layout.layers["hidden"], layout.layers["context"]
-        # A third of the way down the last copy link: clear of the "context" name at its end.
-        at = hidden.positions[-1] + (context.positions[-1] - hidden.positions[-1]) / 3
+        source, context = layout.layers[layout.copy_source], layout.layers["context"]
+        # On the last copy link a third of the way from the hidden row down to the context:
+        # clear of the units and of the "context" name at its end (Elman's link starts at the
+        # hidden row, Jordan's at the output row above it).
+        below_hidden = context.y + (layout.layers["hidden"].y - context.y) * 2 / 3
+        along = (source.y - below_hidden) / (source.y - context.y)
+        at = source.positions[-1] + (context.positions[-1] - source.positions[-1]) * along
+        decay = layout.context_decay  # Jordan's: each context unit keeps μ × its own past
+        words = "copy (weight 1)" + (f"<br>+ {decay:g} × itself" if decay else "")
+        self._copy_label.setHtml(f"<span style='color:{palette.COPY_LINK}'>{words}</span>")
         self._place(self._copy_label, at[0], at[1], 10, 0)
         self._layer_titles = {}
         for name, geometry in layout.layers.items():

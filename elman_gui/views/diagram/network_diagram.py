@@ -69,6 +69,7 @@ class NetworkDiagramView(QWidget):
 
         self._units = UnitValues()
         self._layout_key: tuple | None = None
+        self._copy_words = ""  # the copy phase's name for the network shown (snapshot's)
         self._activation_hint: bool | None = None  # True: diverging map; None: decide from data
         self._seen_negative = False
         self._colors = palette.ActivationColors(diverging=False)
@@ -106,8 +107,12 @@ class NetworkDiagramView(QWidget):
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Show one snapshot; cheap unless the layer sizes or labels changed."""
+        # The context: as many units as W_hh has columns (hidden units, or Jordan's outputs).
+        n_context = int(np.shape(snapshot.W_hh)[1])
         key = (snapshot.n_input, snapshot.n_hidden, snapshot.n_output,
-               tuple(snapshot.input_labels), tuple(snapshot.output_labels))
+               tuple(snapshot.input_labels), tuple(snapshot.output_labels), n_context,
+               snapshot.context_source, snapshot.context_decay)
+        self._copy_words = snapshot.copy_words
         if key != self._layout_key:
             self._rebuild(key)
         if snapshot.generation != self._generation:
@@ -118,7 +123,7 @@ class NetworkDiagramView(QWidget):
             values={
                 "input": _maybe(snapshot.input, snapshot.n_input),
                 "hidden": _maybe(snapshot.hidden, snapshot.n_hidden),
-                "context": _maybe(snapshot.context, snapshot.n_hidden),
+                "context": _maybe(snapshot.context, n_context),
                 "output": _maybe(snapshot.output, snapshot.n_output),
             },
             biases={"hidden": snapshot.b_h, "output": snapshot.b_o},
@@ -153,10 +158,10 @@ class NetworkDiagramView(QWidget):
         """Highlight the links active in a phase of a timestep (None: all as usual), and in
         phase mode say above the picture which phase it shows and what Step does next.
 
-        1 forward and 3 backward use the weights; 2 (error) uses none; 4 copies hidden →
-        context, so the copy links glow and the weights are dimmed.
+        1 forward and 3 backward use the weights; 2 (error) uses none; 4 copies hidden (or a
+        Jordan network's output) → context, so the copy links glow and the weights are dimmed.
         """
-        self._phase_banner.show_phase(phase, phase_mode)
+        self._phase_banner.show_phase(phase, phase_mode, self._copy_words)
         self._links.set_opacity(0.15 if phase in (2, 4) else 1.0)
         self._scene.set_phase(phase)
 
@@ -258,7 +263,7 @@ class NetworkDiagramView(QWidget):
         return self._scene.lesion_marks()
 
     def copy_link_count(self) -> int:
-        """How many dashed hidden → context copy links are drawn (one per hidden unit)."""
+        """How many dashed copy links are drawn (one per context unit)."""
         return self._scene.copy_link_count()
 
     def copy_links_dashed(self) -> bool:
@@ -318,15 +323,15 @@ class NetworkDiagramView(QWidget):
         self._scene.remove()
         self._texts.remove()
         self.forget_hover()
-        n_input, n_hidden, n_output, input_labels, output_labels = key
+        n_input, n_hidden, n_output, input_labels, output_labels, *context = key
         self._layout_key = key
         self._geometry.layout = layout = compute_layout(
-            n_input, n_hidden, n_output, input_labels, output_labels
+            n_input, n_hidden, n_output, input_labels, output_labels, *context
         )
         self._last_weights = None
         self._seen_negative = False
         self._links.set_layout(layout)
-        self._key.setText(weight_key_html(is_summarised(layout)))
+        self._key.setText(weight_key_html(is_summarised(layout), layout.context_decay))
         self._scene.build(layout)
         self._texts.build(layout)
         self._fit()

@@ -131,7 +131,11 @@ class HistoryView(QWidget):
         for name in ("hidden", "context"):
             image = self.images[name]
             image.setColorMap(colormap)
-            image.setImage(getattr(history, name), levels=levels, autoLevels=False)
+            values = getattr(history, name)
+            if values.size:  # a Jordan context (μ·context + output) may leave the units' range
+                levels = (min(levels[0], float(np.nanmin(values))),
+                          max(levels[1], float(np.nanmax(values))))
+            image.setImage(values, levels=levels, autoLevels=False)
         n = len(history)
         loss = np.nan_to_num(history.loss, nan=0.0)
         self.bars.setOpts(x=np.arange(n) + 0.5, height=loss, width=0.8)
@@ -145,22 +149,26 @@ class HistoryView(QWidget):
         # Two numbers on a row this low: 0 and the largest error (more would overlap).
         set_ticks(self.plots["loss"].getAxis("left"),
                   [[(0.0, "0"), (top, f"{top:.2g}")]] if top > 0 else [[(0.0, "0")]])
+        # As many context rows as context units: hidden units (Elman) or outputs (Jordan).
+        units = {name: getattr(history, name).shape[1] for name in ("hidden", "context")}
         for name in ("hidden", "context"):
-            self.plots[name].setYRange(0, history.hidden.shape[1], padding=0)
-        self._label_rows(history.hidden.shape[1])
+            self.plots[name].setYRange(0, units[name], padding=0)
+        self._label_rows(units)
         self._mark_selected()
 
-    def _label_rows(self, units: int) -> None:
-        """h1, h2… and c1, c2… beside the rows, as many as fit (every k-th when rows are low)."""
+    def _label_rows(self, units: dict[str, int]) -> None:
+        """h1, h2… and c1, c2… beside the rows, as many as fit (every k-th when rows are low);
+        ``units``: the rows of each plot."""
         for name, prefix in (("hidden", "h"), ("context", "c")):
             axis = self.plots[name].getAxis("left")
-            row_px = self.plots[name].getViewBox().height() / max(units, 1)
+            n = units[name]
+            row_px = self.plots[name].getViewBox().height() / max(n, 1)
             line = QFontMetrics(axis.style["tickFont"] or QFont()).height()
             every = max(1, int(np.ceil(line / max(row_px, 1e-9))))
             # A name whose row is less than half a line above the plot's bottom would stick
             # out into the names of the plot below (h148 over c1): left out.
             half = line / 2 / max(row_px, 1e-9)
-            rows = [i for i in range(0, units, every) if i == 0 or i + 0.5 <= units - half]
+            rows = [i for i in range(0, n, every) if i == 0 or i + 0.5 <= n - half]
             set_ticks(axis, [[(i + 0.5, f"{prefix}{i + 1}") for i in rows]])
 
     def row_labels(self, name: str) -> list[str]:
@@ -194,7 +202,8 @@ class HistoryView(QWidget):
         self._fit_row_titles()
         history, axis = self.history, self.plots["loss"].getAxis("bottom")
         if history is not None and len(history):
-            self._label_rows(history.hidden.shape[1])
+            self._label_rows({name: getattr(history, name).shape[1]
+                              for name in ("hidden", "context")})
         if history is None or len(history) == 0:
             set_ticks(axis, [[]])
             return

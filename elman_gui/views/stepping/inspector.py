@@ -4,7 +4,7 @@ It shows ``snapshot.inspected`` — a trace together with the place it was taken
 always names the step the numbers belong to. Its step box picks another step the history keeps,
 as a click on the history or the tape does (``stepPicked``: the same command to the trainer).
 In phase mode only the phases reached so far are listed (1 forward, 2 error, 3 backward and
-update, 4 copy hidden → context).
+update, 4 copy hidden → context — or, in a Jordan network, output → context, with its decay).
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from elman_gui.views.style import palette
 
 PHASE_NAMES = {1: "1 forward", 2: "2 error", 3: "3 backward and weight update",
                4: "4 copy hidden → context"}
+# The letter of the layer a context copies (snapshot.context_source), as the lines name it.
+LAYER_LETTERS = {"hidden": "h", "output": "y"}
 MATRICES = (("dW_ih", "ΔW_ih (input → hidden)"), ("dW_hh", "ΔW_hh (context → hidden)"),
             ("dW_ho", "ΔW_ho (hidden → output)"))
 # Each ΔW heatmap: its rows' and columns' unit names (h3 is the third hidden unit everywhere).
@@ -55,11 +57,19 @@ def describe_place(step: InspectedStep) -> str:
     return f"{step.place()} (step {step.global_step + 1:,} of the run)"
 
 
-def step_text(step: InspectedStep, phase: int | None = None, full: bool = False) -> str:
+def context_formula(source: str, decay: float, t: str) -> str:
+    """What the context after step ``t`` holds: "h(t)", or Jordan's "y(t) + 0.5·c(t)"."""
+    copied = f"{LAYER_LETTERS[source]}({t})"
+    return f"{copied} + {decay:g}·c({t})" if decay else copied
+
+
+def step_text(step: InspectedStep, phase: int | None = None, full: bool = False,
+              source: str = "hidden", decay: float = 0.0) -> str:
     """The plain-text dump of a step, up to ``phase`` (all phases when None).
 
     On screen (``full`` False) numbers have SHOWN_DIGITS significant digits; the full dump
-    has COPIED_DIGITS and every ΔW matrix row.
+    has COPIED_DIGITS and every ΔW matrix row. ``source`` and ``decay``: what the context
+    holds (the snapshot's ``context_source`` and ``context_decay``).
     """
     num = fmt if full else shown
 
@@ -73,12 +83,13 @@ def step_text(step: InspectedStep, phase: int | None = None, full: bool = False)
         lines.append(step.note)
     lines += ["", "1  FORWARD",
               f"input x(t)            {step.input_symbol!r}  {vec(t.input)}"]
+    previous = f"{source} at t−1" + (f" + {decay:g} × context at t−1" if decay else "")
     if t.context_was_reset:
         origin = f"reset to {num(t.context[0])}" if len(t.context) else "reset"
     elif len(t.context) and not np.any(t.context):
-        origin = "= hidden at t−1, or zeroed (no memory)"
+        origin = f"= {previous}, or zeroed (no memory)"
     else:
-        origin = "= hidden at t−1"
+        origin = f"= {previous}"
     lines += [f"context c(t)  {origin}", f"                      {vec(t.context)}",
               f"hidden net input      {vec(t.hidden_net)}",
               f"hidden h(t)           {vec(t.hidden)}",
@@ -109,8 +120,10 @@ def step_text(step: InspectedStep, phase: int | None = None, full: bool = False)
         lines += [f"Δb_h                  {vec(t.db_h)}",
                   f"Δb_o                  {vec(t.db_o)}"]
     if last >= 4:
-        lines += ["", "4  COPY HIDDEN → CONTEXT",
-                  f"context c(t+1) = h(t) {vec(t.hidden)}"]
+        formula = f"context c(t+1) = {context_formula(source, decay, 't')}"
+        copied = t.next_context if t.next_context is not None else t.hidden
+        lines += ["", f"4  COPY {source.upper()} → CONTEXT",
+                  f"{formula:<21} {vec(copied)}"]
     return "\n".join(lines)
 
 
@@ -199,6 +212,7 @@ class InspectorView(QWidget):
                                  "Enter): the diagram, the history and the tape show it too")
         self.step_box.setEnabled(False)
         self.step_box.valueChanged.connect(lambda shown: self.stepPicked.emit(shown - 1))
+        self._link = ("hidden", 0.0)  # what the context holds: (source layer, decay)
         self.memory = QLabel(self)
         self.memory.setToolTip("How far Step back (← or B) reaches, and the memory its "
                                "checkpoints use (Memory → Step-back memory cap…)")
@@ -269,12 +283,14 @@ class InspectorView(QWidget):
             return
         self._key, self.inspected, self.phase = key, step, phase
         header = describe_place(step)
-        if phase is not None:
-            header += f" — phase {PHASE_NAMES[phase]}"
+        if phase is not None:  # the copy phase named for the network's architecture
+            names = PHASE_NAMES | {4: f"4 {snapshot.copy_words}"}
+            header += f" — phase {names[phase]}"
         if step.note:
             header += f"\n{step.note}"
         self.header.setText(header)
-        self.text.setPlainText(step_text(step, phase))
+        self._link = (snapshot.context_source, snapshot.context_decay)
+        self.text.setPlainText(step_text(step, phase, False, *self._link))
         show_maps = phase is None or phase >= 3
         for name, heatmap in self.heatmaps.items():
             heatmap.set_matrix(getattr(step.trace, name))
@@ -304,7 +320,7 @@ class InspectorView(QWidget):
     def dump(self) -> str:
         if self.inspected is None:
             return ""
-        return step_text(self.inspected, self.phase, full=True)
+        return step_text(self.inspected, self.phase, True, *self._link)
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.dump())
