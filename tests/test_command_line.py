@@ -93,3 +93,15 @@ def test_list_into_a_closed_pipe_has_no_traceback(name, buffered):
         os.close(write_end)
     assert process.stderr == ""
     assert process.returncode == EXIT_BROKEN_PIPE
+
+
+def test_write_json_writes_the_document_or_says_why_and_keeps_the_old_file(tmp_path):
+    path, err = tmp_path / "run.json", io.StringIO()
+    assert command_line.write_json(path, {"figures": [1, 2]}, err) == 0
+    assert path.read_text(encoding="utf-8") == '{\n  "figures": [\n    1,\n    2\n  ]\n}'
+    assert err.getvalue() == ""
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    assert command_line.write_json(folder, {"figures": []}, err) == 1
+    assert err.getvalue().startswith("error: could not write the output: ")
+    assert err.getvalue().count("\n") == 1 and folder.is_dir()

@@ -13,6 +13,7 @@ from elman_core.model.settings import RunSettings
 from elman_core.model.trace import Phase, RunState
 from elman_core.training import run_to
 from elman_core.training.session import TrainingSession
+from tests.support.networks import assert_same_network
 
 
 def within_limit(values) -> bool:
@@ -39,13 +40,6 @@ def ticks_until(driver: TrainingDriver, done, limit: int = 100_000):
         result = driver.tick()
         trace = result.trace or trace
     raise AssertionError("the driver never got there")
-
-
-def assert_same_network(a, b) -> None:
-    for name in PARAMETER_NAMES:
-        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
-    np.testing.assert_array_equal(a.context, b.context)
-    assert a.steps_trained == b.steps_trained
 
 
 # ------------------------------------------------------------------------ commands merged

@@ -12,6 +12,7 @@ from elman_core.model.settings import RunSettings
 from elman_core.model.trace import RunState
 from elman_core.training.pair import NetworkPair
 from elman_core.training.session import TrainingSession
+from tests.support.networks import assert_same_network
 
 
 def make_driver(name: str, **overrides) -> TrainingDriver:
@@ -26,13 +27,6 @@ def ticks_until(driver: TrainingDriver, done, limit: int = 100_000) -> None:
             return
         driver.tick()
     raise AssertionError("the driver never got there")
-
-
-def assert_same_network(a, b) -> None:
-    for name in PARAMETER_NAMES:
-        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
-    np.testing.assert_array_equal(a.context, b.context)
-    assert a.steps_trained == b.steps_trained
 
 
 def _level(driver) -> tuple[int, int]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,36 +15,14 @@ from elman_core.model.network import ElmanNetwork
 from elman_core.model.settings import RunSettings, SettingsError
 from elman_core.training import frozen_pass
 from elman_core.training.session import TrainingSession
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _architecture_branches(tree: ast.AST) -> list[int]:
-    """Lines comparing something with an architecture's name (``architecture == "jordan"``)."""
-    found = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Compare):
-            continue
-        operands = [node.left, *node.comparators]
-        constants = [e for o in operands for e in (getattr(o, "elts", None) or [o])
-                     if isinstance(e, ast.Constant)]
-        if any(c.value in architectures.ARCHITECTURES for c in constants):
-            found.append(node.lineno)
-    return found
+from tests.support.name_branches import ROOT, branches_on, offenders
 
 
 def test_no_branch_on_an_architecture_name_outside_the_architectures():
-    offenders = {}
-    for package in ("elman_core", "elman_gui"):
-        for path in (ROOT / package).rglob("*.py"):
-            if path == ROOT / "elman_core/model/architectures.py":
-                continue
-            lines = _architecture_branches(ast.parse(path.read_text(encoding="utf-8")))
-            if lines:
-                offenders[str(path.relative_to(ROOT))] = lines
-    assert offenders == {}
-    assert _architecture_branches(ast.parse(
-        'if a.architecture == "jordan":\n    pass\nx = n in ("elman",)\n')) == [1, 3]
+    home = ROOT / "elman_core/model/architectures.py"
+    assert offenders(architectures.ARCHITECTURES, lambda path: path == home) == {}
+    assert branches_on(ast.parse('if a.architecture == "jordan":\n    pass\nx = n in ("elman",)\n'),
+                       architectures.ARCHITECTURES) == [1, 3]
 
 
 def test_the_registry_and_the_settings_agree():

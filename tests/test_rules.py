@@ -4,7 +4,6 @@ rule it is."""
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,36 +11,14 @@ import pytest
 from elman_core.model import activations, rules
 from elman_core.model.network import ElmanNetwork
 from elman_core.model.settings import SettingsError, check
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _rule_branches(tree: ast.AST) -> list[int]:
-    """Lines comparing something with a rule's name (``rule == "online"``, ``in (...)``)."""
-    found = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Compare):
-            continue
-        operands = [node.left, *node.comparators]
-        constants = [e for o in operands for e in (getattr(o, "elts", None) or [o])
-                     if isinstance(e, ast.Constant)]
-        if any(c.value in rules.RULES for c in constants):
-            found.append(node.lineno)
-    return found
+from tests.support.name_branches import ROOT, branches_on, offenders
 
 
 def test_no_branch_on_a_rule_name_outside_the_rules():
-    offenders = {}
-    for package in ("elman_core", "elman_gui"):
-        for path in (ROOT / package).rglob("*.py"):
-            if path.is_relative_to(ROOT / "elman_core/model/rules"):
-                continue
-            lines = _rule_branches(ast.parse(path.read_text(encoding="utf-8")))
-            if lines:
-                offenders[str(path.relative_to(ROOT))] = lines
-    assert offenders == {}
-    assert _rule_branches(ast.parse('if rule == "online":\n    pass\nx = r in ("bptt",)\n')) \
-        == [1, 3]
+    rules_folder = ROOT / "elman_core/model/rules"
+    assert offenders(rules.RULES, lambda path: path.is_relative_to(rules_folder)) == {}
+    assert branches_on(ast.parse('if rule == "online":\n    pass\nx = r in ("bptt",)\n'),
+                       rules.RULES) == [1, 3]
 
 
 def test_the_registry_makes_each_rule_and_the_settings_accept_exactly_those():

@@ -9,6 +9,7 @@ before any training starts, not after it. The two headless commands run through
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -36,6 +37,19 @@ def check_writable(option: str, path: Path | None) -> None:
         atomic_io.check_output_path(Path(path), option)
     except atomic_io.OutputPathError as exc:
         raise UsageError(str(exc)) from None
+
+
+def write_json(path: Path, document: dict, stderr: TextIO) -> int:
+    """Write ``document`` as indented JSON to ``path`` atomically; the exit status: 0, or 1
+    with the reason on ``stderr`` in one line (the old file, if any, left as it was)."""
+    text = json.dumps(document, indent=2).encode("utf-8")
+    try:
+        atomic_io.write_together({path: lambda stream: stream.write(text)})
+    except (OSError, ValueError) as exc:  # ValueError: atomic_io's OutputPathError
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        print(f"error: could not write the output: {reason}", file=stderr)
+        return 1
+    return 0
 
 
 class CommandParser(argparse.ArgumentParser):

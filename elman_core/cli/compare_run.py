@@ -9,16 +9,14 @@ printed for each, with B − A beside it, and ``--json`` writes ``{"a": …, "b"
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 import numpy as np
 
 from elman_core.analysis import paper_report
-from elman_core.cli.command_line import UsageError
+from elman_core.cli.command_line import UsageError, write_json
 from elman_core.cli.runner_checks import check_total_steps
-from elman_core.files import atomic_io
 from elman_core.training import divergence
 from elman_core.training.pair import NetworkPair, PairError, describe, parse_changes
 from elman_core.training.session import TrainingSession
@@ -81,14 +79,7 @@ def run(args, pair: NetworkPair, document_of, summary_of, stdout, stderr) -> int
     document = {"task": a.task.name, "compare": dict(pair.changes),
                 "same_stream": pair.shares_stream, "a": documents[0], "b": documents[1],
                 "difference": difference}
-    text = json.dumps(document, indent=2).encode("utf-8")
-    try:
-        atomic_io.write_together({args.json: lambda stream: stream.write(text)})
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        print(f"error: could not write the output: {reason}", file=stderr)
-        return 1
-    return 0
+    return write_json(args.json, document, stderr)
 
 
 class _Diverged(Exception):

@@ -19,6 +19,7 @@ from elman_core.cli.command_line import (
     check_writable,
     parse_or_list,
     run_command,
+    write_json,
 )
 from elman_core.cli.runner_checks import (
     apply_to_loaded,
@@ -331,14 +332,7 @@ def _run_seeds(args, task, settings: RunSettings, seeds: list[int], stdout, stde
             for d in documents]
     document = {"task": task.name, "config": config, "seeds": seeds, "figures": figures,
                 "runs": runs}
-    text = json.dumps(document, indent=2).encode("utf-8")
-    try:
-        atomic_io.write_together({args.json: lambda stream: stream.write(text)})
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        print(f"error: could not write the output: {reason}", file=stderr)
-        return 1
-    return 0
+    return write_json(args.json, document, stderr)
 
 
 def session_from_args(args) -> tuple[TrainingSession, list[str]]:
