@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.gui import rendered_where, running_window
+from tests.support.gui import newest, rendered_where, running_window
 
 WAIT_MS = 30_000
 
@@ -14,11 +14,6 @@ WAIT_MS = 30_000
 def window(qtbot):
     with running_window(qtbot, "xor") as window:
         yield window
-
-
-def newest(window):
-    return lambda s: s.generation == window.trainer.requested_generation \
-        and s is window.trainer.latest
 
 
 def test_a_lesion_and_a_forgotten_context_are_shown_until_reset(qtbot, window):

@@ -8,7 +8,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from elman_gui.features.side_by_side import CompareDialog
-from tests.support.gui import rendered_where, running_window
+from tests.support.gui import newest, rendered_where, running_window
 
 WAIT_MS = 30_000
 
@@ -17,11 +17,6 @@ WAIT_MS = 30_000
 def window(qtbot):
     with running_window(qtbot, "letters") as window:
         yield window
-
-
-def _current(window):
-    return lambda s: s.generation == window.trainer.requested_generation \
-        and s is window.trainer.latest
 
 
 def _level(step: int):
@@ -78,7 +73,7 @@ def test_enter_step_both_step_back_run_to_and_leave(qtbot, window):
                     is pair.hidden_b, timeout=WAIT_MS)
     # Leave: one network, at A's step, B's views and curves gone.
     pair.leave_action.trigger()
-    snapshot = rendered_where(qtbot, window, lambda s: _current(window)(s)
+    snapshot = rendered_where(qtbot, window, lambda s: newest(window)(s)
                               and s.partner is None, WAIT_MS)
     assert snapshot.global_step == end + 1
     assert not pair.panel_b.isVisible() and not pair.leave_action.isEnabled()
@@ -120,7 +115,7 @@ def test_entering_again_and_another_difference_redraw_b(qtbot, window):
         else:
             window.side_by_side.compare(changes)
             window.trainer.run_steps(1000)
-        rendered_where(qtbot, window, lambda s, c=changes: _current(window)(s)
+        rendered_where(qtbot, window, lambda s, c=changes: newest(window)(s)
                        and (s.partner is None) == (c is None)
                        and (c is None or s.partner.epoch >= 1), WAIT_MS)
         assert window.loss_plot.partner_label() == label

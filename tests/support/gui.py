@@ -116,6 +116,13 @@ def running_window(qtbot, task: str, size=(1300, 850), prepare=None, set_speed=T
         assert trainer.thread.wait(2000)
 
 
+def newest(window):
+    """A condition for :func:`rendered_where`: the snapshot shown is the trainer's latest, of
+    the network generation last asked for (every command before it has been carried out)."""
+    return lambda s: s.generation == window.trainer.requested_generation \
+        and s is window.trainer.latest
+
+
 def rendered_where(qtbot, window, condition, timeout=15_000):
     """Wait until the window shows a snapshot for which ``condition`` holds; return it."""
     qtbot.waitUntil(lambda: window.current_snapshot is not None
