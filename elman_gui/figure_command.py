@@ -136,9 +136,13 @@ def _write_trajectories(driver, args, stdout, stderr) -> int:
 
 
 def _write(driver, args, stdout, stderr) -> int:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        # No display needed. Only when this process starts Qt: run in-process beside a Qt
+        # application (the tests), the variable would be inherited by every child it starts.
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from elman_core.live.snapshot import build_snapshot
     from elman_gui.features.export import ExportError
