@@ -220,7 +220,10 @@ def test_ctrl_c_during_training_is_one_line_and_status_130(tmp_path):
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "main.py"), "train", "--task", "xor", "--epochs", "100000",
          "--json", str(report)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        # pytest-xdist's workers ignore SIGINT and a child inherits that (Python then installs
+        # no KeyboardInterrupt): the child starts with the default, as from a shell.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         while "Epoch" not in process.stdout.readline():  # training has started
             assert process.poll() is None, process.stderr.read()
