@@ -24,6 +24,10 @@ from elman_gui.views.diagram.diagram_layout import DiagramLayout, LayerGeometry
 from elman_gui.views.diagram.segments_item import SegmentsItem
 from elman_gui.views.style import palette
 
+# The same brush objects every frame (the circles look their pixmaps up by brush).
+_EMPTY_BRUSH = pg.mkBrush(palette.EMPTY_UNIT)
+_LESIONED_BRUSH = pg.mkBrush(palette.LESIONED)
+
 
 class DiagramScene:
     """The units (filled by activation) and the dashed copy links of one layout."""
@@ -176,14 +180,14 @@ class DiagramScene:
         """Fill the units with a snapshot's values; grey and cross out the lesioned ones."""
         layout = self._geometry.shown
         assert self._scatter is not None and self._lesion_marks is not None
-        empty = pg.mkBrush(palette.EMPTY_UNIT)
+        empty = _EMPTY_BRUSH
         brushes: list[QBrush] = []
         for name in self._scatter_offsets:
             values = units.values.get(name)
             size = layout.layers[name].size
             brushes.extend([empty] * size if values is None else colors.brushes_for(values))
         hidden_offset = self._scatter_offsets.get("hidden")
-        lesion_brush = pg.mkBrush(palette.LESIONED)
+        lesion_brush = _LESIONED_BRUSH
         if hidden_offset is not None:
             for i in units.lesioned:
                 brushes[hidden_offset + i] = lesion_brush
