@@ -252,8 +252,8 @@ class DiagramScene:
                              for c in cells])  # transparent: the grey background shows
         assert self._scatter is not None
         start = self._scatter_offsets[layer]
-        brushes = self._scatter.brushes()[start:start + geometry.size]
-        return np.array([brush.color().getRgb()[:3] for brush in brushes])
+        fills = [brush.color() for brush in self._scatter.brushes()[start:start + geometry.size]]
+        return np.array([(c.red(), c.green(), c.blue()) for c in fills])
 
     def lesion_marks(self) -> np.ndarray:
         """(n, 2) centres of the crosses over lesioned units."""
