@@ -10,9 +10,17 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
+from elman_core import tasks
+from elman_core.analysis import word_clusters
+from elman_core.model.settings import RunSettings
+from elman_core.tasks import sentences
+from elman_core.training.session import TrainingSession
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
+from elman_gui.views.figures.dendrogram_view import SIDEWAYS, UPRIGHT, choose_layout
+from elman_gui.views.style import palette
 from tests.gui.test_jordan_window import jordan_snapshot
 from tests.support.gui import SMALL, build_snapshot, rendered_where, running_window, settle, shown
 
@@ -60,3 +68,52 @@ def test_the_copy_label_shows_in_the_window_at_a_laptops_size(qtbot):
         window.resize(1366, 768)
         settle(qtbot, window)
         assert window.diagram.copy_label() == "copy (weight 1)"
+
+
+# ------------------------------------------------------------------------------ the dendrogram
+@pytest.fixture(scope="module")
+def sentence_clusters():
+    task = tasks.get("sentences")
+    session = TrainingSession(task, RunSettings.for_task(task, sequence_length=300,
+                                                         n_hidden=16))
+    session.run(600)
+    return word_clusters.cluster_session(session)
+
+
+def line_px(points):
+    return QFontMetrics(palette.font(points)).height()
+
+
+def test_the_tree_stands_upright_only_where_its_rows_would_not_fit(qapp):
+    ten, eight = line_px(10), line_px(8)
+    assert choose_layout(30, 450, 50 + 30 * max(ten, 15), line_px) == (SIDEWAYS, 10)  # rows fit
+    assert choose_layout(30, 56 + 30 * ten, 220, line_px) == (UPRIGHT, 10)
+    assert choose_layout(30, 56 + 30 * eight, 220, line_px) == (UPRIGHT, 8)
+    # Fig. 9's hundreds of tokens: no column is wide enough; the rows scroll.
+    assert choose_layout(300, 450, 220, line_px) == (SIDEWAYS, 10)
+
+
+@pytest.mark.parametrize("size", [(1024, 640), (1024, 768), (1366, 768), (1920, 1080)])
+def test_every_leaf_of_fig_7_is_on_screen_and_apart(qtbot, make_snapshot, sentence_clusters,
+                                                    size):
+    # A student's laptop (1024×640), a projector (1024×768), and two common screens.
+    with running_window(qtbot, "xor", size=size) as window:
+        tabs = window.figure_tabs
+        tabs.show_view("dendrogram")
+        tabs.show_snapshot(make_snapshot(task_name="sentences", word_clusters=sentence_clusters,
+                                         global_step=600))
+        settle(qtbot, window)
+        tree = tabs.dendrogram
+        assert sorted(tree.leaf_labels()) == sorted((*sentences.LEXICON, "zog"))
+        viewport = tree.tree_viewport().viewport().rect()
+        rects = tree.leaf_rects()
+        on_screen = [r for r in rects if viewport.contains(r)]
+        assert len(on_screen) == len(rects) == 30, (size, tree.tree_layout(), len(on_screen))
+        layout, points = tree.tree_layout()
+        assert points >= 8
+        # Leaves apart by at least a line of their font: rows sideways, columns upright.
+        centres = sorted(r.center().y() if layout == SIDEWAYS else r.center().x()
+                         for r in rects)
+        assert min(b - a for a, b in itertools.pairwise(centres)) >= line_px(points) - 1
+        if size == (1920, 1080):  # room for the paper's look
+            assert layout == SIDEWAYS
