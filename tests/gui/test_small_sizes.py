@@ -18,6 +18,7 @@ from elman_core.analysis import word_clusters
 from elman_core.model.settings import RunSettings
 from elman_core.tasks import sentences
 from elman_core.training.session import TrainingSession
+from elman_gui.panels.status import ElidedLabel
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
 from elman_gui.views.figures.dendrogram_view import SIDEWAYS, UPRIGHT, choose_layout
 from elman_gui.views.style import palette
@@ -117,3 +118,52 @@ def test_every_leaf_of_fig_7_is_on_screen_and_apart(qtbot, make_snapshot, senten
         assert min(b - a for a, b in itertools.pairwise(centres)) >= line_px(points) - 1
         if size == (1920, 1080):  # room for the paper's look
             assert layout == SIDEWAYS
+
+
+# ------------------------------------------------------------------------------ the status bar
+def test_the_status_message_keeps_what_matters_at_1024x640(qtbot):
+    with running_window(qtbot, "xor", size=SMALL) as window:
+        window.trainer.run_steps(300)  # the loss figure takes its long form ("Loss of …")
+        rendered_where(qtbot, window, lambda s: s.global_step == 300 and s.state == "paused")
+        settle(qtbot, window)
+        status, message = window.status, window.status_message
+        assert not status.labels["task"].isVisible()  # the toolbar's Task box names it
+        assert window.selector.currentText() == window.current_snapshot.task_title
+        # Whole: a step back says where it went.
+        window.trainer.step_back(3)
+        rendered_where(qtbot, window, lambda s: s.global_step == 297)
+        QApplication.processEvents()
+        assert message.text().startswith("Stepped back 3 steps to ")
+        assert message.shown_text() == message.text()
+        # A refused setting: which one, and why, in words (the notice bar has all of it).
+        window.trainer.set_settings({"learning_rate": -1.0})
+        qtbot.waitUntil(lambda: "(got -1)" in message.text(), timeout=10_000)
+        QApplication.processEvents()
+        shown_text = message.shown_text()
+        assert shown_text.startswith("Not applied: The learning") \
+            and shown_text.endswith("(got -1)"), shown_text
+        assert message.toolTip() == message.text() == window.notice_bar.text()
+        # A long message: what happened (its start) and what to do (its end).
+        status.say("Training diverged: at epoch 3, step 5 the weights or errors would pass "
+                   "±1,000,000 (learning rate 200); shown is the last step before. Lower the "
+                   "learning rate, then press Reset (R).")
+        QApplication.processEvents()
+        shown_text = message.shown_text()
+        assert shown_text.startswith("Training diverged") and "…" in shown_text
+        assert shown_text.endswith("then press Reset (R)."), shown_text
+        window.resize(1366, 768)
+        settle(qtbot, window)
+        assert status.labels["task"].isVisible()
+
+
+def test_a_message_too_long_drops_the_command_line_names_first(qtbot):
+    label = ElidedLabel()
+    qtbot.addWidget(label)
+    text = ("Not applied: The learning rate (learning_rate) must be a number > 0 and ≤ "
+            "1,000,000 (got -1)")
+    words = text.replace(" (learning_rate)", "")
+    label.setText(text)
+    label.resize(label.fontMetrics().horizontalAdvance(words) + 10, 20)
+    assert label.shown_text() == words and label.toolTip() == text
+    label.resize(label.fontMetrics().horizontalAdvance(text) + 10, 20)  # it all fits
+    assert label.shown_text() == text
