@@ -201,17 +201,6 @@ class SetForgetContext:
 
 
 @dataclass(frozen=True)
-class SetComparison:
-    """Train the task's defaults changed by ``changes`` beside the run; None: no comparison."""
-
-    changes: dict[str, Any] | None
-    label: str = ""
-
-    def run(self, worker: TrainerWorker) -> None:
-        _driver(worker).set_comparison(self.changes, self.label)
-
-
-@dataclass(frozen=True)
 class SetPartner:
     """The side-by-side mode: network B, the run changed by ``changes``, both from step 0
     (a new generation); None: back to one network."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
@@ -420,7 +419,6 @@ class MainWindow(QMainWindow):
             self._show_task(snapshot)
         elif previous.task_description != snapshot.task_description:
             self._describe_task(snapshot)  # same task, another text or sequence length
-        self._show_comparison(previous, snapshot, new_run)
         self.shown.snapshot = snapshot
         self._update_controls(previous, snapshot)
         inspected = as_inspected(snapshot)  # the diagram shows the step the inspector shows
@@ -435,15 +433,6 @@ class MainWindow(QMainWindow):
             self.loss_plot.set_previous_run(run.x, run.y, run.label)
         else:
             self.loss_plot.clear_previous_run()
-
-    def _show_comparison(self, previous: Snapshot | None, snapshot: Snapshot,
-                         new_run: bool) -> None:
-        """The run an experiment names (computed beside this one), dashed in the loss plot."""
-        losses = snapshot.comparison_losses
-        if losses is None or (not new_run and previous.comparison_losses is losses):
-            return
-        x = np.arange(1, len(losses) + 1, dtype=np.float64)
-        self.loss_plot.set_previous_run(x, losses, f"compare: {snapshot.comparison_label}")
 
     def _show_task(self, snapshot: Snapshot) -> None:
         self.selector.show_task(snapshot.task_name)

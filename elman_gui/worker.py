@@ -366,10 +366,6 @@ class Trainer(QObject):
     def inspect_step(self, global_step: int) -> None:
         self._send(cmd.InspectStep(int(global_step)))
 
-    def set_comparison(self, changes: dict | None, label: str = "") -> None:
-        """Train the task's defaults changed by ``changes`` beside the run, to compare with."""
-        self._send(cmd.SetComparison(None if changes is None else dict(changes), str(label)))
-
     def set_partner(self, changes: dict | None, label: str = "") -> None:
         """Side by side: network B, the run changed by ``changes`` (both from step 0), called
         ``label`` (default: its changes); None: back to one network."""

@@ -133,3 +133,21 @@ def test_b_diverging_stops_b_only_and_says_so():
     assert tasks.get("end-of-sequence")  # A goes on training
     before = driver.session.global_step
     ticks_until(driver, lambda: driver.session.global_step > before)
+
+
+def test_b_is_kept_level_by_a_whole_epoch_even_one_in_which_a_diverges():
+    driver = make_driver("xor", sequence_length=30)
+    driver.set_partner({"n_hidden": 4})
+    driver.step_epoch()
+    snapshot = driver.snapshot(1)
+    steps = driver.session.steps_per_epoch
+    assert snapshot.global_step == snapshot.partner.global_step == steps
+    # A diverges at its second step (kept is the first); B, which does not, stops there too.
+    diverging = make_driver("xor", sequence_length=3000, output_activation="linear",
+                            learning_rate=1e6)
+    diverging.set_partner({"output_activation": "sigmoid", "learning_rate": 0.5})
+    diverging.step_epoch()
+    assert diverging.state == RunState.DIVERGED and diverging.session.global_step >= 1
+    snapshot = diverging.snapshot(1)
+    assert snapshot.partner.state != RunState.DIVERGED
+    assert snapshot.partner.global_step == diverging.session.global_step

@@ -1,7 +1,7 @@
 """Step-through in detail: phases walked several at a time and cleared by every other command,
-step counts of zero, a step past the end or into divergence, the comparison run kept level, and
-the words of stepping back and of inspecting a forgotten step (each test was written against
-mutants of ``stepping.py`` that survived the driver tests)."""
+step counts of zero, a step past the end or into divergence, and the words of stepping back and
+of inspecting a forgotten step (each test was written against mutants of ``stepping.py`` that
+survived the driver tests; network B kept level by a whole epoch is in test_driver_partner.py)."""
 
 from __future__ import annotations
 
@@ -66,19 +66,6 @@ def test_stepping_into_divergence_stops_there_shows_that_step_and_no_phase():
     assert driver.state == RunState.DIVERGED
     assert trace is not None and not np.all(np.isfinite(trace.output) & (abs(trace.output) < 1e6))
     assert driver.phase is None  # no phases of a step that was undone
-
-
-def test_the_comparison_run_is_kept_level_by_a_whole_epoch_even_a_diverging_one():
-    driver = make_driver(sequence_length=30)
-    driver.set_comparison({"n_hidden": 4}, "4 units")
-    driver.step_epoch()
-    session = driver.session
-    assert driver.comparison.session.global_step == session.global_step == session.steps_per_epoch
-    diverging = make_driver(sequence_length=3000, **DIVERGING)
-    diverging.set_comparison({"n_hidden": 4}, "4 units")
-    diverging.step_epoch()  # diverges at its second step: kept is the first
-    assert diverging.state == RunState.DIVERGED and diverging.session.global_step >= 1
-    assert diverging.comparison.session.global_step == diverging.session.global_step
 
 
 def test_stepping_back_one_step_says_so_in_the_singular_and_shows_the_step_before():

@@ -12,7 +12,7 @@ place):
 - files (:mod:`elman_core.live.network_files`): save and load.
 
 The driver itself swaps sessions (task, settings, reset), runs the experiments (lesions, no
-memory, comparison) and the figures, and builds the :class:`~elman_core.live.snapshot.Snapshot`
+memory, side by side) and the figures, and builds the :class:`~elman_core.live.snapshot.Snapshot`
 the views draw (:meth:`TrainingDriver.snapshot`). The GUI's worker thread only adds a timer and
 signals. :class:`~elman_core.live.pending.PendingCommands` merges step commands that pile up in
 the worker's queue and lets a stop request overtake everything queued.
@@ -47,7 +47,6 @@ from elman_core.model.trace import (
 )
 from elman_core.tasks.base import TaskError
 from elman_core.training import divergence, frozen_pass
-from elman_core.training.comparison import ComparisonRun
 from elman_core.training.divergence import DIVERGENCE_LIMIT
 from elman_core.training.loss_curves import RECENT_EPOCH_LOSSES
 from elman_core.training.recording import ActivationRing
@@ -103,7 +102,6 @@ class TrainingDriver:
     phase: _Shared[Phase | None] = _Shared()
     phase_mode: _Shared[bool] = _Shared()
     weights_before: _Shared[dict[str, np.ndarray] | None] = _Shared()
-    comparison: _Shared[ComparisonRun | None] = _Shared()
     partner: _Shared[Partner | None] = _Shared()
     ring: _Shared[ActivationRing] = _Shared()
 
@@ -177,17 +175,8 @@ class TrainingDriver:
         except (TaskError, ValueError) as error:
             self.live.notify("error", str(error))
             return False
-        self.comparison = None  # it belonged to the task left
         self.swap_in(session, f"{task.title}: a new network.")
         return True
-
-    def set_comparison(self, changes: dict | None, label: str = "") -> None:
-        """Compute a run of this task's defaults changed by ``changes`` beside the main run
-        (an experiment's "compare with the 4-unit default"); None: no comparison."""
-        self.comparison = None if changes is None else ComparisonRun(
-            self.session.task, dict(changes), label)
-        if self.comparison is not None:
-            self.comparison.keep_level_with(self.session.global_step)
 
     # ------------------------------------------------------------------ side by side
     def set_partner(self, changes: dict | None, label: str = "") -> bool:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from elman_core.model.trace import InspectedStep, LatestStep, Phase, RunState, StepTrace
-from elman_core.training.comparison import ComparisonRun
 from elman_core.training.recording import ActivationRing
 from elman_core.training.session import TrainingSession
 
@@ -43,7 +42,6 @@ class LiveRun:
     state: RunState = RunState.PAUSED
     message: str = ""  # what just happened, for the status bar
     notices: list[Notice] = field(default_factory=list)  # for the notice bar, taken by the GUI
-    comparison: ComparisonRun | None = None  # the run an experiment compares with
     partner: Partner | None = None  # network B of the side-by-side mode, kept level with this
     phase_mode: bool = False  # Step shows one phase of a timestep at a time
     latest: LatestStep | None = None  # the latest step trained (None: none yet)

@@ -100,8 +100,6 @@ class NetworkFiles:
         if session.finished:
             text += (f" It has trained all {session.settings.epochs:,} epochs of this run: "
                      "raise Epochs to train on.")
-        if switched:
-            self.live.comparison = None
         self.swap_in(session, text)
         self.live.notify("info", text)
         if saved.missing:

@@ -42,7 +42,6 @@ class Partner:
     weights_before = None
     inspected = None
     phase_mode = False
-    comparison = None
 
     def __init__(self, a: TrainingSession, changes: dict[str, Any], ring_size: int,
                  label: str = "") -> None:

@@ -137,10 +137,7 @@ class RunControl:
         live = self.live
         if live.state != RunState.RUNNING:
             return TickResult(False, None)
-        result = self._training_tick()
-        if live.comparison is not None:
-            live.comparison.keep_level_with(live.session.global_step)
-        return result
+        return self._training_tick()
 
     def _training_tick(self) -> TickResult:
         if self._condition is not None:

@@ -95,8 +95,6 @@ class Snapshot:
     input_symbols: tuple[str, ...] = ()  # the distinct inputs of the training sequence
     opening_speed: float | None = None  # the task's watchable pace (steps/s); None: full speed
     length_unit: str = "steps"  # what the sequence length setting counts
-    comparison_losses: np.ndarray | None = None  # epoch losses of the run an experiment names
-    comparison_label: str = ""
     # The epoch of each of epoch_losses: 1, 2, 3… until a run has more epochs than the curve
     # keeps points (elman_core.training.loss_curves.EPOCH_CURVE_POINTS), then each loss is the
     # mean of a group of epochs ending there. None: 1, 2, 3… (a snapshot made by hand).
@@ -194,8 +192,6 @@ def build_snapshot(driver: TrainingDriver | Partner, generation: int,
         steps_back=session.steps_back_available(), history_bytes=history.nbytes,
         history_limit=history.memory_limit, input_symbols=driver.input_symbols,
         opening_speed=task.opening_speed, length_unit=task.length_unit,
-        comparison_losses=None if driver.comparison is None else driver.comparison.curve(),
-        comparison_label="" if driver.comparison is None else driver.comparison.label,
         paper_figure=paper_figure, hidden_space=hidden_space,
         word_clusters=driver.figures.clusters, clustering=driver.figures.clustering,
         traced_sentences=driver.figures.traced,

@@ -75,8 +75,6 @@ class StepThrough:
         while session.epoch < target and live.state != RunState.DIVERGED:
             if not control.train_steps(session.steps_per_epoch - session.position):
                 break
-        if live.comparison is not None:
-            live.comparison.keep_level_with(session.global_step)
         control.after_manual_step()
 
     def _refused_when_finished(self) -> bool:

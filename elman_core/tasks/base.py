@@ -148,6 +148,12 @@ class Task:
 
 
 # --- helpers shared by the task modules ------------------------------------------------------
+def largest_of(symbols: tuple[str, ...], outputs: np.ndarray) -> tuple[str, ...]:
+    """The symbol of each row's largest output: one-hot tasks' predictions, all rows at once
+    (the live views decode the whole activation history, thousands of rows, on every
+    snapshot; an ``argmax`` per row cost a tenth of the trainer thread side by side)."""
+    return tuple(symbols[i] for i in np.argmax(outputs, axis=1))
+
 
 
 def one_hot(indices: np.ndarray, size: int) -> np.ndarray:

@@ -12,6 +12,7 @@ from elman_core.tasks.base import (
     TaskDefaults,
     check_length,
     join_sequences,
+    largest_of,
     one_hot,
     prediction_sequence,
 )
@@ -37,6 +38,9 @@ class CountingTask(Task):
 
     def decode(self, output: np.ndarray) -> str:
         return SYMBOLS[int(np.argmax(output))]
+
+    def decode_many(self, outputs: np.ndarray) -> tuple[str, ...]:
+        return largest_of(SYMBOLS, outputs)
 
     def is_correct(self, output: np.ndarray, target: np.ndarray) -> bool:
         return int(np.argmax(output)) == int(np.argmax(target))

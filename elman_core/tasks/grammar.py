@@ -29,6 +29,7 @@ from elman_core.tasks.base import (
     TaskDefaults,
     TaskError,
     check_length,
+    largest_of,
     make_rng,
     one_hot,
 )
@@ -259,7 +260,7 @@ class GrammarTask(Task):
         return UNITS[int(np.argmax(output))]
 
     def decode_many(self, outputs: np.ndarray) -> tuple[str, ...]:
-        return tuple(UNITS[i] for i in np.argmax(outputs, axis=1))
+        return largest_of(UNITS, outputs)
 
     def is_correct(self, output: np.ndarray, target: np.ndarray) -> bool:
         return int(np.argmax(output)) == int(np.argmax(target))

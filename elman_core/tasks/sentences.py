@@ -20,6 +20,7 @@ from elman_core.tasks.base import (
     Task,
     TaskDefaults,
     check_length,
+    largest_of,
     make_rng,
     one_hot,
     prediction_sequence,
@@ -191,6 +192,9 @@ class SentencesTask(Task):
 
     def decode(self, output: np.ndarray) -> str:
         return UNITS[int(np.argmax(output))]
+
+    def decode_many(self, outputs: np.ndarray) -> tuple[str, ...]:
+        return largest_of(UNITS, outputs)
 
     def is_correct(self, output: np.ndarray, target: np.ndarray) -> bool:
         return int(np.argmax(output)) == int(np.argmax(target))

@@ -14,6 +14,7 @@ from elman_core.tasks.base import (
     TaskDefaults,
     TaskError,
     check_length,
+    largest_of,
     one_hot,
     prediction_sequence,
 )
@@ -124,6 +125,9 @@ class TextTask(Task):
 
     def decode(self, output: np.ndarray) -> str:
         return label(self.alphabet[int(np.argmax(output))])
+
+    def decode_many(self, outputs: np.ndarray) -> tuple[str, ...]:
+        return largest_of(tuple(map(label, self.alphabet)), outputs)
 
     def is_correct(self, output: np.ndarray, target: np.ndarray) -> bool:
         return int(np.argmax(output)) == int(np.argmax(target))

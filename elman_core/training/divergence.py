@@ -22,7 +22,12 @@ REPLAY_LIMIT = 100_000  # pieces at most (a kernel call is never longer than a f
 
 def within_limit(values) -> bool:
     """Finite and below DIVERGENCE_LIMIT in size: numbers a picture can still be made of."""
-    return bool(np.all(np.abs(values) < DIVERGENCE_LIMIT))  # NaN compares False too
+    values = np.asarray(values)
+    if values.size == 0:
+        return True
+    # Two reductions and no temporary array (checked after every kernel call, on every weight
+    # matrix); a NaN makes min and max NaN, which compares False.
+    return bool(-DIVERGENCE_LIMIT < values.min() and values.max() < DIVERGENCE_LIMIT)
 
 
 def weights_sane(network: ElmanNetwork) -> bool:

@@ -1,5 +1,6 @@
 """The "ready for students" parts of the main window: File ▸ save / load / export, the
-Experiments menu (one-click presets with a comparison curve) and the Help menu.
+Experiments menu (one-click presets, compared side by side or with the run before) and the
+Help menu.
 
 :class:`StudentFeatures` is created by the main window once its own menus exist, from the
 :class:`~elman_gui.window_parts.WindowParts` the window lends it; it only adds menus and actions
@@ -245,7 +246,7 @@ class StudentFeatures(QObject):
         self.parts.watch("")
 
     def clear_comparison(self) -> None:
-        self.trainer.set_comparison(None)
+        """Experiments ▸ Clear comparison: the dashed curve of the run before goes."""
         self.shown.previous_run = None
         self.parts.loss_plot.clear_previous_run()
 

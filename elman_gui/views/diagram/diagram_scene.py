@@ -97,7 +97,7 @@ class DiagramScene:
         background.setBrush(pg.mkBrush(palette.EMPTY_UNIT))
         background.setPen(pg.mkPen(None))
         self._add(background, 19)
-        image = self._add(pg.ImageItem(axisOrder="col-major"), 20)
+        image = self._add(pg.ImageItem(axisOrder="row-major"), 20)  # one row of cells
         outline = QGraphicsRectItem()
         outline.setPen(pg.mkPen(palette.UNIT_OUTLINE, width=1.2))
         self._add(outline, 21)
@@ -200,8 +200,10 @@ class DiagramScene:
                 shown = shown.copy()
                 shown[list(units.lesioned)] = np.nan  # NaN cells are transparent: grey shows
             first = image.image is None
-            image.setImage(shown.reshape(-1, 1), autoLevels=False,
-                           levels=(colors.low, colors.high), lut=colors.lut)
+            # Coloured here, by the units' own lookup (as the scatter's units are), as RGBA
+            # bytes: pyqtgraph then wraps them as they are, where levels and a LUT made it
+            # rescale and map every frame (two diagrams side by side: 2 ms a frame).
+            image.setImage(strip_colors(shown, colors)[None], autoLevels=False)
             if first:
                 image.setRect(self._strip_rects[name][0].rect())
             image.show()
@@ -232,13 +234,19 @@ class DiagramScene:
         if geometry.strip:
             grey = QColor(palette.EMPTY_UNIT)
             empty = (grey.red(), grey.green(), grey.blue())
-            image = self._strips[layer].image
-            if image is None or not self._strips[layer].isVisible():
+            strip = self._strips[layer]
+            if strip.image is None or not strip.isVisible():
                 return np.tile(empty, (geometry.size, 1))
-            values = image[:, 0]
-            rgb = colors.lut[colors.indices(values)].astype(int)
-            rgb[np.isnan(values)] = empty  # transparent cell: the grey background shows
-            return rgb
+            # The pixels pyqtgraph paints (not the array handed to it): a strip it cannot
+            # render reads as black, not as the colours meant.
+            if strip.qimage is None:
+                strip.render()
+            picture = strip.qimage
+            if picture is None or picture.isNull() or picture.width() != geometry.size:
+                return np.zeros((geometry.size, 3), dtype=int)
+            cells = [picture.pixelColor(i, 0) for i in range(geometry.size)]
+            return np.array([(c.red(), c.green(), c.blue()) if c.alpha() else empty
+                             for c in cells])  # transparent: the grey background shows
         assert self._scatter is not None
         start = self._scatter_offsets[layer]
         brushes = self._scatter.data["brush"][start:start + geometry.size]
@@ -268,3 +276,11 @@ class DiagramScene:
         source, context = layout.layers[layout.copy_source], layout.layers["context"]
         return np.hstack([source.positions + self._copy_shift,
                           context.positions + self._copy_shift])
+
+
+def strip_colors(values: np.ndarray, colors: palette.ActivationColors) -> np.ndarray:
+    """(n, 4) RGBA bytes of a strip's cells: the units' colours, NaN (lesioned) transparent."""
+    rgba = np.empty((len(values), 4), dtype=np.uint8)
+    rgba[:, :3] = colors.lut[colors.indices(values)]
+    rgba[:, 3] = np.where(np.isnan(values), 0, 255)
+    return rgba
