@@ -1,6 +1,6 @@
 """The diagram's units and copy links: made once per layout, then only updated.
 
-Circle layers are one ScatterPlotItem, a layer of more than
+Circle layers are one CirclesItem, a layer of more than
 :data:`~elman_gui.views.diagram.diagram_layout.STRIP_THRESHOLD` units one ImageItem strip of
 cells; lesioned hidden units are crossed out. The copy links into the context — from the hidden
 units (Elman's network) or the outputs (Jordan's) — are dashed, with arrowheads at the context.
@@ -18,10 +18,15 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
+from elman_gui.views.diagram.circles_item import CirclesItem
 from elman_gui.views.diagram.diagram_geometry import DiagramGeometry, UnitValues
 from elman_gui.views.diagram.diagram_layout import DiagramLayout, LayerGeometry
 from elman_gui.views.diagram.segments_item import SegmentsItem
 from elman_gui.views.style import palette
+
+# The same brush objects every frame (the circles look their pixmaps up by brush).
+_EMPTY_BRUSH = pg.mkBrush(palette.EMPTY_UNIT)
+_LESIONED_BRUSH = pg.mkBrush(palette.LESIONED)
 
 
 class DiagramScene:
@@ -31,7 +36,7 @@ class DiagramScene:
         self._view_box = view_box
         self._geometry = geometry
         self._items: list[QGraphicsItem] = []  # everything of the present layout
-        self._scatter: pg.ScatterPlotItem | None = None  # every circle of every layer
+        self._scatter: CirclesItem | None = None  # every circle of every layer
         self._scatter_offsets: dict[str, int] = {}  # a layer's first circle in the scatter
         self._strips: dict[str, pg.ImageItem] = {}
         self._strip_rects: dict[str, tuple[QGraphicsRectItem, pg.ImageItem,
@@ -77,10 +82,8 @@ class DiagramScene:
         positions = (np.concatenate([g.positions for g in circles]) if circles
                      else np.empty((0, 2)))
         radius_px = self._geometry.radius_px
-        self._scatter = self._add(pg.ScatterPlotItem(
-            pos=positions, size=2 * radius_px, pxMode=True, symbol="o",
-            pen=pg.mkPen(palette.UNIT_OUTLINE, width=1.2), antialias=True,
-        ), 20)
+        self._scatter = self._add(CirclesItem(
+            positions, 2 * radius_px, pg.mkPen(palette.UNIT_OUTLINE, width=1.2)), 20)
         self._strips = {}
         for geometry in layout.layers.values():
             if geometry.strip:
@@ -132,7 +135,7 @@ class DiagramScene:
         layout = geometry.shown
         sy = geometry.scale[1]
         assert self._scatter is not None and self._lesion_marks is not None
-        self._scatter.setSize(2 * geometry.radius_px)
+        self._scatter.set_diameter(2 * geometry.radius_px)
         hidden_strip = layout.layers["hidden"].strip
         self._lesion_marks.setSize(1.1 * geometry.strip_half_px if hidden_strip
                                    else 1.1 * geometry.radius_px)
@@ -177,19 +180,19 @@ class DiagramScene:
         """Fill the units with a snapshot's values; grey and cross out the lesioned ones."""
         layout = self._geometry.shown
         assert self._scatter is not None and self._lesion_marks is not None
-        empty = pg.mkBrush(palette.EMPTY_UNIT)
+        empty = _EMPTY_BRUSH
         brushes: list[QBrush] = []
         for name in self._scatter_offsets:
             values = units.values.get(name)
             size = layout.layers[name].size
             brushes.extend([empty] * size if values is None else colors.brushes_for(values))
         hidden_offset = self._scatter_offsets.get("hidden")
-        lesion_brush = pg.mkBrush(palette.LESIONED)
+        lesion_brush = _LESIONED_BRUSH
         if hidden_offset is not None:
             for i in units.lesioned:
                 brushes[hidden_offset + i] = lesion_brush
         if brushes:
-            self._scatter.setBrush(brushes)
+            self._scatter.set_brushes(brushes)
         for name, image in self._strips.items():
             values = units.values.get(name)
             if values is None:
@@ -249,7 +252,7 @@ class DiagramScene:
                              for c in cells])  # transparent: the grey background shows
         assert self._scatter is not None
         start = self._scatter_offsets[layer]
-        brushes = self._scatter.data["brush"][start:start + geometry.size]
+        brushes = self._scatter.brushes()[start:start + geometry.size]
         return np.array([brush.color().getRgb()[:3] for brush in brushes])
 
     def lesion_marks(self) -> np.ndarray:
