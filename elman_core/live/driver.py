@@ -211,7 +211,8 @@ class TrainingDriver:
             if RunSettings.needs_new_network(settings.changed(session.settings)):
                 rebuilt = TrainingSession(session.task, settings)
         except (TaskError, ValueError, TypeError) as error:
-            return SettingsOutcome(session.settings, False, f"Settings not applied: {error}")
+            # Short: the status bar of a 1024-pixel window shows about 60 characters.
+            return SettingsOutcome(session.settings, False, f"Not applied: {error}")
         if rebuilt is not None:
             self.swap_in(rebuilt, "Settings applied: a new network.")
             return SettingsOutcome(settings, True, None)

@@ -7,9 +7,10 @@ window decides when.
 from __future__ import annotations
 
 import math
+import re
 from typing import ClassVar
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QFrame,
@@ -34,6 +35,8 @@ STATE_STYLE = {
 NOTICE_COLORS = {"info": ("#e8f0fe", "#1f4e99"), "warning": ("#fff4e5", "#8a4b00"),
                  "error": ("#fdecea", "#b00020")}
 READY_MESSAGE = "Ready: press Play (Space) or Step (→)."
+COMMAND_LINE_NAME = re.compile(r" \([a-z]+(?:_[a-z]+)+\)")  # " (learning_rate)"
+COMPACT_STATUS_WIDTH = 1200  # a narrower status bar leaves the task's name to the toolbar
 STATE_MESSAGES = {
     RUNNING: "Training — Space pauses, F is full speed.",
     PAUSED: "Paused — Play (Space), Step (→) or Step back (←).",
@@ -50,8 +53,12 @@ def format_rate(steps_per_second: float) -> str:
 
 
 class ElidedLabel(QLabel):
-    """A one-line label that ends in "…" when narrower than its text (full text as tooltip).
+    """A one-line label cut with "…" in the middle when narrower than its text (full text as
+    tooltip).
 
+    In the middle: the window's messages say what happened first and what to do last
+    ("Training diverged: at … Lower the learning rate, then press Reset (R).", "Clustered …:
+    see the Dendrogram tab."), so both ends matter more than the details between them.
     ``text()`` stays the full text; it never asks for more width than it gets.
     """
 
@@ -65,15 +72,34 @@ class ElidedLabel(QLabel):
         self.setToolTip(text)
 
     def shown_text(self) -> str:
-        """The text as painted (elided to the current width)."""
-        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
-                                             self.contentsRect().width())
+        """The text as painted: whole if it fits; else without the settings' command-line
+        names ("The learning rate (learning_rate) must be…", the label says it in words),
+        cut in the middle if that still does not fit."""
+        metrics, width = self.fontMetrics(), self.contentsRect().width()
+        text = self.text()
+        if metrics.horizontalAdvance(text) > width:
+            text = COMMAND_LINE_NAME.sub("", text)
+        return metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, width)
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
         painter = QPainter(self)
         painter.drawText(self.contentsRect(),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          self.shown_text())
+
+
+class _WidthWatcher(QObject):
+    """Calls ``on_width(width)`` whenever ``widget`` is resized."""
+
+    def __init__(self, widget: QWidget, on_width) -> None:
+        super().__init__(widget)
+        self._on_width = on_width
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Resize:
+            self._on_width(watched.width())
+        return False
 
 
 class StatusBar:
@@ -110,6 +136,13 @@ class StatusBar:
             self.labels[key] = label
         self.labels["phase"].hide()  # only in phase mode
         self.labels["experiment"].hide()  # only while an experiment is on
+        self._watcher = _WidthWatcher(bar, self._fit_width)
+
+    def _fit_width(self, width: int) -> None:
+        """A narrow bar drops the task's name (the toolbar's Task box shows it): at 1024 px
+        the message gets about 100 px more, and "Stepped back 3 steps to epoch 1, step
+        1,061." or "Paused — Play (Space), Step (→) or Step back (←)." are read whole."""
+        self.labels["task"].setVisible(width >= COMPACT_STATUS_WIDTH)
 
     def say(self, text: str) -> None:
         self.message.setText(text)

@@ -88,7 +88,8 @@ def test_the_status_bar_is_whole_at_800x600(qtbot):
         bar = window.statusBar()
         assert bar.isVisible() and window.rect().contains(bar.geometry())
         for key, label in window.status_labels.items():
-            if key in ("phase", "experiment"):  # only in phase mode, in an experiment
+            # Only in phase mode, in an experiment; the toolbar names the task.
+            if key in ("phase", "experiment", "task"):
                 continue
             right = label.mapTo(window, label.rect().topRight()).x()
             assert label.isVisible() and right <= window.width(), key

@@ -13,7 +13,7 @@ from html import escape
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPen
 
 from elman_core.live.snapshot import Snapshot
@@ -26,6 +26,7 @@ NO_BACKDROP = pg.mkBrush(None)
 TEXT_LINE_PX = 28.0  # "input: …" below the drawing, "target: … predicted: …" above it
 LABEL_GAP_PX = 4.0  # between two unit labels side by side
 STAGGER_GAP_PX = 2.0  # between the lines of staggered labels
+COPY_LABEL_GAP_PX = 10.0  # between the copy link and its label, right of it
 MAX_LINES = 3  # input/output labels side by side may take up to this many staggered lines
 MAX_UPRIGHT_LINES = 2  # … upright ones up to this many
 LABEL_POINTS = (8.0, 7.0)  # unit label font sizes: the smaller one when it shows them all
@@ -51,6 +52,7 @@ class DiagramTexts:
         self._label_lines: dict[str, tuple[int, float]] = {}  # (lines, px per line) per layer
         self._label_extent: dict[str, float] = {}  # how far (px) a row's labels reach
         self._room_for_status = True
+        self._copy_spots: list[tuple[float, float]] = []
         self._texts_key: tuple | None = None
         self._input_text = pg.TextItem("", color=palette.FOREGROUND, anchor=(0.5, 0))
         self._input_text.setFont(palette.font(11, bold=True))
@@ -60,6 +62,7 @@ class DiagramTexts:
             html=f"<span style='color:{palette.COPY_LINK}'>copy (weight 1)</span>",
             anchor=(0, 0.5))
         self._copy_label.setFont(palette.font(9, italic=True))
+        self._copy_label.fill = HIDDEN_LABEL_BACKDROP  # it may sit on links: read on white
         tight(self._copy_label)
         self._message = overlay_text(view_box, palette.font(12, bold=True), (0.5, 0.5), z=90)
 
@@ -68,17 +71,10 @@ class DiagramTexts:
         """The texts of a new layout (the old ones go); placed by :meth:`place`."""
         self.remove()
         self._texts_key = None
-        source, context = layout.layers[layout.copy_source], layout.layers["context"]
-        # On the last copy link a third of the way from the hidden row down to the context:
-        # clear of the units and of the "context" name at its end (Elman's link starts at the
-        # hidden row, Jordan's at the output row above it).
-        below_hidden = context.y + (layout.layers["hidden"].y - context.y) * 2 / 3
-        along = (source.y - below_hidden) / (source.y - context.y)
-        at = source.positions[-1] + (context.positions[-1] - source.positions[-1]) * along
-        decay = layout.context_decay  # Jordan's: each context unit keeps μ × its own past
-        words = "copy (weight 1)" + (f"<br>+ {decay:g} × itself" if decay else "")
-        self._copy_label.setHtml(f"<span style='color:{palette.COPY_LINK}'>{words}</span>")
-        self._place(self._copy_label, at[0], at[1], 10, 0)
+        self._copy_spots = copy_label_spots(layout)
+        self._copy_label.setZValue(30)
+        self._view_box.addItem(self._copy_label, ignoreBounds=True)
+        self._items.append(self._copy_label)
         self._layer_titles = {}
         for name, geometry in layout.layers.items():
             title = f"{name} ({geometry.size})" if geometry.strip else name
@@ -181,18 +177,51 @@ class DiagramTexts:
         "input: …" and "target: …" lines are hidden (the inspector has them)."""
         self._room_for_status = room_for_status
         self._place_texts()
-        self._hide_colliding_copy_label()
+        self._place_copy_label()
 
-    def _hide_colliding_copy_label(self) -> None:
-        """The copy label is a reminder (the key says it too): drop it rather than overlap."""
+    def _place_copy_label(self) -> None:
+        """The copy label at the first of its spots where it fits, in full words or else
+        just "copy"; hidden only where neither fits anywhere (the key says it too).
+
+        It never overlaps a layer name or a unit label and stays inside the view.
+        """
+        # The view applies a new range lazily (at the next paint) and the texts follow it
+        # then: measured before, their boxes are those of the previous size (the label hid
+        # even in a roomy 1920×1080 diagram). Apply the range and move the texts now.
+        self._view_box.updateMatrix()
         label = self._copy_label
         label.show()
-        rect = label.sceneBoundingRect()
         others = list(self._layer_titles.values())
         others += [t for labels in self._unit_labels.values() for t in labels if t.isVisible()]
-        inside = self._view_box.sceneBoundingRect().contains(rect)
-        if not inside or any(rect.intersects(t.sceneBoundingRect()) for t in others):
-            label.hide()
+        for text in others:
+            text.updateTransform()
+        boxes = [t.sceneBoundingRect() for t in others] + self._unit_rows()
+        view = self._view_box.sceneBoundingRect()
+        decay = self._geometry.layout.context_decay if self._geometry.layout else 0.0
+        sx = self._geometry.scale[0]
+        for words in copy_label_words(decay):
+            label.setHtml(f"<span style='color:{palette.COPY_LINK}'>{words}</span>")
+            for x, y in self._copy_spots:
+                label.setPos(x + COPY_LABEL_GAP_PX / sx, y)
+                label.updateTransform(force=True)
+                rect = label.sceneBoundingRect()
+                if view.contains(rect) and not any(rect.intersects(box) for box in boxes):
+                    return
+        label.hide()
+
+    def _unit_rows(self) -> list[QRectF]:
+        """Scene rectangles around each layer's row of units (circles or strip)."""
+        rows = []
+        for layer in self._geometry.shown.layers.values():
+            reach = self._geometry.reach_px(layer)
+            ends = (layer.x_min, layer.x_max) if layer.strip else (
+                float(layer.positions[0, 0]), float(layer.positions[-1, 0]))
+            corners = [self._view_box.mapViewToScene(QPointF(x, layer.y)) for x in ends]
+            left, right = sorted(c.x() for c in corners)
+            side = 0.0 if layer.strip else reach  # a circle's radius beyond its centre
+            rows.append(QRectF(left - side, corners[0].y() - reach,
+                               right - left + 2 * side, 2 * reach))
+        return rows
 
     def text_rects(self) -> dict[str, QRectF]:
         """Scene rectangles of the visible texts: layer names ("output"…), "copy", "hint",
@@ -205,6 +234,11 @@ class DiagramTexts:
             texts.update({f"label {t.toPlainText()}": t for t in labels})
         return {name: text.sceneBoundingRect() for name, text in texts.items()
                 if text.isVisible() and text.toPlainText().strip()}
+
+    def copy_label(self) -> str:
+        """The copy label's words as drawn, "" when it is hidden."""
+        label = self._copy_label
+        return label.toPlainText() if label.isVisible() and label.scene() is not None else ""
 
     def shown_labels(self, layer: str) -> list[str]:
         """The unit labels of a layer that are drawn, as drawn (cut with "…" when upright)."""
@@ -364,6 +398,34 @@ class DiagramTexts:
             f"<span style='color:{palette.FOREGROUND}'>{escape(target)}</span>&nbsp;&nbsp;&nbsp;"
             f"<span style='color:{color}'>predicted: {escape(snapshot.predicted_symbol)}</span>"
         )
+
+
+def copy_label_spots(layout: DiagramLayout) -> list[tuple[float, float]]:
+    """Where the copy label may go, best first: points on the last copy link (the label sits
+    right of them).
+
+    First a third of the way from the hidden row down to the context: clear of the units and
+    of the "context" name at the link's end. Jordan's link starts at the output row above the
+    hidden one; there the hidden units' labels may be in the way, so next comes the middle of
+    its stretch between the output and hidden rows. Then two thirds of the way down, lower on
+    the link than the first spot.
+    """
+    source, context = layout.layers[layout.copy_source], layout.layers["context"]
+    hidden_y = layout.layers["hidden"].y
+    heights = [context.y + (hidden_y - context.y) * 2 / 3]
+    if source.y > hidden_y:
+        heights.append((source.y + hidden_y) / 2)
+    heights.append(context.y + (hidden_y - context.y) / 3)
+    start, end = source.positions[-1], context.positions[-1]
+    return [tuple(start + (end - start) * (source.y - y) / (source.y - context.y))
+            for y in heights]
+
+
+def copy_label_words(context_decay: float) -> tuple[str, ...]:
+    """The copy label's words, the full ones first; "copy" alone where they do not fit (the
+    key under the diagram says "copy (weight 1)")."""
+    full = "copy (weight 1)" + (f"<br>+ {context_decay:g} × itself" if context_decay else "")
+    return full, "copy"
 
 
 def overlay_text(view_box: pg.ViewBox, font: QFont, anchor: tuple[float, float], z: float,

@@ -278,6 +278,10 @@ class NetworkDiagramView(QWidget):
         "input text", "output text" and unit labels ("label h3"), to check overlaps."""
         return self._texts.text_rects()
 
+    def copy_label(self) -> str:
+        """The words beside the copy link ("copy (weight 1)", "copy"), "" when hidden."""
+        return self._texts.copy_label()
+
     def status_lines(self) -> tuple[str, str]:
         """The "input: …" line below and the "target: … predicted: …" line above, as text."""
         return self._texts.status_lines()

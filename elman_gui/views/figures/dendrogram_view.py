@@ -6,6 +6,9 @@ run finishes, and the snapshot carries it as
 by the paper's method (shown first), by the project's standardised one, Fig. 9's tokens.
 The tree is drawn sideways like the paper's Fig. 7: the root on the left, one leaf per row on the
 right with its word, coloured by its class; the novel word "zog" (Fig. 8) in black and bold.
+Where the tab is too low for a row per leaf but wide enough for a column per leaf (a laptop's
+1024×640, a projector's 1024×768: 30 leaves in about 220 px of height), the tree stands upright
+instead, the root on top and the words read upwards below their leaves (see :func:`choose_layout`).
 All of scipy's ⊓ segments are one item; leaf labels are reused while the leaf count stays.
 """
 
@@ -13,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,7 +38,6 @@ from elman_gui.views.figures import figure_parts
 from elman_gui.views.style import category_colors, palette
 
 LEAF_SPACING = 10.0  # scipy puts leaf k at 10·k + 5
-_CHAR_PX = 8  # rough width of a label character at the labels' font
 # By how the task's words are clustered (Analyses.word_clusters): the word-boundaries task is
 # Fig. 6's, and its tree is the app's own look at its words, not a figure of the paper.
 FIGS_7_TO_9 = "<b>Figs. 7, 8 and 9</b>: words and tokens, clustered"  # short: the list is beside it
@@ -45,6 +48,39 @@ TITLES = {
 }
 ROOMY_PX = 420  # a view at least this tall shows the class key even with the details folded
 MIN_LEAF_PX = 15  # the tree is never squeezed below this many pixels per leaf (it scrolls)
+LABEL_POINTS = (10.0, 9.0, 8.0)  # the leaves' font: the largest whose line fits a leaf's room
+DISTANCE_AXIS_PX = (50, 56)  # the join-distance axis: its height below / width beside the tree
+SIDEWAYS, UPRIGHT = "sideways", "upright"
+
+
+def choose_layout(leaves: int, width_px: float, height_px: float,
+                  line_px) -> tuple[str, float]:
+    """How to draw a tree of ``leaves`` leaves in an area of this size: ``(layout, points)``.
+
+    ``line_px(points)`` is the height of a line of the leaves' font at that size. Sideways
+    (the paper's look) when every leaf gets a row of the 10-point font; else upright when
+    every leaf gets a column of at least an 8-point line: every word stays on screen and
+    readable, where sideways the rows would scroll (they squeezed 30 leaves into about 14 on
+    a 1024×640 screen) or overlap, and a smaller sideways font would be unreadable (7 px a row).
+    Two columns of leaves would split the tree's top join. Else sideways, scrolling.
+    """
+    if leaves == 0 or (height_px - DISTANCE_AXIS_PX[0]) / leaves >= max(
+            MIN_LEAF_PX, line_px(LABEL_POINTS[0])):
+        return SIDEWAYS, LABEL_POINTS[0]
+    column = (width_px - DISTANCE_AXIS_PX[1]) / leaves
+    for points in LABEL_POINTS:
+        if column >= line_px(points):
+            return UPRIGHT, points
+    return SIDEWAYS, LABEL_POINTS[0]
+
+
+class DistanceAxis(pg.AxisItem):
+    """The join-distance axis: no ticks (nor grid lines) under the leaves' words, where the
+    range runs below a distance of 0 to make room for them."""
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802, N803 (pyqtgraph's names)
+        return [(spacing, [v for v in values if v >= 0])
+                for spacing, values in super().tickValues(minVal, maxVal, size)]
 
 
 class DendrogramView(QWidget):
@@ -105,10 +141,11 @@ class DendrogramView(QWidget):
         self.tree_choice.hide()  # until a clustering with several trees arrives
 
         self._plot, item, self._view = figure_parts.still_plot(self, grid_x=True, grid_y=False)
-        item.hideAxis("left")
-        self._axis = item.getAxis("bottom")
-        self._view.invertX(True)  # the root on the left, the leaves on the right
-        self._view.invertY(True)  # the first leaf at the top
+        item.setAxisItems({"left": DistanceAxis("left"), "bottom": DistanceAxis("bottom")})
+        palette.style_plot(item, show_grid=False)  # the new axes; the grid: _orient
+        self._layout, self._points = SIDEWAYS, LABEL_POINTS[0]
+        self._axis_method = ""  # how the tree was clustered, said on the distance axis
+        self._orient()
         self._segments = SegmentsItem([pg.mkPen(palette.FOREGROUND, width=1.5)])
         item.addItem(self._segments)
         self._dots = pg.ScatterPlotItem(size=9, pen=pg.mkPen(palette.UNIT_OUTLINE))
@@ -132,6 +169,7 @@ class DendrogramView(QWidget):
             label.setContentsMargins(8, 0, 8, 0)
             layout.addWidget(label)
         layout.addWidget(self._scroll, 1)
+        self._scroll.installEventFilter(self)  # its size decides the tree's layout
 
         self._clusters: WordClusters | None = None
         self._task_name = ""
@@ -186,6 +224,22 @@ class DendrogramView(QWidget):
         """The scroll area the tree is drawn in (tests: how much of the tab it gets)."""
         return self._scroll
 
+    def tree_layout(self) -> tuple[str, float]:
+        """``(SIDEWAYS or UPRIGHT, the leaves' font size in points)``."""
+        return self._layout, self._points
+
+    def leaf_rects(self) -> list:
+        """Each shown leaf label's box in the scroll area's viewport (what is on screen)."""
+        viewport = self._scroll.viewport()
+        rects = []
+        for label in self._labels:
+            if label.isVisible():
+                scene = label.mapRectToScene(label.boundingRect())
+                box = self._plot.mapFromScene(scene).boundingRect()
+                rects.append(box.translated(self._plot.mapTo(viewport, box.topLeft())
+                                            - box.topLeft()))
+        return rects
+
     # -------------------------------------------------------------------- internals
     def _show_status(self, snapshot: Snapshot | None) -> None:
         supported = snapshot is not None and snapshot.has_words
@@ -227,6 +281,48 @@ class DendrogramView(QWidget):
         super().resizeEvent(event)
         self._show_details()
 
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if watched is self._scroll and event.type() == QEvent.Type.Resize:
+            self._choose_layout()
+        return super().eventFilter(watched, event)
+
+    def _choose_layout(self, redraw: bool = True) -> None:
+        """Sideways or upright for the room the tree has now (redrawn if that changes)."""
+        drawing = self._drawn
+        # The scroll area's whole size, scroll bar or not: the choice does not flip with it.
+        # A magnified plot (focus mode's large type) has fewer scene pixels than screen ones.
+        scale = self._plot.transform().m11() or 1.0
+        area = self._scroll.contentsRect()
+        chosen = choose_layout(len(drawing.labels) if drawing is not None else 0,
+                               area.width() / scale, area.height() / scale,
+                               lambda points: QFontMetrics(palette.font(points)).height())
+        if chosen != (self._layout, self._points):
+            self._layout, self._points = chosen
+            self._orient()
+            if redraw:
+                self._draw(force=True)
+
+    def _label_axis(self) -> None:
+        # Upright, the axis is only as long as the tree is high: the method (also in the
+        # list of trees) goes to the tooltip.
+        method = f" ({self._axis_method})" if self._axis_method else ""
+        upright = self._layout == UPRIGHT
+        self._axis.setLabel("join distance" + ("" if upright else method))
+        self._axis.setToolTip(f"join distance{method}" if upright else "")
+
+    def _orient(self) -> None:
+        """The axes, grid and directions of the present layout."""
+        item, upright = self._plot.getPlotItem(), self._layout == UPRIGHT
+        item.showAxis("left" if upright else "bottom")
+        item.hideAxis("bottom" if upright else "left")
+        self._axis = item.getAxis("left" if upright else "bottom")
+        self._label_axis()
+        item.showGrid(x=not upright, y=upright, alpha=palette.GRID_ALPHA)
+        # Sideways: the root on the left, the first leaf at the top. Upright: the root on top,
+        # the first leaf on the left.
+        self._view.invertX(not upright)
+        self._view.invertY(not upright)
+
     def _fill_choice(self) -> None:
         """The list offers the new clustering's trees, keeping the one chosen if it is there."""
         chosen = self.tree()
@@ -255,7 +351,8 @@ class DendrogramView(QWidget):
         lines = (*clusters.summary, *tree.summary) if tree is not None else ()
         self.summary.setText("\n".join(lines))
         self._show_details()
-        self._axis.setLabel("join distance" + (f" ({tree.method})" if tree is not None else ""))
+        self._axis_method = tree.method if tree is not None else ""
+        self._label_axis()
         self.legend.setText(self._legend_html(tree))
         self._show_details()
         if drawing is None:
@@ -265,7 +362,11 @@ class DendrogramView(QWidget):
             self._plot.setMinimumHeight(0)
             self._fit_range()
             return
+        self._choose_layout(redraw=False)
+        upright = self._layout == UPRIGHT
         x, y = np.asarray(drawing.dcoord), np.asarray(drawing.icoord)
+        if upright:
+            x, y = y, x
         # Each ⊓ is three segments: up the left leg, across, down the right leg.
         pieces = [np.stack([x[:, k], y[:, k], x[:, k + 1], y[:, k + 1]], axis=1)
                   for k in range(3)]
@@ -288,16 +389,23 @@ class DendrogramView(QWidget):
             label = self._labels[k]
             label.setText(word)
             label.setColor(color)
-            label.setFont(palette.font(10, bold=is_novel))
-            label.setPos(0.0, float(leaf_y[k]))
-        self._dots.setData(x=np.zeros(n), y=leaf_y, brush=brushes, symbol=symbols, size=sizes)
-        self._plot.setMinimumHeight(MIN_LEAF_PX * n + 50)  # 50: the distance axis
+            label.setFont(palette.font(self._points, bold=is_novel))
+            # Upright, the words read upwards and end just below their leaves.
+            label.setAngle(90 if upright else 0)
+            label.setAnchor((1.15, 0.5) if upright else (-0.15, 0.5))
+            label.setPos(*((float(leaf_y[k]), 0.0) if upright else (0.0, float(leaf_y[k]))))
+        along, across = (leaf_y, np.zeros(n)) if upright else (np.zeros(n), leaf_y)
+        self._dots.setData(x=along, y=across, brush=brushes, symbol=symbols, size=sizes)
+        self._plot.setMinimumHeight(0 if upright else
+                                    MIN_LEAF_PX * n + DISTANCE_AXIS_PX[0])
         self._fit_range()
 
     def _set_label_count(self, n: int) -> None:
         item = self._plot.getPlotItem()
         while len(self._labels) < n:
             label = pg.TextItem("", anchor=(-0.15, 0.5))
+            # A box that hugs the letters: boxes that touch mean words that touch.
+            label.textItem.document().setDocumentMargin(1)
             item.addItem(label, ignoreBounds=True)
             self._labels.append(label)
         for k, label in enumerate(self._labels):
@@ -309,11 +417,19 @@ class DendrogramView(QWidget):
             self._view.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
             return
         top = float(np.max(drawing.dcoord)) or 1.0
-        widest = max(len(w) for w in drawing.labels) * _CHAR_PX + 30
+        metrics = QFontMetrics(palette.font(self._points, bold=True))
+        widest = max(metrics.horizontalAdvance(w) for w in drawing.labels) + 20
+        # A quarter of a leaf's room more at both ends: the end words stay whole on screen.
+        leaves = (-LEAF_SPACING / 4, LEAF_SPACING * (len(drawing.labels) + 0.25))
+        if self._layout == UPRIGHT:  # the labels below y = 0
+            height = max(self._view.height(), widest + 50.0)
+            room = top * widest / (height - widest)
+            self._view.setRange(xRange=leaves, yRange=(-room, top * 1.03), padding=0)
+            return
         width = max(self._view.width(), widest + 50.0)
         room = top * widest / (width - widest)  # data units the labels need right of x = 0
         self._view.setRange(xRange=(-room, top * 1.03), padding=0)
-        self._view.setRange(yRange=(0, LEAF_SPACING * len(drawing.labels)), padding=0)
+        self._view.setRange(yRange=leaves, padding=0)
 
     @staticmethod
     def _legend_html(tree: ClusterTree | None) -> str:
