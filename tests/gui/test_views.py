@@ -115,6 +115,21 @@ def test_large_network_uses_strips_and_draws_only_the_strongest_links(diagram, m
     assert f"h100 = {snapshot.hidden[99]:.6f}" in _hover(diagram, "hidden", 99)
 
 
+def test_a_strip_paints_its_cells_in_the_units_colours(diagram, make_snapshot):
+    """The pixels on screen, not the array handed to pyqtgraph (a strip image it could not
+    render once left the cells blank while every array-level check passed)."""
+    hidden = np.where(np.arange(150) < 75, 0.0, 1.0)  # wide blocks: antialiasing cannot matter
+    diagram.show_snapshot(make_snapshot(31, 150, 31, hidden=hidden))
+    viewport = diagram.plot_widget.viewport()
+    picture = viewport.grab().toImage()
+    colors = palette.ActivationColors(diverging=False)
+    for unit, expected in [(20, tuple(colors.lut[0])), (120, QColor("#8b0000").getRgb()[:3])]:
+        where = diagram.plot_widget.mapFromScene(
+            diagram.map_to_scene(*diagram.unit_position("hidden", unit)))
+        painted = picture.pixelColor(where.x(), where.y()).getRgb()[:3]
+        assert np.abs(np.subtract(painted, expected)).max() <= 3, (unit, painted, expected)
+
+
 def test_hovering_a_unit_draws_all_its_links(diagram, make_snapshot):
     snapshot = make_snapshot(31, 150, 31)
     diagram.show_snapshot(snapshot)

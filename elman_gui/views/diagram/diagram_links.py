@@ -29,7 +29,9 @@ from elman_gui.views.style import palette
 
 ALL_LINKS_HIDDEN = 10  # up to this many hidden units every link is drawn
 LINKS_BUDGET_FACTOR = 40  # while running, links redraw at most once per 40× their paint time
-LINKS_MAX_PERIOD = 0.25  # … and at least four times a second
+# … and at least twice a second. (Four times a second overrode the budget for a 31-150-31
+# network, whose links take about 10 ms: side by side, two diagrams spent 5.6 ms a frame on them.)
+LINKS_MAX_PERIOD = 0.5
 HOVER_TOLERANCE_PX = 5.0  # a link this close to the mouse is the one hovered
 _LINKS_PER_UNIT = 3  # beyond: about this many of the strongest links per unit of a matrix
 _LINK_WIDTHS = np.linspace(0.6, 3.4, LINK_LEVELS)

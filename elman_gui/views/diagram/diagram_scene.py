@@ -1,6 +1,6 @@
 """The diagram's units and copy links: made once per layout, then only updated.
 
-Circle layers are one ScatterPlotItem, a layer of more than
+Circle layers are one CirclesItem, a layer of more than
 :data:`~elman_gui.views.diagram.diagram_layout.STRIP_THRESHOLD` units one ImageItem strip of
 cells; lesioned hidden units are crossed out. The copy links into the context — from the hidden
 units (Elman's network) or the outputs (Jordan's) — are dashed, with arrowheads at the context.
@@ -18,10 +18,15 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
+from elman_gui.views.diagram.circles_item import CirclesItem
 from elman_gui.views.diagram.diagram_geometry import DiagramGeometry, UnitValues
 from elman_gui.views.diagram.diagram_layout import DiagramLayout, LayerGeometry
 from elman_gui.views.diagram.segments_item import SegmentsItem
 from elman_gui.views.style import palette
+
+# The same brush objects every frame (the circles look their pixmaps up by brush).
+_EMPTY_BRUSH = pg.mkBrush(palette.EMPTY_UNIT)
+_LESIONED_BRUSH = pg.mkBrush(palette.LESIONED)
 
 
 class DiagramScene:
@@ -31,7 +36,7 @@ class DiagramScene:
         self._view_box = view_box
         self._geometry = geometry
         self._items: list[QGraphicsItem] = []  # everything of the present layout
-        self._scatter: pg.ScatterPlotItem | None = None  # every circle of every layer
+        self._scatter: CirclesItem | None = None  # every circle of every layer
         self._scatter_offsets: dict[str, int] = {}  # a layer's first circle in the scatter
         self._strips: dict[str, pg.ImageItem] = {}
         self._strip_rects: dict[str, tuple[QGraphicsRectItem, pg.ImageItem,
@@ -77,10 +82,8 @@ class DiagramScene:
         positions = (np.concatenate([g.positions for g in circles]) if circles
                      else np.empty((0, 2)))
         radius_px = self._geometry.radius_px
-        self._scatter = self._add(pg.ScatterPlotItem(
-            pos=positions, size=2 * radius_px, pxMode=True, symbol="o",
-            pen=pg.mkPen(palette.UNIT_OUTLINE, width=1.2), antialias=True,
-        ), 20)
+        self._scatter = self._add(CirclesItem(
+            positions, 2 * radius_px, pg.mkPen(palette.UNIT_OUTLINE, width=1.2)), 20)
         self._strips = {}
         for geometry in layout.layers.values():
             if geometry.strip:
@@ -97,7 +100,7 @@ class DiagramScene:
         background.setBrush(pg.mkBrush(palette.EMPTY_UNIT))
         background.setPen(pg.mkPen(None))
         self._add(background, 19)
-        image = self._add(pg.ImageItem(axisOrder="col-major"), 20)
+        image = self._add(pg.ImageItem(axisOrder="row-major"), 20)  # one row of cells
         outline = QGraphicsRectItem()
         outline.setPen(pg.mkPen(palette.UNIT_OUTLINE, width=1.2))
         self._add(outline, 21)
@@ -132,7 +135,7 @@ class DiagramScene:
         layout = geometry.shown
         sy = geometry.scale[1]
         assert self._scatter is not None and self._lesion_marks is not None
-        self._scatter.setSize(2 * geometry.radius_px)
+        self._scatter.set_diameter(2 * geometry.radius_px)
         hidden_strip = layout.layers["hidden"].strip
         self._lesion_marks.setSize(1.1 * geometry.strip_half_px if hidden_strip
                                    else 1.1 * geometry.radius_px)
@@ -177,19 +180,19 @@ class DiagramScene:
         """Fill the units with a snapshot's values; grey and cross out the lesioned ones."""
         layout = self._geometry.shown
         assert self._scatter is not None and self._lesion_marks is not None
-        empty = pg.mkBrush(palette.EMPTY_UNIT)
+        empty = _EMPTY_BRUSH
         brushes: list[QBrush] = []
         for name in self._scatter_offsets:
             values = units.values.get(name)
             size = layout.layers[name].size
             brushes.extend([empty] * size if values is None else colors.brushes_for(values))
         hidden_offset = self._scatter_offsets.get("hidden")
-        lesion_brush = pg.mkBrush(palette.LESIONED)
+        lesion_brush = _LESIONED_BRUSH
         if hidden_offset is not None:
             for i in units.lesioned:
                 brushes[hidden_offset + i] = lesion_brush
         if brushes:
-            self._scatter.setBrush(brushes)
+            self._scatter.set_brushes(brushes)
         for name, image in self._strips.items():
             values = units.values.get(name)
             if values is None:
@@ -200,8 +203,10 @@ class DiagramScene:
                 shown = shown.copy()
                 shown[list(units.lesioned)] = np.nan  # NaN cells are transparent: grey shows
             first = image.image is None
-            image.setImage(shown.reshape(-1, 1), autoLevels=False,
-                           levels=(colors.low, colors.high), lut=colors.lut)
+            # Coloured here, by the units' own lookup (as the scatter's units are), as RGBA
+            # bytes: pyqtgraph then wraps them as they are, where levels and a LUT made it
+            # rescale and map every frame (two diagrams side by side: 2 ms a frame).
+            image.setImage(strip_colors(shown, colors)[None], autoLevels=False)
             if first:
                 image.setRect(self._strip_rects[name][0].rect())
             image.show()
@@ -232,16 +237,22 @@ class DiagramScene:
         if geometry.strip:
             grey = QColor(palette.EMPTY_UNIT)
             empty = (grey.red(), grey.green(), grey.blue())
-            image = self._strips[layer].image
-            if image is None or not self._strips[layer].isVisible():
+            strip = self._strips[layer]
+            if strip.image is None or not strip.isVisible():
                 return np.tile(empty, (geometry.size, 1))
-            values = image[:, 0]
-            rgb = colors.lut[colors.indices(values)].astype(int)
-            rgb[np.isnan(values)] = empty  # transparent cell: the grey background shows
-            return rgb
+            # The pixels pyqtgraph paints (not the array handed to it): a strip it cannot
+            # render reads as black, not as the colours meant.
+            if strip.qimage is None:
+                strip.render()
+            picture = strip.qimage
+            if picture is None or picture.isNull() or picture.width() != geometry.size:
+                return np.zeros((geometry.size, 3), dtype=int)
+            cells = [picture.pixelColor(i, 0) for i in range(geometry.size)]
+            return np.array([(c.red(), c.green(), c.blue()) if c.alpha() else empty
+                             for c in cells])  # transparent: the grey background shows
         assert self._scatter is not None
         start = self._scatter_offsets[layer]
-        brushes = self._scatter.data["brush"][start:start + geometry.size]
+        brushes = self._scatter.brushes()[start:start + geometry.size]
         return np.array([brush.color().getRgb()[:3] for brush in brushes])
 
     def lesion_marks(self) -> np.ndarray:
@@ -268,3 +279,11 @@ class DiagramScene:
         source, context = layout.layers[layout.copy_source], layout.layers["context"]
         return np.hstack([source.positions + self._copy_shift,
                           context.positions + self._copy_shift])
+
+
+def strip_colors(values: np.ndarray, colors: palette.ActivationColors) -> np.ndarray:
+    """(n, 4) RGBA bytes of a strip's cells: the units' colours, NaN (lesioned) transparent."""
+    rgba = np.empty((len(values), 4), dtype=np.uint8)
+    rgba[:, :3] = colors.lut[colors.indices(values)]
+    rgba[:, 3] = np.where(np.isnan(values), 0, 255)
+    return rgba
