@@ -12,7 +12,7 @@ from elman_core.model.trace import InspectedStep
 from elman_gui.panels.parameter_panel import ParameterPanel
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
 from elman_gui.views.stepping.inspector import shown, step_text
-from tests.support.gui import build_snapshot, rendered_where, running_window
+from tests.support.gui import build_snapshot, jordan_snapshot, rendered_where, running_window
 from tests.support.gui import shown as shown_widget
 
 
@@ -80,16 +80,6 @@ def test_the_inspector_says_what_a_jordan_context_holds():
     assert "context c(t)  reset to" not in text and "4  COPY HIDDEN → CONTEXT" in text
     hidden = "  ".join(shown(v) for v in trace.hidden)
     assert f"context c(t+1) = h(t) [{hidden}]" in text
-
-
-def jordan_snapshot(n_input=6, n_hidden=20, n_output=6, decay=0.5, **overrides):
-    """A made-up snapshot of a Jordan network: W_hh is H × O, the context one unit per output."""
-    rng = np.random.default_rng(7)
-    return build_snapshot(
-        n_input, n_hidden, n_output, output_labels=tuple("ABCDEF")[:n_output],
-        W_hh=rng.standard_normal((n_hidden, n_output)), context=rng.random(n_output),
-        architecture="jordan", context_source="output", context_decay=decay,
-        copy_words=f"output + {decay:g}·context → context", **overrides)
 
 
 def test_the_diagram_draws_the_output_to_context_copy_of_a_jordan_network(qtbot):

@@ -22,8 +22,15 @@ from elman_gui.panels.status import ElidedLabel
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
 from elman_gui.views.figures.dendrogram_view import SIDEWAYS, UPRIGHT, choose_layout
 from elman_gui.views.style import palette
-from tests.gui.test_jordan_window import jordan_snapshot
-from tests.support.gui import SMALL, build_snapshot, rendered_where, running_window, settle, shown
+from tests.support.gui import (
+    SMALL,
+    build_snapshot,
+    jordan_snapshot,
+    rendered_where,
+    running_window,
+    settle,
+    shown,
+)
 
 # The diagram's size in the window (measured under Xvfb): alone at 1024×640, 1366×768 and
 # 1920×1080, and each of the two compact ones of the side-by-side mode at those sizes.

@@ -88,6 +88,16 @@ def build_snapshot(
     return Snapshot(**fields)
 
 
+def jordan_snapshot(n_input=6, n_hidden=20, n_output=6, decay=0.5, **overrides):
+    """A made-up snapshot of a Jordan network: W_hh is H × O, the context one unit per output."""
+    rng = np.random.default_rng(7)
+    return build_snapshot(
+        n_input, n_hidden, n_output, output_labels=tuple("ABCDEF")[:n_output],
+        W_hh=rng.standard_normal((n_hidden, n_output)), context=rng.random(n_output),
+        architecture="jordan", context_source="output", context_decay=decay,
+        copy_words=f"output + {decay:g}·context → context", **overrides)
+
+
 @contextmanager
 def running_window(qtbot, task: str, size=(1300, 850), prepare=None, set_speed=True):
     """The real main window with its trainer thread started and ready; closed afterwards.
