@@ -4,16 +4,13 @@ the sentences task trains in the app with all three live."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from elman_core import tasks
-from elman_core.analysis import figures, word_clusters
+from elman_core.analysis import figures
 from elman_core.live.live_figures import LiveFigures
 from elman_core.live.snapshot import FINISHED
-from elman_core.model.settings import RunSettings
 from elman_core.model.trace import ActivationHistory
 from elman_core.tasks import sentences
-from elman_core.training.session import TrainingSession
 from elman_gui.views.figures.dendrogram_view import DendrogramView
 from elman_gui.views.figures.hidden_space import TRAJECTORY_STEPS, HiddenSpaceView
 from elman_gui.views.figures.paper_figure import PaperFigureView
@@ -60,15 +57,6 @@ def test_paper_figure_toggles_fig4_and_fig5_for_the_letters(qtbot, make_snapshot
     view.show_snapshot(make_snapshot(paper_figure=fig3))  # a one-panel figure: back to 0
     assert view.panel() is fig3.panels[0] and not view.panel_buttons[1].isVisible()
     np.testing.assert_array_equal(view.drawn_values(), fig3.panels[0].values)
-
-
-@pytest.fixture(scope="module")
-def sentence_clusters():
-    task = tasks.get("sentences")
-    session = TrainingSession(task, RunSettings.for_task(task, sequence_length=300,
-                                                         n_hidden=16))
-    session.run(600)
-    return word_clusters.cluster_session(session)
 
 
 def test_dendrogram_leaves_are_the_words_coloured_by_class_with_zog(qtbot, make_snapshot,

@@ -11,11 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCursor, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
-from elman_core import tasks
-from elman_core.analysis import word_clusters
-from elman_core.model.settings import RunSettings
 from elman_core.tasks import sentences
-from elman_core.training.session import TrainingSession
 from elman_gui.features.focus_mode import LARGE_TYPE_SCALE
 from tests.support.gui import SMALL, running_window, settle
 
@@ -29,15 +25,6 @@ def small_window(qtbot):
         window.activateWindow()  # its shortcuts answer keys
         qtbot.waitUntil(window.isActiveWindow, timeout=10_000)
         yield window
-
-
-@pytest.fixture(scope="module")
-def sentence_clusters():
-    task = tasks.get("sentences")
-    session = TrainingSession(task, RunSettings.for_task(task, sequence_length=300,
-                                                         n_hidden=16))
-    session.run(600)
-    return word_clusters.cluster_session(session)
 
 
 def focused_widget(window):

@@ -13,11 +13,7 @@ import pytest
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
-from elman_core import tasks
-from elman_core.analysis import word_clusters
-from elman_core.model.settings import RunSettings
 from elman_core.tasks import sentences
-from elman_core.training.session import TrainingSession
 from elman_gui.panels.status import ElidedLabel
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
 from elman_gui.views.figures.dendrogram_view import SIDEWAYS, UPRIGHT, choose_layout
@@ -80,15 +76,6 @@ def test_the_copy_label_shows_in_the_window_at_a_laptops_size(qtbot):
 
 
 # ------------------------------------------------------------------------------ the dendrogram
-@pytest.fixture(scope="module")
-def sentence_clusters():
-    task = tasks.get("sentences")
-    session = TrainingSession(task, RunSettings.for_task(task, sequence_length=300,
-                                                         n_hidden=16))
-    session.run(600)
-    return word_clusters.cluster_session(session)
-
-
 def line_px(points):
     return QFontMetrics(palette.font(points)).height()
 

@@ -38,7 +38,7 @@ class CirclesItem(pg.GraphicsObject):
         else:
             self._data_bounds = QRectF()
         self._bounds: QRectF | None = None  # padded by the radius at the view's scale
-        self._sprites: dict[tuple[int, float], QPixmap] = {}  # (fill, pixel ratio) → circle
+        # id(brush) → (the brush, pixel ratio, its circle); the brush is kept so its id stays its
         self._by_brush: dict[int, tuple[QBrush, float, QPixmap]] = {}
 
     def __len__(self) -> int:
@@ -48,7 +48,6 @@ class CirclesItem(pg.GraphicsObject):
         self.prepareGeometryChange()
         self._radius = diameter_px / 2
         self._bounds = None
-        self._sprites.clear()
         self._by_brush.clear()
         self.update()
 
@@ -93,34 +92,31 @@ class CirclesItem(pg.GraphicsObject):
         painter.restore()
 
     def _sprite_of(self, brush: QBrush, ratio: float) -> QPixmap:
-        """The circle of this brush object (looked up by identity: a frame's brushes are the
-        same few hundred objects, and asking each for its colour cost a fifth of a paint)."""
+        """The circle of this brush object, looked up by identity: a frame's brushes are the
+        same few hundred objects (a colour map's), and asking each for its colour cost a fifth
+        of a paint."""
         known = self._by_brush.get(id(brush))
         if known is not None and known[0] is brush and known[1] == ratio:
             return known[2]
         if len(self._by_brush) > MAX_BRUSHES:  # someone hands new brushes every frame
             self._by_brush.clear()
-        sprite = self._sprite(brush, ratio)
-        self._by_brush[id(brush)] = (brush, ratio, sprite)  # the brush kept: its id stays its
+        sprite = self._draw_circle(brush, ratio)
+        self._by_brush[id(brush)] = (brush, ratio, sprite)
         return sprite
 
     def _sprite_size(self) -> float:
         """The side of a circle's pixmap in pixels: the circle, its outline and a margin."""
         return math.ceil(2 * self._radius + self._pen.widthF() + 2)
 
-    def _sprite(self, brush: QBrush, ratio: float) -> QPixmap:
-        key = (brush.color().rgba(), ratio)
-        sprite = self._sprites.get(key)
-        if sprite is None:
-            side = self._sprite_size()
-            sprite = QPixmap(math.ceil(side * ratio), math.ceil(side * ratio))
-            sprite.setDevicePixelRatio(ratio)
-            sprite.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(sprite)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            painter.setPen(self._pen)
-            painter.setBrush(brush)
-            painter.drawEllipse(QPointF(side / 2, side / 2), self._radius, self._radius)
-            painter.end()
-            self._sprites[key] = sprite
+    def _draw_circle(self, brush: QBrush, ratio: float) -> QPixmap:
+        side = self._sprite_size()
+        sprite = QPixmap(math.ceil(side * ratio), math.ceil(side * ratio))
+        sprite.setDevicePixelRatio(ratio)
+        sprite.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(sprite)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(self._pen)
+        painter.setBrush(brush)
+        painter.drawEllipse(QPointF(side / 2, side / 2), self._radius, self._radius)
+        painter.end()
         return sprite

@@ -206,7 +206,7 @@ class DiagramScene:
             # Coloured here, by the units' own lookup (as the scatter's units are), as RGBA
             # bytes: pyqtgraph then wraps them as they are, where levels and a LUT made it
             # rescale and map every frame (two diagrams side by side: 2 ms a frame).
-            image.setImage(strip_colors(shown, colors)[None], autoLevels=False)
+            image.setImage(colors.rgba_for(shown)[None], autoLevels=False)
             if first:
                 image.setRect(self._strip_rects[name][0].rect())
             image.show()
@@ -279,11 +279,3 @@ class DiagramScene:
         source, context = layout.layers[layout.copy_source], layout.layers["context"]
         return np.hstack([source.positions + self._copy_shift,
                           context.positions + self._copy_shift])
-
-
-def strip_colors(values: np.ndarray, colors: palette.ActivationColors) -> np.ndarray:
-    """(n, 4) RGBA bytes of a strip's cells: the units' colours, NaN (lesioned) transparent."""
-    rgba = np.empty((len(values), 4), dtype=np.uint8)
-    rgba[:, :3] = colors.lut[colors.indices(values)]
-    rgba[:, 3] = np.where(np.isnan(values), 0, 255)
-    return rgba

@@ -71,6 +71,13 @@ class ActivationColors:
         brushes = self.brushes
         return [brushes[i] for i in self.indices(values)]
 
+    def rgba_for(self, values: np.ndarray) -> np.ndarray:
+        """(n, 4) RGBA bytes of the same colours, NaN transparent (an image's cells)."""
+        rgba = np.empty((len(values), 4), dtype=np.uint8)
+        rgba[:, :3] = self.lut[self.indices(values)]
+        rgba[:, 3] = np.where(np.isnan(values), 0, 255)
+        return rgba
+
     @property
     def range_text(self) -> str:
         return "−1 … 0 … +1" if self.diverging else "0 … 1"
