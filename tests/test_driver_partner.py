@@ -121,7 +121,9 @@ def test_the_mode_outlives_a_reset_and_ends_with_a_task_it_does_not_fit():
 
 
 def test_b_diverging_stops_b_only_and_says_so():
-    driver = make_driver("end-of-sequence", epochs=50)
+    # A long run for A: however the ticks fall on a slow or busy machine, A must not finish
+    # (50 epochs once did, in the tick in which B diverged) before B's divergence is seen.
+    driver = make_driver("end-of-sequence", epochs=100_000)
     driver.set_partner({"learning_rate": 1000.0})
     driver.play()
     ticks_until(driver, lambda: driver.partner.live.state == RunState.DIVERGED

@@ -15,7 +15,10 @@ import time
 # from the GIL-free kernel waits for the GIL, so fewer, longer slices train more (12 ms before).
 SLICE_SECONDS = 0.025
 PUBLISH_HZ = 40  # snapshots per second while running fast (the views paint the newest)
-PUBLISH_SLACK = 0.001  # a tick ending this close before a snapshot is due publishes it
+# A tick ending this close before a snapshot is due publishes it, and a kernel call is not
+# started for less than this: each return from the kernel may wait for the GIL, and a second,
+# short call per tick had two 31-150-31 networks side by side make 2.8 calls a tick, not 2.
+PUBLISH_SLACK = 0.004
 TRACED_MAX_RATE = 100  # at or below this many steps/s every step is traced and published
 BATCH_TICK_MS = 16  # timer period for limited fast speeds
 RATE_WINDOW_SECONDS = 0.5  # steps/s is measured over about this long
@@ -31,7 +34,7 @@ class Pacer:
         self.seconds_per_step = 1e-6  # the kernel's, learned from its calls
         self._credit = 0.0  # steps due at a limited speed, not yet trained
         self._last_tick = 0.0
-        self._last_publish = 0.0
+        self._next_publish = 0.0  # when the next snapshot is due
         self._rate_mark = (0.0, 0)  # (time, total steps) where the steps/s window began
 
     def set_speed(self, steps_per_second) -> None:
@@ -91,7 +94,13 @@ class Pacer:
     def published(self, running: bool, total_steps: int) -> None:
         """A snapshot left now: time the next one, update steps/s."""
         now = time.perf_counter()
-        self._last_publish = now
+        period = 1 / PUBLISH_HZ
+        # On a fixed beat: a snapshot that left a little late (its tick overran, or waited for
+        # the GIL) does not push back the next one, so the rate holds at PUBLISH_HZ instead of
+        # drifting to 1 / (period + lateness) (33/s for two 31-150-31 networks). An early one
+        # (a command's) or one late by a whole period starts the beat again from now.
+        on_beat = self._next_publish - PUBLISH_SLACK <= now < self._next_publish + period
+        self._next_publish = self._next_publish + period if on_beat else now + period
         if not running:
             self.steps_per_second = 0.0
             return
@@ -101,7 +110,7 @@ class Pacer:
             self._rate_mark = (now, total_steps)
 
     def publish_due(self) -> bool:
-        return time.perf_counter() >= self._last_publish + 1 / PUBLISH_HZ - PUBLISH_SLACK
+        return time.perf_counter() >= self._next_publish - PUBLISH_SLACK
 
     def _slice_seconds(self, now: float) -> float:
         """At most SLICE_SECONDS, and the ticks up to the next snapshot share the time equally,
@@ -110,7 +119,7 @@ class Pacer:
         Snapshots then leave at a steady PUBLISH_HZ, instead of on whichever tick first ends
         past the due time (which would halve the rate when a tick is a little short of it).
         """
-        left = self._last_publish + 1 / PUBLISH_HZ - now
+        left = self._next_publish - now
         if left <= PUBLISH_SLACK:
             return SLICE_SECONDS
-        return left / math.ceil(left / SLICE_SECONDS)
+        return left / math.ceil((left - PUBLISH_SLACK) / SLICE_SECONDS)

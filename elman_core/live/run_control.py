@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from elman_core.live.live_run import LiveRun
-from elman_core.live.pacing import SLICE_SECONDS, Pacer
+from elman_core.live.pacing import PUBLISH_SLACK, SLICE_SECONDS, Pacer
 from elman_core.model.trace import LatestStep, RunState, StepTrace
 from elman_core.training import divergence, run_to
 from elman_core.training.session import RunResult
@@ -194,8 +194,8 @@ class RunControl:
         done = 0
         while max_steps is None or done < max_steps:
             now = time.perf_counter()
-            if now >= deadline or self.live.session.finished:
-                break
+            if self.live.session.finished or now >= deadline - (PUBLISH_SLACK if done else 0):
+                break  # (not another call for the last few ms: see PUBLISH_SLACK)
             chunk = self.pacer.steps_in(deadline - now)
             if max_steps is not None:
                 chunk = min(chunk, max_steps - done)
