@@ -193,3 +193,28 @@ def test_place_novel_word_ranks_every_word_and_the_replaced_one_by_each_method()
     space = clustering.standardise(np.array([*means.values(), zog]))
     cosine = 1 - space[1] @ space[3] / np.linalg.norm(space[1]) / np.linalg.norm(space[3])
     assert dict(other.nearest)["cat"] == pytest.approx(cosine)
+
+
+@pytest.mark.parametrize("n_output", [31, 1])
+def test_step_and_unit_rms_are_nanmeans_however_the_nans_fall(n_output):
+    """The error bars' and paper figures' fast means give nanmean's numbers: with rows of NaN
+    (steps with no target, or not trained yet) and with a row NaN in some units only."""
+    import warnings
+
+    from elman_core.analysis.figures import step_rms
+    from elman_core.live.error_measure import unit_rms
+
+    errors = np.random.default_rng(3).random((500, n_output)) ** 2
+    errors[::7] = np.nan
+    errors[400:] = np.nan  # an epoch trained up to step 400
+    for partial in (False, True):
+        if partial:
+            errors[5, 0] = np.nan  # (31 units) a row with a target in some units only
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # nanmean of a row of NaNs
+            per_step = np.sqrt(np.nanmean(errors, axis=1))
+            per_unit = np.nanmean(np.sqrt(errors), axis=0)
+        np.testing.assert_allclose(step_rms(errors), per_step, rtol=1e-15, atol=0)
+        np.testing.assert_allclose(unit_rms(errors), per_unit, rtol=1e-15, atol=0)
+    assert np.isnan(step_rms(np.full((4, n_output), np.nan))).all()
+    assert np.isnan(unit_rms(np.full((4, n_output), np.nan))).all()

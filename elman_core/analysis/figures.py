@@ -36,10 +36,20 @@ XOR_ROLES = ("2nd bit", "XOR", "1st bit")  # what row t predicts, by t % 3
 def step_rms(unit_errors: np.ndarray) -> np.ndarray:
     """(T,): the root of the mean squared error over the output units (NaN: no target)."""
     errors = np.asarray(unit_errors, dtype=np.float64)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a row not trained yet is all NaN
-        return np.sqrt(np.nanmean(errors, axis=1)) if errors.shape[1] else np.full(len(errors),
-                                                                                    np.nan)
+    if not errors.shape[1]:
+        return np.full(len(errors), np.nan)
+    # A step with no target (or not trained yet) is NaN in every unit, so the plain mean is
+    # NaN there too, and the same numbers as nanmean elsewhere, a third of its time (no copy
+    # with the NaNs replaced): 2.3 → 0.8 ms for the sentences' 27,500 × 31 errors, computed
+    # for the figure and the error bars of every epoch. A row with only some units NaN (none
+    # is recorded so) still gets nanmean's answer.
+    rms = np.sqrt(errors.sum(axis=1) / errors.shape[1])
+    gaps = np.flatnonzero(np.isnan(rms))
+    if len(gaps):
+        partial = gaps[~np.isnan(errors[gaps]).all(axis=1)]
+        if len(partial):
+            rms[partial] = np.sqrt(np.nanmean(errors[partial], axis=1))
+    return rms
 
 
 def paper_figure(task: Task, sequence: Sequence, unit_errors: np.ndarray, epoch: int,

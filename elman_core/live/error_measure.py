@@ -34,8 +34,23 @@ def error_bars(session) -> tuple[np.ndarray, np.ndarray, str]:
     per_step = step_rms(unit_errors)
     position = metrics.position_errors(per_step, session.sequence.categories,
                                        len(session.task.category_names))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # no step with a target yet
-        per_unit = np.nanmean(np.sqrt(unit_errors), axis=0) if len(unit_errors) \
-            else np.full(unit_errors.shape[1], np.nan)
-    return position, per_unit, name
+    return position, unit_rms(unit_errors), name
+
+
+def unit_rms(unit_errors: np.ndarray) -> np.ndarray:
+    """(O,): each output unit's root squared error, averaged over the steps with a target.
+
+    When every row is all numbers or all NaN (a step with no target, or not trained yet, as
+    the session records them), the mean over the rows of numbers: nanmean's numbers (a row of
+    NaNs adds nothing to a column's sum; one output unit's column may differ in the last bit,
+    its sum taken in another order) in a third of its time, 7 → 2.5 ms for the sentences'
+    27,500 × 31 errors at every epoch.
+    """
+    missing = np.isnan(unit_errors)
+    complete = ~missing.any(axis=1)
+    if (complete | missing.all(axis=1)).all():
+        rows = unit_errors[complete]
+        return np.sqrt(rows).mean(axis=0) if len(rows) else np.full(unit_errors.shape[1], np.nan)
+    with warnings.catch_warnings():  # some row has a target in some units only
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(np.sqrt(unit_errors), axis=0)

@@ -51,6 +51,7 @@ class TrainingActions:
         style = parent.style()
         self._play_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
         self._pause_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+        self._shown_running: bool | None = None  # what show_running last showed
         self.play_pause = self._action(
             parent, "Play", ["Space"],
             "Play / Pause (Space): train continuously at the chosen speed, or stop.",
@@ -107,6 +108,11 @@ class TrainingActions:
                              if phase_mode else self._step_tip)
 
     def show_running(self, running: bool) -> None:
+        # Called with every snapshot: a new icon repaints the toolbar button (QAction.setIcon
+        # always announces a change), so only a change of state sets it.
+        if self._shown_running is running:
+            return
+        self._shown_running = running
         self.play_pause.setText("Pause" if running else "Play")
         self.play_pause.setIcon(self._pause_icon if running else self._play_icon)
 

@@ -91,6 +91,18 @@ def test_play_then_pause_stops_the_timestep_and_the_repaints(window, qtbot):
     assert window.actions_.play_pause.text() == "Play"
 
 
+def test_the_play_button_changes_once_per_play_not_once_per_frame(window, qtbot):
+    """Every snapshot tells the controls whether training runs: only a change of state may
+    touch the button (a new icon repaints the toolbar, at 40 frames a second)."""
+    changes = []
+    window.actions_.play_pause.changed.connect(lambda: changes.append(1))
+    window.speed.set_label("1k/s")
+    window.actions_.play_pause.trigger()
+    first = rendered_where(qtbot, window, lambda s: s.state == RUNNING)
+    rendered_where(qtbot, window, lambda s: s.global_step > first.global_step + 100)
+    assert window.frames_painted > 3 and len(changes) <= 2  # the text and the icon, once
+
+
 def test_swapping_task_while_running_never_shows_the_old_task_again(window, qtbot):
     window.speed.set_label("max")
     window.actions_.play_pause.trigger()
