@@ -1,6 +1,8 @@
 """Shared test set-up: Qt tests need a display; without one, use Qt's offscreen platform."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,14 @@ def pytest_configure(config: pytest.Config) -> None:
     (on two busy cores that pushed a first window past its two-minute wait)."""
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         return
+    from elman_core.model.rules import RULES
     from elman_core.training.warm_up import warm_up_kernels
 
-    warm_up_kernels()
+    # One rule here and the others in processes beside it: each kernel compiles on one core
+    # (online 7.8 s, BPTT 6.8 s on a fresh clone), and nothing else runs before the workers.
+    others = [subprocess.Popen([sys.executable, "-c", "from elman_core.training.warm_up import "
+                                f"warm_up_kernels; warm_up_kernels(({rule!r},))"])
+              for rule in RULES[1:]]
+    warm_up_kernels(RULES[:1])
+    for process in others:
+        process.wait()

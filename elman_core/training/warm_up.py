@@ -21,11 +21,12 @@ def kernels_cached() -> bool:
         return False
 
 
-def warm_up_kernels() -> None:
-    """Compile (or load from numba's disk cache) the training kernels for both learning rules,
-    on a tiny real session, so they are specialised for exactly the app's argument types."""
+def warm_up_kernels(rule_names: tuple[str, ...] = rules.RULES) -> None:
+    """Compile (or load from numba's disk cache) the training kernels for the learning rules
+    (both by default), on a tiny real session, so they are specialised for exactly the app's
+    argument types."""
     task = tasks.get("alternating")
-    for rule in rules.RULES:
+    for rule in rule_names:
         settings = RunSettings.for_task(task, rule=rule, n_hidden=1, sequence_length=4, epochs=1)
         session = TrainingSession(task, settings)
         session.run(session.steps_per_epoch)
