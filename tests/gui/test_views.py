@@ -693,3 +693,33 @@ def test_a_new_network_reuses_the_label_texts_and_shows_only_its_own(diagram, ma
     diagram.show_snapshot(big)
     assert {"label a", "label z"} <= set(visible_labels())
     assert texts_in_scene() == made  # the same texts again, none made or left behind
+
+
+def test_the_cached_epoch_markers_show_a_new_epoch_at_once(qtbot, make_snapshot):
+    """The epoch curves are cached as pixels (they change once an epoch, the running loss
+    every frame): a new epoch's marker must still appear in the next picture, A's and B's."""
+    view = _shown(qtbot, LossPlotView(), 700, 450)
+    x = np.linspace(0.05, 6, 120)
+    running = 0.1 + 0.0 * x
+    losses = np.array([0.3, 0.2, 0.15, 0.12])
+    partner = make_snapshot(epoch_losses=losses * 0.5, running_loss_x=x,
+                            running_loss_y=running * 0.5)
+    view.show_snapshot(make_snapshot(epoch_losses=losses, running_loss_x=x,
+                                     running_loss_y=running, partner=partner,
+                                     partner_label="B"))
+    _paint(view)
+    grown = np.append(losses, 0.28)  # epoch 5, far from every other line
+    partner = make_snapshot(epoch_losses=np.append(losses * 0.5, 0.22), running_loss_x=x,
+                            running_loss_y=running * 0.5)
+    view.show_snapshot(make_snapshot(epoch_losses=grown, running_loss_x=x,
+                                     running_loss_y=running, partner=partner,
+                                     partner_label="B"))
+    plot = view._plot
+    image = plot.viewport().grab().toImage()
+    box = plot.getPlotItem().getViewBox()
+    for value, colour in ((0.28, palette.LOSS_CURVE), (0.22, palette.PARTNER_CURVE)):
+        point = plot.mapFromScene(box.mapViewToScene(QPointF(5, value)))
+        painted = image.pixelColor(point.x(), point.y())
+        expected = pg.mkColor(colour)
+        assert max(abs(painted.red() - expected.red()), abs(painted.green() - expected.green()),
+                   abs(painted.blue() - expected.blue())) < 40, (value, painted.name())
