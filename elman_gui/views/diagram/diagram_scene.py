@@ -260,7 +260,8 @@ class DiagramScene:
 
     def lesion_marks(self) -> np.ndarray:
         """(n, 2) centres of the crosses over lesioned units."""
-        if self._lesion_marks is None or not self._items:  # no network
+        if self._lesion_marks is None or not self._items \
+                or not self._lesion_marks.isVisible():  # no network, or no mark shown
             return np.empty((0, 2))
         x, y = self._lesion_marks.getData()
         return np.column_stack([x, y]) if x is not None else np.empty((0, 2))
