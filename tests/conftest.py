@@ -31,9 +31,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # One rule here and the others in processes beside it: each kernel compiles on one core
     # (online 7.8 s, BPTT 6.8 s on a fresh clone), and nothing else runs before the workers.
-    others = [subprocess.Popen([sys.executable, "-c", "from elman_core.training.warm_up import "
-                                f"warm_up_kernels; warm_up_kernels(({rule!r},))"])
-              for rule in RULES[1:]]
-    warm_up_kernels(RULES[:1])
-    for process in others:
-        process.wait()
+    others = {rule: subprocess.Popen([sys.executable, "-c", "from elman_core.training.warm_up "
+                                      f"import warm_up_kernels; warm_up_kernels(({rule!r},))"])
+              for rule in RULES[1:]}
+    try:
+        warm_up_kernels(RULES[:1])
+    finally:
+        for rule, process in others.items():
+            try:
+                failed = process.wait(timeout=600) != 0
+            except subprocess.TimeoutExpired:
+                process.kill()
+                failed = True
+            if failed:  # compiled here then, not in every worker at once
+                warm_up_kernels((rule,))

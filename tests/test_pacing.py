@@ -1,4 +1,6 @@
-"""The pacer's estimate of the kernel's speed (elman_core.live.pacing)."""
+"""The pacer (elman_core.live.pacing): the kernel's speed it learns, the snapshots' beat."""
+
+from types import SimpleNamespace
 
 from elman_core.live import pacing
 from elman_core.live.pacing import GIL_WAIT_SECONDS, PUBLISH_HZ, PUBLISH_SLACK, SLICE_SECONDS, Pacer
@@ -33,7 +35,7 @@ class FakeClock:
 
 def running_pacer(monkeypatch) -> tuple[Pacer, FakeClock]:
     clock = FakeClock()
-    monkeypatch.setattr(pacing.time, "perf_counter", clock)
+    monkeypatch.setattr(pacing, "time", SimpleNamespace(perf_counter=clock))
     pacer = Pacer()
     pacer.restart(0)
     pacer.published(True, 0)  # the first snapshot: the beat starts here
@@ -93,7 +95,7 @@ def test_a_tick_does_not_start_a_kernel_call_for_its_last_few_milliseconds(monke
 
     control = TrainingDriver(TrainingSession(tasks.get("xor"))).control
     clock = FakeClock()
-    monkeypatch.setattr(run_control.time, "perf_counter", clock)
+    monkeypatch.setattr(run_control, "time", SimpleNamespace(perf_counter=clock))
     calls = []
 
     def train_steps(count: int) -> int:  # each call takes 20 ms, the first 1 ms short of the slice
