@@ -3,10 +3,14 @@ known cases."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
 from elman_core.analysis import clustering, hidden_states, likelihood_fit, token_clusters
+from elman_core.analysis.figures import step_rms
+from elman_core.live.error_measure import unit_rms
 from elman_core.model.network import ElmanNetwork
 from elman_core.tasks import base
 
@@ -199,11 +203,6 @@ def test_place_novel_word_ranks_every_word_and_the_replaced_one_by_each_method()
 def test_step_and_unit_rms_are_nanmeans_however_the_nans_fall(n_output):
     """The error bars' and paper figures' fast means give nanmean's numbers: with rows of NaN
     (steps with no target, or not trained yet) and with a row NaN in some units only."""
-    import warnings
-
-    from elman_core.analysis.figures import step_rms
-    from elman_core.live.error_measure import unit_rms
-
     errors = np.random.default_rng(3).random((500, n_output)) ** 2
     errors[::7] = np.nan
     errors[400:] = np.nan  # an epoch trained up to step 400

@@ -700,7 +700,7 @@ def test_the_cached_epoch_markers_show_a_new_epoch_at_once(qtbot, make_snapshot)
     every frame): a new epoch's marker must still appear in the next picture, A's and B's."""
     view = _shown(qtbot, LossPlotView(), 700, 450)
     x = np.linspace(0.05, 6, 120)
-    running = 0.1 + 0.0 * x
+    running = np.full_like(x, 0.1)
     losses = np.array([0.3, 0.2, 0.15, 0.12])
     partner = make_snapshot(epoch_losses=losses * 0.5, running_loss_x=x,
                             running_loss_y=running * 0.5)

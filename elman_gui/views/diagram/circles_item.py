@@ -38,7 +38,8 @@ class CirclesItem(pg.GraphicsObject):
         else:
             self._data_bounds = QRectF()
         self._bounds: QRectF | None = None  # padded by the radius at the view's scale
-        # id(brush) → (the brush, pixel ratio, its circle); the brush is kept so its id stays its
+        # id(brush) → (the brush, pixel ratio, its circle): the brush is kept alive so that its
+        # id is not given to another brush.
         self._by_brush: dict[int, tuple[QBrush, float, QPixmap]] = {}
 
     def __len__(self) -> int:
