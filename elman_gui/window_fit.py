@@ -6,8 +6,6 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QWidget
 
-COMPACT_TOOLBAR_WIDTH = 1360  # narrower windows: toolbar buttons show icons only (tooltips)
-
 
 class WindowFit:
     """Fits ``window``'s toolbar and docks to each new size the window gets (:meth:`resized`).
@@ -32,9 +30,7 @@ class WindowFit:
         The docks are re-proportioned only when the window changed size a lot (opened,
         maximised, moved to another screen), so a dock the student resized stays put.
         """
-        self.toolbar.setToolButtonStyle(
-            Qt.ToolButtonStyle.ToolButtonIconOnly if width < COMPACT_TOOLBAR_WIDTH
-            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self._fit_toolbar(width)
         fitted = self._docks_fitted_for
         if fitted is not None and abs(width - fitted[0]) < 0.2 * fitted[0] \
                 and abs(height - fitted[1]) < 0.2 * fitted[1]:
@@ -42,6 +38,15 @@ class WindowFit:
         self._docks_fitted_for = (width, height)
         # After the layout has settled: resizeDocks on a window not laid out yet is overridden.
         QTimer.singleShot(0, lambda: self._fit_docks(width, height))
+
+    def _fit_toolbar(self, width: int) -> None:
+        """Words beside the toolbar's icons where they all fit, icons alone (with tooltips)
+        where they do not. Measured, not a fixed window width: the words' width depends on the
+        style, the fonts and the language, and at 1366 px "Run to" once fell off the end."""
+        toolbar = self.toolbar
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        if toolbar.sizeHint().width() > width:
+            toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 
     def _fit_docks(self, width: int, height: int) -> None:
         # Room for the parameter fields without a sideways scroll bar, if the window allows.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 
 import pytest
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from elman_gui import resources
 from elman_gui.panels.controls import SPEED_MAX_WIDTH, SpeedControl, TaskSelector
 from elman_gui.views.diagram.network_diagram import NetworkDiagramView
 from tests.support.gui import SMALL, running_window, settle
@@ -31,6 +33,22 @@ def menu_actions(menu_bar) -> set:
             if isinstance(action.menu(), QMenu):
                 menus.append(action.menu())
     return found
+
+
+@contextlib.contextmanager
+def app_look():
+    """The look the app gives itself (Fusion, its stylesheet and font), which the other tests
+    do without: its toolbar buttons are wider. The test application's own look afterwards."""
+    app = QApplication.instance()
+    style, sheet, font = app.style().name(), app.styleSheet(), app.font()
+    app.setStyle("Fusion")
+    resources.apply_branding(app)
+    try:
+        yield
+    finally:
+        app.setStyleSheet(sheet)
+        app.setStyle(style)
+        app.setFont(font)
 
 
 @pytest.fixture
@@ -72,6 +90,20 @@ def test_speed_slider_and_run_to_stay_in_the_toolbar_at_1024(small_window):
         assert widget.isVisible(), widget
         corner = widget.mapTo(toolbar, widget.rect().bottomRight())
         assert bar.contains(corner), (widget, corner, bar)
+
+
+@pytest.mark.parametrize("size", [(1024, 640), (1366, 768), (1400, 900), (1920, 1080)])
+def test_every_toolbar_control_is_in_sight_at_every_size(qtbot, size):
+    """The toolbar shows words beside its icons only where they all fit: at 1366×768, the
+    commonest laptop size, "Run to" once fell off its end (words shown, no room left)."""
+    with app_look(), running_window(qtbot, "xor", size=size) as window:
+        settle(qtbot, window)
+        toolbar = window.toolbar
+        bar = toolbar.rect()
+        for widget in (window.speed, window.debugger.run_to_button):
+            assert widget.isVisible(), (size, widget)
+            corner = widget.mapTo(toolbar, widget.rect().bottomRight())
+            assert bar.contains(corner), (size, widget, corner, bar)
 
 
 def test_speed_menu_and_slider_follow_each_other(small_window):
