@@ -157,12 +157,18 @@ class PaintCounter:
         return max(self.counts)
 
 
-def time_views(views: dict) -> collections.Counter:
-    """Seconds the main thread spends per view: its show_snapshot and its plots' paintEvent.
+def time_views(views: dict, paints: bool = False) -> collections.Counter:
+    """Seconds the main thread spends per view: its show_snapshot and, with ``paints``, its
+    plots' paintEvent.
 
-    Wraps the instances' methods (and pyqtgraph's GraphicsView.paintEvent, attributed to the
-    view the graphics view sits in); the returned counter fills as the window runs."""
+    Wraps the instances' methods (and, with ``paints``, the plot widgets' paintEvent,
+    attributed to the view the widget sits in); the returned counter fills as the window runs.
+    Timing a paint needs a Python paintEvent, which holds the GIL while Qt paints (see
+    elman_gui/views/style/native_paint.py): the trainer then runs slower than without it."""
     import pyqtgraph as pg
+    from PySide6.QtWidgets import QGraphicsView
+
+    from elman_gui.views.style import native_paint
 
     spent: collections.Counter = collections.Counter()
     owner = {}
@@ -177,19 +183,21 @@ def time_views(views: dict) -> collections.Counter:
             spent[key] += time.perf_counter() - started
 
         view.show_snapshot = timed_update
-    paint_event = pg.GraphicsView.paintEvent
+    if not paints:
+        return spent
 
     def timed_paint(self, event) -> None:
         started = time.perf_counter()
-        paint_event(self, event)
+        QGraphicsView.paintEvent(self, event)
         spent[f"{owner.get(id(self), 'other')}: paint"] += time.perf_counter() - started
 
-    pg.GraphicsView.paintEvent = timed_paint
+    for widget_class in (native_paint.PlotWidget, native_paint.GraphicsLayoutWidget):
+        widget_class.paintEvent = timed_paint
     return spent
 
 
 def measure_live(spec: tuple[str, dict, dict, str], seconds: float, target_steps: int,
-                 pair: dict | None = None) -> dict:
+                 pair: dict | None = None, paints: bool = False) -> dict:
     """Train at full speed in the real window, inside the real event loop (app.exec); with
     ``pair``, side by side with network B changed by it (B's views open too)."""
     import bench_cpu
@@ -211,7 +219,7 @@ def measure_live(spec: tuple[str, dict, dict, str], seconds: float, target_steps
         dock.show()
         dock.raise_()  # the inspector is tabbed behind the parameters
     counters = {name: PaintCounter(view) for name, view in views.items()}
-    view_seconds = time_views(views)
+    view_seconds = time_views(views, paints)
     probe_last = [0.0]
     x_server = bench_cpu.x_server_pid()
     main_tid = threading.get_native_id()
@@ -376,6 +384,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--million-steps", type=float, default=0.0,
                         help="train at least this many million steps (memory figure)")
     parser.add_argument("--launches", type=int, default=3, help="fresh processes to time")
+    parser.add_argument("--paint-times", action="store_true",
+                        help="time each view's paint too (holds the GIL while Qt paints: the "
+                             "trainer runs slower than without)")
     args = parser.parse_args(argv)
 
     if args.all:
@@ -391,7 +402,8 @@ def main(argv: list[str] | None = None) -> int:
     pair = PAIR_CHANGES if args.task == "sentences-pair" else None
     launches = measure_launch(args.launches) if args.launches else []
     before = headless_rate(spec, 3.0, pair)
-    live = measure_live(spec, args.seconds, int(args.million_steps * 1e6), pair)
+    live = measure_live(spec, args.seconds, int(args.million_steps * 1e6), pair,
+                        args.paint_times)
     after = headless_rate(spec, 3.0, pair)
     report(spec[3], launches, before, after, live, args.million_steps)
     return 0

@@ -40,6 +40,13 @@ def test_values_are_within_the_limit_only_when_finite_and_small():
     assert not divergence.within_limit(np.array([1e6]))
 
 
+def test_many_values_each_inside_the_limit_are_within_it_whatever_their_sum_of_squares():
+    assert divergence.within_limit(np.full((150, 150), -0.9e6))  # sum of squares ≈ 1.8e16
+    assert not divergence.within_limit(np.array([[0.5, 1e6], [0.0, 0.1]]))
+    assert not divergence.within_limit(np.array([[1e200, 0.0]]))  # its square is infinite
+    assert not divergence.within_limit(np.array([[np.nan, 0.0]]))
+
+
 def test_an_epoch_whose_mean_loss_left_the_limit_is_divergence():
     task = tasks.get("xor")
     session = TrainingSession(task, settings_for(task, sequence_length=30))

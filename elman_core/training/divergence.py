@@ -25,8 +25,14 @@ def within_limit(values) -> bool:
     values = np.asarray(values)
     if values.size == 0:
         return True
-    # Two reductions and no temporary array (checked after every kernel call, on every weight
-    # matrix); a NaN makes min and max NaN, which compares False.
+    # Checked after every kernel call, on every weight matrix. The sum of squares settles the
+    # usual case exactly (each |v| is at most its square root; a NaN or infinity makes it NaN
+    # or infinite, which compares False): np.vdot keeps the GIL, while min and max of a large
+    # matrix let it go and the trainer thread then waits for the GUI thread to hand it back.
+    flat = values.ravel()
+    if np.vdot(flat, flat) < DIVERGENCE_LIMIT ** 2:
+        return True
+    # Else exactly: two reductions and no temporary array; a NaN makes min and max NaN.
     return bool(-DIVERGENCE_LIMIT < values.min() and values.max() < DIVERGENCE_LIMIT)
 
 

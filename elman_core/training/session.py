@@ -15,7 +15,7 @@ import numpy as np
 from elman_core.analysis import metrics
 from elman_core.model.network import PARAMETER_NAMES, ElmanNetwork
 from elman_core.model.settings import RunSettings
-from elman_core.model.trace import StepTrace
+from elman_core.model.trace import StepTrace, frozen
 from elman_core.tasks.base import Sequence, Task
 from elman_core.training.history import History, SessionState
 from elman_core.training.loss_curves import (
@@ -361,8 +361,8 @@ class TrainingSession:
         net = self.network
         return SessionState(
             self.global_step, self.epoch, self.position,
-            {name: getattr(net, name).copy() for name in (*PARAMETER_NAMES, "context")},
-            {name: v.copy() for name, v in net.velocity.items()},
+            {name: frozen(getattr(net, name)) for name in (*PARAMETER_NAMES, "context")},
+            {name: frozen(v) for name, v in net.velocity.items()},  # restore() copies them back
             net.learning_rule.capture(), net.steps_trained, self.epoch_curve.state(),
             self.step_losses, self.unit_errors, self.previous_step_losses,
             self.previous_unit_errors,

@@ -24,7 +24,7 @@ from elman_gui.views.diagram.diagram_legend import ActivationLegend, PhaseBanner
 from elman_gui.views.diagram.diagram_links import DiagramLinks, is_summarised
 from elman_gui.views.diagram.diagram_scene import DiagramScene
 from elman_gui.views.diagram.diagram_texts import TEXT_LINE_PX, DiagramTexts
-from elman_gui.views.style import palette
+from elman_gui.views.style import native_paint, palette
 
 _SIDE_MARGINS_PX = (40.0, 40.0)  # left, right, at least: the layer names decide
 _MAX_PX_PER_SPACING = 110.0  # a tiny network is not blown up to fill a big window
@@ -397,7 +397,7 @@ class NetworkDiagramView(QWidget):
 
 def _make_plot(parent: QWidget) -> pg.PlotWidget:
     """A plot with no axes, menu or mouse panning: a fixed picture."""
-    plot = pg.PlotWidget(parent=parent, background=palette.BACKGROUND)
+    plot = native_paint.PlotWidget(parent=parent, background=palette.BACKGROUND)
     plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
     item = plot.getPlotItem()
     for axis in ("left", "bottom"):

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidge
 
 from elman_core.live.snapshot import ActivationHistory, Snapshot
 from elman_core.model.trace import describe_step
-from elman_gui.views.style import palette
+from elman_gui.views.style import native_paint, palette
 
 DEFAULT_LENGTH = 100
 LABEL_GAP_PX = 3  # free pixels between two input labels along the bottom
@@ -50,7 +50,7 @@ class HistoryView(QWidget):
         row.addWidget(QLabel("Last", self))
         row.addWidget(self.length)
         row.addWidget(self.info, 1)
-        self.graphics = pg.GraphicsLayoutWidget(self)
+        self.graphics = native_paint.GraphicsLayoutWidget(self)
         self.graphics.setBackground("w")
         self.graphics.setMinimumHeight(130)  # the window may be only 640 px high
         self.plots, self.images = {}, {}

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from elman_core.live.snapshot import InspectedStep, Snapshot
-from elman_gui.views.style import palette
+from elman_gui.views.style import native_paint, palette
 
 PHASE_NAMES = {1: "1 forward", 2: "2 error", 3: "3 backward and weight update",
                4: "4 copy hidden → context"}
@@ -127,7 +127,7 @@ def step_text(step: InspectedStep, phase: int | None = None, full: bool = False,
     return "\n".join(lines)
 
 
-class _Heatmap(pg.PlotWidget):
+class _Heatmap(native_paint.PlotWidget):
     """One ΔW matrix: rows are the receiving units, columns the sending ones; hover = value.
 
     A colour bar beside it gives the scale (symmetric about 0: blue negative, red positive).

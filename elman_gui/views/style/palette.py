@@ -12,6 +12,8 @@ import pyqtgraph as pg
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsItem
 
+from elman_gui.views.style import native_paint
+
 BACKGROUND = "#ffffff"
 FOREGROUND = "#222222"
 AXIS = "#555555"
@@ -148,7 +150,7 @@ def fit_left_label(plot_item: pg.PlotItem, full: str, short: str) -> None:
 
 
 def make_plot_widget(parent=None, **kwargs) -> pg.PlotWidget:
-    widget = pg.PlotWidget(parent=parent, background=BACKGROUND, **kwargs)
+    widget = native_paint.PlotWidget(parent=parent, background=BACKGROUND, **kwargs)
     style_plot(widget.getPlotItem())
     return widget
 
