@@ -291,3 +291,33 @@ def test_speed_labels_leave_out_what_would_overlap_never_the_chosen_one(qtbot):
             assert labels.drawn == labels.labels  # room for all
         else:
             assert len(labels.drawn) < len(labels.labels)
+
+
+def test_upright_unit_labels_hang_below_their_units_centred_on_them(qtbot, make_snapshot):
+    """The letters' six feature names stand upright in the diagram of a 1024×640 window; the
+    pooled labels lay flat for the network before, so each one is turned and re-anchored."""
+    from elman_core import tasks
+
+    letters = tasks.get("letters")
+    view = NetworkDiagramView()
+    qtbot.addWidget(view)
+    view.show()
+    width, height = DIAGRAM_SIZES[0]
+    view.resize(width, height + view.height() - view.plot_widget.height())
+    qtbot.waitExposed(view)
+    view.show_snapshot(make_snapshot(3, 4, 3, input_labels=("a", "b", "c"),
+                                     output_labels=("a", "b", "c")))
+    qtbot.wait(50)
+    view.show_snapshot(make_snapshot(letters.n_input, 20, letters.n_output,
+                                     input_labels=tuple(letters.input_labels),
+                                     output_labels=tuple(f"o{k}" for k in range(6))))
+    qtbot.wait(50)
+    rects = view.text_rects()  # by text: the outputs named apart from the inputs
+    shown = view.shown_unit_labels("input")
+    assert len(shown) == letters.n_input
+    for index, text in enumerate(shown):
+        rect = rects[f"label {text}"]
+        unit = view.map_to_scene(*view.unit_position("input", index))
+        assert rect.height() > rect.width(), text  # upright
+        assert rect.top() > unit.y(), text  # below its unit (scene y grows downwards)
+        assert abs(rect.center().x() - unit.x()) < rect.width(), text

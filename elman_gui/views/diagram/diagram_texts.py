@@ -120,8 +120,11 @@ class DiagramTexts:
             if text.textItem.font().pointSizeF() != LABEL_POINTS[0]:  # a smaller one before
                 text.setFont(palette.font(LABEL_POINTS[0]))
             text.setText(label)
-            text.setAngle(0)
-            text.setAnchor((0.5, 0 if below else 1))
+            if text.angle != 0:  # each setter lays the text out again
+                text.setAngle(0)
+            anchor = QPointF(0.5, 0 if below else 1)
+            if text.anchor != anchor:
+                text.setAnchor(anchor)
             # Hidden labels sit on the incoming links: a light backdrop.
             text.fill = HIDDEN_LABEL_BACKDROP if geometry.name == "hidden" else NO_BACKDROP
             text.show()
@@ -323,8 +326,9 @@ class DiagramTexts:
         every_one = name in ("input", "output")
         for points in LABEL_POINTS if every_one else LABEL_POINTS[:1]:
             if labels[0].textItem.font().pointSizeF() != points:
+                font = palette.font(points)
                 for text in labels:
-                    text.setFont(palette.font(points))
+                    text.setFont(font)
             lines, step, upright, line_px = self._label_plan(name, labels, budget_px)
             if step == 1:
                 break
@@ -332,10 +336,16 @@ class DiagramTexts:
         if name == "hidden" and (lines > 1 or step > 1 or geometry.size > HIDDEN_LABELS_MAX):
             step, lines = geometry.size + 1, 1  # none: they would sit on the links
         below = name != "output"
+        angle = 90 if upright else 0
+        anchor = QPointF(*((1, 0.5) if upright and below else (0, 0.5) if upright
+                           else (0.5, 0 if below else 1)))
         for i, text in enumerate(labels):
-            text.setAngle(90 if upright else 0)
-            text.setAnchor((1, 0.5) if upright and below else (0, 0.5) if upright
-                           else (0.5, 0 if below else 1))
+            # Each setter lays the text out again: only where it changes (a new network's
+            # two diagrams arrange up to a few hundred labels in one frame).
+            if text.angle != angle:
+                text.setAngle(angle)
+            if text.anchor != anchor:
+                text.setAnchor(anchor)
             text.setVisible(i % step == 0 and step <= geometry.size)
         self._label_step[name] = step
         self._label_lines[name] = (lines, line_px)
