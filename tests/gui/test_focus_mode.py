@@ -72,6 +72,7 @@ def test_f11_focuses_the_centre_tab_and_f11_again_leaves(small_window, qtbot):
     qtbot.keyClick(window.figure_tabs.hidden_space, Qt.Key.Key_Z)
     assert window.focus_mode.focused is None
     over_errors = window.error_bars.mapToGlobal(window.error_bars.rect().center())
+    window.raise_()  # over the windows of tests running beside this one on the same screen
     QCursor.setPos(over_errors)
     QApplication.processEvents()
     if QCursor.pos() == over_errors:  # a platform with a pointer (not "offscreen")
